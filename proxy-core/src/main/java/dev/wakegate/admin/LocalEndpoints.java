@@ -1,0 +1,37 @@
+package dev.wakegate.admin;
+
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Requests the proxy answers itself ({@code /health/*}), never forwarded. The front handler asks
+ * {@link #handles} for each request head; a matching request's body is read and discarded, and
+ * the response comes from {@link #handle}.
+ */
+public interface LocalEndpoints {
+
+    boolean handles(String path);
+
+    /**
+     * @param authorization the request's Authorization header value, or null
+     * @param remote        the client's address (loopback check for admin POSTs)
+     */
+    CompletableFuture<LocalResponse> handle(String method, String path, String authorization, SocketAddress remote);
+
+    /** A complete small response: status, content type and body bytes. */
+    record LocalResponse(int status, String contentType, byte[] body) {
+    }
+
+    LocalEndpoints NONE = new LocalEndpoints() {
+        @Override
+        public boolean handles(String path) {
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<LocalResponse> handle(String method, String path, String authorization,
+                                                       SocketAddress remote) {
+            throw new IllegalStateException("no local endpoints");
+        }
+    };
+}

@@ -1,0 +1,39 @@
+package dev.wakegate.config;
+
+import java.time.Duration;
+
+/** The seed's automation knobs ({@code automation:} in YAML, {@code CONTAINER_*} in the environment). */
+public record AutomationSettings(
+        boolean autoStart,
+        boolean autoStop,
+        Duration idleTimeout,
+        Duration highIdleTimeout,
+        Duration lowIdleTimeout,
+        Duration startupTimeout,
+        Duration healthCheckInterval,
+        Duration idleCheckInterval,
+        int maxStopsPerCycle,
+        int minRunning) {
+
+    public static final AutomationSettings DEFAULTS = new AutomationSettings(true, true,
+            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
+            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0);
+
+    /** Idle timeout of a priority; null for CRITICAL (never stopped). */
+    public Duration idleTimeoutOf(Priority priority) {
+        return switch (priority) {
+            case CRITICAL -> null;
+            case HIGH -> highIdleTimeout;
+            case NORMAL -> idleTimeout;
+            case LOW -> lowIdleTimeout;
+        };
+    }
+
+    /** Idle timeout of a container: its own override, else its priority's; null when never stopped. */
+    public Duration idleTimeoutOf(ContainerSpec spec) {
+        if (spec.priority() == Priority.CRITICAL) {
+            return null;
+        }
+        return spec.idleTimeout().orElseGet(() -> idleTimeoutOf(spec.priority()));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.wakegate.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One managed container, from a {@code containers:} entry or from {@code wakegate.*} labels.
+ *
+ * @param name        container name, or compose service name
+ * @param upstream    where its HTTP/TCP traffic goes, if it serves any
+ * @param dependsOn   containers that must be ready before this one starts
+ * @param idleTimeout overrides the priority's idle timeout when present
+ * @param fromLabels  true when discovered from Docker labels rather than YAML
+ */
+public record ContainerSpec(
+        String name,
+        Priority priority,
+        Optional<HostPort> upstream,
+        HealthProbe health,
+        List<String> dependsOn,
+        Optional<Duration> idleTimeout,
+        boolean fromLabels) {
+
+    public ContainerSpec {
+        dependsOn = List.copyOf(dependsOn);
+    }
+
+    /** A YAML-declared container with defaults for everything but its name. */
+    public static ContainerSpec named(String name) {
+        return new ContainerSpec(name, Priority.NORMAL, Optional.empty(), HealthProbe.DEFAULT, List.of(),
+                Optional.empty(), false);
+    }
+}

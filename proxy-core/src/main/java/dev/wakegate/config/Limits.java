@@ -1,0 +1,12 @@
+package dev.wakegate.config;
+
+/** Size limits of the data path ({@code limits:} in YAML). */
+public record Limits(
+        int maxRequestLine,     // longer request line: 414
+        int maxHeadSize,        // larger head (request line + headers): 431
+        int maxHeaders,         // more header fields: 431
+        int parkBufferBytes,    // bytes a parked request may buffer before reads pause
+        int maxParked) {        // parked connections beyond this get 503
+
+    public static final Limits DEFAULTS = new Limits(8192, 32768, 100, 65536, 10_000);
+}

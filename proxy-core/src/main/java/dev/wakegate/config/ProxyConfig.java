@@ -1,0 +1,35 @@
+package dev.wakegate.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole, validated configuration. Immutable; built by {@link ConfigLoader}.
+ *
+ * @param source     the file it was read from (empty when built in code)
+ * @param containers managed containers by name, in declaration order
+ * @param adminToken bearer token required by admin POSTs ({@code WAKEGATE_ADMIN_TOKEN})
+ */
+public record ProxyConfig(
+        Optional<Path> source,
+        HostPort listen,
+        int workers,
+        AutomationSettings automation,
+        Optional<String> redisUrl,
+        String dockerHost,
+        Map<String, ContainerSpec> containers,
+        List<RouteSpec> routes,
+        List<TcpSpec> tcp,
+        Timeouts timeouts,
+        Limits limits,
+        Optional<String> adminToken,
+        boolean jsonLogs) {
+
+    public ProxyConfig {
+        containers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(containers));
+        routes = List.copyOf(routes);
+        tcp = List.copyOf(tcp);
+    }
+}
