@@ -1,0 +1,169 @@
+package dev.wakegate.http1;
+
+/**
+ * The parsed head of one HTTP/1.x request, filled by {@link RequestHeadParser#parse}. One instance
+ * is reused per connection ({@link #reset} between requests), so reading it allocates nothing
+ * beyond the few Strings the parser makes (method, uri, path, and the values of the headers the
+ * proxy acts on).
+ *
+ * <p>Header fields are also kept as offsets into the head's bytes (relative to the first byte of
+ * the request line), so the forwarder can copy the original header lines it keeps and drop
+ * hop-by-hop ones without re-encoding anything.
+ */
+public final class RequestHead {
+    /** Parse outcome codes returned by {@link RequestHeadParser#parse}. */
+    public static final int NEED_MORE = -1;
+    public static final int ERROR = -2;
+
+    // request line
+    String method;
+    String uri;
+    String path;
+    boolean http11;
+    int headLength;
+
+    // headers as offsets relative to the head start: name [nameStart, nameEnd), value [valueStart, valueEnd)
+    int headerCount;
+    int[] nameStart = new int[32];
+    int[] nameEnd = new int[32];
+    int[] valueStart = new int[32];
+    int[] valueEnd = new int[32];
+
+    // the headers the proxy acts on
+    String host;
+    long contentLength = -1;
+    boolean chunked;
+    boolean expectContinue;
+    boolean connectionClose;
+    boolean connectionKeepAlive;
+    boolean connectionUpgrade;
+    String upgrade;
+    String accept;
+    String authorization;
+
+    // error, when parse returned ERROR
+    int errorStatus;
+    String errorReason;
+
+    public void reset() {
+        method = null;
+        uri = null;
+        path = null;
+        http11 = false;
+        headLength = 0;
+        headerCount = 0;
+        host = null;
+        contentLength = -1;
+        chunked = false;
+        expectContinue = false;
+        connectionClose = false;
+        connectionKeepAlive = false;
+        connectionUpgrade = false;
+        upgrade = null;
+        accept = null;
+        authorization = null;
+        errorStatus = 0;
+        errorReason = null;
+    }
+
+    /** Method token as sent (common methods are shared constants). */
+    public String method() {
+        return method;
+    }
+
+    /** Request target as sent (origin-form, or absolute-form for proxies). */
+    public String uri() {
+        return uri;
+    }
+
+    /** Path part of the target, without query or fragment; for absolute-form, the path after the authority ("/" when empty). */
+    public String path() {
+        return path;
+    }
+
+    public boolean isHttp11() {
+        return http11;
+    }
+
+    /** Bytes of the whole head including the final empty line. */
+    public int headLength() {
+        return headLength;
+    }
+
+    public int headerCount() {
+        return headerCount;
+    }
+
+    public int nameStart(int i) {
+        return nameStart[i];
+    }
+
+    public int nameEnd(int i) {
+        return nameEnd[i];
+    }
+
+    /** Start of the value, leading whitespace skipped. */
+    public int valueStart(int i) {
+        return valueStart[i];
+    }
+
+    /** End of the value, trailing whitespace skipped. */
+    public int valueEnd(int i) {
+        return valueEnd[i];
+    }
+
+    /** Host header value (required; a head without one is rejected for HTTP/1.1). */
+    public String host() {
+        return host;
+    }
+
+    /** Content-Length, or -1 when absent. Never set together with {@link #isChunked()}. */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** Transfer-Encoding is exactly chunked (the only coding accepted; others are 501). */
+    public boolean isChunked() {
+        return chunked;
+    }
+
+    /** True when the request carries a body ({@code chunked} or Content-Length &gt; 0). */
+    public boolean hasBody() {
+        return chunked || contentLength > 0;
+    }
+
+    /** {@code Expect: 100-continue}. */
+    public boolean expectContinue() {
+        return expectContinue;
+    }
+
+    /** Whether the connection may carry another request after this one (version default + Connection header). */
+    public boolean keepAlive() {
+        return http11 ? !connectionClose : connectionKeepAlive && !connectionClose;
+    }
+
+    /** The Upgrade header's value when Connection also lists "upgrade", else null. */
+    public String upgrade() {
+        return connectionUpgrade ? upgrade : null;
+    }
+
+    /** Accept header value, or null. */
+    public String accept() {
+        return accept;
+    }
+
+    /** Authorization header value, or null. */
+    public String authorization() {
+        return authorization;
+    }
+
+    /** Status to answer with after {@link RequestHead#ERROR}: 400, 414, 431 or 501. */
+    public int errorStatus() {
+        return errorStatus;
+    }
+
+    /** Human-readable reason after {@link RequestHead#ERROR} (goes into the problem+json detail). */
+    public String errorReason() {
+        return errorReason;
+    }
+}
