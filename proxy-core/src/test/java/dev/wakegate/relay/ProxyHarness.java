@@ -30,8 +30,12 @@ import static org.awaitility.Awaitility.await;
  * port, /health handled locally.
  */
 final class ProxyHarness implements AutoCloseable {
-    static final Timeouts TIMEOUTS = new Timeouts(Duration.ofMillis(1500), Duration.ofMillis(1500),
-            Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(30), Duration.ofSeconds(5));
+    /** Generous: the test machine is shared and leak detection is paranoid. */
+    static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10),
+            Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(5));
+    /** For the timeout tests. */
+    static final Timeouts SHORT = new Timeouts(Duration.ofMillis(800), Duration.ofMillis(800),
+            Duration.ofSeconds(2), Duration.ofMillis(800), Duration.ofSeconds(30), Duration.ofSeconds(5));
 
     final HttpTestServer a = new HttpTestServer("a");
     final HttpTestServer b = new HttpTestServer("b");
@@ -42,7 +46,7 @@ final class ProxyHarness implements AutoCloseable {
     final FrontServer server;
     final int deadPort;
 
-    ProxyHarness(FakeGate gate, Limits limits, LocalEndpoints endpoints) {
+    ProxyHarness(FakeGate gate, Timeouts timeouts, Limits limits, LocalEndpoints endpoints) {
         this.gate = gate;
         this.deadPort = freePort();
         RouteTrie<Route> routes = RouteTrie.<Route>builder()
@@ -54,14 +58,14 @@ final class ProxyHarness implements AutoCloseable {
                 .add("/dead", new Route("/dead", List.of(), hp(deadPort), true))
                 .build();
         List<TcpSpec> tcp = List.of(
-                new TcpSpec(new HostPort("127.0.0.1", 0), Optional.empty(), hp(echo.port())),
-                new TcpSpec(new HostPort("127.0.0.1", 0), Optional.of("pg"), hp(echo.port())));
-        server = new FrontServer(new HostPort("127.0.0.1", 0), routes, tcp, TIMEOUTS, limits, gate, endpoints,
+                new TcpSpec(hp(freePort()), Optional.empty(), hp(echo.port())),
+                new TcpSpec(hp(freePort()), Optional.of("pg"), hp(echo.port())));
+        server = new FrontServer(hp(freePort()), routes, tcp, timeouts, limits, gate, endpoints,
                 metrics, group).start();
     }
 
     ProxyHarness(FakeGate gate) {
-        this(gate, Limits.DEFAULTS, LocalEndpoints.NONE);
+        this(gate, TIMEOUTS, Limits.DEFAULTS, LocalEndpoints.NONE);
     }
 
     static HostPort hp(int port) {
@@ -82,7 +86,7 @@ final class ProxyHarness implements AutoCloseable {
                 && metrics.parked.get() == 0);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (java.io.IOException e) {

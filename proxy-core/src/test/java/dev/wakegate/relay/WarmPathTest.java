@@ -106,6 +106,7 @@ class WarmPathTest {
             c.send("PUT /a/chunks HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
             c.send(chunked.toByteArray());
             Response up = c.read();
+            assertThat(up.status()).as(up.statusLine() + " " + up.bodyText()).isEqualTo(200);
             assertThat(up.header("X-Body-Sha256")).isEqualTo(sha256(body));
 
             Response down = c.get("/b/file?chunked=1&size=" + (3 * 1024 * 1024 + 1));
