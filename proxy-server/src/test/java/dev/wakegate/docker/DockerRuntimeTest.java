@@ -6,6 +6,7 @@ import dev.wakegate.lifecycle.ContainerInfo.Health;
 import dev.wakegate.lifecycle.ContainerInfo.Status;
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.DockerSocketProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -257,6 +258,36 @@ class DockerRuntimeTest {
             // still alive: calls still answer promptly
             assertThat(failureOf(nowhere.ping()).kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
         }
+    }
+
+    @Test
+    void eventFeedReportsDisconnectedOnceWhenTheEngineGoesAwayAndResyncsWhenItReturns() throws Exception {
+        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        try (DockerSocketProxy engine = new DockerSocketProxy().start();
+             DockerRuntime viaProxy = DockerRuntime.create(engine.dockerHost());
+             AutoCloseable sub = viaProxy.subscribe(events::add)) {
+            await().atMost(WAIT).until(() -> types(events).contains(ContainerEvent.Type.RESYNC));
+
+            engine.stop();
+            await().atMost(WAIT).until(() -> types(events).contains(ContainerEvent.Type.DISCONNECTED));
+            assertThat(failureOf(viaProxy.inspect("app")).reason())
+                    .startsWith("docker engine unreachable at " + engine.dockerHost() + ": ");
+            Thread.sleep(1000); // several failed reconnects: still one DISCONNECTED
+
+            engine.start();
+            await().atMost(WAIT).until(() -> types(events).size() == 3);
+            assertThat(types(events)).containsExactly(ContainerEvent.Type.RESYNC, ContainerEvent.Type.DISCONNECTED,
+                    ContainerEvent.Type.RESYNC);
+
+            String c = docker.sleeper("reconnect");
+            get(viaProxy.start(c));
+            await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
+                    && e.type() == ContainerEvent.Type.START));
+        }
+    }
+
+    private static List<ContainerEvent.Type> types(List<ContainerEvent> events) {
+        return events.stream().map(ContainerEvent::type).toList();
     }
 
     @Test
