@@ -416,6 +416,9 @@ public final class AdminEndpoints implements LocalEndpoints {
         r.skipped().forEach(skipped::put);
         ObjectNode failed = node.putObject("failed");
         r.failed().forEach(failed::put);
+        if (r.note() != null) {
+            node.put("note", r.note());
+        }
     }
 
     private static void putDependency(ObjectNode node, Dependency d) {

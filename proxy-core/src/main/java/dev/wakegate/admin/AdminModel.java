@@ -58,7 +58,8 @@ public interface AdminModel {
     /**
      * One managed container as the proxy sees it now.
      *
-     * @param state              running, stopped, starting, stopping, missing or unknown
+     * @param state              the seed's words: running (and ready), stopped, starting, stopping, missing
+     *                           or unknown; {@code state_counts} always shows running and stopped
      * @param lastAccess         last request through any instance, or null if never
      * @param idleTimeoutMinutes minutes idle before it is stopped; 0 when never stopped (critical)
      * @param health             healthy, starting, unhealthy, none or unknown
@@ -93,14 +94,22 @@ public interface AdminModel {
      * @param stopped containers it stopped
      * @param skipped idle candidates it left running, with why (in_flight, min_running, max_stops_per_cycle, ...)
      * @param failed  containers whose stop failed, with the reason
+     * @param note    why the check did not run here (another instance holds the idle-check lease,
+     *                auto-stop is off), or null when it ran
      */
     record IdleCheckResult(Instant checkedAt, List<String> stopped, Map<String, String> skipped,
-                           Map<String, String> failed) {
+                           Map<String, String> failed, String note) {
         public IdleCheckResult {
             Objects.requireNonNull(checkedAt, "checkedAt");
             stopped = List.copyOf(stopped);
             skipped = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skipped));
             failed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failed));
+        }
+
+        /** A check that ran here. */
+        public IdleCheckResult(Instant checkedAt, List<String> stopped, Map<String, String> skipped,
+                               Map<String, String> failed) {
+            this(checkedAt, stopped, skipped, failed, null);
         }
     }
 

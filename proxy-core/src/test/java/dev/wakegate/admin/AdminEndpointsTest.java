@@ -199,6 +199,16 @@ class AdminEndpointsTest {
         assertThat(root.get("stopped")).extracting(JsonNode::asText).containsExactly("kibana");
         assertThat(root.get("skipped").get("grafana").asText()).isEqualTo("min_running");
         assertThat(Instant.parse(root.get("timestamp").asText())).isNotNull();
+        assertThat(root.has("note")).isFalse();
+    }
+
+    @Test
+    void idleCheckThatDidNotRunHereSaysWhy() throws Exception {
+        model.nextIdleCheck = new IdleCheckResult(NOW, List.of(), Map.of(), Map.of(),
+                "another instance holds the idle-check lease");
+        JsonNode root = json(call(open, "POST", "/health/automation/idle-check", null, LOOPBACK));
+        assertThat(root.get("note").asText()).isEqualTo("another instance holds the idle-check lease");
+        assertThat(root.get("stopped").size()).isZero();
     }
 
     @Test
@@ -355,6 +365,7 @@ class AdminEndpointsTest {
         Dependency store = new Dependency("in-memory", true);
         IdleCheckResult lastIdleCheck;
         CompletableFuture<OperationResult> pendingStart;
+        IdleCheckResult nextIdleCheck;
 
         @Override
         public AutomationSettings settings() {
@@ -427,6 +438,9 @@ class AdminEndpointsTest {
         @Override
         public CompletableFuture<IdleCheckResult> runIdleCheck() {
             idleChecks++;
+            if (nextIdleCheck != null) {
+                return CompletableFuture.completedFuture(nextIdleCheck);
+            }
             return CompletableFuture.completedFuture(new IdleCheckResult(Instant.parse("2024-01-15T10:30:00Z"),
                     List.of("kibana"), Map.of("grafana", "min_running"), Map.of()));
         }

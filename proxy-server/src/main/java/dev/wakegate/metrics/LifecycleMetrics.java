@@ -1,5 +1,6 @@
 package dev.wakegate.metrics;
 
+import dev.wakegate.lifecycle.StartFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -56,27 +57,37 @@ public final class LifecycleMetrics {
                 .minimumExpectedValue(BUCKETS[0])
                 .maximumExpectedValue(BUCKETS[BUCKETS.length - 1])
                 .register(registry)).record(millis, TimeUnit.MILLISECONDS);
-        count(STARTS, container, SUCCESS, null);
+        count(STARTS, container, SUCCESS, Reasons.NONE);
     }
 
+    /** @param reason a short code (timeout, failed, ...); free text counts as "other" */
     public void onStartFailed(String container, String reason) {
-        count(STARTS, container, FAILURE, reason);
+        count(STARTS, container, FAILURE, Reasons.label(reason));
     }
 
-    /** @param reason why it was stopped: idle, manual, ... */
+    /** The lifecycle listener's shape: the kind is the reason label, the text is not used. */
+    public void onStartFailed(String container, StartFailure.Kind kind, String reason) {
+        count(STARTS, container, FAILURE, kind == null ? Reasons.label(reason) : Reasons.label(kind.name()));
+    }
+
+    /**
+     * @param reason why it was stopped; labelled by its first word, so "idle for 31m (timeout 30m)"
+     *               counts as idle and "manual" as manual
+     */
     public void onStopped(String container, String reason) {
-        count(STOPS, container, SUCCESS, reason);
+        count(STOPS, container, SUCCESS, Reasons.firstWord(reason));
     }
 
+    /** @param reason a short code; free text (an engine error) counts as "other" */
     public void onStopFailed(String container, String reason) {
-        count(STOPS, container, FAILURE, reason);
+        count(STOPS, container, FAILURE, Reasons.label(reason));
     }
 
-    private void count(String name, String container, String result, String reason) {
+    private void count(String name, String container, String result, String reasonLabel) {
         Counter.builder(name)
                 .tag("container", container)
                 .tag("result", result)
-                .tag("reason", Reasons.label(reason))
+                .tag("reason", reasonLabel)
                 .register(registry)
                 .increment();
     }

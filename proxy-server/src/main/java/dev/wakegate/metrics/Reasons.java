@@ -29,4 +29,14 @@ final class Reasons {
         }
         return reason.toLowerCase(Locale.ROOT);
     }
+
+    /** The label of the reason's first word ("idle for 31m" → idle); "other" when that is no code. */
+    static String firstWord(String reason) {
+        if (reason == null) {
+            return NONE;
+        }
+        String trimmed = reason.strip();
+        int space = trimmed.indexOf(' ');
+        return label(space < 0 ? trimmed : trimmed.substring(0, space));
+    }
 }

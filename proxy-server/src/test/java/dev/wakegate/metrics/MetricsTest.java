@@ -1,5 +1,6 @@
 package dev.wakegate.metrics;
 
+import dev.wakegate.lifecycle.StartFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
@@ -94,8 +95,10 @@ class MetricsTest {
     void startsAndStopsAreCountedByResultAndReason() {
         LifecycleMetrics lifecycle = metrics.lifecycle();
         lifecycle.onStartFailed("kibana", "timeout");
+        lifecycle.onStopped("kibana", "idle for 31m (timeout 30m)");
         lifecycle.onStopped("kibana", "idle");
-        lifecycle.onStopped("kibana", "idle");
+        lifecycle.onStartFailed("grafana", StartFailure.Kind.RUNTIME_UNAVAILABLE, "docker engine unreachable: refused");
+        lifecycle.onStopFailed("app", "Status 500: {\"message\":\"boom\"}");
         lifecycle.onStopped("grafana", "manual");
         lifecycle.onStopFailed("grafana", "docker_unavailable");
         PrometheusText text = PrometheusText.parse(metrics.prometheusText());
@@ -107,6 +110,11 @@ class MetricsTest {
                 "reason=\"manual\"")).isEqualTo(1.0);
         assertThat(text.value("wakegate_container_stops_total", "container=\"grafana\"", "result=\"failure\"",
                 "reason=\"docker_unavailable\"")).isEqualTo(1.0);
+        assertThat(text.value("wakegate_container_starts_total", "container=\"grafana\"", "result=\"failure\"",
+                "reason=\"runtime_unavailable\"")).isEqualTo(1.0);
+        // An engine's error text never becomes a label value.
+        assertThat(text.value("wakegate_container_stops_total", "container=\"app\"", "result=\"failure\"",
+                "reason=\"other\"")).isEqualTo(1.0);
     }
 
     @Test
