@@ -46,6 +46,7 @@ class RedisStateStoreTest {
     @AfterEach
     void closeAll() {
         stores.forEach(RedisStateStore::close);
+        redis.flushdb();
         plain.close();
         plainClient.shutdown();
     }
