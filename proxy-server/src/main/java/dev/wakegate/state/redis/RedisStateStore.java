@@ -97,7 +97,9 @@ public final class RedisStateStore implements StateStore {
                 .build());
         // These resources serve this one connection, so every connection event is about it.
         this.eventSubscription = resources.eventBus().get().subscribe(event -> {
-            if (event instanceof ConnectionActivatedEvent) {
+            // The first activation comes before connectAsync hands us the connection; that
+            // completion reports it instead, so "available" never precedes a usable connection.
+            if (event instanceof ConnectionActivatedEvent && connection != null) {
                 markAvailable(true, null);
             } else if (event instanceof ConnectionDeactivatedEvent) {
                 markAvailable(false, "connection lost");
