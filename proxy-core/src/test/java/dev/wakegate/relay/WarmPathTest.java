@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import static dev.wakegate.testing.HttpTestServer.content;
 import static dev.wakegate.testing.HttpTestServer.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The warm path: real client sockets, the proxy, real upstream servers. */
 class WarmPathTest {
@@ -181,7 +182,7 @@ class WarmPathTest {
             assertThat(r.bodyText()).contains("\"status\":404").contains("/nothing/here");
             assertThat(c.get("/a").status()).isEqualTo(200);
         }
-        assertThat(h.metrics.completed).contains("null 404", "/a 200");
+        await().untilAsserted(() -> assertThat(h.metrics.completed).contains("null 404", "/a 200"));
     }
 
     @Test
