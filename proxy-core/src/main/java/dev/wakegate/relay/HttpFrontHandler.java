@@ -17,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -50,6 +51,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
     };
     static final String RELAY = "relay";
+    private static final long LINGER_MILLIS = 2000;
 
     private enum BodySink { HOLD, FORWARD, DISCARD }
 
@@ -152,6 +154,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == FrontState.CLOSING) {
+            ctx.read(); // lingering close: drain and drop
+        }
         if (upstream != null) {
             upstream.channel().flush();
         }
@@ -818,11 +823,24 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
     }
 
+    /**
+     * Writes a last response, then closes "lingering": output shut down first and input drained
+     * for a moment, so the client reads the response instead of a reset caused by its unread bytes.
+     */
     private void closeWith(ByteBuf lastResponse) {
         state = state.check(FrontState.CLOSING);
         endRequest();
         releaseCumulation();
-        ctx.writeAndFlush(lastResponse).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(lastResponse).addListener(f -> {
+            Channel ch = ctx.channel();
+            if (!f.isSuccess() || !(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+                ch.close();
+                return;
+            }
+            duplex.shutdownOutput();
+            ctx.read();
+            ctx.executor().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
     private void closeNow() {

@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 import java.net.InetSocketAddress;
@@ -92,7 +93,8 @@ public final class HttpTestServer implements AutoCloseable {
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("continue", new HttpServerExpectContinueHandler())
                                 .addLast("aggregate", new HttpObjectAggregator(64 * 1024 * 1024))
-                                .addLast("ws", new WebSocketServerProtocolHandler("/ws"))
+                                .addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                        .websocketPath("/ws").maxFramePayloadLength(16 * 1024 * 1024).build()))
                                 .addLast("ws-echo", new WebSocketEcho())
                                 .addLast("app", new App());
                     }
