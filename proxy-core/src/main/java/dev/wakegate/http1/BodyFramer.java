@@ -7,12 +7,73 @@ import io.netty.buffer.ByteBuf;
  * forwards exactly the bytes {@link #scan} says belong to the body and then knows the message is
  * complete. Handles Content-Length, chunked (sizes, extensions, trailers; a malformed chunk size
  * is an error) and until-close. One instance per direction per connection.
+ *
+ * <p>Usage: {@code int n = framer.scan(in); forward(in.readRetainedSlice(n));} — every byte that
+ * {@code scan} counts has been absorbed into the framer's state, so the caller must consume exactly
+ * those {@code n} bytes before the next call (the next call starts at the new reader index). Bytes
+ * after a complete body belong to the next message.
+ *
+ * <p>Chunked framing is strict RFC 9112 §7.1: hex sizes without sign, whitespace or overflow (at
+ * most 2^62), extensions after ';' with no CTLs, CRLF everywhere (a bare CR or LF is an error),
+ * CRLF right after each chunk's data, trailer fields with token names and no obs-fold. Chunk lines
+ * and the trailer section are bounded so a peer cannot make the framer scan forever without data.
  */
 public final class BodyFramer {
     public enum Mode { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
 
+    /** Longest chunk-size line (size plus extensions) accepted. */
+    static final int MAX_CHUNK_LINE = 4096;
+    /** Largest trailer section accepted. */
+    static final int MAX_TRAILERS = 8192;
+    private static final long MAX_CHUNK_SIZE = 1L << 62;
+
+    // chunked states
+    private static final int SIZE_START = 0;   // first hex digit of a chunk size
+    private static final int SIZE = 1;         // more hex digits, ';' or CR
+    private static final int EXT = 2;          // chunk extension bytes until CR
+    private static final int SIZE_LF = 3;      // LF after the size line
+    private static final int DATA = 4;
+    private static final int DATA_CR = 5;
+    private static final int DATA_LF = 6;
+    private static final int TRAILER_START = 7; // CR (end) or the first byte of a field name
+    private static final int TRAILER_NAME = 8;
+    private static final int TRAILER_VALUE = 9;
+    private static final int TRAILER_LF = 10;
+    private static final int FINAL_LF = 11;
+
+    private Mode mode = Mode.NONE;
+    private long remaining;
+    private boolean complete = true;
+    private String error;
+
+    private int chunkState;
+    private int lineBytes;
+    private int trailerBytes;
+
     public void reset(Mode mode, long contentLength) {
-        throw new UnsupportedOperationException("not yet implemented");
+        this.mode = mode;
+        this.error = null;
+        this.chunkState = SIZE_START;
+        this.lineBytes = 0;
+        this.trailerBytes = 0;
+        switch (mode) {
+            case NONE -> {
+                remaining = 0;
+                complete = true;
+            }
+            case LENGTH -> {
+                if (contentLength < 0) {
+                    throw new IllegalArgumentException("negative content length: " + contentLength);
+                }
+                remaining = contentLength;
+                complete = contentLength == 0;
+            }
+            case CHUNKED, UNTIL_CLOSE -> {
+                remaining = 0;
+                complete = false;
+            }
+            default -> throw new IllegalArgumentException(String.valueOf(mode));
+        }
     }
 
     /**
@@ -22,20 +83,199 @@ public final class BodyFramer {
      * framing is malformed (the returned count then covers only the valid prefix).
      */
     public int scan(ByteBuf in) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (complete || error != null) {
+            return 0;
+        }
+        int readable = in.readableBytes();
+        switch (mode) {
+            case LENGTH: {
+                int n = (int) Math.min(remaining, readable);
+                remaining -= n;
+                complete = remaining == 0;
+                return n;
+            }
+            case UNTIL_CLOSE:
+                return readable;
+            case CHUNKED:
+                return scanChunked(in, in.readerIndex(), readable);
+            default:
+                return 0;
+        }
+    }
+
+    private int scanChunked(ByteBuf in, int from, int readable) {
+        int i = 0;
+        while (i < readable) {
+            if (chunkState == DATA) {
+                int n = (int) Math.min(remaining, readable - i);
+                i += n;
+                remaining -= n;
+                if (remaining == 0) {
+                    chunkState = DATA_CR;
+                }
+                continue;
+            }
+            byte b = in.getByte(from + i);
+            if (!step(b)) {
+                return i;
+            }
+            i++;
+            if (complete) {
+                return i;
+            }
+        }
+        return i;
+    }
+
+    /** Advances the chunk state machine by one byte outside chunk data; false (with error set) if it is invalid. */
+    private boolean step(byte b) {
+        switch (chunkState) {
+            case SIZE_START: {
+                int d = Ascii.hexValue(b);
+                if (d < 0) {
+                    return fail("invalid chunk size");
+                }
+                remaining = d;
+                lineBytes = 1;
+                chunkState = SIZE;
+                return true;
+            }
+            case SIZE: {
+                if (++lineBytes > MAX_CHUNK_LINE) {
+                    return fail("chunk size line too long");
+                }
+                int d = Ascii.hexValue(b);
+                if (d >= 0) {
+                    if (remaining > (MAX_CHUNK_SIZE - d) >> 4) {
+                        return fail("chunk size too large");
+                    }
+                    remaining = (remaining << 4) | d;
+                    return true;
+                }
+                if (b == ';') {
+                    chunkState = EXT;
+                    return true;
+                }
+                if (b == Ascii.CR) {
+                    chunkState = SIZE_LF;
+                    return true;
+                }
+                return fail("invalid chunk size");
+            }
+            case EXT: {
+                if (++lineBytes > MAX_CHUNK_LINE) {
+                    return fail("chunk size line too long");
+                }
+                if (b == Ascii.CR) {
+                    chunkState = SIZE_LF;
+                    return true;
+                }
+                if (Ascii.isSpecial(b) && b != Ascii.HT) {
+                    return fail("invalid character in a chunk extension");
+                }
+                return true;
+            }
+            case SIZE_LF: {
+                if (b != Ascii.LF) {
+                    return fail("bare CR in a chunk size line");
+                }
+                chunkState = remaining == 0 ? TRAILER_START : DATA;
+                return true;
+            }
+            case DATA_CR: {
+                if (b != Ascii.CR) {
+                    return fail("missing CRLF after chunk data");
+                }
+                chunkState = DATA_LF;
+                return true;
+            }
+            case DATA_LF: {
+                if (b != Ascii.LF) {
+                    return fail("missing CRLF after chunk data");
+                }
+                chunkState = SIZE_START;
+                return true;
+            }
+            case TRAILER_START: {
+                if (++trailerBytes > MAX_TRAILERS) {
+                    return fail("trailer section too large");
+                }
+                if (b == Ascii.CR) {
+                    chunkState = FINAL_LF;
+                    return true;
+                }
+                if (!Ascii.isTchar(b)) {
+                    return fail(Ascii.isOws(b) ? "obs-fold in trailers" : "invalid trailer field name");
+                }
+                chunkState = TRAILER_NAME;
+                return true;
+            }
+            case TRAILER_NAME: {
+                if (++trailerBytes > MAX_TRAILERS) {
+                    return fail("trailer section too large");
+                }
+                if (b == ':') {
+                    chunkState = TRAILER_VALUE;
+                    return true;
+                }
+                if (!Ascii.isTchar(b)) {
+                    return fail("invalid trailer field name");
+                }
+                return true;
+            }
+            case TRAILER_VALUE: {
+                if (++trailerBytes > MAX_TRAILERS) {
+                    return fail("trailer section too large");
+                }
+                if (b == Ascii.CR) {
+                    chunkState = TRAILER_LF;
+                    return true;
+                }
+                if (Ascii.isSpecial(b) && b != Ascii.HT) {
+                    return fail("invalid character in a trailer field");
+                }
+                return true;
+            }
+            case TRAILER_LF: {
+                if (b != Ascii.LF) {
+                    return fail("bare CR in trailers");
+                }
+                chunkState = TRAILER_START;
+                return true;
+            }
+            case FINAL_LF: {
+                if (b != Ascii.LF) {
+                    return fail("bare CR at the end of the chunked body");
+                }
+                complete = true;
+                return true;
+            }
+            default:
+                return fail("framer in an invalid state");
+        }
+    }
+
+    private boolean fail(String reason) {
+        error = reason;
+        return false;
     }
 
     /** True once the whole body (including the final chunk and trailers) has been scanned. */
     public boolean isComplete() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return complete;
     }
 
     /** Reason the framing is broken, or null. */
     public String error() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return error;
     }
 
     public Mode mode() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return mode;
+    }
+
+    /** Bytes of the current chunk (or Content-Length body) still to come. */
+    public long remaining() {
+        return remaining;
     }
 }

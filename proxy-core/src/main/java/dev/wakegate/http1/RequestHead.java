@@ -38,6 +38,8 @@ public final class RequestHead {
     boolean connectionKeepAlive;
     boolean connectionUpgrade;
     String upgrade;
+    String expect;
+    String transferEncoding;
     String accept;
     String authorization;
 
@@ -60,10 +62,19 @@ public final class RequestHead {
         connectionKeepAlive = false;
         connectionUpgrade = false;
         upgrade = null;
+        expect = null;
+        transferEncoding = null;
         accept = null;
         authorization = null;
         errorStatus = 0;
         errorReason = null;
+    }
+
+    void grow(int capacity) {
+        nameStart = java.util.Arrays.copyOf(nameStart, capacity);
+        nameEnd = java.util.Arrays.copyOf(nameEnd, capacity);
+        valueStart = java.util.Arrays.copyOf(valueStart, capacity);
+        valueEnd = java.util.Arrays.copyOf(valueEnd, capacity);
     }
 
     /** Method token as sent (common methods are shared constants). */
@@ -142,12 +153,32 @@ public final class RequestHead {
         return http11 ? !connectionClose : connectionKeepAlive && !connectionClose;
     }
 
+    /** Connection lists "close". */
+    public boolean connectionClose() {
+        return connectionClose;
+    }
+
+    /** Connection lists "upgrade". */
+    public boolean connectionUpgrade() {
+        return connectionUpgrade;
+    }
+
     /** The Upgrade header's value when Connection also lists "upgrade", else null. */
     public String upgrade() {
         return connectionUpgrade ? upgrade : null;
     }
 
-    /** Accept header value, or null. */
+    /** Expect header value as sent, or null (anything but 100-continue deserves a 417). */
+    public String expect() {
+        return expect;
+    }
+
+    /** Transfer-Encoding value as sent (several fields joined with ", "), or null. */
+    public String transferEncoding() {
+        return transferEncoding;
+    }
+
+    /** Accept header value (several fields joined with ", "), or null. */
     public String accept() {
         return accept;
     }
@@ -157,7 +188,7 @@ public final class RequestHead {
         return authorization;
     }
 
-    /** Status to answer with after {@link RequestHead#ERROR}: 400, 414, 431 or 501. */
+    /** Status to answer with after {@link RequestHead#ERROR}: 400, 414, 431, 501 or 505. */
     public int errorStatus() {
         return errorStatus;
     }

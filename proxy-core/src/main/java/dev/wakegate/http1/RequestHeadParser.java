@@ -11,31 +11,337 @@ import io.netty.buffer.ByteBuf;
  * linear work. Errors are values: {@link RequestHead#ERROR} with {@link RequestHead#errorStatus()}
  * 400 (malformed line or header, CL+TE, conflicting Content-Length, obs-fold, whitespace before a
  * colon, bare CR, NUL, missing Host, bad version), 414 (request line over the limit), 431 (head or
- * header count over the limit) or 501 (a Transfer-Encoding other than chunked).
+ * header count over the limit), 501 (a Transfer-Encoding other than chunked) or 505 (a well-formed
+ * HTTP version other than 1.0 and 1.1).
+ *
+ * <p>Where RFC 9112 leaves a choice, this parser takes the strict one: lines end with CRLF only (a
+ * bare LF is rejected); exactly one SP separates the parts of the request line; the target is
+ * VCHARs only (no obs-text); Content-Length is 1*DIGIT and may appear once (a repeated field, even
+ * with the same value, and comma lists are rejected, like Netty's default); Transfer-Encoding in an
+ * HTTP/1.0 request is 400; more than one Host or Authorization field is 400. Empty lines before the
+ * request line are skipped and counted in the head length.
  */
-public final class RequestHeadParser {
+public final class RequestHeadParser extends HeadScanner<RequestHead> {
     private final int maxRequestLine;
-    private final int maxHeadSize;
     private final int maxHeaders;
 
+    // per-request field bookkeeping that the head itself does not expose
+    private int hostCount;
+    private int contentLengthCount;
+    private int transferEncodingCount;
+    private int authorizationCount;
+
     public RequestHeadParser(int maxRequestLine, int maxHeadSize, int maxHeaders) {
+        super(maxHeadSize, true);
+        if (maxRequestLine < 16 || maxHeaders < 1) {
+            throw new IllegalArgumentException("limits too small: maxRequestLine=" + maxRequestLine
+                    + ", maxHeaders=" + maxHeaders);
+        }
         this.maxRequestLine = maxRequestLine;
-        this.maxHeadSize = maxHeadSize;
         this.maxHeaders = maxHeaders;
     }
 
     /** Forget any partial scan; call before parsing the next request. */
+    @Override
     public void reset() {
-        throw new UnsupportedOperationException("not yet implemented");
+        super.reset();
     }
 
     /**
      * Parses the head starting at {@code in.readerIndex()}; does not move the reader index.
+     * The same {@code head} must be passed until the parse completes; it is reset on the first call
+     * after {@link #reset}.
      *
      * @return the head length in bytes when complete ({@code head} is filled), {@link RequestHead#NEED_MORE}
      *         when more bytes are needed (and the limits are not yet exceeded), or {@link RequestHead#ERROR}
      */
     public int parse(ByteBuf in, RequestHead head) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return scan(in, head);
+    }
+
+    @Override
+    void begin(RequestHead head) {
+        head.reset();
+        hostCount = 0;
+        contentLengthCount = 0;
+        transferEncodingCount = 0;
+        authorizationCount = 0;
+    }
+
+    @Override
+    int firstLineLimit(int lineStart) {
+        // content of at most maxRequestLine bytes, then CRLF
+        return lineStart + maxRequestLine + 2;
+    }
+
+    @Override
+    int firstLineLimitStatus() {
+        return 414;
+    }
+
+    @Override
+    void error(RequestHead head, int status, String reason) {
+        head.errorStatus = status;
+        head.errorReason = reason;
+    }
+
+    @Override
+    boolean firstLine(RequestHead head, byte[] a, int base, int start, int end) {
+        int i = start;
+        while (i < end && Ascii.isTchar(a[i])) {
+            i++;
+        }
+        if (i == start || i == end || a[i] != Ascii.SP) {
+            return fail(head, 400, "malformed method in the request line");
+        }
+        int methodEnd = i;
+        int targetStart = i + 1;
+        // request-line = method SP request-target SP HTTP-version, and the version is 8 bytes
+        int versionStart = end - 8;
+        if (versionStart - 1 <= targetStart || a[versionStart - 1] != Ascii.SP) {
+            return fail(head, 400, "malformed request line");
+        }
+        int targetEnd = versionStart - 1;
+        if (!version(head, a, versionStart)) {
+            return false;
+        }
+        for (int t = targetStart; t < targetEnd; t++) {
+            if (!Ascii.isTargetChar(a[t])) {
+                return fail(head, 400, "invalid character in the request target");
+            }
+        }
+        head.method = method(a, start, methodEnd);
+        return target(head, a, targetStart, targetEnd);
+    }
+
+    private boolean version(RequestHead head, byte[] a, int v) {
+        if (a[v] != 'H' || a[v + 1] != 'T' || a[v + 2] != 'T' || a[v + 3] != 'P' || a[v + 4] != '/'
+                || !Ascii.isDigit(a[v + 5]) || a[v + 6] != '.' || !Ascii.isDigit(a[v + 7])) {
+            return fail(head, 400, "malformed HTTP version");
+        }
+        if (a[v + 5] == '1' && a[v + 7] == '1') {
+            head.http11 = true;
+            return true;
+        }
+        if (a[v + 5] == '1' && a[v + 7] == '0') {
+            head.http11 = false;
+            return true;
+        }
+        return fail(head, 505, "HTTP version not supported");
+    }
+
+    private boolean target(RequestHead head, byte[] a, int start, int end) {
+        byte first = a[start];
+        String method = head.method;
+        if (method == Methods.CONNECT) {
+            // authority-form only: host:port, nothing else
+            for (int i = start; i < end; i++) {
+                byte b = a[i];
+                if (b == '/' || b == '?' || b == '#' || b == '@') {
+                    return fail(head, 400, "CONNECT needs an authority-form target");
+                }
+            }
+            head.uri = Ascii.string(a, start, end);
+            head.path = head.uri;
+            return true;
+        }
+        if (first == '/') {
+            int q = pathEnd(a, start, end);
+            head.uri = Ascii.string(a, start, end);
+            head.path = q == end ? head.uri : Ascii.string(a, start, q);
+            return true;
+        }
+        if (first == '*') {
+            if (end - start != 1 || method != Methods.OPTIONS) {
+                return fail(head, 400, "asterisk-form target is only for OPTIONS");
+            }
+            head.uri = "*";
+            head.path = "*";
+            return true;
+        }
+        // absolute-form: scheme "://" authority [path-abempty] ["?" query]
+        int i = start;
+        if (!isAlpha(first)) {
+            return fail(head, 400, "malformed request target");
+        }
+        while (i < end && (isAlpha(a[i]) || Ascii.isDigit(a[i]) || a[i] == '+' || a[i] == '-' || a[i] == '.')) {
+            i++;
+        }
+        if (end - i < 3 || a[i] != ':' || a[i + 1] != '/' || a[i + 2] != '/') {
+            return fail(head, 400, "malformed request target");
+        }
+        int authorityStart = i + 3;
+        int p = authorityStart;
+        while (p < end && a[p] != '/' && a[p] != '?' && a[p] != '#') {
+            p++;
+        }
+        if (p == authorityStart) {
+            return fail(head, 400, "absolute-form target without a host");
+        }
+        head.uri = Ascii.string(a, start, end);
+        if (p == end || a[p] != '/') {
+            head.path = "/";
+        } else {
+            head.path = Ascii.string(a, p, pathEnd(a, p, end));
+        }
+        return true;
+    }
+
+    private static int pathEnd(byte[] a, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (a[i] == '?' || a[i] == '#') {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    private static boolean isAlpha(byte b) {
+        int lower = b | 0x20;
+        return lower >= 'a' && lower <= 'z';
+    }
+
+    private static String method(byte[] a, int start, int end) {
+        String known = Methods.known(a, start, end);
+        return known != null ? known : Ascii.string(a, start, end);
+    }
+
+    @Override
+    boolean field(RequestHead head, byte[] a, int base, int ns, int ne, int vs, int ve) {
+        int n = head.headerCount;
+        if (n >= maxHeaders) {
+            return fail(head, 431, "too many header fields");
+        }
+        if (n == head.nameStart.length) {
+            head.grow(Math.min(maxHeaders, n * 2));
+        }
+        head.nameStart[n] = ns - base;
+        head.nameEnd[n] = ne - base;
+        head.valueStart[n] = vs - base;
+        head.valueEnd[n] = ve - base;
+        head.headerCount = n + 1;
+
+        switch (ne - ns) {
+            case 4:
+                if (Ascii.equalsLower(a, ns, ne, "host")) {
+                    return host(head, a, vs, ve);
+                }
+                break;
+            case 6:
+                if (Ascii.equalsLower(a, ns, ne, "accept")) {
+                    String v = Ascii.string(a, vs, ve);
+                    head.accept = head.accept == null ? v : head.accept + ", " + v;
+                } else if (Ascii.equalsLower(a, ns, ne, "expect")) {
+                    head.expect = Ascii.string(a, vs, ve);
+                    head.expectContinue = Ascii.equalsLower(a, vs, ve, "100-continue");
+                }
+                break;
+            case 7:
+                if (Ascii.equalsLower(a, ns, ne, "upgrade")) {
+                    String v = Ascii.string(a, vs, ve);
+                    head.upgrade = head.upgrade == null ? v : head.upgrade + ", " + v;
+                }
+                break;
+            case 10:
+                if (Ascii.equalsLower(a, ns, ne, "connection")) {
+                    connection(head, a, vs, ve);
+                }
+                break;
+            case 13:
+                if (Ascii.equalsLower(a, ns, ne, "authorization")) {
+                    if (++authorizationCount > 1) {
+                        return fail(head, 400, "more than one Authorization field");
+                    }
+                    head.authorization = Ascii.string(a, vs, ve);
+                }
+                break;
+            case 14:
+                if (Ascii.equalsLower(a, ns, ne, "content-length")) {
+                    return contentLength(head, a, vs, ve);
+                }
+                break;
+            case 17:
+                if (Ascii.equalsLower(a, ns, ne, "transfer-encoding")) {
+                    transferEncodingCount++;
+                    String v = Ascii.string(a, vs, ve);
+                    head.transferEncoding = head.transferEncoding == null ? v : head.transferEncoding + ", " + v;
+                }
+                break;
+            default:
+                break;
+        }
+        return true;
+    }
+
+    private boolean host(RequestHead head, byte[] a, int vs, int ve) {
+        if (++hostCount > 1) {
+            return fail(head, 400, "more than one Host field");
+        }
+        for (int i = vs; i < ve; i++) {
+            if (!Ascii.isHostChar(a[i])) {
+                return fail(head, 400, "invalid Host");
+            }
+        }
+        head.host = Ascii.string(a, vs, ve);
+        return true;
+    }
+
+    private boolean contentLength(RequestHead head, byte[] a, int vs, int ve) {
+        if (++contentLengthCount > 1) {
+            return fail(head, 400, "more than one Content-Length field");
+        }
+        long length = parseLength(a, vs, ve);
+        if (length < 0) {
+            return fail(head, 400, "invalid Content-Length");
+        }
+        head.contentLength = length;
+        return true;
+    }
+
+    /** 1*DIGIT without sign, separators or overflow (at most 18 significant digits), or -1. */
+    static long parseLength(byte[] a, int vs, int ve) {
+        if (vs == ve) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = vs; i < ve; i++) {
+            byte b = a[i];
+            if (!Ascii.isDigit(b)) {
+                return -1;
+            }
+            if (value > (Long.MAX_VALUE - 9) / 10) {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value;
+    }
+
+    private static void connection(RequestHead head, byte[] a, int vs, int ve) {
+        int tokens = connectionTokens(a, vs, ve);
+        head.connectionClose |= (tokens & CONNECTION_CLOSE) != 0;
+        head.connectionKeepAlive |= (tokens & CONNECTION_KEEP_ALIVE) != 0;
+        head.connectionUpgrade |= (tokens & CONNECTION_UPGRADE) != 0;
+    }
+
+    @Override
+    boolean end(RequestHead head, int headLength) {
+        if (head.http11 && hostCount == 0) {
+            return fail(head, 400, "missing Host");
+        }
+        if (transferEncodingCount > 0) {
+            if (contentLengthCount > 0) {
+                return fail(head, 400, "both Content-Length and Transfer-Encoding");
+            }
+            if (!head.http11) {
+                return fail(head, 400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            if (transferEncodingCount > 1 || !head.transferEncoding.equalsIgnoreCase("chunked")) {
+                return fail(head, 501, "Transfer-Encoding other than chunked");
+            }
+            head.chunked = true;
+        }
+        head.headLength = headLength;
+        return true;
     }
 }

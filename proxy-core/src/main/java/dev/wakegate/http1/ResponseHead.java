@@ -11,7 +11,44 @@ public final class ResponseHead {
     boolean connectionKeepAlive;
     String errorReason;
 
+    // header fields as offsets relative to the head start, like RequestHead
+    int headerCount;
+    int[] fields = new int[64]; // 4 ints per field: nameStart, nameEnd, valueStart, valueEnd
+
+    void addField(int ns, int ne, int vs, int ve) {
+        int at = headerCount * 4;
+        if (at + 4 > fields.length) {
+            fields = java.util.Arrays.copyOf(fields, fields.length * 2);
+        }
+        fields[at] = ns;
+        fields[at + 1] = ne;
+        fields[at + 2] = vs;
+        fields[at + 3] = ve;
+        headerCount++;
+    }
+
+    public int headerCount() {
+        return headerCount;
+    }
+
+    public int nameStart(int i) {
+        return fields[i * 4];
+    }
+
+    public int nameEnd(int i) {
+        return fields[i * 4 + 1];
+    }
+
+    public int valueStart(int i) {
+        return fields[i * 4 + 2];
+    }
+
+    public int valueEnd(int i) {
+        return fields[i * 4 + 3];
+    }
+
     public void reset() {
+        headerCount = 0;
         status = 0;
         http11 = false;
         headLength = 0;

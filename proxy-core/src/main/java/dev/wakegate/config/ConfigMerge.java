@@ -1,0 +1,66 @@
+package dev.wakegate.config;
+
+import dev.wakegate.config.LabelConfig.Labelled;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Adds label-configured containers ({@link LabelConfig}) to a loaded config. YAML wins: a container
+ * declared in YAML keeps its YAML spec, and a route path declared in YAML keeps its YAML route.
+ * The merged result is checked like a file (unknown dependencies, cycles, a path claimed by the
+ * labels of two containers). Called by the discovery in proxy-server whenever the set changes; the
+ * base config is never modified.
+ */
+public final class ConfigMerge {
+    private ConfigMerge() {
+    }
+
+    public static ProxyConfig withLabels(ProxyConfig base, Collection<Labelled> labelled) throws ConfigException {
+        String yamlFile = base.source().map(Object::toString).orElse("config");
+        Map<String, ContainerSpec> containers = new LinkedHashMap<>(base.containers());
+        Set<String> yamlPaths = new HashSet<>();
+        for (RouteSpec r : base.routes()) {
+            yamlPaths.add(r.path());
+        }
+        Map<String, String> labelPaths = new HashMap<>(); // path -> labels that declared it
+        List<RouteSpec> routes = new ArrayList<>(base.routes());
+
+        for (Labelled l : labelled) {
+            String name = l.spec().name();
+            if (!containers.containsKey(name)) {
+                containers.put(name, l.spec());
+            } else if (containers.get(name).fromLabels()) {
+                throw new ConfigException(ConfigChecks.labelsFile(name), LabelConfig.ENABLE,
+                        "another container with labels is already managed as '" + name + "'");
+            }
+        }
+        for (Labelled l : labelled) {
+            ContainerSpec winner = containers.get(l.spec().name());
+            String file = ConfigChecks.labelsFile(l.spec().name());
+            for (RouteSpec r : l.routes()) {
+                if (yamlPaths.contains(r.path())) {
+                    continue; // YAML wins
+                }
+                String owner = labelPaths.get(r.path());
+                if (owner != null) {
+                    throw new ConfigException(file, LabelConfig.ROUTE,
+                            "route " + r.path() + " is also declared by " + owner);
+                }
+                labelPaths.put(r.path(), file);
+                // When YAML declares the container, its address wins over the label's as well.
+                HostPort upstream = winner.upstream().orElse(r.upstream());
+                routes.add(new RouteSpec(r.path(), r.containers(), upstream, r.upstreamName(), r.waitingPage()));
+            }
+        }
+        ConfigChecks.checkDependencies(yamlFile, containers);
+        return new ProxyConfig(base.source(), base.listen(), base.workers(), base.automation(), base.redisUrl(),
+                base.dockerHost(), containers, routes, base.tcp(), base.timeouts(), base.limits(), base.adminToken(),
+                base.jsonLogs());
+    }
+}

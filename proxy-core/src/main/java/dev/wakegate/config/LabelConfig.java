@@ -1,0 +1,190 @@
+package dev.wakegate.config;
+
+import dev.wakegate.route.RouteTrie;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Config without YAML (DESIGN.md "Docker labels"): turns the {@code wakegate.*} labels of one
+ * container into a {@link ContainerSpec} and its routes. Pure and quick; the Docker discovery in
+ * proxy-server calls it for each container it sees and hands the results to {@link ConfigMerge}.
+ *
+ * <p>The spec is named after the compose service when there is one (that is what compose users
+ * write in {@code depends_on}), else after the container. Errors name "labels of container X" as
+ * the file and the label as the key.
+ */
+public final class LabelConfig {
+    public static final String ENABLE = "wakegate.enable";
+    public static final String ROUTE = "wakegate.route";
+    public static final String UPSTREAM = "wakegate.upstream";
+    public static final String PORT = "wakegate.port";
+    public static final String PRIORITY = "wakegate.priority";
+    public static final String HEALTH = "wakegate.health";
+    public static final String DEPENDS_ON = "wakegate.depends_on";
+    public static final String IDLE_TIMEOUT = "wakegate.idle_timeout";
+    public static final String WAITING_PAGE = "wakegate.waiting_page";
+    /** Marks containers made by tests; tolerated so test containers may also be managed. */
+    public static final String TEST = "wakegate.test";
+
+    private static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
+            IDLE_TIMEOUT, WAITING_PAGE, TEST);
+
+    /** One label-configured container and the routes its labels declare. */
+    public record Labelled(ContainerSpec spec, List<RouteSpec> routes) {
+        public Labelled {
+            routes = List.copyOf(routes);
+        }
+    }
+
+    private LabelConfig() {
+    }
+
+    /**
+     * @param containerName  the container's name (without Docker's leading slash)
+     * @param composeService its {@code com.docker.compose.service} label, or null
+     * @return empty unless the container carries {@code wakegate.enable=true}
+     */
+    public static Optional<Labelled> parse(String containerName, String composeService, Map<String, String> labels)
+            throws ConfigException {
+        String file = ConfigChecks.labelsFile(containerName);
+        String enable = labels.get(ENABLE);
+        if (enable == null || !enable.trim().equalsIgnoreCase("true")) {
+            return Optional.empty();
+        }
+        for (String label : new TreeSet<>(labels.keySet())) {
+            if (label.startsWith("wakegate.") && !KNOWN.contains(label)) {
+                throw new ConfigException(file, label, "unknown wakegate label (expected one of "
+                        + String.join(", ", new TreeSet<>(KNOWN)) + ")");
+            }
+        }
+        String name = composeService != null && !composeService.isBlank() ? composeService.trim() : containerName;
+        if (!ConfigLoader.validContainerName(name)) {
+            throw new ConfigException(file, composeService != null ? "com.docker.compose.service" : "(name)",
+                    "'" + name + "' is not a valid container name");
+        }
+
+        Priority priority = Priority.NORMAL;
+        String p = value(labels, PRIORITY);
+        if (p != null) {
+            priority = Priority.parse(p);
+            if (priority == null) {
+                throw new ConfigException(file, PRIORITY,
+                        "unknown priority '" + p + "' (expected critical, high, normal or low)");
+            }
+        }
+
+        Optional<HostPort> upstream = Optional.empty();
+        String up = value(labels, UPSTREAM);
+        String port = value(labels, PORT);
+        if (up != null && port != null) {
+            throw new ConfigException(file, PORT, "give either " + UPSTREAM + " or " + PORT + ", not both");
+        }
+        if (up != null) {
+            upstream = Optional.of(hostPort(file, UPSTREAM, up));
+        } else if (port != null) {
+            upstream = Optional.of(hostPort(file, PORT, name + ":" + port));
+        }
+
+        HealthProbe health = HealthProbe.DEFAULT;
+        String h = value(labels, HEALTH);
+        if (h != null) {
+            if (h.equalsIgnoreCase("tcp")) {
+                health = HealthProbe.TCP;
+            } else if (h.startsWith("/")) {
+                health = HealthProbe.http(h);
+            } else {
+                throw new ConfigException(file, HEALTH, "expected an HTTP path like /healthz or 'tcp', got '" + h + "'");
+            }
+        }
+
+        List<String> deps = new ArrayList<>();
+        for (String dep : list(labels, DEPENDS_ON)) {
+            if (!ConfigLoader.validContainerName(dep)) {
+                throw new ConfigException(file, DEPENDS_ON, "'" + dep + "' is not a valid container name");
+            }
+            if (deps.contains(dep)) {
+                throw new ConfigException(file, DEPENDS_ON, "'" + dep + "' is listed twice");
+            }
+            deps.add(dep);
+        }
+
+        Optional<Duration> idle = Optional.empty();
+        String it = value(labels, IDLE_TIMEOUT);
+        if (it != null) {
+            try {
+                Duration d = Durations.parse(it);
+                if (d.isZero()) {
+                    throw new IllegalArgumentException("must be greater than zero");
+                }
+                idle = Optional.of(d);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, IDLE_TIMEOUT, e.getMessage());
+            }
+        }
+
+        boolean waitingPage = true;
+        String wp = value(labels, WAITING_PAGE);
+        if (wp != null) {
+            if (wp.equalsIgnoreCase("true")) {
+                waitingPage = true;
+            } else if (wp.equalsIgnoreCase("false")) {
+                waitingPage = false;
+            } else {
+                throw new ConfigException(file, WAITING_PAGE, "expected true or false, got '" + wp + "'");
+            }
+        }
+
+        ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true);
+        Set<String> paths = new LinkedHashSet<>();
+        List<RouteSpec> routes = new ArrayList<>();
+        for (String raw : list(labels, ROUTE)) {
+            String path;
+            try {
+                path = RouteTrie.Builder.normalise(raw);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, ROUTE, e.getMessage());
+            }
+            if (!paths.add(path)) {
+                throw new ConfigException(file, ROUTE, "route " + path + " is listed twice");
+            }
+            if (upstream.isEmpty()) {
+                throw new ConfigException(file, ROUTE,
+                        "routes need an address: add " + UPSTREAM + "=HOST:PORT or " + PORT + "=PORT");
+            }
+            routes.add(new RouteSpec(path, List.of(name), upstream.get(), name, waitingPage));
+        }
+        return Optional.of(new Labelled(spec, routes));
+    }
+
+    private static String value(Map<String, String> labels, String key) {
+        String v = labels.get(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static List<String> list(Map<String, String> labels, String key) {
+        String v = value(labels, key);
+        List<String> out = new ArrayList<>();
+        if (v != null) {
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static HostPort hostPort(String file, String key, String text) throws ConfigException {
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, key, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.wakegate.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One YAML mapping being read by {@link ConfigLoader}: knows its file and key path, so every
+ * conversion error names {@code file}, {@code key} (e.g. {@code routes[2].upstream}) and the reason,
+ * and refuses keys it was not told about.
+ */
+final class YamlSection {
+    private final String file;
+    private final String path;
+    private final JsonNode node; // an ObjectNode, or null for an absent section
+
+    private YamlSection(String file, String path, JsonNode node) {
+        this.file = file;
+        this.path = path;
+        this.node = node;
+    }
+
+    /**
+     * Wraps {@code node} (null or YAML null means an empty section) after checking that it is a
+     * mapping whose keys are all in {@code allowed}.
+     */
+    static YamlSection of(String file, String path, JsonNode node, String... allowed) throws ConfigException {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return new YamlSection(file, path, null);
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(file, path.isEmpty() ? "(root)" : path,
+                    "expected a mapping (key: value), got " + describe(node));
+        }
+        Set<String> known = Set.of(allowed);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                throw new ConfigException(file, join(path, key),
+                        "unknown key (expected one of " + String.join(", ", new TreeSet<>(Arrays.asList(allowed))) + ")");
+            }
+        }
+        return new YamlSection(file, path, node);
+    }
+
+    /** Like {@link #of} but any key is allowed (a mapping keyed by names, such as {@code containers:}). */
+    static YamlSection anyKeys(String file, String path, JsonNode node) throws ConfigException {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return new YamlSection(file, path, null);
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(file, path, "expected a mapping (key: value), got " + describe(node));
+        }
+        return new YamlSection(file, path, node);
+    }
+
+    YamlSection anyKeys(String key) throws ConfigException {
+        return anyKeys(file, keyPath(key), get(key));
+    }
+
+    String file() {
+        return file;
+    }
+
+    String path() {
+        return path;
+    }
+
+    String keyPath(String key) {
+        return join(path, key);
+    }
+
+    static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    ConfigException error(String key, String reason) {
+        return new ConfigException(file, keyPath(key), reason);
+    }
+
+    /** The value under {@code key}; null when absent or written as YAML null. */
+    JsonNode get(String key) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    boolean has(String key) {
+        return get(key) != null;
+    }
+
+    YamlSection section(String key, String... allowed) throws ConfigException {
+        return of(file, keyPath(key), get(key), allowed);
+    }
+
+    String string(String key, String fallback) throws ConfigException {
+        JsonNode v = get(key);
+        return v == null ? fallback : text(file, keyPath(key), v);
+    }
+
+    boolean bool(String key, boolean fallback) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw error(key, "expected true or false, got " + describe(v));
+        }
+        return v.booleanValue();
+    }
+
+    int integer(String key, int fallback, int min) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw error(key, "expected an integer, got " + describe(v));
+        }
+        int n = v.intValue();
+        if (n < min) {
+            throw error(key, "must be at least " + min + ", got " + n);
+        }
+        return n;
+    }
+
+    /** A positive duration ({@code 500ms}, {@code 45s}, {@code 30m}, {@code 2h}). */
+    Duration duration(String key, Duration fallback) throws ConfigException {
+        JsonNode v = get(key);
+        return v == null ? fallback : duration(file, keyPath(key), v);
+    }
+
+    static Duration duration(String file, String keyPath, JsonNode v) throws ConfigException {
+        if (v.isNumber()) {
+            throw new ConfigException(file, keyPath, "expected a duration with a unit like 500ms, 45s, 30m or 2h, got " + v.asText());
+        }
+        Duration d;
+        try {
+            d = Durations.parse(text(file, keyPath, v));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, keyPath, e.getMessage());
+        }
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigException(file, keyPath, "must be greater than zero");
+        }
+        return d;
+    }
+
+    /** A byte count: a plain integer or a size like {@code 64KiB}, {@code 1MiB}. */
+    int size(String key, int fallback) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        long n;
+        if (v.isIntegralNumber()) {
+            n = v.canConvertToLong() ? v.longValue() : Long.MAX_VALUE;
+        } else {
+            try {
+                n = Sizes.parse(text(file, keyPath(key), v));
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+        }
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw error(key, "must be between 1 and " + Integer.MAX_VALUE + " bytes, got " + v.asText());
+        }
+        return (int) n;
+    }
+
+    HostPort hostPort(String key, HostPort fallback) throws ConfigException {
+        JsonNode v = get(key);
+        return v == null ? fallback : hostPort(file, keyPath(key), v);
+    }
+
+    static HostPort hostPort(String file, String keyPath, JsonNode v) throws ConfigException {
+        try {
+            return HostPort.parse(text(file, keyPath, v));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, keyPath, e.getMessage());
+        }
+    }
+
+    /** The elements of a YAML sequence; empty when absent. */
+    List<JsonNode> list(String key) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw error(key, "expected a list, got " + describe(v));
+        }
+        List<JsonNode> out = new ArrayList<>(v.size());
+        v.forEach(out::add);
+        return out;
+    }
+
+    /** A sequence of non-empty strings, each checked with {@link #text}. */
+    List<String> strings(String key) throws ConfigException {
+        List<JsonNode> items = list(key);
+        List<String> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            out.add(text(file, keyPath(key) + "[" + i + "]", items.get(i)));
+        }
+        return out;
+    }
+
+    /** The keys of this mapping, in document order. */
+    List<String> keys() {
+        List<String> out = new ArrayList<>();
+        if (node != null) {
+            node.fieldNames().forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    /** A non-blank scalar as text; numbers are refused so that {@code port: 80} style slips read clearly. */
+    static String text(String file, String keyPath, JsonNode v) throws ConfigException {
+        if (v == null || v.isNull()) {
+            throw new ConfigException(file, keyPath, "is empty");
+        }
+        if (!v.isTextual()) {
+            throw new ConfigException(file, keyPath, "expected text, got " + describe(v));
+        }
+        String s = v.textValue().trim();
+        if (s.isEmpty()) {
+            throw new ConfigException(file, keyPath, "is empty");
+        }
+        return s;
+    }
+
+    static String describe(JsonNode v) {
+        if (v.isObject()) {
+            return "a mapping";
+        }
+        if (v.isArray()) {
+            return "a list";
+        }
+        if (v.isTextual()) {
+            return "'" + v.textValue() + "'";
+        }
+        return v.asText();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.wakegate.http1;
+
+/**
+ * The standard request methods as shared String constants: the parser returns these instances for
+ * the common methods, so comparing with {@code ==} is valid for them and parsing allocates nothing.
+ */
+public final class Methods {
+    public static final String GET = "GET";
+    public static final String HEAD = "HEAD";
+    public static final String POST = "POST";
+    public static final String PUT = "PUT";
+    public static final String DELETE = "DELETE";
+    public static final String OPTIONS = "OPTIONS";
+    public static final String PATCH = "PATCH";
+    public static final String CONNECT = "CONNECT";
+    public static final String TRACE = "TRACE";
+
+    private Methods() {
+    }
+
+    /** The shared constant for the method in {@code a[start, end)} (case-sensitive), or null. */
+    static String known(byte[] a, int start, int end) {
+        switch (end - start) {
+            case 3:
+                if (a[start] == 'G' && a[start + 1] == 'E' && a[start + 2] == 'T') {
+                    return GET;
+                }
+                if (a[start] == 'P' && a[start + 1] == 'U' && a[start + 2] == 'T') {
+                    return PUT;
+                }
+                return null;
+            case 4:
+                return is(a, start, HEAD) ? HEAD : is(a, start, POST) ? POST : null;
+            case 5:
+                return is(a, start, PATCH) ? PATCH : is(a, start, TRACE) ? TRACE : null;
+            case 6:
+                return is(a, start, DELETE) ? DELETE : null;
+            case 7:
+                return is(a, start, OPTIONS) ? OPTIONS : is(a, start, CONNECT) ? CONNECT : null;
+            default:
+                return null;
+        }
+    }
+
+    private static boolean is(byte[] a, int start, String method) {
+        for (int i = 0; i < method.length(); i++) {
+            if (a[start + i] != method.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.wakegate.http1;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Complete, small HTTP/1.1 responses for the answers the proxy gives itself (parse errors, 502,
+ * 503 while a container starts, admin replies), encoded straight into one ByteBuf ready to write.
+ * Problem bodies follow RFC 9457 ({@code application/problem+json}); JSON is written by Jackson so
+ * any title, detail or member value is escaped correctly.
+ *
+ * <p>Extra headers are given as name/value pairs; a name or value with CR, LF or NUL is a
+ * programming error (it would split the response) and throws {@link IllegalArgumentException}.
+ */
+public final class ProblemResponses {
+    public static final String PROBLEM_JSON = "application/problem+json";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private ProblemResponses() {
+    }
+
+    /** A problem+json response: {"type":"about:blank","title":..,"status":..,"detail":..}. */
+    public static ByteBuf problem(ByteBufAllocator alloc, int status, String title, String detail, boolean close,
+                                  String... extraHeaderPairs) {
+        return problem(alloc, status, title, detail, Map.of(), close, extraHeaderPairs);
+    }
+
+    /** As {@link #problem(ByteBufAllocator, int, String, String, boolean, String...)} with extra string members, e.g. "container". */
+    public static ByteBuf problem(ByteBufAllocator alloc, int status, String title, String detail,
+                                  Map<String, String> extraMembers, boolean close, String... extraHeaderPairs) {
+        return simple(alloc, status, PROBLEM_JSON, problemJson(status, title, detail, extraMembers), close, extraHeaderPairs);
+    }
+
+    /** The problem+json document alone (for callers that frame the response themselves). */
+    public static byte[] problemJson(int status, String title, String detail, Map<String, String> extraMembers) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", "about:blank");
+            g.writeStringField("title", title != null ? title : reason(status));
+            g.writeNumberField("status", status);
+            if (detail != null) {
+                g.writeStringField("detail", detail);
+            }
+            for (Map.Entry<String, String> member : extraMembers.entrySet()) {
+                g.writeStringField(member.getKey(), member.getValue());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen writing to memory
+        }
+        return out.toByteArray();
+    }
+
+    /** A response with the given body, Content-Type and Content-Length; {@code Connection: close} when {@code close}. */
+    public static ByteBuf simple(ByteBufAllocator alloc, int status, String contentType, byte[] body, boolean close,
+                                 String... extraHeaderPairs) {
+        if (extraHeaderPairs.length % 2 != 0) {
+            throw new IllegalArgumentException("extra headers must be name/value pairs");
+        }
+        StringBuilder head = new StringBuilder(128);
+        head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+        if (contentType != null) {
+            header(head, "Content-Type", contentType);
+        }
+        head.append("Content-Length: ").append(body.length).append("\r\n");
+        if (close) {
+            head.append("Connection: close\r\n");
+        }
+        for (int i = 0; i < extraHeaderPairs.length; i += 2) {
+            header(head, extraHeaderPairs[i], extraHeaderPairs[i + 1]);
+        }
+        head.append("\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuf buf = alloc.buffer(headBytes.length + body.length);
+        buf.writeBytes(headBytes).writeBytes(body);
+        return buf;
+    }
+
+    /** The standard reason phrase, or "Unknown" style text from Netty for unregistered codes. */
+    public static String reason(int status) {
+        return HttpResponseStatus.valueOf(status).reasonPhrase();
+    }
+
+    private static void header(StringBuilder head, String name, String value) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("empty header name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c > 0x7F || !Ascii.isTchar((byte) c)) {
+                throw new IllegalArgumentException("invalid header name: " + name);
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+                throw new IllegalArgumentException("invalid character in header " + name);
+            }
+        }
+        head.append(name).append(": ").append(value).append("\r\n");
+    }
+}

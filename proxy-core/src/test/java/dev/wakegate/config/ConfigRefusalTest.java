@@ -1,0 +1,383 @@
+package dev.wakegate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every way a config file is refused at start names the file, the key path and the reason. */
+class ConfigRefusalTest {
+
+    private static final String FILE = "wakegate.yml";
+
+    private static ConfigException refuse(String yaml) {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.parse(yaml, FILE, Map.of()));
+        assertThat(e).as("refused: %s", yaml).isNotNull();
+        assertThat(e.file()).isEqualTo(FILE);
+        assertThat(e.getMessage()).startsWith(FILE + ": " + e.key() + ": ");
+        return e;
+    }
+
+    @Test
+    void refusesUnknownTopLevelKey() {
+        ConfigException e = refuse("listen: 127.0.0.1:8000\nlistn: 1\n");
+        assertThat(e.key()).isEqualTo("listn");
+        assertThat(e.reason()).contains("unknown key").contains("listen");
+    }
+
+    @Test
+    void refusesUnknownNestedKey() {
+        ConfigException e = refuse("automation: { idle_timout: 5m }");
+        assertThat(e.key()).isEqualTo("automation.idle_timout");
+        assertThat(e.reason()).contains("unknown key").contains("idle_timeout");
+    }
+
+    @Test
+    void refusesUnknownKeyInContainer() {
+        ConfigException e = refuse("containers: { app: { prio: high } }");
+        assertThat(e.key()).isEqualTo("containers.app.prio");
+        assertThat(e.reason()).contains("unknown key");
+    }
+
+    @Test
+    void refusesUnknownKeyInRoute() {
+        ConfigException e = refuse("routes: [ { path: /a, upstream: 127.0.0.1:1 }, { path: /b, upstrem: x } ]");
+        assertThat(e.key()).isEqualTo("routes[1].upstrem");
+        assertThat(e.reason()).contains("unknown key");
+    }
+
+    @Test
+    void refusesUnknownKeyInHealth() {
+        ConfigException e = refuse("containers: { app: { health: { grpc: true } } }");
+        assertThat(e.key()).isEqualTo("containers.app.health.grpc");
+    }
+
+    @Test
+    void refusesBadDuration() {
+        ConfigException e = refuse("automation: { idle_timeout: 30 minutes }");
+        assertThat(e.key()).isEqualTo("automation.idle_timeout");
+        assertThat(e.reason()).contains("30 minutes");
+    }
+
+    @Test
+    void refusesDurationWithoutUnit() {
+        ConfigException e = refuse("timeouts: { drain: 30 }");
+        assertThat(e.key()).isEqualTo("timeouts.drain");
+        assertThat(e.reason()).contains("unit");
+    }
+
+    @Test
+    void refusesZeroDuration() {
+        ConfigException e = refuse("automation: { idle_check_interval: 0s }");
+        assertThat(e.key()).isEqualTo("automation.idle_check_interval");
+        assertThat(e.reason()).contains("greater than zero");
+    }
+
+    @Test
+    void refusesBadContainerIdleTimeout() {
+        ConfigException e = refuse("containers: { app: { idle_timeout: soon } }");
+        assertThat(e.key()).isEqualTo("containers.app.idle_timeout");
+        assertThat(e.reason()).contains("soon");
+    }
+
+    @Test
+    void refusesBadListenAddress() {
+        ConfigException e = refuse("listen: 127.0.0.1");
+        assertThat(e.key()).isEqualTo("listen");
+        assertThat(e.reason()).contains("HOST:PORT");
+    }
+
+    @Test
+    void refusesPortOutOfRange() {
+        ConfigException e = refuse("containers: { app: { upstream: '127.0.0.1:70000' } }");
+        assertThat(e.key()).isEqualTo("containers.app.upstream");
+        assertThat(e.reason()).contains("70000");
+    }
+
+    @Test
+    void refusesBadRouteUpstreamAddress() {
+        ConfigException e = refuse("routes: [ { path: /a, upstream: 'host:http' } ]");
+        assertThat(e.key()).isEqualTo("routes[0].upstream");
+        assertThat(e.reason()).contains("not a number");
+    }
+
+    @Test
+    void refusesUnknownPriority() {
+        ConfigException e = refuse("containers: { app: { priority: urgent } }");
+        assertThat(e.key()).isEqualTo("containers.app.priority");
+        assertThat(e.reason()).contains("urgent").contains("critical, high, normal or low");
+    }
+
+    @Test
+    void refusesRouteNamingUndeclaredContainer() {
+        ConfigException e = refuse("""
+                containers: { app: { upstream: 127.0.0.1:8001 } }
+                routes:
+                  - { path: /a, containers: [app] }
+                  - { path: /b, containers: [app] }
+                  - { path: /c, containers: [app, mongodb], upstream: app }
+                """);
+        assertThat(e.key()).isEqualTo("routes[2].containers[1]");
+        assertThat(e.reason()).contains("'mongodb' is not declared");
+    }
+
+    @Test
+    void refusesRouteUpstreamNamingUndeclaredContainer() {
+        ConfigException e = refuse("routes: [ { path: /a, upstream: grafana } ]");
+        assertThat(e.key()).isEqualTo("routes[0].upstream");
+        assertThat(e.reason()).contains("'grafana' is neither HOST:PORT nor a container declared");
+    }
+
+    @Test
+    void refusesTcpNamingUndeclaredContainer() {
+        ConfigException e = refuse("tcp: [ { listen: 127.0.0.1:15432, container: postgres, upstream: 127.0.0.1:5432 } ]");
+        assertThat(e.key()).isEqualTo("tcp[0].container");
+        assertThat(e.reason()).contains("'postgres' is not declared");
+    }
+
+    @Test
+    void refusesDependsOnNamingUndeclaredContainer() {
+        ConfigException e = refuse("containers: { grafana: { depends_on: [prometheus] } }");
+        assertThat(e.key()).isEqualTo("containers.grafana.depends_on[0]");
+        assertThat(e.reason()).contains("'prometheus' is not declared");
+    }
+
+    @Test
+    void refusesRouteUpstreamContainerWithoutAddress() {
+        ConfigException e = refuse("""
+                containers: { mongodb: { priority: critical } }
+                routes: [ { path: /db, containers: [mongodb], upstream: mongodb } ]
+                """);
+        assertThat(e.key()).isEqualTo("routes[0].upstream");
+        assertThat(e.reason()).contains("'mongodb' has no upstream address");
+    }
+
+    @Test
+    void refusesOmittedUpstreamWhenNoContainerHasOne() {
+        ConfigException e = refuse("""
+                containers: { mongodb: {} }
+                routes: [ { path: /db, containers: [mongodb] } ]
+                """);
+        assertThat(e.key()).isEqualTo("routes[0].upstream");
+        assertThat(e.reason()).contains("missing");
+    }
+
+    @Test
+    void refusesOmittedUpstreamWhenTwoContainersHaveOne() {
+        ConfigException e = refuse("""
+                containers:
+                  app: { upstream: 127.0.0.1:8001 }
+                  prometheus: { upstream: 127.0.0.1:9090 }
+                routes: [ { path: /metrics, containers: [app, prometheus] } ]
+                """);
+        assertThat(e.key()).isEqualTo("routes[0].upstream");
+        assertThat(e.reason()).contains("ambiguous").contains("app and prometheus");
+    }
+
+    @Test
+    void refusesDependencyCycleNamingIt() {
+        ConfigException e = refuse("""
+                containers:
+                  a: { depends_on: [b] }
+                  b: { depends_on: [c] }
+                  c: { depends_on: [a] }
+                """);
+        assertThat(e.key()).isEqualTo("containers.a.depends_on[0]");
+        assertThat(e.reason()).isEqualTo("dependency cycle: a -> b -> c -> a");
+    }
+
+    @Test
+    void refusesContainerDependingOnItself() {
+        ConfigException e = refuse("containers: { a: { depends_on: [a] } }");
+        assertThat(e.key()).isEqualTo("containers.a.depends_on[0]");
+        assertThat(e.reason()).isEqualTo("dependency cycle: a -> a");
+    }
+
+    @Test
+    void refusesDuplicateRoutePathsAfterNormalisation() {
+        ConfigException e = refuse("""
+                routes:
+                  - { path: /api, upstream: 127.0.0.1:1 }
+                  - { path: //api/, upstream: 127.0.0.1:2 }
+                """);
+        assertThat(e.key()).isEqualTo("routes[1].path");
+        assertThat(e.reason()).contains("duplicate route path /api").contains("routes[0]");
+    }
+
+    @Test
+    void refusesRoutePathWithoutLeadingSlash() {
+        ConfigException e = refuse("routes: [ { path: api, upstream: 127.0.0.1:1 } ]");
+        assertThat(e.key()).isEqualTo("routes[0].path");
+        assertThat(e.reason()).contains("must start with '/'");
+    }
+
+    @Test
+    void refusesRouteWithoutPath() {
+        ConfigException e = refuse("routes: [ { upstream: 127.0.0.1:1 } ]");
+        assertThat(e.key()).isEqualTo("routes[0].path");
+        assertThat(e.reason()).contains("missing");
+    }
+
+    @Test
+    void refusesDuplicateTcpListenAddresses() {
+        ConfigException e = refuse("""
+                tcp:
+                  - { listen: 127.0.0.1:15432, upstream: 127.0.0.1:5432 }
+                  - { listen: 127.0.0.1:15432, upstream: 127.0.0.1:6379 }
+                """);
+        assertThat(e.key()).isEqualTo("tcp[1].listen");
+        assertThat(e.reason()).contains("duplicate tcp listen address 127.0.0.1:15432");
+    }
+
+    @Test
+    void refusesTcpListenerOnTheHttpListenAddress() {
+        ConfigException e = refuse("listen: 127.0.0.1:8000\ntcp: [ { listen: 127.0.0.1:8000, upstream: 127.0.0.1:1 } ]");
+        assertThat(e.key()).isEqualTo("tcp[0].listen");
+    }
+
+    @Test
+    void refusesZeroWorkers() {
+        ConfigException e = refuse("workers: 0");
+        assertThat(e.key()).isEqualTo("workers");
+        assertThat(e.reason()).contains("at least 1");
+    }
+
+    @Test
+    void refusesZeroMaxStopsPerCycle() {
+        ConfigException e = refuse("automation: { max_stops_per_cycle: 0 }");
+        assertThat(e.key()).isEqualTo("automation.max_stops_per_cycle");
+        assertThat(e.reason()).contains("at least 1");
+    }
+
+    @Test
+    void refusesNegativeMinRunning() {
+        ConfigException e = refuse("automation: { min_running: -1 }");
+        assertThat(e.key()).isEqualTo("automation.min_running");
+        assertThat(e.reason()).contains("at least 0");
+    }
+
+    @Test
+    void refusesNonBooleanSwitch() {
+        ConfigException e = refuse("automation: { auto_stop: maybe }");
+        assertThat(e.key()).isEqualTo("automation.auto_stop");
+        assertThat(e.reason()).contains("true or false");
+    }
+
+    @Test
+    void refusesBadSize() {
+        ConfigException e = refuse("limits: { park_buffer: 64 kilobytes }");
+        assertThat(e.key()).isEqualTo("limits.park_buffer");
+        assertThat(e.reason()).contains("unit");
+    }
+
+    @Test
+    void refusesHealthWithBothProbes() {
+        ConfigException e = refuse("containers: { app: { health: { http: /h, tcp: true } } }");
+        assertThat(e.key()).isEqualTo("containers.app.health");
+        assertThat(e.reason()).contains("not both");
+    }
+
+    @Test
+    void refusesHealthPathWithoutSlash() {
+        ConfigException e = refuse("containers: { app: { health: { http: healthz } } }");
+        assertThat(e.key()).isEqualTo("containers.app.health.http");
+    }
+
+    @Test
+    void refusesBadRedisUrl() {
+        ConfigException e = refuse("state: { redis: '127.0.0.1:6379' }");
+        assertThat(e.key()).isEqualTo("state.redis");
+        assertThat(e.reason()).contains("redis://");
+    }
+
+    @Test
+    void refusesInvalidContainerName() {
+        ConfigException e = refuse("containers: { 'my app': {} }");
+        assertThat(e.key()).isEqualTo("containers.my app");
+        assertThat(e.reason()).contains("not a valid container name");
+    }
+
+    @Test
+    void refusesSectionThatIsNotAMapping() {
+        ConfigException e = refuse("automation: [1, 2]");
+        assertThat(e.key()).isEqualTo("automation");
+        assertThat(e.reason()).contains("expected a mapping");
+    }
+
+    @Test
+    void refusesRoutesThatAreNotAList() {
+        ConfigException e = refuse("routes: { path: / }");
+        assertThat(e.key()).isEqualTo("routes");
+        assertThat(e.reason()).contains("expected a list");
+    }
+
+    @Test
+    void refusesDuplicateKeys() {
+        ConfigException e = refuse("workers: 1\nworkers: 2\n");
+        assertThat(e.key()).contains("line 2");
+        assertThat(e.reason()).contains("Duplicate").contains("workers");
+    }
+
+    @Test
+    void refusesTextThatIsNotYaml() {
+        ConfigException e = refuse("routes: [ { path: /a\n");
+        assertThat(e.key()).startsWith("(line ");
+        assertThat(e.reason()).startsWith("not valid YAML");
+    }
+
+    @Test
+    void refusesADocumentThatIsNotAMapping() {
+        ConfigException e = refuse("- just\n- a list\n");
+        assertThat(e.key()).isEqualTo("(root)");
+        assertThat(e.reason()).contains("expected a mapping");
+    }
+
+    @Test
+    void refusesEmptyFile() {
+        ConfigException e = refuse("# only a comment\n");
+        assertThat(e.key()).isEqualTo("(file)");
+        assertThat(e.reason()).contains("empty");
+    }
+
+    @Test
+    void refusesMissingFile(@TempDir Path dir) {
+        Path file = dir.resolve("nope.yml");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertThat(e.file()).isEqualTo(file.toString());
+        assertThat(e.key()).isEqualTo("(file)");
+        assertThat(e.reason()).isEqualTo("no such file");
+    }
+
+    @Test
+    void refusesADirectory(@TempDir Path dir) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(dir, Map.of()));
+        assertThat(e.file()).isEqualTo(dir.toString());
+        assertThat(e.reason()).contains("directory");
+    }
+
+    @Test
+    void refusesUnreadableFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("secret.yml");
+        Files.writeString(file, "workers: 1\n");
+        Files.setPosixFilePermissions(file, java.util.Set.of());
+        // root reads anything: only meaningful for other users
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(file), "running as root");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertThat(e.file()).isEqualTo(file.toString());
+        assertThat(e.reason()).contains("permission denied");
+    }
+
+    @Test
+    void refusesBinaryFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("binary.yml");
+        Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertThat(e.file()).isEqualTo(file.toString());
+        assertThat(e.reason()).contains("UTF-8");
+    }
+}

@@ -1,0 +1,138 @@
+package dev.wakegate.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RouteTrieTest {
+
+    private static RouteTrie<String> trie(String... prefixes) {
+        RouteTrie.Builder<String> b = RouteTrie.builder();
+        for (String p : prefixes) {
+            b.add(p, p);
+        }
+        return b.build();
+    }
+
+    @Test
+    void matchesOnSegmentBoundariesOnly() {
+        RouteTrie<String> t = trie("/echo");
+
+        assertThat(t.find("/echo")).isEqualTo("/echo");
+        assertThat(t.find("/echo/")).isEqualTo("/echo");
+        assertThat(t.find("/echo/x")).isEqualTo("/echo");
+        assertThat(t.find("/echo/x/y")).isEqualTo("/echo");
+        assertThat(t.find("/echoes")).isNull();
+        assertThat(t.find("/ech")).isNull();
+        assertThat(t.find("/")).isNull();
+        assertThat(t.find("")).isNull();
+    }
+
+    @Test
+    void rootRouteMatchesEverythingElse() {
+        RouteTrie<String> t = trie("/", "/api");
+
+        assertThat(t.find("/")).isEqualTo("/");
+        assertThat(t.find("")).isEqualTo("/");
+        assertThat(t.find("/apis")).isEqualTo("/");
+        assertThat(t.find("/other/thing")).isEqualTo("/");
+        assertThat(t.find("/api/v1")).isEqualTo("/api");
+    }
+
+    @Test
+    void longestPrefixWinsAmongNestedRoutes() {
+        RouteTrie<String> t = trie("/a", "/a/b/c", "/a/b");
+
+        assertThat(t.find("/a")).isEqualTo("/a");
+        assertThat(t.find("/a/x")).isEqualTo("/a");
+        assertThat(t.find("/a/b")).isEqualTo("/a/b");
+        assertThat(t.find("/a/bc")).isEqualTo("/a");
+        assertThat(t.find("/a/b/c")).isEqualTo("/a/b/c");
+        assertThat(t.find("/a/b/c/d")).isEqualTo("/a/b/c");
+        assertThat(t.find("/a/b/cd")).isEqualTo("/a/b");
+    }
+
+    @Test
+    void routeBelowAMissingParentFallsBackToNothing() {
+        RouteTrie<String> t = trie("/a/b/c");
+
+        assertThat(t.find("/a/b")).isNull();
+        assertThat(t.find("/a/b/c/")).isEqualTo("/a/b/c");
+    }
+
+    @Test
+    void repeatedSlashesCountAsOne() {
+        RouteTrie<String> t = trie("//a//b/");
+
+        assertThat(t.values()).containsExactly("//a//b/");
+        assertThat(t.find("/a/b")).isEqualTo("//a//b/");
+        assertThat(t.find("/a//b/x")).isEqualTo("//a//b/");
+    }
+
+    @Test
+    void builderRefusesDuplicatesAfterNormalisationAndMalformedPaths() {
+        assertThatThrownBy(() -> trie("/a", "/a/")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("duplicate route path /a");
+        assertThatThrownBy(() -> trie("a")).hasMessageContaining("must start with '/'");
+        assertThatThrownBy(() -> trie("/a b")).hasMessageContaining("not allowed");
+        assertThatThrownBy(() -> trie("/a?x")).hasMessageContaining("not allowed");
+    }
+
+    @Test
+    void agreesWithABruteForceScanOnRandomRoutesAndPaths() {
+        Random random = new Random(20240611L);
+        String[] alphabet = {"a", "b", "ab", "ba", "api", "v1", "v10", "x", "xy", "assets", "%C3%A9", "-", "."};
+        Set<String> prefixes = new LinkedHashSet<>();
+        while (prefixes.size() < 1000) {
+            prefixes.add(randomPath(random, alphabet, 1 + random.nextInt(5)));
+        }
+        if (random.nextBoolean()) {
+            prefixes.add("/");
+        }
+        RouteTrie.Builder<String> b = RouteTrie.builder();
+        for (String p : prefixes) {
+            b.add(p, p);
+        }
+        RouteTrie<String> t = b.build();
+        List<String> normalised = new ArrayList<>(prefixes);
+
+        for (int i = 0; i < 20_000; i++) {
+            String path = randomPath(random, alphabet, random.nextInt(7));
+            if (random.nextInt(4) == 0) {
+                path = path + "/";
+            }
+            assertThat(t.find(path)).as("find(%s)", path).isEqualTo(bruteForce(normalised, path));
+        }
+    }
+
+    private static String randomPath(Random random, String[] alphabet, int segments) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < segments; i++) {
+            sb.append('/').append(alphabet[random.nextInt(alphabet.length)]);
+            if (random.nextInt(8) == 0) {
+                sb.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+        }
+        return sb.length() == 0 ? "/" : sb.toString();
+    }
+
+    /** The definition: the longest prefix p with path == p, or path starting with p + "/" (root matches all). */
+    static String bruteForce(List<String> prefixes, String path) {
+        String best = null;
+        for (String p : prefixes) {
+            boolean matches = p.equals("/")
+                    || path.equals(p)
+                    || (path.startsWith(p) && path.charAt(p.length()) == '/');
+            if (matches && (best == null || p.length() > best.length())) {
+                best = p;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.wakegate.docker;
+
+import com.github.dockerjava.api.command.HealthState;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ContainerConfig;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.HealthCheck;
+import dev.wakegate.lifecycle.ContainerEvent;
+import dev.wakegate.lifecycle.ContainerInfo;
+import dev.wakegate.lifecycle.ContainerInfo.Health;
+import dev.wakegate.lifecycle.ContainerInfo.Status;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps docker-java's models to the lifecycle's {@link ContainerInfo} and {@link ContainerEvent}.
+ * Pure functions, so the mapping is unit-tested without an engine.
+ */
+final class ContainerInfos {
+
+    static final String SERVICE_LABEL = "com.docker.compose.service";
+
+    /** Event actor attributes that are not container labels. */
+    private static final Set<String> EVENT_FIELDS = Set.of("name", "image", "exitCode", "signal", "execDuration");
+
+    private ContainerInfos() {
+    }
+
+    static ContainerInfo fromInspect(InspectContainerResponse r) {
+        InspectContainerResponse.ContainerState state = r.getState();
+        ContainerConfig config = r.getConfig();
+        Map<String, String> labels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
+        HealthState healthState = state == null ? null : state.getHealth();
+        boolean hasHealthcheck = (config != null && definesHealthcheck(config.getHealthcheck())) || healthState != null;
+        Long exit = state == null ? null : state.getExitCodeLong();
+        String error = state == null ? null : state.getError();
+        return new ContainerInfo(
+                r.getId(),
+                stripSlash(r.getName()),
+                labels.get(SERVICE_LABEL),
+                status(state == null ? null : state.getStatus()),
+                health(healthState == null ? null : healthState.getStatus()),
+                hasHealthcheck,
+                exit == null ? 0 : exit.intValue(),
+                error == null || error.isEmpty() ? null : error,
+                labels);
+    }
+
+    /** A HEALTHCHECK is defined when it has a test other than {@code ["NONE"]} (which disables the image's). */
+    static boolean definesHealthcheck(HealthCheck hc) {
+        if (hc == null) {
+            return false;
+        }
+        List<String> test = hc.getTest();
+        return test != null && !test.isEmpty() && !"NONE".equals(test.get(0));
+    }
+
+    static Status status(String engineStatus) {
+        if (engineStatus == null) {
+            return Status.MISSING;
+        }
+        return switch (engineStatus.toLowerCase(Locale.ROOT)) {
+            case "created" -> Status.CREATED;
+            case "running" -> Status.RUNNING;
+            case "restarting" -> Status.RESTARTING;
+            case "paused" -> Status.PAUSED;
+            case "exited" -> Status.EXITED;
+            case "dead" -> Status.DEAD;
+            case "removing" -> Status.REMOVING;
+            default -> Status.MISSING;
+        };
+    }
+
+    static Health health(String engineHealth) {
+        if (engineHealth == null) {
+            return Health.NONE;
+        }
+        return switch (engineHealth.trim().toLowerCase(Locale.ROOT)) {
+            case "starting" -> Health.STARTING;
+            case "healthy" -> Health.HEALTHY;
+            case "unhealthy" -> Health.UNHEALTHY;
+            default -> Health.NONE;
+        };
+    }
+
+    static String stripSlash(String name) {
+        return name != null && name.startsWith("/") ? name.substring(1) : name;
+    }
+
+    /** Null for actions the lifecycle does not follow (e.g. exec_create, attach, kill). */
+    static ContainerEvent fromEvent(Event e) {
+        String action = e.getAction() != null ? e.getAction() : e.getStatus();
+        if (action == null) {
+            return null;
+        }
+        ContainerEvent.Type type;
+        Health health = null;
+        if (action.startsWith("health_status")) {
+            type = ContainerEvent.Type.HEALTH_STATUS;
+            int colon = action.indexOf(':');
+            health = health(colon < 0 ? null : action.substring(colon + 1));
+        } else {
+            type = switch (action) {
+                case "create" -> ContainerEvent.Type.CREATE;
+                case "start" -> ContainerEvent.Type.START;
+                case "die" -> ContainerEvent.Type.DIE;
+                case "stop" -> ContainerEvent.Type.STOP;
+                case "destroy" -> ContainerEvent.Type.DESTROY;
+                default -> null;
+            };
+            if (type == null) {
+                return null;
+            }
+        }
+        Map<String, String> attributes = e.getActor() == null || e.getActor().getAttributes() == null
+                ? Map.of() : e.getActor().getAttributes();
+        Map<String, String> labels = new HashMap<>(attributes);
+        labels.keySet().removeAll(EVENT_FIELDS);
+        String id = e.getActor() != null && e.getActor().getId() != null ? e.getActor().getId() : e.getId();
+        long millis = e.getTimeNano() != null ? e.getTimeNano() / 1_000_000L
+                : e.getTime() != null ? e.getTime() * 1000L : System.currentTimeMillis();
+        return new ContainerEvent(type, id, attributes.get("name"), attributes.get(SERVICE_LABEL), health, labels, millis);
+    }
+}

@@ -1,0 +1,620 @@
+package dev.wakegate.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.wakegate.lifecycle.ContainerEvent;
+import dev.wakegate.lifecycle.ContainerInfo;
+import dev.wakegate.lifecycle.ContainerRuntime;
+import dev.wakegate.lifecycle.StartFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * {@link ContainerRuntime} backed by a Docker Engine through docker-java (zerodep transport).
+ *
+ * <p>Every call runs on a small dedicated pool ({@code wakegate-docker-N}) and its future completes
+ * there; callers on an event loop hop back themselves. Failures complete the future with a
+ * {@link StartFailure} whose kind says why: {@code MISSING} ("no such container X"),
+ * {@code RUNTIME_UNAVAILABLE} ("docker engine unreachable at HOST: cause"; fails fast, bounded by
+ * the connect/response timeouts) or {@code FAILED} (the engine's own message).
+ *
+ * <p>A name resolves to the container with exactly that name, else to a container carrying the
+ * compose label {@code com.docker.compose.service=name} (a running one first, then the newest).
+ * Resolutions are cached only while an event stream is connected, since only the stream tells
+ * when they go stale.
+ *
+ * <p>Least privilege: it only starts, stops and reads the containers it is asked about; it can
+ * neither create, remove nor exec.
+ */
+public final class DockerRuntime implements ContainerRuntime {
+
+    public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+
+    private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Added to a stop's grace period: the engine answers only after the container is down. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
+    private static final long BACKOFF_MIN_MS = 100;
+    private static final long BACKOFF_MAX_MS = 5_000;
+    private static final String[] FOLLOWED_EVENTS = {"create", "start", "die", "stop", "destroy", "health_status"};
+
+    private final String dockerHost;
+    private final DockerClient client;
+    /** Events stream: no response timeout, a quiet engine is not a dead one. */
+    private final DockerClient eventsClient;
+    /** Clients for stops whose grace outlasts {@link #RESPONSE_TIMEOUT}, keyed by response timeout seconds. */
+    private final Map<Long, DockerClient> stopClients = new ConcurrentHashMap<>();
+    private final ExecutorService executor;
+    private final ScheduledExecutorService eventsExecutor;
+    private final Map<String, String> resolved = new ConcurrentHashMap<>();
+    private final AtomicInteger liveStreams = new AtomicInteger();
+    private final Set<EventFeed> feeds = new CopyOnWriteArraySet<>();
+    /** null until the first call tells; then whether the engine answered last time. */
+    private final AtomicReference<Boolean> reachable = new AtomicReference<>();
+    private volatile boolean closed;
+
+    private DockerRuntime(String dockerHost) {
+        this.dockerHost = dockerHost;
+        this.client = newClient(RESPONSE_TIMEOUT);
+        this.eventsClient = newClient(null);
+        this.executor = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemonThreads("wakegate-docker-"));
+        ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
+        ScheduledThreadPoolExecutor events = new ScheduledThreadPoolExecutor(1, daemonThreads("wakegate-docker-events-"));
+        events.setRemoveOnCancelPolicy(true);
+        this.eventsExecutor = events;
+    }
+
+    /**
+     * @param dockerHost {@code unix:///path} or {@code tcp://host:port}; null or blank means
+     *                   {@value #DEFAULT_HOST}
+     */
+    public static DockerRuntime create(String dockerHost) {
+        String host = dockerHost == null || dockerHost.isBlank() ? DEFAULT_HOST : dockerHost.trim();
+        URI uri = URI.create(host);
+        if (!"unix".equals(uri.getScheme()) && !"tcp".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("docker host must be unix:///path or tcp://host:port, got " + host);
+        }
+        return new DockerRuntime(host);
+    }
+
+    public String dockerHost() {
+        return dockerHost;
+    }
+
+    /** Completes with the engine's API version, or fails with "docker engine unreachable at ...". */
+    public CompletableFuture<String> ping() {
+        return call(null, () -> {
+            client.pingCmd().exec();
+            return client.versionCmd().exec().getApiVersion();
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> start(String name) {
+        return call(name, () -> {
+            onContainer(name, id -> {
+                try {
+                    client.startContainerCmd(id).exec();
+                } catch (NotModifiedException alreadyRunning) {
+                    // the goal state holds already
+                }
+                return null;
+            });
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> stop(String name, Duration grace) {
+        long graceSeconds = Math.max(0, (grace.toMillis() + 999) / 1000);
+        return call(name, () -> {
+            DockerClient stopper = stopClient(Duration.ofSeconds(graceSeconds).plus(STOP_MARGIN));
+            onContainer(name, id -> {
+                try {
+                    stopper.stopContainerCmd(id).withTimeout((int) Math.min(Integer.MAX_VALUE, graceSeconds)).exec();
+                } catch (NotModifiedException alreadyStopped) {
+                    // the goal state holds already
+                }
+                return null;
+            });
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<ContainerInfo> inspect(String name) {
+        return call(name, () -> {
+            String cached = cachedId(name);
+            if (cached != null) {
+                try {
+                    return ContainerInfos.fromInspect(client.inspectContainerCmd(cached).exec());
+                } catch (NotFoundException stale) {
+                    resolved.remove(name, cached);
+                }
+            }
+            try {
+                InspectContainerResponse byName = client.inspectContainerCmd(name).exec();
+                if (name.equals(ContainerInfos.stripSlash(byName.getName()))) {
+                    remember(name, byName.getId());
+                    return ContainerInfos.fromInspect(byName);
+                }
+            } catch (NotFoundException notAName) {
+                // try the compose service label
+            }
+            String id = resolveService(name);
+            if (id == null) {
+                return ContainerInfo.missing(name);
+            }
+            try {
+                InspectContainerResponse r = client.inspectContainerCmd(id).exec();
+                remember(name, id);
+                return ContainerInfos.fromInspect(r);
+            } catch (NotFoundException removedMeanwhile) {
+                return ContainerInfo.missing(name);
+            }
+        });
+    }
+
+    /** Every container (running or not), each inspected so health, healthcheck and exit code are exact. */
+    @Override
+    public CompletableFuture<List<ContainerInfo>> list() {
+        return call(null, () -> {
+            List<Container> containers = client.listContainersCmd().withShowAll(true).exec();
+            List<ContainerInfo> infos = new ArrayList<>(containers.size());
+            for (Container c : containers) {
+                try {
+                    infos.add(ContainerInfos.fromInspect(client.inspectContainerCmd(c.getId()).exec()));
+                } catch (NotFoundException removedMeanwhile) {
+                    // gone between list and inspect: not part of the snapshot
+                }
+            }
+            return infos;
+        });
+    }
+
+    /**
+     * The listener is called on one thread ({@code wakegate-docker-events-N}) in stream order and
+     * must not block: RESYNC after each (re)connect, DISCONNECTED once per outage.
+     */
+    @Override
+    public AutoCloseable subscribe(Consumer<ContainerEvent> listener) {
+        if (closed) {
+            throw new IllegalStateException("docker runtime is closed");
+        }
+        EventFeed feed = new EventFeed(listener);
+        feeds.add(feed);
+        eventsExecutor.execute(feed::connect);
+        return feed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        feeds.forEach(EventFeed::close);
+        executor.shutdownNow();
+        eventsExecutor.shutdownNow();
+        closeQuietly(client);
+        closeQuietly(eventsClient);
+        stopClients.values().forEach(DockerRuntime::closeQuietly);
+    }
+
+    // ---- name resolution ----
+
+    @FunctionalInterface
+    private interface ById<T> {
+        T apply(String id);
+    }
+
+    /**
+     * Resolves {@code name} and applies {@code action} to its id. A cached id that has gone stale
+     * (NotFound) is dropped and the name resolved afresh once.
+     *
+     * @throws NotFoundException when no container answers to the name
+     */
+    private <T> T onContainer(String name, ById<T> action) {
+        String cached = cachedId(name);
+        if (cached != null) {
+            try {
+                return action.apply(cached);
+            } catch (NotFoundException stale) {
+                resolved.remove(name, cached);
+            }
+        }
+        String id = resolve(name);
+        if (id == null) {
+            throw new NotFoundException("no such container " + name);
+        }
+        remember(name, id);
+        return action.apply(id);
+    }
+
+    private String cachedId(String name) {
+        return liveStreams.get() > 0 ? resolved.get(name) : null;
+    }
+
+    private void remember(String name, String id) {
+        if (liveStreams.get() > 0) {
+            resolved.put(name, id);
+        }
+    }
+
+    private String resolve(String name) {
+        try {
+            InspectContainerResponse byName = client.inspectContainerCmd(name).exec();
+            // the engine also matches id prefixes; only an exact name counts
+            if (name.equals(ContainerInfos.stripSlash(byName.getName()))) {
+                return byName.getId();
+            }
+        } catch (NotFoundException notAName) {
+            // try the compose service label
+        }
+        return resolveService(name);
+    }
+
+    private String resolveService(String name) {
+        List<Container> byService = client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(ContainerInfos.SERVICE_LABEL, name)).exec();
+        return byService.stream()
+                .min(Comparator.comparing((Container c) -> !"running".equals(c.getState()))
+                        .thenComparing(c -> c.getCreated() == null ? 0L : -c.getCreated()))
+                .map(Container::getId)
+                .orElse(null);
+    }
+
+    private void forget(ContainerEvent e) {
+        if (e.name() != null) {
+            resolved.remove(e.name());
+        }
+        if (e.service() != null) {
+            resolved.remove(e.service());
+        }
+    }
+
+    // ---- calls and errors ----
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+
+    private <T> CompletableFuture<T> call(String name, Call<T> body) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    T value = body.run();
+                    markReachable();
+                    result.complete(value);
+                } catch (Throwable t) {
+                    result.completeExceptionally(translate(name, t));
+                }
+            });
+        } catch (RejectedExecutionException closedAlready) {
+            result.completeExceptionally(new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE,
+                    "docker runtime is closed"));
+        }
+        return result;
+    }
+
+    private StartFailure translate(String name, Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof NotFoundException) {
+            markReachable();
+            return new StartFailure(name, StartFailure.Kind.MISSING, "no such container " + name);
+        }
+        if (cause instanceof DockerException de) {
+            markReachable();
+            return new StartFailure(name, StartFailure.Kind.FAILED, engineMessage(de));
+        }
+        String reason = unreachable(cause);
+        markUnreachable(reason);
+        return new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, reason);
+    }
+
+    /** docker-java puts "Status 500: {\"message\":\"...\"}" in the message; keep the engine's words. */
+    static String engineMessage(DockerException e) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        int json = text.indexOf('{');
+        if (json >= 0) {
+            try {
+                JsonNode node = JSON.readTree(text.substring(json));
+                if (node.hasNonNull("message")) {
+                    return node.get("message").asText();
+                }
+            } catch (IOException notJson) {
+                // fall through to the raw text
+            }
+        }
+        return text.isBlank() ? "docker engine error (HTTP " + e.getHttpStatus() + ")" : text.trim();
+    }
+
+    private String unreachable(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root.getMessage() == null ? root.getClass().getSimpleName()
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
+        return "docker engine unreachable at " + dockerHost + ": " + why;
+    }
+
+    private void markReachable() {
+        if (!Boolean.TRUE.equals(reachable.getAndSet(Boolean.TRUE))) {
+            String api;
+            try {
+                api = client.versionCmd().exec().getApiVersion();
+            } catch (RuntimeException e) {
+                api = "?";
+            }
+            log.info("docker engine connected (API {}) at {}", api, dockerHost);
+        }
+    }
+
+    private void markUnreachable(String reason) {
+        if (!Boolean.FALSE.equals(reachable.getAndSet(Boolean.FALSE))) {
+            log.warn("{}", reason);
+        }
+    }
+
+    // ---- clients ----
+
+    private DockerClient newClient(Duration responseTimeout) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .build();
+        ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(16)
+                .connectionTimeout(CONNECT_TIMEOUT);
+        if (responseTimeout != null) {
+            http.responseTimeout(responseTimeout);
+        }
+        DockerHttpClient httpClient = http.build();
+        return DockerClientImpl.getInstance(config, httpClient);
+    }
+
+    private DockerClient stopClient(Duration needed) {
+        if (needed.compareTo(RESPONSE_TIMEOUT) <= 0) {
+            return client;
+        }
+        return stopClients.computeIfAbsent(needed.getSeconds(), s -> newClient(Duration.ofSeconds(s)));
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing docker client", e);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---- events ----
+
+    /**
+     * One subscription: connects, delivers, and on loss reconnects with capped exponential backoff
+     * until closed. State is touched only on {@link #eventsExecutor}.
+     */
+    private final class EventFeed implements AutoCloseable {
+        private final Consumer<ContainerEvent> listener;
+        private volatile boolean stopped;
+        private volatile Attempt current;
+        private boolean connected;
+        private boolean disconnectReported;
+        private long backoffMs = BACKOFF_MIN_MS;
+
+        EventFeed(Consumer<ContainerEvent> listener) {
+            this.listener = listener;
+        }
+
+        void connect() {
+            if (stopped) {
+                return;
+            }
+            Attempt attempt = new Attempt();
+            current = attempt;
+            try {
+                // fail fast through the client with a response timeout before opening the endless stream
+                client.pingCmd().exec();
+                eventsClient.eventsCmd()
+                        .withEventTypeFilter(EventType.CONTAINER)
+                        .withEventFilter(FOLLOWED_EVENTS)
+                        .exec(attempt);
+            } catch (RuntimeException e) {
+                attempt.end(e);
+            }
+        }
+
+        private void onConnected() {
+            if (stopped) {
+                return;
+            }
+            connected = true;
+            disconnectReported = false;
+            backoffMs = BACKOFF_MIN_MS;
+            liveStreams.incrementAndGet();
+            markReachable();
+            deliver(ContainerEvent.of(ContainerEvent.Type.RESYNC));
+        }
+
+        private void onLost(Throwable cause) {
+            if (connected) {
+                connected = false;
+                liveStreams.decrementAndGet();
+                resolved.clear();
+            }
+            if (stopped) {
+                return;
+            }
+            if (cause == null) {
+                markUnreachable("docker engine unreachable at " + dockerHost + ": event stream closed by the engine");
+            } else {
+                markUnreachable(unreachable(cause));
+            }
+            if (!disconnectReported) {
+                disconnectReported = true;
+                deliver(ContainerEvent.of(ContainerEvent.Type.DISCONNECTED));
+            }
+            long delay = backoffMs;
+            backoffMs = Math.min(BACKOFF_MAX_MS, backoffMs * 2);
+            try {
+                eventsExecutor.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                // closed meanwhile
+            }
+        }
+
+        private void deliver(ContainerEvent e) {
+            if (e.type() != ContainerEvent.Type.RESYNC && e.type() != ContainerEvent.Type.DISCONNECTED) {
+                forget(e);
+            }
+            try {
+                listener.accept(e);
+            } catch (RuntimeException bug) {
+                log.error("docker event listener failed on {}", e, bug);
+            }
+        }
+
+        private void onThread(Runnable r) {
+            try {
+                eventsExecutor.execute(r);
+            } catch (RejectedExecutionException shuttingDown) {
+                // closed meanwhile
+            }
+        }
+
+        @Override
+        public void close() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            feeds.remove(this);
+            Attempt a = current;
+            if (a != null) {
+                a.cancel();
+            }
+            onThread(() -> {
+                if (connected) {
+                    connected = false;
+                    liveStreams.decrementAndGet();
+                }
+            });
+        }
+
+        /** One connection of the stream; the first of error/complete/cancel ends it. */
+        private final class Attempt implements ResultCallback<Event> {
+            private final AtomicBoolean ended = new AtomicBoolean();
+            private volatile Closeable stream;
+
+            @Override
+            public void onStart(Closeable stream) {
+                this.stream = stream;
+                if (stopped) {
+                    cancel();
+                    return;
+                }
+                onThread(EventFeed.this::onConnected);
+            }
+
+            @Override
+            public void onNext(Event event) {
+                ContainerEvent e = ContainerInfos.fromEvent(event);
+                if (e != null && !ended.get()) {
+                    onThread(() -> {
+                        if (!stopped) {
+                            deliver(e);
+                        }
+                    });
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                end(t);
+            }
+
+            @Override
+            public void onComplete() {
+                end(null);
+            }
+
+            void end(Throwable cause) {
+                if (ended.compareAndSet(false, true)) {
+                    onThread(() -> onLost(cause));
+                }
+            }
+
+            void cancel() {
+                ended.set(true);
+                Closeable s = stream;
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException | RuntimeException ignored) {
+                        // already gone
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                cancel();
+            }
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package dev.wakegate.docker;
+
+import dev.wakegate.lifecycle.ContainerEvent;
+import dev.wakegate.lifecycle.ContainerInfo;
+import dev.wakegate.lifecycle.ContainerInfo.Health;
+import dev.wakegate.lifecycle.ContainerInfo.Status;
+import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.DockerSocketProxy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@Tag("docker")
+class DockerRuntimeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static DockerFixture docker;
+    private static DockerRuntime runtime;
+
+    @BeforeAll
+    static void engine() {
+        docker = new DockerFixture();
+        runtime = DockerRuntime.create(docker.dockerHost());
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (docker != null) {
+            docker.close();
+        }
+    }
+
+    @AfterEach
+    void removeContainers() {
+        docker.removeAll();
+    }
+
+    private static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    private static StartFailure failureOf(CompletableFuture<?> f) {
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> f.get(30, TimeUnit.SECONDS));
+        assertThat(e.getCause()).isInstanceOf(StartFailure.class);
+        return (StartFailure) e.getCause();
+    }
+
+    @Test
+    void inspectReportsCreatedRunningExitedAndMissing() throws Exception {
+        String c = docker.sleeper("inspect");
+
+        ContainerInfo created = get(runtime.inspect(c));
+        assertThat(created.name()).isEqualTo(c);
+        assertThat(created.status()).isEqualTo(Status.CREATED);
+        assertThat(created.hasHealthcheck()).isFalse();
+        assertThat(created.health()).isEqualTo(Health.NONE);
+        assertThat(created.labels()).containsEntry(DockerFixture.TEST_LABEL, "true");
+
+        docker.start(c);
+        assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.RUNNING);
+
+        docker.stop(c);
+        ContainerInfo stopped = get(runtime.inspect(c));
+        assertThat(stopped.status()).isEqualTo(Status.EXITED);
+        assertThat(stopped.running()).isFalse();
+
+        ContainerInfo missing = get(runtime.inspect("wakegate-test-no-such-container"));
+        assertThat(missing.status()).isEqualTo(Status.MISSING);
+        assertThat(missing.name()).isEqualTo("wakegate-test-no-such-container");
+    }
+
+    @Test
+    void startRunsTheContainerAndItsHealthcheckTurnsHealthy() throws Exception {
+        int port = DockerFixture.freePort();
+        String c = docker.httpServer("start", port, Duration.ofMillis(300));
+        assertThat(get(runtime.inspect(c)).hasHealthcheck()).isTrue();
+
+        get(runtime.start(c));
+
+        assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.RUNNING);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> get(runtime.inspect(c)).health() == Health.HEALTHY);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body().trim()).isEqualTo("ok");
+    }
+
+    @Test
+    void startOfARunningContainerSucceedsWithoutAnotherStart() throws Exception {
+        String c = docker.sleeper("twice");
+        get(runtime.start(c));
+        get(runtime.start(c));
+
+        assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.RUNNING);
+        assertThat(docker.countEvents(c, "start")).isEqualTo(1);
+    }
+
+    @Test
+    void stopStopsARunningContainerAndStoppingAStoppedOneSucceeds() throws Exception {
+        String c = docker.sleeper("stop");
+        docker.start(c);
+
+        get(runtime.stop(c, Duration.ofSeconds(5)));
+        assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.EXITED);
+
+        get(runtime.stop(c, Duration.ofSeconds(5)));
+        assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.EXITED);
+    }
+
+    @Test
+    void stopKillsAContainerThatIgnoresSigtermAfterTheGracePeriod() throws Exception {
+        // without docker-init, sh is PID 1 and ignores SIGTERM: only the kill after the grace ends it
+        String c = docker.container("stubborn").cmd("sh", "-c", "sleep 3600 & wait").withoutInit().create();
+        docker.start(c);
+        docker.awaitStatus(c, "running", WAIT);
+
+        long t0 = System.nanoTime();
+        get(runtime.stop(c, Duration.ofSeconds(1)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(ms).isBetween(900L, 10_000L);
+        ContainerInfo info = get(runtime.inspect(c));
+        assertThat(info.status()).isEqualTo(Status.EXITED);
+        assertThat(info.exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void startAndStopOfAnUnknownNameFailWithNoSuchContainer() {
+        StartFailure start = failureOf(runtime.start("wakegate-test-nobody"));
+        assertThat(start.kind()).isEqualTo(StartFailure.Kind.MISSING);
+        assertThat(start.reason()).isEqualTo("no such container wakegate-test-nobody");
+        assertThat(start.container()).isEqualTo("wakegate-test-nobody");
+
+        StartFailure stop = failureOf(runtime.stop("wakegate-test-nobody", Duration.ofSeconds(1)));
+        assertThat(stop.kind()).isEqualTo(StartFailure.Kind.MISSING);
+    }
+
+    @Test
+    void startFailureCarriesTheEnginesMessage() {
+        String c = docker.container("badcmd").cmd("/no/such/binary").withoutInit().create();
+
+        StartFailure f = failureOf(runtime.start(c));
+
+        assertThat(f.kind()).isEqualTo(StartFailure.Kind.FAILED);
+        assertThat(f.reason()).contains("/no/such/binary").doesNotStartWith("Status ");
+    }
+
+    @Test
+    void exitingContainerShowsExitedWithItsExitCode() throws Exception {
+        String c = docker.exitingContainer("exit", 3);
+        get(runtime.start(c));
+
+        await().atMost(WAIT).until(() -> get(runtime.inspect(c)).status() == Status.EXITED);
+        ContainerInfo info = get(runtime.inspect(c));
+        assertThat(info.exitCode()).isEqualTo(3);
+        assertThat(info.error()).isNull();
+    }
+
+    @Test
+    void listShowsTestContainersWithStatusAndHealth() throws Exception {
+        String stopped = docker.sleeper("list-stopped");
+        String sick = docker.neverHealthy("list-sick");
+        docker.start(sick);
+        docker.awaitStatus(sick, "running", WAIT);
+        await().atMost(WAIT).until(() -> "unhealthy".equals(docker.health(sick)));
+
+        List<ContainerInfo> all = get(runtime.list());
+
+        assertThat(all).filteredOn(i -> i.name().equals(stopped)).singleElement()
+                .satisfies(i -> assertThat(i.status()).isEqualTo(Status.CREATED));
+        assertThat(all).filteredOn(i -> i.name().equals(sick)).singleElement().satisfies(i -> {
+            assertThat(i.status()).isEqualTo(Status.RUNNING);
+            assertThat(i.health()).isEqualTo(Health.UNHEALTHY);
+            assertThat(i.hasHealthcheck()).isTrue();
+        });
+    }
+
+    @Test
+    void composeServiceNameResolvesToTheRunningContainerThenTheNewest() throws Exception {
+        String service = "svc" + DockerFixture.freePort();
+        String older = docker.container("svc-a").composeService(service).create();
+        Thread.sleep(1100); // the engine's Created is in whole seconds
+        String newer = docker.container("svc-b").composeService(service).create();
+
+        ContainerInfo byService = get(runtime.inspect(service));
+        assertThat(byService.name()).isEqualTo(newer);
+        assertThat(byService.service()).isEqualTo(service);
+
+        docker.start(older);
+        assertThat(get(runtime.inspect(service)).name()).isEqualTo(older);
+
+        get(runtime.stop(service, Duration.ofSeconds(2)));
+        assertThat(docker.status(older)).isEqualTo("exited");
+    }
+
+    @Test
+    void eventsStartWithResyncThenFollowStartHealthAndDie() throws Exception {
+        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        int port = DockerFixture.freePort();
+        String c = docker.httpServer("events", port, Duration.ZERO);
+        try (AutoCloseable sub = runtime.subscribe(events::add)) {
+            await().atMost(WAIT).until(() -> !events.isEmpty());
+            assertThat(events.get(0).type()).isEqualTo(ContainerEvent.Type.RESYNC);
+
+            get(runtime.start(c));
+            await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
+                    && e.type() == ContainerEvent.Type.HEALTH_STATUS && e.health() == Health.HEALTHY));
+            get(runtime.stop(c, Duration.ofSeconds(2)));
+            await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
+                    && e.type() == ContainerEvent.Type.DIE));
+
+            List<ContainerEvent.Type> mine = events.stream().filter(e -> c.equals(e.name()))
+                    .map(ContainerEvent::type).toList();
+            assertThat(mine).containsSubsequence(ContainerEvent.Type.START, ContainerEvent.Type.HEALTH_STATUS,
+                    ContainerEvent.Type.DIE);
+            ContainerEvent start = events.stream().filter(e -> c.equals(e.name())
+                    && e.type() == ContainerEvent.Type.START).findFirst().orElseThrow();
+            assertThat(start.id()).hasSize(64);
+            assertThat(start.labels()).containsEntry(DockerFixture.TEST_LABEL, "true");
+            assertThat(events).noneMatch(e -> e.type() == ContainerEvent.Type.DISCONNECTED);
+        }
+    }
+
+    @Test
+    void unreachableEngineFailsFastWithAClearMessage() {
+        try (DockerRuntime nowhere = DockerRuntime.create("unix:///tmp/nope.sock")) {
+            long t0 = System.nanoTime();
+            StartFailure start = failureOf(nowhere.start("app"));
+            StartFailure inspect = failureOf(nowhere.inspect("app"));
+            StartFailure list = failureOf(nowhere.list());
+            StartFailure ping = failureOf(nowhere.ping());
+            long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+
+            assertThat(elapsedMs).isLessThan(5_000);
+            for (StartFailure f : List.of(start, inspect, list, ping)) {
+                assertThat(f.kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
+                assertThat(f.reason()).startsWith("docker engine unreachable at unix:///tmp/nope.sock: ");
+            }
+        }
+    }
+
+    @Test
+    void subscriptionToAnUnreachableEngineReportsDisconnectedOnceAndKeepsRetrying() throws Exception {
+        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        try (DockerRuntime nowhere = DockerRuntime.create("unix:///tmp/nope.sock");
+             AutoCloseable sub = nowhere.subscribe(events::add)) {
+            await().atMost(WAIT).until(() -> !events.isEmpty());
+            Thread.sleep(1500); // several backoff rounds (100, 200, 400, 800 ms)
+            assertThat(events).extracting(ContainerEvent::type).containsExactly(ContainerEvent.Type.DISCONNECTED);
+            // still alive: calls still answer promptly
+            assertThat(failureOf(nowhere.ping()).kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
+        }
+    }
+
+    @Test
+    void eventFeedReportsDisconnectedOnceWhenTheEngineGoesAwayAndResyncsWhenItReturns() throws Exception {
+        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        try (DockerSocketProxy engine = new DockerSocketProxy().start();
+             DockerRuntime viaProxy = DockerRuntime.create(engine.dockerHost());
+             AutoCloseable sub = viaProxy.subscribe(events::add)) {
+            await().atMost(WAIT).until(() -> types(events).contains(ContainerEvent.Type.RESYNC));
+
+            engine.stop();
+            await().atMost(WAIT).until(() -> types(events).contains(ContainerEvent.Type.DISCONNECTED));
+            assertThat(failureOf(viaProxy.inspect("app")).reason())
+                    .startsWith("docker engine unreachable at " + engine.dockerHost() + ": ");
+            Thread.sleep(1000); // several failed reconnects: still one DISCONNECTED
+
+            engine.start();
+            await().atMost(WAIT).until(() -> types(events).size() == 3);
+            assertThat(types(events)).containsExactly(ContainerEvent.Type.RESYNC, ContainerEvent.Type.DISCONNECTED,
+                    ContainerEvent.Type.RESYNC);
+
+            String c = docker.sleeper("reconnect");
+            get(viaProxy.start(c));
+            await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
+                    && e.type() == ContainerEvent.Type.START));
+        }
+    }
+
+    private static List<ContainerEvent.Type> types(List<ContainerEvent> events) {
+        return events.stream().map(ContainerEvent::type).toList();
+    }
+
+    @Test
+    void rejectsAnUnsupportedDockerHost() {
+        assertThatThrownBy(() -> DockerRuntime.create("http://localhost:2375"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unix:///path or tcp://");
+    }
+}
