@@ -133,6 +133,23 @@ class DockerRuntimeTest {
     }
 
     @Test
+    void stopKillsAContainerThatIgnoresSigtermAfterTheGracePeriod() throws Exception {
+        // without docker-init, sh is PID 1 and ignores SIGTERM: only the kill after the grace ends it
+        String c = docker.container("stubborn").cmd("sh", "-c", "sleep 3600 & wait").withoutInit().create();
+        docker.start(c);
+        docker.awaitStatus(c, "running", WAIT);
+
+        long t0 = System.nanoTime();
+        get(runtime.stop(c, Duration.ofSeconds(1)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(ms).isBetween(900L, 10_000L);
+        ContainerInfo info = get(runtime.inspect(c));
+        assertThat(info.status()).isEqualTo(Status.EXITED);
+        assertThat(info.exitCode()).isEqualTo(137);
+    }
+
+    @Test
     void startAndStopOfAnUnknownNameFailWithNoSuchContainer() {
         StartFailure start = failureOf(runtime.start("wakegate-test-nobody"));
         assertThat(start.kind()).isEqualTo(StartFailure.Kind.MISSING);
