@@ -1,0 +1,98 @@
+package dev.wakegate.relay;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One direction of a raw byte relay (TCP listeners, upgraded WebSocket connections): everything
+ * read from this channel is written to {@code peer}. Auto-read is off; this side reads again only
+ * while the peer is writable, and the peer's writability change resumes it. A one-way shutdown
+ * (with ALLOW_HALF_CLOSURE) is passed on as a shutdown of the peer's output; a close closes the
+ * peer once its pending writes are flushed.
+ */
+final class ByteRelay extends ChannelInboundHandlerAdapter {
+    private final Channel peer;
+
+    ByteRelay(Channel peer) {
+        this.peer = peer;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (peer.isActive()) {
+            peer.write(msg, peer.voidPromise());
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        peer.flush();
+        if (peer.isWritable()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // this side drained: the peer may read (and write to us) again
+        if (ctx.channel().isWritable()) {
+            peer.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                    duplex.shutdownOutput();
+                    if (duplex.isInputShutdown()) {
+                        peer.close();
+                    }
+                });
+            } else {
+                peer.close();
+            }
+            if (ctx.channel() instanceof DuplexChannel self && self.isOutputShutdown()) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (peer.isActive()) {
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

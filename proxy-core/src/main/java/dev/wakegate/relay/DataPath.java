@@ -1,0 +1,60 @@
+package dev.wakegate.relay;
+
+import dev.wakegate.admin.LocalEndpoints;
+import dev.wakegate.config.Limits;
+import dev.wakegate.config.Timeouts;
+import dev.wakegate.lifecycle.ContainerGate;
+import dev.wakegate.park.ParkingLot;
+import dev.wakegate.route.Route;
+import dev.wakegate.route.RouteTrie;
+import io.netty.channel.EventLoop;
+import io.netty.resolver.AddressResolverGroup;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What every connection handler of one {@link FrontServer} shares: the current routes (swapped
+ * atomically), the lifecycle gate, local endpoints, metrics, limits, the parking lot, and one
+ * {@link UpstreamPool} per event loop. Thread-safe; the pools themselves are loop-confined.
+ */
+final class DataPath {
+    final AtomicReference<RouteTrie<Route>> routes;
+    final ContainerGate gate;
+    final LocalEndpoints endpoints;
+    final ProxyMetrics metrics;
+    final Timeouts timeouts;
+    final Limits limits;
+    final ParkingLot parkingLot;
+    final Duration parkDeadline;
+    final Transport transport;
+    final AddressResolverGroup<? extends SocketAddress> resolver;
+    private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+
+    DataPath(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics,
+             Timeouts timeouts, Limits limits, Duration parkDeadline, Transport transport,
+             AddressResolverGroup<? extends SocketAddress> resolver) {
+        this.routes = new AtomicReference<>(routes);
+        this.gate = gate;
+        this.endpoints = endpoints;
+        this.metrics = metrics;
+        this.timeouts = timeouts;
+        this.limits = limits;
+        this.parkingLot = new ParkingLot(limits.maxParked(), metrics);
+        this.parkDeadline = parkDeadline;
+        this.transport = transport;
+        this.resolver = resolver;
+    }
+
+    /** The pool of {@code loop}, made on first use. */
+    UpstreamPool pool(EventLoop loop) {
+        UpstreamPool p = pools.get(loop);
+        return p != null ? p : pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport, resolver, timeouts, limits));
+    }
+
+    Iterable<UpstreamPool> pools() {
+        return pools.values();
+    }
+}

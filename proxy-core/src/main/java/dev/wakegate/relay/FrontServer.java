@@ -1,0 +1,195 @@
+package dev.wakegate.relay;
+
+import dev.wakegate.admin.LocalEndpoints;
+import dev.wakegate.config.HostPort;
+import dev.wakegate.config.Limits;
+import dev.wakegate.config.TcpSpec;
+import dev.wakegate.config.Timeouts;
+import dev.wakegate.lifecycle.ContainerGate;
+import dev.wakegate.route.Route;
+import dev.wakegate.route.RouteTrie;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy's listeners: one HTTP front listener and one listener per {@link TcpSpec}, all on the
+ * given event-loop group (whose upstream connections share the client's loop). Routes can be
+ * swapped at runtime with {@link #updateRoutes}; each request sees one consistent trie.
+ *
+ * <p>Lifecycle: construct, {@link #start()} (binds, from any non-event-loop thread), then
+ * {@link #close()}: stop accepting, let in-flight exchanges finish for at most
+ * {@code timeouts.drain}, then close every connection. The event-loop group belongs to the caller.
+ */
+public final class FrontServer implements AutoCloseable {
+    /** Handler names of the client pipelines. */
+    public static final String HTTP_FRONT = "http-front";
+    public static final String TCP_FRONT = "tcp-front";
+    public static final String RELAY = HttpFrontHandler.RELAY;
+    /** How long a parked request waits at most when the gate never answers (the gate's own timeout should come first). */
+    public static final Duration DEFAULT_PARK_DEADLINE = Duration.ofMinutes(5);
+
+    private final HostPort listen;
+    private final List<TcpSpec> tcp;
+    private final EventLoopGroup group;
+    private final DataPath dataPath;
+    private final DnsAddressResolverGroup resolver;
+    private final ChannelGroup listeners = new DefaultChannelGroup("wakegate-listeners", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup clients = new DefaultChannelGroup("wakegate-clients", GlobalEventExecutor.INSTANCE);
+    private InetSocketAddress httpAddress;
+    private final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
+    private boolean started;
+    private boolean closed;
+
+    public FrontServer(HostPort listen, RouteTrie<Route> routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
+                       ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics, EventLoopGroup group) {
+        this(listen, routes, tcp, timeouts, limits, gate, endpoints, metrics, group, DEFAULT_PARK_DEADLINE);
+    }
+
+    /**
+     * @param listen       the HTTP front listener ({@code port 0}: any free port, see {@link #httpAddress()})
+     * @param routes       the initial routes (may be empty)
+     * @param tcp          raw TCP listeners
+     * @param group        event loops for listeners, clients and upstreams ({@link Transport#newEventLoopGroup})
+     * @param parkDeadline safety deadline of a parked request, should the gate never complete
+     */
+    public FrontServer(HostPort listen, RouteTrie<Route> routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
+                       ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics, EventLoopGroup group,
+                       Duration parkDeadline) {
+        this.listen = Objects.requireNonNull(listen, "listen");
+        this.tcp = List.copyOf(tcp);
+        this.group = Objects.requireNonNull(group, "group");
+        Transport transport = Transport.of(group);
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(transport.datagramChannel())
+                .queryTimeoutMillis(Math.max(1, timeouts.upstreamConnect().toMillis())));
+        this.dataPath = new DataPath(Objects.requireNonNull(routes, "routes"), Objects.requireNonNull(gate, "gate"),
+                Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(metrics, "metrics"),
+                timeouts, limits, parkDeadline, transport, resolver);
+    }
+
+    /**
+     * Binds the HTTP listener and every TCP listener; returns when all are bound.
+     *
+     * @throws IllegalStateException naming the address when one cannot be bound (the others are closed)
+     */
+    public synchronized FrontServer start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        try {
+            httpAddress = bind(listen, new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    clients.add(ch);
+                    ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop())));
+                }
+            }, false);
+            for (TcpSpec spec : tcp) {
+                tcpAddresses.add(bind(spec.listen(), new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        clients.add(ch);
+                        ch.pipeline().addLast(TCP_FRONT, new TcpFrontHandler(spec, dataPath));
+                    }
+                }, true));
+            }
+        } catch (RuntimeException e) {
+            listeners.close().awaitUninterruptibly();
+            throw e;
+        }
+        return this;
+    }
+
+    private InetSocketAddress bind(HostPort address, ChannelInitializer<Channel> init, boolean halfClosure) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(dataPath.transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, UpstreamPool.WATER_MARK)
+                .childHandler(init);
+        // binding resolves the listen host with the JDK: fine here, this is not an event loop
+        ChannelFuture f = b.bind(new InetSocketAddress(address.host(), address.port())).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IllegalStateException("cannot listen on " + address + ": " + f.cause().getMessage(), f.cause());
+        }
+        listeners.add(f.channel());
+        return (InetSocketAddress) f.channel().localAddress();
+    }
+
+    /** Replaces the routes; requests whose head is parsed after this call use the new trie. */
+    public void updateRoutes(RouteTrie<Route> routes) {
+        dataPath.routes.set(Objects.requireNonNull(routes, "routes"));
+    }
+
+    public RouteTrie<Route> routes() {
+        return dataPath.routes.get();
+    }
+
+    /** The bound HTTP address (after {@link #start()}). */
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    /** The bound TCP listener addresses, in the order of the specs. */
+    public List<InetSocketAddress> tcpAddresses() {
+        return List.copyOf(tcpAddresses);
+    }
+
+    /** Requests and TCP connections parked right now. */
+    public int parkedCount() {
+        return dataPath.parkingLot.occupied();
+    }
+
+    /** Open client connections (HTTP and TCP). */
+    public int openConnections() {
+        return clients.size();
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, closes idle keep-alive connections, lets in-flight
+     * exchanges finish (their connections close after the response) for at most
+     * {@code timeouts.drain}, then closes what is left and the idle upstream connections. Blocks;
+     * must not be called from an event loop.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listeners.close().awaitUninterruptibly();
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(HttpFrontHandler.DRAIN));
+        }
+        long drainMillis = dataPath.timeouts.drain().toMillis();
+        clients.newCloseFuture().awaitUninterruptibly(drainMillis, TimeUnit.MILLISECONDS);
+        clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        for (UpstreamPool pool : dataPath.pools()) {
+            if (!pool.loop().isShuttingDown()) {
+                pool.loop().submit(pool::close).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+        }
+        resolver.close();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.wakegate.relay;
+
+import dev.wakegate.http1.RequestHead;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the request head sent upstream from the client's original bytes: the request line and
+ * every end-to-end header line are copied by offset (no re-encoding); hop-by-hop headers
+ * (Connection, Keep-Alive, Proxy-Connection, TE, Trailer, and Upgrade unless the request upgrades)
+ * and any client-sent X-Forwarded-Proto/-Host are dropped; X-Forwarded-For gets the client address
+ * appended to what the client sent; X-Forwarded-Proto and X-Forwarded-Host are set. Stateless.
+ */
+final class HeadRewriter {
+    private static final byte[] CONNECTION = ascii("connection");
+    private static final byte[] KEEP_ALIVE = ascii("keep-alive");
+    private static final byte[] PROXY_CONNECTION = ascii("proxy-connection");
+    private static final byte[] TE = ascii("te");
+    private static final byte[] TRAILER = ascii("trailer");
+    private static final byte[] UPGRADE = ascii("upgrade");
+    private static final byte[] XFF = ascii("x-forwarded-for");
+    private static final byte[] XF_PROTO = ascii("x-forwarded-proto");
+    private static final byte[] XF_HOST = ascii("x-forwarded-host");
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] XFF_PREFIX = ascii("X-Forwarded-For: ");
+    private static final byte[] PROTO_LINE = ascii("X-Forwarded-Proto: http\r\n");
+    private static final byte[] HOST_PREFIX = ascii("X-Forwarded-Host: ");
+    private static final byte[] CONNECTION_UPGRADE = ascii("Connection: upgrade\r\n");
+
+    private HeadRewriter() {
+    }
+
+    /**
+     * Appends the rewritten head to {@code out}.
+     *
+     * @param in       buffer holding the head, starting at {@code base}
+     * @param clientIp the client's address text for X-Forwarded-For
+     */
+    static void rewrite(ByteBuf in, int base, RequestHead head, String clientIp, ByteBuf out) {
+        boolean upgrading = head.upgrade() != null;
+        int count = head.headerCount();
+        int lineEnd = count > 0 ? head.nameStart(0) : head.headLength() - 2;
+        out.writeBytes(in, base, lineEnd);           // request line with its CRLF
+        int xffFirst = -1;
+        int xffCount = 0;
+        for (int i = 0; i < count; i++) {
+            int ns = base + head.nameStart(i);
+            int nl = head.nameEnd(i) - head.nameStart(i);
+            if (is(in, ns, nl, XFF)) {
+                if (xffFirst < 0) {
+                    xffFirst = i;
+                }
+                xffCount++;
+                continue;
+            }
+            if (is(in, ns, nl, CONNECTION) || is(in, ns, nl, KEEP_ALIVE) || is(in, ns, nl, PROXY_CONNECTION)
+                    || is(in, ns, nl, TE) || is(in, ns, nl, TRAILER) || (!upgrading && is(in, ns, nl, UPGRADE))
+                    || is(in, ns, nl, XF_PROTO) || is(in, ns, nl, XF_HOST)) {
+                continue;
+            }
+            out.writeBytes(in, ns, base + head.valueEnd(i) - ns).writeBytes(CRLF);
+        }
+        if (upgrading) {
+            out.writeBytes(CONNECTION_UPGRADE);
+        }
+        out.writeBytes(XFF_PREFIX);
+        if (xffCount > 0) {
+            for (int i = xffFirst; i < count; i++) {
+                int ns = base + head.nameStart(i);
+                if (is(in, ns, head.nameEnd(i) - head.nameStart(i), XFF)) {
+                    int vs = base + head.valueStart(i);
+                    int vl = head.valueEnd(i) - head.valueStart(i);
+                    if (vl > 0) {
+                        out.writeBytes(in, vs, vl).writeByte(',').writeByte(' ');
+                    }
+                }
+            }
+        }
+        out.writeCharSequence(clientIp, StandardCharsets.US_ASCII);
+        out.writeBytes(CRLF).writeBytes(PROTO_LINE);
+        if (head.host() != null) {
+            out.writeBytes(HOST_PREFIX).writeCharSequence(head.host(), StandardCharsets.ISO_8859_1);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(CRLF);
+    }
+
+    /** Case-insensitive compare of a header name in {@code in} with a lower-case ASCII name. */
+    private static boolean is(ByteBuf in, int start, int length, byte[] lowerName) {
+        if (length != lowerName.length) {
+            return false;
+        }
+        for (int k = 0; k < length; k++) {
+            int b = in.getByte(start + k);
+            if (b >= 'A' && b <= 'Z') {
+                b += 32;
+            }
+            if (b != lowerName[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,907 @@
+package dev.wakegate.relay;
+
+import dev.wakegate.admin.LocalEndpoints.LocalResponse;
+import dev.wakegate.http1.BodyFramer;
+import dev.wakegate.http1.RequestHead;
+import dev.wakegate.http1.RequestHeadParser;
+import dev.wakegate.http1.ResponseHead;
+import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.park.BrowserNavigation;
+import dev.wakegate.park.ParkedRequest;
+import dev.wakegate.route.Route;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The only handler of an HTTP client connection: reads request heads into a bounded cumulation,
+ * routes each request on its own, and then answers locally, parks it, or forwards it to an
+ * upstream connection from the loop's {@link UpstreamPool}, streaming bodies both ways framed by
+ * {@link BodyFramer} (never aggregated). Requests pipelined behind the one in flight stay in the
+ * cumulation and are taken in order when its response has ended. On a 101 it hands both channels
+ * to a {@link ByteRelay} pair and removes itself.
+ *
+ * <p>Invariants: every request that was routed gets exactly one {@code gate.requestEnded}
+ * ({@link #endRequest}); every ByteBuf read is forwarded or released; all methods run on the
+ * channel's event loop; state changes go through {@link FrontState#check}.
+ */
+final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements UpstreamConnection.Listener {
+    /** User event fired by {@link FrontServer#close()}: finish the current exchange, then close. */
+    static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN";
+        }
+    };
+    static final String RELAY = "relay";
+
+    private enum BodySink { HOLD, FORWARD, DISCARD }
+
+    private final DataPath dp;
+    private final UpstreamPool pool;
+    private final RequestHeadParser parser;
+    private final RequestHead head = new RequestHead();
+    private final BodyFramer requestFramer = new BodyFramer();
+
+    private ChannelHandlerContext ctx;
+    private FrontState state = FrontState.READ_HEAD;
+    private ByteBuf cumulation;
+    private String clientIp = "unknown";
+    private ScheduledFuture<?> headTimer;
+    private boolean headTimerIsIdle;
+    private boolean draining;
+    private boolean started;
+    private boolean pumping;
+    private boolean pumpAgain;
+
+    // the current exchange
+    private long exchangeId;
+    private Route route;
+    private List<String> openContainers;   // non-null between requestStarted and requestEnded
+    private boolean metricsPending;
+    private String method;
+    private boolean headRequest;
+    private boolean clientKeepAlive;
+    private boolean upgrading;
+    private boolean expectContinue;
+    private boolean chunked;
+    private boolean hasBody;
+    private BodySink sink = BodySink.DISCARD;
+    private int bodyReady;                  // scanned body bytes at the front of the cumulation, not yet passed on
+    private boolean bodyScanned;            // the whole request body has been received (and checked)
+    private boolean requestComplete;        // ... and passed on (upstream) or discarded (local answer)
+    private boolean responseStarted;
+    private boolean responseHeadSeen;
+    private boolean responseComplete;
+    private boolean keepAliveAfter;
+    private boolean upstreamReusable;
+    private int status;
+    private ByteBuf outHead;                // rewritten head waiting to be sent upstream
+    private ByteBuf retryHead;              // copy kept for the one retry of a bodiless request on a reused connection
+    private boolean retried;
+    private boolean upstreamReused;
+    private UpstreamConnection upstream;
+    private ParkedRequest parked;
+    private ScheduledFuture<?> responseTimer;
+
+    HttpFrontHandler(DataPath dp, UpstreamPool pool) {
+        this.dp = dp;
+        this.pool = pool;
+        this.parser = new RequestHeadParser(dp.limits.maxRequestLine(), dp.limits.maxHeadSize(), dp.limits.maxHeaders());
+    }
+
+    // ---------------------------------------------------------------- channel events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            start();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        start();
+        ctx.fireChannelActive();
+    }
+
+    private void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            clientIp = inet.getAddress().getHostAddress();
+        }
+        parser.reset();
+        head.reset();
+        armHeadTimer(false);
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in) || state == FrontState.CLOSING || state == FrontState.CLOSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        if (state == FrontState.READ_HEAD && headTimerIsIdle) {
+            armHeadTimer(false); // a new head started: slow-loris clock
+        }
+        pump();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (upstream != null) {
+            upstream.channel().flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && state == FrontState.PROXYING && upstream != null) {
+            upstream.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DRAIN) {
+            draining = true;
+            if (state == FrontState.READ_HEAD && (cumulation == null || !cumulation.isReadable())) {
+                closeNow();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state != FrontState.CLOSED) {
+            state = state.check(FrontState.CLOSED);
+        }
+        releaseEverything();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (state != FrontState.UPGRADED) {
+            releaseEverything();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- the pump
+
+    /** Moves whatever can move now; re-entrant calls are folded into the running one. */
+    private void pump() {
+        assert ctx.channel().eventLoop().inEventLoop();
+        if (pumping) {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                switch (state) {
+                    case READ_HEAD -> readHead();
+                    case LOCAL, PARKED, CONNECTING, PROXYING -> {
+                        moveBody();
+                        if (!pumpAgain) {
+                            requestRead();
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            } while (pumpAgain);
+            trimCumulation();
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void readHead() {
+        if (draining && (cumulation == null || !cumulation.isReadable())) {
+            closeNow();
+            return;
+        }
+        if (cumulation == null || !cumulation.isReadable()) {
+            ctx.read();
+            return;
+        }
+        int n = parser.parse(cumulation, head);
+        if (n == RequestHead.NEED_MORE) {
+            ctx.read();
+            return;
+        }
+        cancelHeadTimer();
+        if (n == RequestHead.ERROR) {
+            int s = head.errorStatus() == 0 ? 400 : head.errorStatus();
+            status = s;
+            metricsPending = true;
+            closeWith(ProxyResponses.problem(ctx.alloc(), s, head.errorReason(), null, true, false));
+            return;
+        }
+        dispatch(n);
+        pumpAgain = true;
+    }
+
+    private void requestRead() {
+        int buffered = cumulation == null ? 0 : cumulation.readableBytes();
+        switch (state) {
+            case LOCAL -> {
+                if (!bodyScanned || buffered < dp.limits.maxHeadSize()) {
+                    ctx.read();
+                }
+            }
+            case PARKED, CONNECTING -> {
+                if (buffered < dp.limits.parkBufferBytes()) {
+                    ctx.read();
+                }
+            }
+            case PROXYING -> {
+                if (!bodyScanned) {
+                    if (upstream != null && upstream.channel().isWritable() && outHead == null) {
+                        ctx.read();
+                    } else if (outHead != null && buffered < dp.limits.parkBufferBytes()) {
+                        ctx.read(); // waiting for the first chunk before sending the head
+                    }
+                } else if (buffered < dp.limits.maxHeadSize()) {
+                    ctx.read(); // pipelined heads (bounded), and notice a client that goes away
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- a new request
+
+    private void dispatch(int headLength) {
+        exchangeId++;
+        method = head.method();
+        headRequest = "HEAD".equals(method);
+        clientKeepAlive = head.keepAlive() && !draining;
+        upgrading = head.upgrade() != null;
+        expectContinue = head.expectContinue();
+        chunked = head.isChunked();
+        hasBody = head.hasBody();
+        BodyFramer.Mode mode = chunked ? BodyFramer.Mode.CHUNKED : hasBody ? BodyFramer.Mode.LENGTH : BodyFramer.Mode.NONE;
+        if (mode != BodyFramer.Mode.NONE) {
+            requestFramer.reset(mode, head.contentLength());
+        }
+        bodyScanned = mode == BodyFramer.Mode.NONE;
+        bodyReady = 0;
+        requestComplete = false;
+        responseStarted = false;
+        responseHeadSeen = false;
+        responseComplete = false;
+        keepAliveAfter = false;
+        upstreamReusable = false;
+        retried = false;
+        status = 0;
+        metricsPending = true;
+        route = null;
+
+        String path = head.path();
+        if (dp.endpoints.handles(path)) {
+            cumulation.skipBytes(headLength);
+            startLocalEndpoint(path);
+            return;
+        }
+        Route r = dp.routes.get().find(path);
+        if (r == null) {
+            cumulation.skipBytes(headLength);
+            answerLocally(404, "no route for " + path, null, false, false);
+            return;
+        }
+        route = r;
+        openContainers = r.containers();
+        dp.gate.requestStarted(openContainers);
+        if (dp.gate.isReady(openContainers)) {
+            outHead = rewriteHead(headLength);
+            connect();
+            return;
+        }
+        if (r.waitingPage() && BrowserNavigation.test(method, head.accept())) {
+            cumulation.skipBytes(headLength);
+            try {
+                dp.gate.awaitReady(openContainers); // start now; the browser comes back by itself
+            } catch (RuntimeException ignored) {
+                // the page is shown either way; the next visit reports the failure
+            }
+            boolean close = !clientKeepAlive || draining;
+            enterLocal();
+            writeLocal(ProxyResponses.waitingPage(ctx.alloc(), path, headRequest, close), 503, close);
+            return;
+        }
+        outHead = rewriteHead(headLength);
+        park();
+    }
+
+    private ByteBuf rewriteHead(int headLength) {
+        ByteBuf out = ctx.alloc().buffer(headLength + 160);
+        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, clientIp, out);
+        cumulation.skipBytes(headLength);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    private void moveBody() {
+        switch (sink) {
+            case DISCARD -> {
+                if (!bodyScanned && cumulation != null && cumulation.isReadable()) {
+                    int k = requestFramer.scan(cumulation);
+                    cumulation.skipBytes(k);
+                    if (requestFramer.error() != null) {
+                        badRequestBody();
+                        return;
+                    }
+                    bodyScanned = requestFramer.isComplete();
+                }
+                if (bodyScanned && !requestComplete) {
+                    requestComplete = true;
+                    maybeFinish();
+                }
+            }
+            case HOLD -> scanAhead();
+            case FORWARD -> {
+                if (!scanAhead()) {
+                    return;
+                }
+                if (outHead != null) {
+                    if (chunked && !expectContinue && bodyReady == 0 && !bodyScanned) {
+                        return; // first chunk size not seen yet: a bad one must not reach the upstream
+                    }
+                    sendHead();
+                }
+                Channel up = upstream.channel();
+                if (bodyReady > 0 && up.isWritable()) {
+                    up.write(cumulation.readRetainedSlice(bodyReady), up.voidPromise());
+                    bodyReady = 0;
+                }
+                up.flush();
+                if (bodyScanned && bodyReady == 0 && !requestComplete) {
+                    requestComplete = true;
+                    if (!responseHeadSeen) {
+                        startResponseTimer();
+                    }
+                    maybeFinish();
+                }
+            }
+        }
+    }
+
+    /** Checks body framing of newly arrived bytes; false when the body is malformed (handled). */
+    private boolean scanAhead() {
+        if (bodyScanned || cumulation == null) {
+            return true;
+        }
+        int avail = cumulation.readableBytes() - bodyReady;
+        if (avail <= 0) {
+            return true;
+        }
+        ByteBuf view = bodyReady == 0 ? cumulation : cumulation.slice(cumulation.readerIndex() + bodyReady, avail);
+        bodyReady += requestFramer.scan(view);
+        if (requestFramer.error() != null) {
+            badRequestBody();
+            return false;
+        }
+        bodyScanned = requestFramer.isComplete();
+        return true;
+    }
+
+    private void badRequestBody() {
+        String reason = "malformed chunked body: " + requestFramer.error();
+        closeUpstream();
+        if (responseStarted) {
+            closeNow();
+            return;
+        }
+        status = 400;
+        closeWith(ProxyResponses.problem(ctx.alloc(), 400, reason, null, true, false));
+    }
+
+    private void sendHead() {
+        ByteBuf h = outHead;
+        outHead = null;
+        if (upstreamReused && !hasBody && !retried) {
+            retryHead = h.retainedDuplicate();
+        }
+        upstream.channel().write(h, upstream.channel().voidPromise());
+        if (expectContinue) {
+            startResponseTimer(); // the upstream should at least say 100 Continue
+        }
+    }
+
+    // ---------------------------------------------------------------- local answers
+
+    private void startLocalEndpoint(String path) {
+        enterLocal();
+        long id = exchangeId;
+        CompletableFuture<LocalResponse> f;
+        try {
+            f = dp.endpoints.handle(method, path, head.authorization(), ctx.channel().remoteAddress());
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((r, e) -> {
+            if (ctx.executor().inEventLoop()) {
+                onLocalResponse(id, r, e);
+            } else {
+                ctx.executor().execute(() -> onLocalResponse(id, r, e));
+            }
+        });
+    }
+
+    private void onLocalResponse(long id, LocalResponse r, Throwable e) {
+        if (id != exchangeId || state != FrontState.LOCAL || responseStarted) {
+            return;
+        }
+        boolean close = !clientKeepAlive || draining;
+        if (e != null || r == null) {
+            writeLocal(ProxyResponses.problem(ctx.alloc(), 500, "local endpoint failed: " + (e == null ? "no response" : e.getMessage()),
+                    null, close, false), 500, close);
+        } else {
+            writeLocal(ProxyResponses.response(ctx.alloc(), r.status(), r.contentType(), "Cache-Control: no-store\r\n", r.body(), close),
+                    r.status(), close);
+        }
+        pump();
+    }
+
+    /** Answers with a problem+json response; the connection stays open when the client allows it. */
+    private void answerLocally(int s, String detail, String container, boolean retryAfter, boolean forceClose) {
+        boolean close = forceClose || !clientKeepAlive || draining;
+        if (state != FrontState.LOCAL) {
+            enterLocal();
+        }
+        writeLocal(ProxyResponses.problem(ctx.alloc(), s, detail, container, close, retryAfter), s, close);
+    }
+
+    private void enterLocal() {
+        state = state.check(FrontState.LOCAL);
+        if (cumulation != null && bodyReady > 0) {
+            cumulation.skipBytes(bodyReady); // already checked, never forwarded
+        }
+        bodyReady = 0;
+        sink = BodySink.DISCARD;
+    }
+
+    private void writeLocal(ByteBuf response, int s, boolean close) {
+        responseStarted = true;
+        status = s;
+        if (close) {
+            closeWith(response);
+            return;
+        }
+        ctx.writeAndFlush(response, ctx.voidPromise());
+        responseComplete = true;
+        keepAliveAfter = true;
+        maybeFinish();
+    }
+
+    // ---------------------------------------------------------------- parking
+
+    private void park() {
+        state = state.check(FrontState.PARKED);
+        sink = BodySink.HOLD;
+        ByteBuf h = outHead;
+        outHead = null;
+        long id = exchangeId;
+        List<String> containers = route.containers();
+        ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), h, dp.gate, containers,
+                dp.parkDeadline, (pr, failure) -> onUnparked(id, pr, failure));
+        if (p == null) {
+            h.release();
+            answerLocally(503, "too many requests are waiting for containers to start",
+                    containers.isEmpty() ? null : containers.get(0), true, false);
+            return;
+        }
+        if (!p.isDone()) {
+            parked = p;
+        }
+    }
+
+    private void onUnparked(long id, ParkedRequest p, StartFailure failure) {
+        if (id != exchangeId || state != FrontState.PARKED) {
+            return; // the head is released by the ParkedRequest
+        }
+        parked = null;
+        if (failure != null) {
+            answerLocally(503, failure.reason(), failure.container(), true, false);
+        } else {
+            outHead = p.takeHead();
+            connect();
+        }
+        pump();
+    }
+
+    // ---------------------------------------------------------------- upstream
+
+    private void connect() {
+        state = state.check(FrontState.CONNECTING);
+        sink = BodySink.HOLD;
+        UpstreamConnection c = retried ? null : pool.poll(route.upstream());
+        if (c != null) {
+            attach(c, true);
+            return;
+        }
+        long id = exchangeId;
+        ChannelFuture f = pool.connect(route.upstream());
+        if (f.isDone()) {
+            onConnected(id, f);
+        } else {
+            f.addListener(x -> onConnected(id, f));
+        }
+    }
+
+    private void onConnected(long id, ChannelFuture f) {
+        UpstreamConnection c = f.isSuccess() ? f.channel().pipeline().get(UpstreamConnection.class) : null;
+        if (id != exchangeId || state != FrontState.CONNECTING) {
+            if (c != null) {
+                pool.release(c); // fresh and unused: good for the next request
+            }
+            return;
+        }
+        if (c == null) {
+            Throwable cause = f.cause();
+            String up = route.upstream().toString();
+            if (cause instanceof UnknownHostException || (cause != null && cause.getCause() instanceof UnknownHostException)) {
+                failUpstream(502, "dns", "cannot resolve " + route.upstream().host());
+            } else if (cause instanceof ConnectTimeoutException) {
+                failUpstream(504, "connect_timeout", "cannot connect to " + up + " within "
+                        + dp.timeouts.upstreamConnect().toMillis() + "ms");
+            } else {
+                failUpstream(502, "connect_refused", "cannot connect to " + up);
+            }
+            pump();
+            return;
+        }
+        attach(c, false);
+        pump();
+    }
+
+    private void attach(UpstreamConnection c, boolean reused) {
+        state = state.check(FrontState.PROXYING);
+        sink = BodySink.FORWARD;
+        upstream = c;
+        upstreamReused = reused;
+        c.begin(this, headRequest, upgrading);
+        pumpAgain = true;
+        if (!pumping) {
+            pump();
+        }
+    }
+
+    /** The upstream could not produce a response: 502/504 while nothing was sent, else close. */
+    private void failUpstream(int s, String metricReason, String detail) {
+        dp.metrics.upstreamError(route.upstream().toString(), metricReason);
+        closeUpstream();
+        cancelResponseTimer();
+        releaseHeads();
+        if (responseStarted) {
+            closeNow();
+            return;
+        }
+        boolean safe = bodyScanned;
+        answerLocally(s, detail, null, false, !safe);
+    }
+
+    private void closeUpstream() {
+        if (upstream != null) {
+            UpstreamConnection c = upstream;
+            upstream = null;
+            c.detach();
+            c.channel().close();
+        }
+    }
+
+    private void startResponseTimer() {
+        cancelResponseTimer();
+        long id = exchangeId;
+        Duration d = dp.timeouts.upstreamResponse();
+        responseTimer = ctx.executor().schedule(() -> {
+            responseTimer = null;
+            if (id == exchangeId && state == FrontState.PROXYING && !responseHeadSeen) {
+                failUpstream(504, "response_timeout", "no response from " + route.upstream() + " within "
+                        + d.toMillis() + "ms");
+                pump();
+            }
+        }, d.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    @Override
+    public void upstreamInformational(ByteBuf informational) {
+        cancelResponseTimer();
+        responseStarted = true;
+        ctx.write(informational, ctx.voidPromise());
+    }
+
+    @Override
+    public void upstreamResponseHead(ByteBuf responseHead, ResponseHead parsed, BodyFramer.Mode mode) {
+        cancelResponseTimer();
+        releaseHeads();
+        responseHeadSeen = true;
+        responseStarted = true;
+        status = parsed.status();
+        keepAliveAfter = clientKeepAlive && parsed.keepAlive() && mode != BodyFramer.Mode.UNTIL_CLOSE && !draining;
+        ctx.write(responseHead, ctx.voidPromise());
+    }
+
+    @Override
+    public void upstreamBody(ByteBuf chunk) {
+        ctx.write(chunk, ctx.voidPromise());
+    }
+
+    @Override
+    public void upstreamReadComplete() {
+        ctx.flush();
+        if (state == FrontState.PROXYING && upstream != null && ctx.channel().isWritable()) {
+            upstream.read();
+        }
+    }
+
+    @Override
+    public void upstreamResponseComplete(boolean reusable) {
+        ctx.flush();
+        responseComplete = true;
+        upstreamReusable = reusable;
+        if (!requestComplete) {
+            // answered before the request was passed on: neither side can be reused
+            keepAliveAfter = false;
+            upstreamReusable = false;
+            finishExchange();
+        } else {
+            maybeFinish();
+        }
+        pump();
+    }
+
+    @Override
+    public void upstreamFailed(String reason) {
+        if (upstream != null) {
+            upstream = null; // the connection closes itself
+        }
+        failUpstream(502, "bad_response", reason);
+        pump();
+    }
+
+    @Override
+    public void upstreamClosed() {
+        UpstreamConnection dead = upstream;
+        upstream = null;
+        if (dead == null || state != FrontState.PROXYING) {
+            return;
+        }
+        if (retryHead != null && !responseStarted && !retried) {
+            // a reused keep-alive connection was closed under us before any answer: try once more
+            retried = true;
+            cancelResponseTimer();
+            outHead = retryHead;
+            retryHead = null;
+            requestComplete = false;
+            connect();
+            pump();
+            return;
+        }
+        failUpstream(502, "reset", "upstream " + route.upstream() + " closed the connection before the response ended");
+        pump();
+    }
+
+    @Override
+    public void upstreamWritabilityChanged() {
+        if (upstream != null && upstream.channel().isWritable()) {
+            pump();
+        }
+    }
+
+    @Override
+    public void upstreamSwitched(ByteBuf switchingHead, ByteBuf leftover) {
+        cancelResponseTimer();
+        releaseHeads();
+        UpstreamConnection c = upstream;
+        upstream = null;
+        status = 101;
+        responseStarted = true;
+        List<String> containers = openContainers == null ? List.of() : openContainers;
+        endRequest();
+        state = state.check(FrontState.UPGRADED);
+        cancelHeadTimer();
+
+        Channel client = ctx.channel();
+        Channel up = c.channel();
+        dp.gate.connectionOpened(containers);
+        client.closeFuture().addListener(f -> dp.gate.connectionClosed(containers));
+
+        ctx.write(switchingHead, ctx.voidPromise());
+        if (leftover != null) {
+            ctx.write(leftover, ctx.voidPromise());
+        }
+        ctx.flush();
+        ByteBuf early = cumulation;
+        cumulation = null;
+        up.pipeline().remove(UpstreamPool.IDLE);
+        up.pipeline().remove(c);
+        up.pipeline().addLast(RELAY, new ByteRelay(client));
+        if (early != null && early.isReadable()) {
+            up.writeAndFlush(early, up.voidPromise());
+        } else if (early != null) {
+            early.release();
+        }
+        ctx.pipeline().addLast(RELAY, new ByteRelay(up));
+        ctx.pipeline().remove(this);
+    }
+
+    // ---------------------------------------------------------------- ending
+
+    private void maybeFinish() {
+        if (requestComplete && responseComplete) {
+            finishExchange();
+        }
+    }
+
+    private void finishExchange() {
+        endRequest();
+        if (upstream != null) {
+            UpstreamConnection c = upstream;
+            upstream = null;
+            if (upstreamReusable) {
+                pool.release(c);
+            } else {
+                c.detach();
+                c.channel().close();
+            }
+        }
+        cancelResponseTimer();
+        releaseHeads();
+        route = null;
+        if (!keepAliveAfter || draining) {
+            state = state.check(FrontState.CLOSING);
+            releaseCumulation();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        state = state.check(FrontState.READ_HEAD);
+        parser.reset();
+        head.reset();
+        armHeadTimer(cumulation == null || !cumulation.isReadable());
+        pumpAgain = true;
+    }
+
+    /** Reports the end of the current request to the gate (exactly once) and to metrics. */
+    private void endRequest() {
+        if (openContainers != null) {
+            List<String> c = openContainers;
+            openContainers = null;
+            dp.gate.requestEnded(c);
+        }
+        if (metricsPending && status != 0) {
+            metricsPending = false;
+            dp.metrics.requestCompleted(route == null ? null : route.path(), status);
+        }
+    }
+
+    private void closeWith(ByteBuf lastResponse) {
+        state = state.check(FrontState.CLOSING);
+        endRequest();
+        releaseCumulation();
+        ctx.writeAndFlush(lastResponse).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void closeNow() {
+        if (state != FrontState.CLOSING && state != FrontState.CLOSED) {
+            state = state.check(FrontState.CLOSING);
+        }
+        endRequest();
+        releaseCumulation();
+        ctx.close();
+    }
+
+    private void releaseEverything() {
+        cancelHeadTimer();
+        cancelResponseTimer();
+        if (parked != null) {
+            parked.destroy();
+            parked = null;
+        }
+        closeUpstream();
+        releaseHeads();
+        releaseCumulation();
+        endRequest();
+    }
+
+    private void releaseHeads() {
+        if (outHead != null) {
+            outHead.release();
+            outHead = null;
+        }
+        if (retryHead != null) {
+            retryHead.release();
+            retryHead = null;
+        }
+    }
+
+    private void releaseCumulation() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+        bodyReady = 0;
+    }
+
+    private void trimCumulation() {
+        if (cumulation != null && !cumulation.isReadable()) {
+            releaseCumulation();
+        } else if (cumulation != null && cumulation.refCnt() == 1) {
+            cumulation.discardSomeReadBytes();
+        }
+    }
+
+    // ---------------------------------------------------------------- head timers
+
+    private void armHeadTimer(boolean idle) {
+        cancelHeadTimer();
+        headTimerIsIdle = idle;
+        Duration d = idle ? dp.timeouts.idleKeepAlive() : dp.timeouts.headerRead();
+        headTimer = ctx.executor().schedule(this::onHeadTimeout, d.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelHeadTimer() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
+    }
+
+    private void onHeadTimeout() {
+        headTimer = null;
+        if (state != FrontState.READ_HEAD) {
+            return;
+        }
+        if (!headTimerIsIdle && cumulation != null && cumulation.isReadable()) {
+            status = 408;
+            metricsPending = true;
+            closeWith(ProxyResponses.problem(ctx.alloc(), 408, "request head not received within "
+                    + dp.timeouts.headerRead().toMillis() + "ms", null, true, false));
+        } else {
+            closeNow(); // idle keep-alive connection: close silently
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.wakegate.relay;
+
+import dev.wakegate.admin.LocalEndpoints;
+import dev.wakegate.config.HostPort;
+import dev.wakegate.config.Limits;
+import dev.wakegate.config.TcpSpec;
+import dev.wakegate.config.Timeouts;
+import dev.wakegate.route.Route;
+import dev.wakegate.route.RouteTrie;
+import dev.wakegate.testing.CountingMetrics;
+import dev.wakegate.testing.FakeGate;
+import dev.wakegate.testing.HttpTestServer;
+import dev.wakegate.testing.RawHttpClient;
+import dev.wakegate.testing.TcpEchoServer;
+import io.netty.channel.EventLoopGroup;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A running proxy in front of two real HTTP upstreams ("a", "b") and a TCP echo, with a
+ * {@link FakeGate} and {@link CountingMetrics}. Routes: /a → a, /b → b, /cold → a needing
+ * container "app" (waiting page on), /held → b needing "db" (waiting page off), /dead → a closed
+ * port, /health handled locally.
+ */
+final class ProxyHarness implements AutoCloseable {
+    /** Generous: the test machine is shared and leak detection is paranoid. */
+    static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10),
+            Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(5));
+    /** For the timeout tests. */
+    static final Timeouts SHORT = new Timeouts(Duration.ofMillis(800), Duration.ofMillis(800),
+            Duration.ofSeconds(2), Duration.ofMillis(800), Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+    final HttpTestServer a = new HttpTestServer("a");
+    final HttpTestServer b = new HttpTestServer("b");
+    final TcpEchoServer echo = new TcpEchoServer();
+    final FakeGate gate;
+    final CountingMetrics metrics = new CountingMetrics();
+    final EventLoopGroup group = Transport.newEventLoopGroup(2);
+    final FrontServer server;
+    final int deadPort;
+
+    ProxyHarness(FakeGate gate, Timeouts timeouts, Limits limits, LocalEndpoints endpoints) {
+        this.gate = gate;
+        this.deadPort = freePort();
+        RouteTrie<Route> routes = RouteTrie.<Route>builder()
+                .add("/a", new Route("/a", List.of(), hp(a.port()), true))
+                .add("/b", new Route("/b", List.of(), hp(b.port()), true))
+                .add("/ws", new Route("/ws", List.of(), hp(a.port()), true))
+                .add("/cold", new Route("/cold", List.of("app"), hp(a.port()), true))
+                .add("/held", new Route("/held", List.of("db"), hp(b.port()), false))
+                .add("/dead", new Route("/dead", List.of(), hp(deadPort), true))
+                .build();
+        List<TcpSpec> tcp = List.of(
+                new TcpSpec(hp(freePort()), Optional.empty(), hp(echo.port())),
+                new TcpSpec(hp(freePort()), Optional.of("pg"), hp(echo.port())));
+        server = new FrontServer(hp(freePort()), routes, tcp, timeouts, limits, gate, endpoints,
+                metrics, group).start();
+    }
+
+    ProxyHarness(FakeGate gate) {
+        this(gate, TIMEOUTS, Limits.DEFAULTS, LocalEndpoints.NONE);
+    }
+
+    static HostPort hp(int port) {
+        return new HostPort("127.0.0.1", port);
+    }
+
+    InetSocketAddress address() {
+        return server.httpAddress();
+    }
+
+    RawHttpClient client() {
+        return new RawHttpClient(address());
+    }
+
+    /** Everything the data path counted is back to zero: no request in flight, nothing parked. */
+    void awaitQuiet() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.inFlight() == 0 && server.parkedCount() == 0
+                && metrics.parked.get() == 0);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        a.close();
+        b.close();
+        echo.close();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.wakegate.testing;
+
+import dev.wakegate.relay.ProxyMetrics;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A {@link ProxyMetrics} that records what the data path reported, for assertions. */
+public final class CountingMetrics implements ProxyMetrics {
+    public final List<String> completed = new CopyOnWriteArrayList<>();
+    public final List<String> upstreamErrors = new CopyOnWriteArrayList<>();
+    public final AtomicInteger parked = new AtomicInteger();
+
+    @Override
+    public void requestCompleted(String routePath, int status) {
+        completed.add(routePath + " " + status);
+    }
+
+    @Override
+    public void upstreamError(String upstream, String reason) {
+        upstreamErrors.add(upstream + " " + reason);
+    }
+
+    @Override
+    public void parked(int delta) {
+        parked.addAndGet(delta);
+    }
+}
