@@ -7,7 +7,7 @@ set -euo pipefail
 need_pkgs=()
 command -v dockerd >/dev/null || need_pkgs+=(docker.io)
 command -v docker-compose >/dev/null || need_pkgs+=(docker-compose)
-[ -x /bin/busybox ] && /bin/busybox --help 2>&1 | grep -q static || [ -f /usr/share/doc/busybox-static/copyright ] || need_pkgs+=(busybox-static)
+dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
 command -v redis-server >/dev/null || need_pkgs+=(redis-server)
 if [ "${WAKEGATE_BENCH_TOOLS:-0}" = 1 ]; then
   command -v nginx >/dev/null || need_pkgs+=(nginx-light)

@@ -18,8 +18,19 @@ public interface LocalEndpoints {
      */
     CompletableFuture<LocalResponse> handle(String method, String path, String authorization, SocketAddress remote);
 
-    /** A complete small response: status, content type and body bytes. */
-    record LocalResponse(int status, String contentType, byte[] body) {
+    /**
+     * A complete small response: status, content type, body bytes, and any extra header fields
+     * (e.g. {@code Allow} on a 405, {@code WWW-Authenticate} on a 401, {@code Retry-After} on a 503).
+     * The writer adds Content-Type and Content-Length itself, and omits the body for HEAD.
+     */
+    record LocalResponse(int status, String contentType, byte[] body, java.util.Map<String, String> headers) {
+        public LocalResponse {
+            headers = headers == null ? java.util.Map.of() : java.util.Map.copyOf(headers);
+        }
+
+        public LocalResponse(int status, String contentType, byte[] body) {
+            this(status, contentType, body, java.util.Map.of());
+        }
     }
 
     LocalEndpoints NONE = new LocalEndpoints() {

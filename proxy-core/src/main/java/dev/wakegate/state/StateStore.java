@@ -45,6 +45,15 @@ public interface StateStore extends AutoCloseable {
     /** True while the store is reachable (always true in memory). */
     boolean isAvailable();
 
+    /**
+     * Runs {@code listener} each time the store becomes reachable again (and on the first
+     * connection if it was created while unreachable), so the owner can write back the state it
+     * kept in memory meanwhile. The listener runs on the store's own thread and must not block.
+     * Stores that are never unreachable (in memory) never call it.
+     */
+    default void onAvailable(Runnable listener) {
+    }
+
     /** Short description for logs and /health/automation: "redis://127.0.0.1:6379" or "in-memory". */
     String describe();
 

@@ -149,8 +149,8 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public CompletableFuture<Void> stop(String name, Duration grace) {
         long graceSeconds = Math.max(0, (grace.toMillis() + 999) / 1000);
-        DockerClient stopper = stopClient(Duration.ofSeconds(graceSeconds).plus(STOP_MARGIN));
         return call(name, () -> {
+            DockerClient stopper = stopClient(Duration.ofSeconds(graceSeconds).plus(STOP_MARGIN));
             onContainer(name, id -> {
                 try {
                     stopper.stopContainerCmd(id).withTimeout((int) Math.min(Integer.MAX_VALUE, graceSeconds)).exec();

@@ -6,6 +6,7 @@ import dev.wakegate.lifecycle.ContainerInfo.Health;
 import dev.wakegate.lifecycle.ContainerInfo.Status;
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.DockerSocketProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +130,23 @@ class DockerRuntimeTest {
 
         get(runtime.stop(c, Duration.ofSeconds(5)));
         assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.EXITED);
+    }
+
+    @Test
+    void stopKillsAContainerThatIgnoresSigtermAfterTheGracePeriod() throws Exception {
+        // without docker-init, sh is PID 1 and ignores SIGTERM: only the kill after the grace ends it
+        String c = docker.container("stubborn").cmd("sh", "-c", "sleep 3600 & wait").withoutInit().create();
+        docker.start(c);
+        docker.awaitStatus(c, "running", WAIT);
+
+        long t0 = System.nanoTime();
+        get(runtime.stop(c, Duration.ofSeconds(1)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(ms).isBetween(900L, 10_000L);
+        ContainerInfo info = get(runtime.inspect(c));
+        assertThat(info.status()).isEqualTo(Status.EXITED);
+        assertThat(info.exitCode()).isEqualTo(137);
     }
 
     @Test
@@ -257,6 +275,36 @@ class DockerRuntimeTest {
             // still alive: calls still answer promptly
             assertThat(failureOf(nowhere.ping()).kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
         }
+    }
+
+    @Test
+    void eventFeedReportsDisconnectedOnceWhenTheEngineGoesAwayAndResyncsWhenItReturns() throws Exception {
+        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        try (DockerSocketProxy engine = new DockerSocketProxy().start();
+             DockerRuntime viaProxy = DockerRuntime.create(engine.dockerHost());
+             AutoCloseable sub = viaProxy.subscribe(events::add)) {
+            await().atMost(WAIT).until(() -> types(events).contains(ContainerEvent.Type.RESYNC));
+
+            engine.stop();
+            await().atMost(WAIT).until(() -> types(events).contains(ContainerEvent.Type.DISCONNECTED));
+            assertThat(failureOf(viaProxy.inspect("app")).reason())
+                    .startsWith("docker engine unreachable at " + engine.dockerHost() + ": ");
+            Thread.sleep(1000); // several failed reconnects: still one DISCONNECTED
+
+            engine.start();
+            await().atMost(WAIT).until(() -> types(events).size() == 3);
+            assertThat(types(events)).containsExactly(ContainerEvent.Type.RESYNC, ContainerEvent.Type.DISCONNECTED,
+                    ContainerEvent.Type.RESYNC);
+
+            String c = docker.sleeper("reconnect");
+            get(viaProxy.start(c));
+            await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
+                    && e.type() == ContainerEvent.Type.START));
+        }
+    }
+
+    private static List<ContainerEvent.Type> types(List<ContainerEvent> events) {
+        return events.stream().map(ContainerEvent::type).toList();
     }
 
     @Test

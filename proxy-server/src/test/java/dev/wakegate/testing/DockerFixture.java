@@ -321,6 +321,12 @@ public final class DockerFixture implements AutoCloseable {
                 .until(() -> status.equals(status(name)));
     }
 
+    /** Until the container is not running (created, exited or dead). */
+    public void awaitStopped(String name, Duration atMost) {
+        Awaitility.await(name + " stopped").atMost(atMost).pollInterval(Duration.ofMillis(50))
+                .until(() -> Set.of("created", "exited", "dead", "missing").contains(status(name)));
+    }
+
     public void awaitHealthy(String name, Duration atMost) {
         Awaitility.await(name + " healthy").atMost(atMost).pollInterval(Duration.ofMillis(50))
                 .until(() -> "healthy".equals(health(name)));

@@ -1,0 +1,467 @@
+package dev.wakegate.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wakegate.admin.AdminModel.ContainerSnapshot;
+import dev.wakegate.admin.AdminModel.Dependency;
+import dev.wakegate.admin.AdminModel.IdleCheckResult;
+import dev.wakegate.admin.AdminModel.OperationResult;
+import dev.wakegate.admin.AdminModel.Statistics;
+import dev.wakegate.config.AutomationSettings;
+import dev.wakegate.lifecycle.StartFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
+
+/**
+ * The proxy's own {@code /health/*} endpoints, in the shapes of the seed's health router:
+ * <ul>
+ *   <li>{@code GET /health/containers}, {@code GET /health/services}, {@code GET /health/automation}: JSON</li>
+ *   <li>{@code GET /health/metrics}: Prometheus text</li>
+ *   <li>{@code POST /health/containers/{name}/start|stop}, {@code POST /health/automation/idle-check}</li>
+ * </ul>
+ * Anything else under {@code /health/} is a 404 problem+json; a wrong method is a 405 with Allow.
+ *
+ * <p>POSTs are guarded: with an admin token they need {@code Authorization: Bearer <token>} (401
+ * otherwise); without one they are accepted from loopback clients only (403 otherwise). GETs are open.
+ *
+ * <p>{@link #handle} is called on an event loop. GET JSON is built at once from the model's memory
+ * reads; the Prometheus scrape runs on {@code metricsExecutor}; operations complete when the
+ * model's futures do. Nothing here blocks.
+ */
+public final class AdminEndpoints implements LocalEndpoints {
+    private static final Logger log = LoggerFactory.getLogger(AdminEndpoints.class);
+
+    static final String PREFIX = "/health/";
+    static final String JSON = "application/json";
+    static final String PROBLEM_JSON = "application/problem+json";
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String CONTAINERS = "/health/containers";
+    private static final String CONTAINERS_PREFIX = "/health/containers/";
+    private static final String SERVICES = "/health/services";
+    private static final String AUTOMATION = "/health/automation";
+    private static final String IDLE_CHECK = "/health/automation/idle-check";
+    private static final String METRICS = "/health/metrics";
+    private static final String ALLOW_GET = "GET, HEAD";
+    private static final String ALLOW_POST = "POST";
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final AdminModel model;
+    private final byte[] tokenDigest;
+    private final Supplier<String> metricsText;
+    private final Executor metricsExecutor;
+    private final Clock clock;
+
+    /**
+     * @param adminToken      the bearer token admin POSTs need ({@code WAKEGATE_ADMIN_TOKEN}); empty: loopback only
+     * @param metricsText     produces the Prometheus text exposition (e.g. {@code metrics::prometheusText})
+     * @param metricsExecutor where the scrape runs, off the event loop
+     * @param clock           for the {@code timestamp} fields
+     */
+    public AdminEndpoints(AdminModel model, Optional<String> adminToken, Supplier<String> metricsText,
+                          Executor metricsExecutor, Clock clock) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.tokenDigest = adminToken.filter(t -> !t.isEmpty()).map(AdminEndpoints::sha256).orElse(null);
+        this.metricsText = Objects.requireNonNull(metricsText, "metricsText");
+        this.metricsExecutor = Objects.requireNonNull(metricsExecutor, "metricsExecutor");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Scrapes on the common pool and stamps responses with the UTC system clock. */
+    public AdminEndpoints(AdminModel model, Optional<String> adminToken, Supplier<String> metricsText) {
+        this(model, adminToken, metricsText, ForkJoinPool.commonPool(), Clock.systemUTC());
+    }
+
+    @Override
+    public boolean handles(String path) {
+        return path != null && path.startsWith(PREFIX);
+    }
+
+    @Override
+    public CompletableFuture<LocalResponse> handle(String method, String path, String authorization,
+                                                   SocketAddress remote) {
+        try {
+            return route(method, path, authorization, remote);
+        } catch (RuntimeException e) {
+            // A bug in the model or here must still answer the client, not kill the connection.
+            log.warn("admin endpoint {} {} failed", method, path, e);
+            return done(problem(500, "Internal Server Error", "the proxy failed to answer " + path, Map.of()));
+        }
+    }
+
+    private CompletableFuture<LocalResponse> route(String method, String path, String authorization,
+                                                   SocketAddress remote) {
+        switch (path) {
+            case CONTAINERS:
+                return isGet(method) ? done(json(200, containersJson())) : notAllowed(ALLOW_GET);
+            case SERVICES:
+                return isGet(method) ? done(json(200, servicesJson())) : notAllowed(ALLOW_GET);
+            case AUTOMATION:
+                return isGet(method) ? done(json(200, automationJson())) : notAllowed(ALLOW_GET);
+            case METRICS:
+                return isGet(method) ? metrics() : notAllowed(ALLOW_GET);
+            case IDLE_CHECK:
+                return post(method, authorization, remote, this::idleCheck);
+            default:
+                break;
+        }
+        if (path.startsWith(CONTAINERS_PREFIX)) {
+            String rest = path.substring(CONTAINERS_PREFIX.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && rest.indexOf('/', slash + 1) < 0) {
+                String name = rest.substring(0, slash);
+                String action = rest.substring(slash + 1);
+                if (action.equals("start")) {
+                    return post(method, authorization, remote, () -> operation(model.start(name), name));
+                }
+                if (action.equals("stop")) {
+                    return post(method, authorization, remote, () -> operation(model.stop(name), name));
+                }
+            }
+        }
+        return done(problem(404, "Not Found", "no endpoint at " + path, Map.of()));
+    }
+
+    // ---- GET documents ----
+
+    private ObjectNode containersJson() {
+        List<ContainerSnapshot> containers = model.containers();
+        ObjectNode root = statusHeader();
+        AutomationSettings s = model.settings();
+        ObjectNode management = root.putObject("container_management");
+        management.put("auto_start_enabled", s.autoStart());
+        management.put("auto_stop_enabled", s.autoStop());
+        putMinutes(management, "idle_timeout_minutes", s.idleTimeout());
+        putMinutes(management, "high_idle_timeout_minutes", s.highIdleTimeout());
+        putMinutes(management, "low_idle_timeout_minutes", s.lowIdleTimeout());
+        putSeconds(management, "startup_timeout_seconds", s.startupTimeout());
+
+        ObjectNode summary = root.putObject("container_summary");
+        summary.put("total_containers", containers.size());
+        // running and stopped are always present, like the seed's example; other states when seen.
+        Map<String, Integer> counts = new TreeMap<>();
+        counts.put("running", 0);
+        counts.put("stopped", 0);
+        for (ContainerSnapshot c : containers) {
+            counts.merge(c.state(), 1, Integer::sum);
+        }
+        ObjectNode stateCounts = summary.putObject("state_counts");
+        stateCounts.put("running", counts.remove("running"));
+        stateCounts.put("stopped", counts.remove("stopped"));
+        counts.forEach(stateCounts::put);
+
+        ObjectNode byName = root.putObject("containers");
+        for (ContainerSnapshot c : containers) {
+            ObjectNode n = byName.putObject(c.name());
+            n.put("state", c.state());
+            n.put("priority", c.priority().wireName());
+            putInstant(n, "last_access", c.lastAccess());
+            n.put("idle_timeout_minutes", c.idleTimeoutMinutes());
+            n.put("health", c.health());
+            n.put("in_flight", c.inFlight());
+            n.put("open_connections", c.openConnections());
+            n.put("managed_by", c.managedBy().wireName());
+        }
+        return root;
+    }
+
+    private ObjectNode servicesJson() {
+        ObjectNode root = statusHeader();
+        ObjectNode mappings = root.putObject("service_mappings");
+        ObjectNode deps = mappings.putObject("endpoint_dependencies");
+        for (Map.Entry<String, List<String>> e : model.routes().entrySet()) {
+            ArrayNode list = deps.putArray(e.getKey());
+            e.getValue().forEach(list::add);
+        }
+        ObjectNode priorities = mappings.putObject("container_priorities");
+        for (ContainerSnapshot c : model.containers()) {
+            priorities.put(c.name(), c.priority().wireName());
+        }
+        return root;
+    }
+
+    private ObjectNode automationJson() {
+        ObjectNode root = statusHeader();
+        AutomationSettings s = model.settings();
+        root.put("auto_start_enabled", s.autoStart());
+        root.put("auto_stop_enabled", s.autoStop());
+        ObjectNode settings = root.putObject("settings");
+        settings.put("auto_start", s.autoStart());
+        settings.put("auto_stop", s.autoStop());
+        putMinutes(settings, "idle_timeout_minutes", s.idleTimeout());
+        putMinutes(settings, "high_idle_timeout_minutes", s.highIdleTimeout());
+        putMinutes(settings, "low_idle_timeout_minutes", s.lowIdleTimeout());
+        settings.put("critical_idle_timeout_minutes", 0);
+        putSeconds(settings, "startup_timeout_seconds", s.startupTimeout());
+        putSeconds(settings, "health_check_interval_seconds", s.healthCheckInterval());
+        putSeconds(settings, "idle_check_interval_seconds", s.idleCheckInterval());
+        settings.put("max_stops_per_cycle", s.maxStopsPerCycle());
+        settings.put("min_running", s.minRunning());
+
+        Statistics st = model.statistics();
+        ObjectNode stats = root.putObject("statistics");
+        stats.put("start_attempts", st.startAttempts());
+        stats.put("start_successes", st.startSuccesses());
+        stats.put("start_failures", st.startFailures());
+        stats.put("stop_attempts", st.stopAttempts());
+        stats.put("stop_successes", st.stopSuccesses());
+        stats.put("stop_failures", st.stopFailures());
+        if (st.lastIdleCheck() == null) {
+            root.putNull("last_idle_check");
+        } else {
+            putIdleCheck(root.putObject("last_idle_check"), st.lastIdleCheck());
+        }
+        return root;
+    }
+
+    /** {@code status}, {@code timestamp} and the dependencies, common to every GET document. */
+    private ObjectNode statusHeader() {
+        Dependency docker = model.docker();
+        Dependency store = model.stateStore();
+        ObjectNode root = mapper.createObjectNode();
+        boolean healthy = docker.available() && store.available();
+        root.put("status", healthy ? "healthy" : "degraded");
+        if (!healthy) {
+            ArrayNode unavailable = root.putArray("unavailable");
+            if (!docker.available()) {
+                unavailable.add("docker");
+            }
+            if (!store.available()) {
+                unavailable.add("state_store");
+            }
+        }
+        putInstant(root, "timestamp", clock.instant());
+        putDependency(root.putObject("docker"), docker);
+        putDependency(root.putObject("state_store"), store);
+        return root;
+    }
+
+    private CompletableFuture<LocalResponse> metrics() {
+        return CompletableFuture.supplyAsync(metricsText, metricsExecutor)
+                .thenApply(text -> new LocalResponse(200, PROMETHEUS_TEXT, text.getBytes(StandardCharsets.UTF_8)))
+                .exceptionally(e -> {
+                    log.warn("metrics scrape failed", e);
+                    return problem(500, "Internal Server Error", "metrics scrape failed: " + rootCause(e).getMessage(),
+                            Map.of());
+                });
+    }
+
+    // ---- POST operations ----
+
+    private CompletableFuture<LocalResponse> post(String method, String authorization, SocketAddress remote,
+                                                  Supplier<CompletableFuture<LocalResponse>> action) {
+        if (!"POST".equals(method)) {
+            return notAllowed(ALLOW_POST);
+        }
+        if (tokenDigest != null) {
+            if (!bearerMatches(authorization)) {
+                return done(problem(401, "Unauthorized",
+                        authorization == null ? "admin operations need Authorization: Bearer <token>"
+                                : "the admin token does not match",
+                        Map.of("WWW-Authenticate", "Bearer realm=\"wakegate\"")));
+            }
+        } else if (!isLoopback(remote)) {
+            return done(problem(403, "Forbidden",
+                    "no admin token is configured (WAKEGATE_ADMIN_TOKEN), so admin operations are accepted from loopback clients only",
+                    Map.of()));
+        }
+        return action.get();
+    }
+
+    private CompletableFuture<LocalResponse> operation(CompletableFuture<OperationResult> result, String name) {
+        return result.handle((r, error) -> {
+            if (error != null) {
+                Throwable cause = rootCause(error);
+                String reason = cause instanceof StartFailure f ? f.reason() : String.valueOf(cause.getMessage());
+                log.warn("admin operation on {} failed: {}", name, reason);
+                return unavailable(name, reason);
+            }
+            return switch (r.outcome()) {
+                case STARTED -> operationOk("started", r.container());
+                case STOPPED -> operationOk("stopped", r.container());
+                case NOT_MANAGED -> problem(404, "Not Found",
+                        r.detail() != null ? r.detail() : "container " + r.container() + " is not managed",
+                        Map.of());
+                case CONFLICT -> problem(409, "Conflict", r.detail(), Map.of());
+                case FAILED -> unavailable(r.container(), r.detail());
+            };
+        });
+    }
+
+    private CompletableFuture<LocalResponse> idleCheck() {
+        return model.runIdleCheck().handle((r, error) -> {
+            if (error != null) {
+                String reason = String.valueOf(rootCause(error).getMessage());
+                log.warn("manual idle check failed: {}", reason);
+                return problem(503, "Service Unavailable", "idle check failed: " + reason,
+                        Map.of("Retry-After", "5"));
+            }
+            ObjectNode root = mapper.createObjectNode();
+            root.put("status", "completed");
+            putIdleCheck(root, r);
+            return json(200, root);
+        });
+    }
+
+    private LocalResponse operationOk(String status, String container) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("status", status);
+        root.put("container", container);
+        putInstant(root, "timestamp", clock.instant());
+        return json(200, root);
+    }
+
+    private LocalResponse unavailable(String container, String reason) {
+        ObjectNode body = problemBody(503, "Service Unavailable", "container " + container + ": " + reason);
+        body.put("container", container);
+        body.put("reason", reason);
+        return bytes(503, PROBLEM_JSON, body, Map.of("Retry-After", "5"));
+    }
+
+    // ---- auth ----
+
+    private boolean bearerMatches(String authorization) {
+        if (authorization == null) {
+            return false;
+        }
+        String value = authorization.trim();
+        if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        // Digests first, so the comparison takes the same time whatever the token's length or content.
+        return MessageDigest.isEqual(tokenDigest, sha256(value.substring(7).trim()));
+    }
+
+    private static boolean isLoopback(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isLoopbackAddress();
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    // ---- JSON helpers ----
+
+    private static boolean isGet(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
+    }
+
+    private CompletableFuture<LocalResponse> notAllowed(String allow) {
+        return done(problem(405, "Method Not Allowed", "use " + allow, Map.of("Allow", allow)));
+    }
+
+    private static CompletableFuture<LocalResponse> done(LocalResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private LocalResponse json(int status, ObjectNode body) {
+        return bytes(status, JSON, body, Map.of());
+    }
+
+    private LocalResponse problem(int status, String title, String detail, Map<String, String> headers) {
+        return bytes(status, PROBLEM_JSON, problemBody(status, title, detail), headers);
+    }
+
+    private ObjectNode problemBody(int status, String title, String detail) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("type", "about:blank");
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        return body;
+    }
+
+    private LocalResponse bytes(int status, String contentType, ObjectNode body, Map<String, String> headers) {
+        try {
+            return new LocalResponse(status, contentType, mapper.writeValueAsBytes(body), headers);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void putIdleCheck(ObjectNode node, IdleCheckResult r) {
+        putInstant(node, "timestamp", r.checkedAt());
+        ArrayNode stopped = node.putArray("stopped");
+        r.stopped().forEach(stopped::add);
+        ObjectNode skipped = node.putObject("skipped");
+        r.skipped().forEach(skipped::put);
+        ObjectNode failed = node.putObject("failed");
+        r.failed().forEach(failed::put);
+        if (r.note() != null) {
+            node.put("note", r.note());
+        }
+    }
+
+    private static void putDependency(ObjectNode node, Dependency d) {
+        node.put("description", d.description());
+        node.put("available", d.available());
+    }
+
+    /** ISO-8601 UTC, seconds precision: {@code 2024-01-15T10:30:00Z}; null stays null. */
+    static String iso(Instant instant) {
+        return instant == null ? null : ISO.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static void putInstant(ObjectNode node, String key, Instant instant) {
+        if (instant == null) {
+            node.putNull(key);
+        } else {
+            node.put(key, iso(instant));
+        }
+    }
+
+    /** Whole minutes as an integer, like the seed; a sub-minute remainder as a fraction. */
+    private static void putMinutes(ObjectNode node, String key, Duration d) {
+        if (d.toMillis() % 60_000 == 0) {
+            node.put(key, d.toMinutes());
+        } else {
+            node.put(key, d.toMillis() / 60_000.0);
+        }
+    }
+
+    private static void putSeconds(ObjectNode node, String key, Duration d) {
+        if (d.toMillis() % 1000 == 0) {
+            node.put(key, d.toSeconds());
+        } else {
+            node.put(key, d.toMillis() / 1000.0);
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.wakegate.lifecycle;
+
+import dev.wakegate.config.ContainerSpec;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The live view of every managed container, keyed by its config name (a container name or a
+ * compose service name). Fed by a full {@link ContainerRuntime#list()} at start and after each
+ * RESYNC, and by engine events; read without locks by the data path.
+ *
+ * <p>The name→container map is immutable and swapped whole on {@link #register}/{@link #unregister}
+ * (rare), so lookups on the warm path neither lock nor allocate. Everything that changes a
+ * container's state runs on the lifecycle lane.
+ */
+public final class ContainerRegistry {
+    private final Clock clock;
+    private volatile Map<String, ManagedContainer> byName = Map.of();
+    private volatile boolean runtimeAvailable = true;
+    private volatile String runtimeProblem;
+
+    ContainerRegistry(Clock clock) {
+        this.clock = clock;
+    }
+
+    // ---- data path: any thread, no allocation ----
+
+    /** True when every named container is managed and ready (not cordoned). */
+    public boolean isReady(List<String> names) {
+        Map<String, ManagedContainer> map = byName;
+        for (int i = 0, n = names.size(); i < n; i++) {
+            ManagedContainer c = map.get(names.get(i));
+            if (c == null || !c.ready) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    ManagedContainer get(String name) {
+        return byName.get(name);
+    }
+
+    Collection<ManagedContainer> all() {
+        return byName.values();
+    }
+
+    public boolean isManaged(String name) {
+        return byName.containsKey(name);
+    }
+
+    public boolean runtimeAvailable() {
+        return runtimeAvailable;
+    }
+
+    /** Why the engine is unreachable ("docker engine unreachable: ..."), or null while it is reachable. */
+    public String runtimeProblem() {
+        return runtimeProblem;
+    }
+
+    // ---- membership: any thread (copy-on-write) ----
+
+    synchronized ManagedContainer register(ContainerSpec spec) {
+        ManagedContainer existing = byName.get(spec.name());
+        if (existing != null) {
+            existing.spec = spec;
+            return existing;
+        }
+        ManagedContainer c = new ManagedContainer(spec);
+        Map<String, ManagedContainer> next = new LinkedHashMap<>(byName);
+        next.put(spec.name(), c);
+        byName = java.util.Collections.unmodifiableMap(next);
+        return c;
+    }
+
+    synchronized ManagedContainer unregister(String name) {
+        ManagedContainer c = byName.get(name);
+        if (c != null) {
+            Map<String, ManagedContainer> next = new LinkedHashMap<>(byName);
+            next.remove(name);
+            byName = java.util.Collections.unmodifiableMap(next);
+        }
+        return c;
+    }
+
+    // ---- lane only ----
+
+    void markUnavailable(String detail) {
+        runtimeAvailable = false;
+        runtimeProblem = "docker engine unreachable: " + detail;
+    }
+
+    void markAvailable() {
+        runtimeAvailable = true;
+        runtimeProblem = null;
+    }
+
+    /** Containers an event is about: matched by container name or compose service name. */
+    List<ManagedContainer> matching(ContainerEvent event) {
+        List<ManagedContainer> out = new ArrayList<>(1);
+        ManagedContainer byContainer = event.name() == null ? null : byName.get(event.name());
+        if (byContainer != null) {
+            out.add(byContainer);
+        }
+        ManagedContainer byService = event.service() == null ? null : byName.get(event.service());
+        if (byService != null && byService != byContainer) {
+            out.add(byService);
+        }
+        return out;
+    }
+
+    /** Applies a full listing; containers with a start or stop in progress are left to that operation. */
+    void reconcile(List<ContainerInfo> infos) {
+        for (ManagedContainer c : byName.values()) {
+            ContainerInfo info = find(infos, c.name);
+            if (c.start != null || c.stop != null) {
+                continue;
+            }
+            applyInfo(c, info == null ? ContainerInfo.missing(c.name) : info, true);
+        }
+    }
+
+    private static ContainerInfo find(List<ContainerInfo> infos, String name) {
+        ContainerInfo byService = null;
+        for (ContainerInfo info : infos) {
+            if (name.equals(info.name())) {
+                return info;
+            }
+            // A scaled service has several containers: prefer one that runs.
+            if (name.equals(info.service()) && (byService == null || (!byService.running() && info.running()))) {
+                byService = info;
+            }
+        }
+        return byService;
+    }
+
+    /**
+     * Takes the engine's view of one container. A running container without a HEALTHCHECK that was
+     * already running when listed is trusted as ready ({@code fromListing}); one seen starting later
+     * (by hand) stays RUNNING until a request verifies it with its probe.
+     */
+    void applyInfo(ManagedContainer c, ContainerInfo info, boolean fromListing) {
+        c.hasHealthcheck = info.hasHealthcheck();
+        c.health = info.health() == null ? ContainerInfo.Health.NONE : info.health();
+        switch (info.status()) {
+            case RUNNING -> {
+                if (c.knownSinceMillis == 0) {
+                    c.knownSinceMillis = clock.millis();
+                }
+                if (c.hasHealthcheck) {
+                    c.setState(c.health == ContainerInfo.Health.HEALTHY ? ContainerState.READY : ContainerState.RUNNING);
+                } else if (!needsProbe(c) || (fromListing && c.state != ContainerState.RUNNING)) {
+                    c.setState(ContainerState.READY);
+                } else if (c.state != ContainerState.READY) {
+                    c.setState(ContainerState.RUNNING);
+                }
+            }
+            case RESTARTING -> c.setState(ContainerState.RUNNING);
+            case PAUSED -> c.setState(ContainerState.UNKNOWN);
+            case CREATED, EXITED, DEAD -> {
+                c.setState(ContainerState.STOPPED);
+                c.runningSinceMillis = 0;
+            }
+            case REMOVING, MISSING -> {
+                c.setState(ContainerState.MISSING);
+                c.runningSinceMillis = 0;
+            }
+        }
+    }
+
+    /** True when readiness needs a probe (configured, or a TCP connect to its upstream). */
+    static boolean needsProbe(ManagedContainer c) {
+        // Every probe (HTTP, TCP, or the default TCP connect) goes to the upstream; without one,
+        // "running" is all that can be known.
+        return c.spec.upstream().isPresent();
+    }
+
+    /** Applies a CREATE/START/DIE/STOP/DESTROY/HEALTH_STATUS event when no operation owns the container. */
+    void applyEvent(ManagedContainer c, ContainerEvent e) {
+        switch (e.type()) {
+            case CREATE -> {
+                if (c.state == ContainerState.MISSING || c.state == ContainerState.UNKNOWN) {
+                    c.setState(ContainerState.STOPPED);
+                }
+            }
+            case START -> {
+                c.runningSinceMillis = clock.millis();
+                if (c.hasHealthcheck) {
+                    c.health = ContainerInfo.Health.STARTING;
+                    c.setState(ContainerState.RUNNING);
+                } else {
+                    c.setState(needsProbe(c) ? ContainerState.RUNNING : ContainerState.READY);
+                }
+            }
+            case DIE, STOP -> {
+                c.setState(ContainerState.STOPPED);
+                c.runningSinceMillis = 0;
+            }
+            case DESTROY -> {
+                c.setState(ContainerState.MISSING);
+                c.runningSinceMillis = 0;
+            }
+            case HEALTH_STATUS -> {
+                c.hasHealthcheck = true;
+                c.health = e.health() == null ? ContainerInfo.Health.NONE : e.health();
+                if (c.health == ContainerInfo.Health.HEALTHY && c.state == ContainerState.RUNNING) {
+                    c.setState(ContainerState.READY);
+                } else if (c.health != ContainerInfo.Health.HEALTHY && c.state == ContainerState.READY) {
+                    c.setState(ContainerState.RUNNING);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.wakegate.lifecycle;
+
+import java.util.Locale;
+
+/**
+ * Where one managed container stands, as the registry knows it. Only {@link #READY} lets the warm
+ * path through; {@link #RUNNING} means the engine runs it but readiness is not (yet) confirmed.
+ */
+public enum ContainerState {
+    READY, RUNNING, STARTING, STOPPING, STOPPED, MISSING, UNKNOWN;
+
+    /** Lower-case name used in JSON ({@code /health/containers}) and in the shared records. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** True for the states that count as "running" for {@code min_running}. */
+    public boolean countsAsRunning() {
+        return this == READY || this == RUNNING || this == STARTING;
+    }
+}

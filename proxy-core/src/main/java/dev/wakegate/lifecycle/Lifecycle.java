@@ -1,0 +1,329 @@
+package dev.wakegate.lifecycle;
+
+import dev.wakegate.config.AutomationSettings;
+import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.config.ProxyConfig;
+import dev.wakegate.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The lifecycle of the managed containers, wired whole: {@link ContainerRegistry} (live view, fed
+ * by the engine's listing and events), {@link StartupCoordinator} (single-flight starts, stops),
+ * {@link IdleEvictor} (the idle rule), {@link ActivityTracker} (usage, shared in batches) and
+ * {@link LifecycleStats}. proxy-server builds one, hands {@link #gate()} to the data path and the
+ * admin operations and snapshots to the {@code /health/*} handlers.
+ *
+ * <p>Everything it decides runs on one serial lane over the given scheduler (see
+ * {@link LifecycleExecutor}); give it a scheduler of its own, never a client event loop.
+ */
+public final class Lifecycle implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
+
+    public static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+
+    private final AutomationSettings settings;
+    private final ContainerRuntime runtime;
+    private final StateStore store;
+    private final Clock clock;
+    private final String instanceId;
+    private final LifecycleExecutor lane;
+    private final ContainerRegistry registry;
+    private final StoreHealth storeHealth;
+    private final LifecycleStats stats = new LifecycleStats();
+    private final StartupCoordinator coordinator;
+    private final ActivityTracker activity;
+    private final IdleEvictor evictor;
+    private final LifecycleGate gate;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private AutoCloseable subscription;
+
+    private Lifecycle(Builder b) {
+        this.settings = Objects.requireNonNull(b.settings, "settings");
+        this.runtime = Objects.requireNonNull(b.runtime, "runtime");
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.instanceId = Objects.requireNonNull(b.instanceId, "instanceId");
+        this.lane = new LifecycleExecutor(Objects.requireNonNull(b.scheduler, "scheduler"));
+        this.registry = new ContainerRegistry(clock);
+        this.storeHealth = new StoreHealth(store);
+        this.coordinator = new StartupCoordinator(registry, runtime, store, storeHealth,
+                Objects.requireNonNull(b.probe, "probe"), settings, clock, lane, instanceId, stats,
+                b.listener, b.stopGrace);
+        this.activity = new ActivityTracker(registry, store, storeHealth, clock, lane, instanceId);
+        this.evictor = new IdleEvictor(registry, coordinator, store, storeHealth, settings, clock, lane, instanceId,
+                stats);
+        this.gate = new LifecycleGate(registry, coordinator, activity);
+        b.containers.values().forEach(registry::register);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preset from a whole config (automation settings and containers). */
+    public static Builder builder(ProxyConfig config) {
+        return new Builder().settings(config.automation()).containers(config.containers());
+    }
+
+    /**
+     * Subscribes to engine events, lists the containers, loads shared last access, and starts the
+     * periodic flush, heartbeat and idle check. The future completes (never exceptionally) once the
+     * first listing and load are done; an unreachable engine or store leaves the lifecycle running
+     * in degraded mode and it catches up when they come back.
+     */
+    public CompletableFuture<Void> start() {
+        subscription = runtime.subscribe(event -> lane.execute(() -> onEvent(event)));
+        CompletableFuture<Void> listed = coordinator.resync();
+        CompletableFuture<Void> loaded = activity.loadShared();
+        timers.add(lane.scheduleAtFixedRate(activity::flush, FLUSH_INTERVAL));
+        timers.add(lane.scheduleAtFixedRate(activity::heartbeat, HEARTBEAT_INTERVAL));
+        timers.add(lane.scheduleAtFixedRate(evictor::runCheck, settings.idleCheckInterval()));
+        log.info("lifecycle started: {} managed containers, instance {}, state store {}",
+                registry.all().size(), instanceId, store.describe());
+        return CompletableFuture.allOf(listed, loaded);
+    }
+
+    private void onEvent(ContainerEvent event) {
+        switch (event.type()) {
+            case RESYNC -> coordinator.resync();
+            case DISCONNECTED -> {
+                registry.markUnavailable("event stream disconnected");
+                log.warn("{}; cold routes fail fast until it is back", registry.runtimeProblem());
+                coordinator.failAll(StartFailure.Kind.RUNTIME_UNAVAILABLE, registry.runtimeProblem());
+            }
+            default -> {
+                for (ManagedContainer c : registry.matching(event)) {
+                    coordinator.onEvent(c, event);
+                }
+            }
+        }
+    }
+
+    /** Stops timers and the event subscription and flushes last access once more. Does not close runtime or store. */
+    @Override
+    public void close() {
+        timers.forEach(t -> t.cancel(false));
+        timers.clear();
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                log.debug("closing the event subscription failed", e);
+            }
+        }
+        lane.execute(activity::flush);
+    }
+
+    // ------------------------------------------------------------------ data path
+
+    /** The gate the data path calls per request/connection. */
+    public ContainerGate gate() {
+        return gate;
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    public boolean isManaged(String name) {
+        return registry.isManaged(name);
+    }
+
+    /**
+     * Adds (or updates the spec of) a managed container, e.g. one discovered from labels, and
+     * reads its state from the engine.
+     */
+    public void register(ContainerSpec spec) {
+        ManagedContainer c = registry.register(spec);
+        runtime.inspect(spec.name()).whenCompleteAsync((info, ex) -> {
+            if (ex == null && c.start == null && c.stop == null && registry.get(spec.name()) == c) {
+                registry.applyInfo(c, info, true);
+            }
+        }, lane);
+    }
+
+    /** Stops managing a container (it is not stopped). True when it was managed. */
+    public boolean unregister(String name) {
+        return registry.unregister(name) != null;
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /**
+     * Starts a managed container (and its dependencies) and completes when ready; allowed even
+     * with auto-start off. Fails with {@link NotManagedException} for an unmanaged name (no engine
+     * call is made), or with a {@link StartFailure}.
+     */
+    public CompletableFuture<Void> startContainer(String name) {
+        if (!registry.isManaged(name)) {
+            return CompletableFuture.failedFuture(new NotManagedException(name));
+        }
+        return coordinator.ensureReady(List.of(name), true);
+    }
+
+    /**
+     * Stops a managed container (cordoned first: requests arriving meanwhile wait and start it
+     * again). Priorities do not apply: an operator asked. Fails with {@link NotManagedException}
+     * for an unmanaged name, or with the engine's error.
+     */
+    public CompletableFuture<Void> stopContainer(String name) {
+        ManagedContainer c = registry.get(name);
+        if (c == null) {
+            return CompletableFuture.failedFuture(new NotManagedException(name));
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        lane.execute(() -> coordinator.stop(c, "manual", () -> true).whenComplete((v, ex) -> {
+            if (ex != null) {
+                result.completeExceptionally(Futures.unwrap(ex));
+            } else {
+                result.complete(null);
+            }
+        }));
+        return result;
+    }
+
+    /** Runs the idle check now (the admin's POST /health/automation/idle-check). */
+    public CompletableFuture<IdleCheckResult> runIdleCheckNow() {
+        return evictor.runCheck();
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /** Every managed container, in registration order. */
+    public Map<String, ContainerSnapshot> containers() {
+        Map<String, ContainerSnapshot> out = new LinkedHashMap<>();
+        for (ManagedContainer c : registry.all()) {
+            out.put(c.name, snapshot(c));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** One container, or null when not managed. */
+    public ContainerSnapshot container(String name) {
+        ManagedContainer c = registry.get(name);
+        return c == null ? null : snapshot(c);
+    }
+
+    private ContainerSnapshot snapshot(ManagedContainer c) {
+        ContainerSpec spec = c.spec;
+        Duration timeout = settings.idleTimeoutOf(spec);
+        return new ContainerSnapshot(c.name, c.state, spec.priority(), instant(c.lastAccess()),
+                timeout == null ? 0 : timeout.toMinutes(), c.inFlight.sum(), c.openConnections.sum(), c.health,
+                c.hasHealthcheck, c.cordoned, spec.dependsOn(), instant(c.lastStartedMillis),
+                instant(c.lastStoppedMillis), spec.fromLabels());
+    }
+
+    public AutomationSnapshot automation() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (ManagedContainer c : registry.all()) {
+            counts.merge(c.state.wireName(), 1, Integer::sum);
+        }
+        return new AutomationSnapshot(settings, instanceId, registry.runtimeAvailable(), registry.runtimeProblem(),
+                store.describe(), store.isAvailable() && !storeHealth.isDown(), registry.all().size(),
+                java.util.Collections.unmodifiableMap(counts), stats.snapshot());
+    }
+
+    public LifecycleStats stats() {
+        return stats;
+    }
+
+    public AutomationSettings settings() {
+        return settings;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    private static Instant instant(long millis) {
+        return millis == 0 ? null : Instant.ofEpochMilli(millis);
+    }
+
+    /** Collects the parts; {@code settings}, {@code runtime}, {@code store}, {@code probe}, {@code scheduler} are required. */
+    public static final class Builder {
+        private AutomationSettings settings = AutomationSettings.DEFAULTS;
+        private Map<String, ContainerSpec> containers = Map.of();
+        private ContainerRuntime runtime;
+        private StateStore store;
+        private ReadinessProbe probe;
+        private Clock clock = Clock.systemUTC();
+        private ScheduledExecutorService scheduler;
+        private String instanceId = "wakegate-" + ProcessHandle.current().pid();
+        private LifecycleListener listener = LifecycleListener.NONE;
+        private Duration stopGrace = DEFAULT_STOP_GRACE;
+
+        private Builder() {
+        }
+
+        public Builder settings(AutomationSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        public Builder containers(Map<String, ContainerSpec> containers) {
+            this.containers = new LinkedHashMap<>(containers);
+            return this;
+        }
+
+        public Builder runtime(ContainerRuntime runtime) {
+            this.runtime = runtime;
+            return this;
+        }
+
+        public Builder store(StateStore store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder probe(ReadinessProbe probe) {
+            this.probe = probe;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Where the lifecycle's lane and timers run: its own event loop or a small scheduled pool. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        /** Identifies this proxy instance in leases and published usage. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        public Builder listener(LifecycleListener listener) {
+            this.listener = listener == null ? LifecycleListener.NONE : listener;
+            return this;
+        }
+
+        /** How long {@code docker stop} waits before the engine kills the container (default 10 s). */
+        public Builder stopGrace(Duration stopGrace) {
+            this.stopGrace = stopGrace;
+            return this;
+        }
+
+        public Lifecycle build() {
+            return new Lifecycle(this);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.wakegate.lifecycle;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The {@link ContainerGate} the data path holds: the warm path ({@link #isReady}, activity) answers
+ * from the registry's memory with a few volatile reads and no allocation; the cold path hands over
+ * to the {@link StartupCoordinator}.
+ *
+ * <p>For the idle cordon to be airtight, call {@link #requestStarted} before (or together with) the
+ * {@link #isReady} check that lets a request through: the evictor re-reads in-flight counts after
+ * cordoning, so either it sees the request or the request sees the cordon.
+ */
+public final class LifecycleGate implements ContainerGate {
+    private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
+
+    private final ContainerRegistry registry;
+    private final StartupCoordinator coordinator;
+    private final ActivityTracker activity;
+
+    LifecycleGate(ContainerRegistry registry, StartupCoordinator coordinator, ActivityTracker activity) {
+        this.registry = registry;
+        this.coordinator = coordinator;
+        this.activity = activity;
+    }
+
+    @Override
+    public boolean isReady(List<String> containers) {
+        return registry.isReady(containers);
+    }
+
+    /**
+     * Completes when all are ready; exceptionally with the {@link StartFailure} itself (not wrapped
+     * in a CompletionException). Each call gets its own future: cancelling it abandons only this
+     * waiter. May complete on any thread.
+     */
+    @Override
+    public CompletableFuture<Void> awaitReady(List<String> containers) {
+        if (registry.isReady(containers)) {
+            return READY;
+        }
+        return coordinator.ensureReady(containers, false);
+    }
+
+    @Override
+    public void requestStarted(List<String> containers) {
+        activity.requestStarted(containers);
+    }
+
+    @Override
+    public void requestEnded(List<String> containers) {
+        activity.requestEnded(containers);
+    }
+
+    @Override
+    public void connectionOpened(List<String> containers) {
+        activity.connectionOpened(containers);
+    }
+
+    @Override
+    public void connectionClosed(List<String> containers) {
+        activity.connectionClosed(containers);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.wakegate.lifecycle;
+
+import dev.wakegate.config.HostPort;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.CharsetUtil;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Readiness probes over Netty, never blocking: a TCP connect, or an HTTP/1.1 {@code GET} whose
+ * status line is read (2xx/3xx is ready) before the connection is closed. Host names are
+ * resolved with the given (non-blocking) resolver, not the JDK's.
+ *
+ * <p>Runs on the given group, which should not be the client-facing one when probes are many (a
+ * cold start polls every 5–250 ms); the lifecycle scheduler's loop is a good home.
+ */
+public final class NettyReadinessProbe implements ReadinessProbe {
+    /** The status line must arrive within this many bytes. */
+    private static final int MAX_STATUS_LINE = 1024;
+
+    private final Bootstrap bootstrap;
+
+    public NettyReadinessProbe(EventLoopGroup group, Class<? extends SocketChannel> channelType,
+                               AddressResolverGroup<InetSocketAddress> resolver) {
+        this.bootstrap = new Bootstrap().group(group).channel(channelType).resolver(resolver)
+                .option(ChannelOption.SO_KEEPALIVE, false).option(ChannelOption.TCP_NODELAY, true);
+    }
+
+    /** NIO transport with Netty's DNS resolver: for an NIO event loop group. */
+    public static NettyReadinessProbe nio(EventLoopGroup group) {
+        DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(
+                new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class));
+        return new NettyReadinessProbe(group, NioSocketChannel.class, resolver);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> tcp(HostPort target, Duration timeout) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        connect(target, timeout, null).addListener((ChannelFutureListener) f -> {
+            result.complete(f.isSuccess());
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> http(HostPort target, String path, Duration timeout) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        StatusLineReader reader = new StatusLineReader(result);
+        ChannelFuture connect = connect(target, timeout, reader);
+        connect.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                result.complete(false);
+                return;
+            }
+            Channel ch = f.channel();
+            // Whatever happens, the probe ends by the deadline.
+            ch.eventLoop().schedule(() -> {
+                result.complete(false);
+                ch.close();
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            String request = "GET " + (path == null || path.isEmpty() ? "/" : path) + " HTTP/1.1\r\n"
+                    + "Host: " + target + "\r\n"
+                    + "User-Agent: wakegate-probe\r\n"
+                    + "Accept: */*\r\n"
+                    + "Connection: close\r\n\r\n";
+            ch.writeAndFlush(ch.alloc().buffer(request.length()).writeBytes(request.getBytes(CharsetUtil.US_ASCII)))
+                    .addListener((ChannelFutureListener) w -> {
+                        if (!w.isSuccess()) {
+                            result.complete(false);
+                            ch.close();
+                        }
+                    });
+        });
+        return result;
+    }
+
+    private ChannelFuture connect(HostPort target, Duration timeout, StatusLineReader reader) {
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        Bootstrap b = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (reader != null) {
+                            ch.pipeline().addLast(reader);
+                        }
+                    }
+                });
+        return b.connect(InetSocketAddress.createUnresolved(target.host(), target.port()));
+    }
+
+    /** Reads up to the first CRLF, judges the status code, closes. Releases every buffer it gets. */
+    private static final class StatusLineReader extends ChannelInboundHandlerAdapter {
+        private final CompletableFuture<Boolean> result;
+        private final StringBuilder line = new StringBuilder(32);
+
+        StatusLineReader(CompletableFuture<Boolean> result) {
+            this.result = result;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof ByteBuf buf && !result.isDone()) {
+                    while (buf.isReadable()) {
+                        char ch = (char) (buf.readByte() & 0xFF);
+                        if (ch == '\n' || line.length() >= MAX_STATUS_LINE) {
+                            result.complete(judge(line));
+                            ctx.close();
+                            return;
+                        }
+                        line.append(ch);
+                    }
+                }
+            } finally {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            result.complete(judge(line));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            result.complete(false);
+            ctx.close();
+        }
+
+        /** "HTTP/1.1 204 No Content" → ready when the code is 2xx or 3xx. */
+        static boolean judge(CharSequence statusLine) {
+            String s = statusLine.toString().trim();
+            if (!s.startsWith("HTTP/") || s.length() < 12) {
+                return false;
+            }
+            int sp = s.indexOf(' ');
+            if (sp < 0 || sp + 4 > s.length()) {
+                return false;
+            }
+            char first = s.charAt(sp + 1);
+            return (first == '2' || first == '3')
+                    && Character.isDigit(s.charAt(sp + 2)) && Character.isDigit(s.charAt(sp + 3));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.wakegate.lifecycle;
+
+import dev.wakegate.config.HostPort;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One readiness check against a container's upstream. Both methods return at once and complete
+ * with {@code true} when the upstream answered as ready, {@code false} otherwise (refused, timed out,
+ * bad status); they do not complete exceptionally. {@link NettyReadinessProbe} is the real one.
+ */
+public interface ReadinessProbe {
+
+    /** {@code GET path} over HTTP/1.1; a 2xx or 3xx status is ready. */
+    CompletableFuture<Boolean> http(HostPort target, String path, Duration timeout);
+
+    /** A TCP connect that succeeds is ready. */
+    CompletableFuture<Boolean> tcp(HostPort target, Duration timeout);
+}

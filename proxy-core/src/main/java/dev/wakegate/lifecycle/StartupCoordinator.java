@@ -1,0 +1,620 @@
+package dev.wakegate.lifecycle;
+
+import dev.wakegate.config.AutomationSettings;
+import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.config.HealthProbe;
+import dev.wakegate.config.HostPort;
+import dev.wakegate.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Starts and stops managed containers: one start per container however many requests wait
+ * (single flight), dependencies ready before their dependants, independent containers in
+ * parallel, readiness noticed within milliseconds, and a stop that new requests wait out.
+ *
+ * <p>All of it runs on the {@link LifecycleExecutor} lane: an operation is a small state machine
+ * ({@link StartOp}) whose steps are lane tasks chained on runtime, store and probe futures, so
+ * nothing blocks and no lock is held around a runtime call. Waiters get their own future
+ * (cancelling it does not disturb the shared operation).
+ *
+ * <p>Readiness, in order: the Docker HEALTHCHECK status when the container has one (HEALTH_STATUS
+ * events act at once; inspect polls are the backstop); else the configured probe against its
+ * upstream (HTTP GET, 2xx/3xx; or TCP connect); else a TCP connect to its upstream; else
+ * "running". Polls back off from 5 ms, doubling, to at most 250 ms.
+ *
+ * <p>With several instances, the start itself is guarded by the shared lease {@code start:<name>}:
+ * the holder calls {@code runtime.start}, the others only watch for readiness (and take the lease
+ * over if it is released while the container is still down). When the store is unreachable the
+ * instance starts on its own (degraded mode).
+ *
+ * <p>Failures are not cached, except that a FAILED or MISSING outcome is replayed for
+ * {@link #FAILURE_HOLD} (1 s) so a burst of requests to a broken container costs one engine call,
+ * not one per request. Timeouts and an unreachable engine are never replayed.
+ */
+public final class StartupCoordinator {
+    private static final Logger log = LoggerFactory.getLogger(StartupCoordinator.class);
+
+    static final Duration FIRST_POLL = Duration.ofMillis(5);
+    static final Duration MAX_POLL = Duration.ofMillis(250);
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration FAILURE_HOLD = Duration.ofSeconds(1);
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final ContainerRegistry registry;
+    private final ContainerRuntime runtime;
+    private final StateStore store;
+    private final StoreHealth storeHealth;
+    private final ReadinessProbe probe;
+    private final AutomationSettings settings;
+    private final Clock clock;
+    private final LifecycleExecutor lane;
+    private final String instanceId;
+    private final LifecycleStats stats;
+    private final LifecycleListener listener;
+    private final Duration stopGrace;
+
+    StartupCoordinator(ContainerRegistry registry, ContainerRuntime runtime, StateStore store, StoreHealth storeHealth,
+                       ReadinessProbe probe, AutomationSettings settings, Clock clock, LifecycleExecutor lane,
+                       String instanceId, LifecycleStats stats, LifecycleListener listener, Duration stopGrace) {
+        this.registry = registry;
+        this.runtime = runtime;
+        this.store = store;
+        this.storeHealth = storeHealth;
+        this.probe = probe;
+        this.settings = settings;
+        this.clock = clock;
+        this.lane = lane;
+        this.instanceId = instanceId;
+        this.stats = stats;
+        this.listener = listener;
+        this.stopGrace = stopGrace;
+    }
+
+    // ------------------------------------------------------------------ start
+
+    /**
+     * Makes every named container (and its dependencies) ready. Callable from any thread; the
+     * returned future is the caller's own, and completes exceptionally with the {@link StartFailure}
+     * itself (not wrapped) on the first failure.
+     *
+     * @param manual an admin start: allowed even when auto-start is off
+     */
+    CompletableFuture<Void> ensureReady(List<String> names, boolean manual) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        lane.execute(() -> {
+            List<CompletableFuture<Void>> parts = new ArrayList<>(names.size());
+            Set<String> path = new HashSet<>();
+            for (String name : names) {
+                parts.add(ensure(name, manual, path));
+            }
+            Futures.joinFailFast(parts, result);
+        });
+        return result;
+    }
+
+    private CompletableFuture<Void> ensure(String name, boolean manual, Set<String> path) {
+        ManagedContainer c = registry.get(name);
+        if (c == null) {
+            return CompletableFuture.failedFuture(
+                    new StartFailure(name, StartFailure.Kind.MISSING, "not a managed container"));
+        }
+        if (c.ready) {
+            return DONE;
+        }
+        if (c.start != null) {
+            return c.start.future;
+        }
+        if (!registry.runtimeAvailable()) {
+            return CompletableFuture.failedFuture(
+                    new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, registry.runtimeProblem()));
+        }
+        if (c.recentFailure != null && clock.millis() < c.recentFailureUntilMillis) {
+            return CompletableFuture.failedFuture(c.recentFailure);
+        }
+        if (!manual && !settings.autoStart() && c.state != ContainerState.RUNNING) {
+            return CompletableFuture.failedFuture(autoStartDisabled(name));
+        }
+        if (!path.add(name)) {
+            return CompletableFuture.failedFuture(
+                    new StartFailure(name, StartFailure.Kind.FAILED, "depends_on cycle through " + name));
+        }
+        List<String> deps = c.spec.dependsOn();
+        List<CompletableFuture<Void>> depFutures = new ArrayList<>(deps.size());
+        for (String dep : deps) {
+            depFutures.add(ensure(dep, manual, path));
+        }
+        path.remove(name);
+
+        StartOp op = new StartOp(c, manual);
+        c.start = op;
+        stats.startAttempt(name);
+        listener.onStartRequested(name);
+        log.info("start requested: {} ({})", name, c.state.wireName());
+        op.armTimeout();
+        CompletableFuture<Void> depsReady = new CompletableFuture<>();
+        Futures.joinFailFast(depFutures, depsReady);
+        depsReady.whenCompleteAsync((v, ex) -> {
+            if (ex != null) {
+                op.failWith(Futures.unwrap(ex) instanceof StartFailure sf ? sf
+                        : new StartFailure(name, StartFailure.Kind.FAILED, Futures.message(ex)));
+            } else {
+                op.begin();
+            }
+        }, lane);
+        return op.future;
+    }
+
+    private static StartFailure autoStartDisabled(String name) {
+        return new StartFailure(name, StartFailure.Kind.AUTO_START_DISABLED, "auto-start is disabled");
+    }
+
+    /** Fails every start in progress (the engine went away). Lane only. */
+    void failAll(StartFailure.Kind kind, String reason) {
+        for (ManagedContainer c : registry.all()) {
+            if (c.start != null) {
+                c.start.fail(kind, reason);
+            }
+        }
+    }
+
+    /** An engine event about {@code c}: handed to its start if one runs, else to the registry. Lane only. */
+    void onEvent(ManagedContainer c, ContainerEvent e) {
+        if (c.start != null) {
+            c.start.onEvent(e);
+        } else if (c.stop == null) {
+            registry.applyEvent(c, e);
+        }
+        // During a stop, the stop's own completion decides the state.
+    }
+
+    /** Lists the engine again and reconciles; marks the runtime (un)available. */
+    CompletableFuture<Void> resync() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runtime.list().whenCompleteAsync((infos, ex) -> {
+            if (ex != null) {
+                registry.markUnavailable(Futures.message(ex));
+                log.warn("listing containers failed: {}", registry.runtimeProblem());
+            } else {
+                registry.markAvailable();
+                registry.reconcile(infos);
+            }
+            done.complete(null);
+        }, lane);
+        return done;
+    }
+
+    /** Re-reads one container's state after an operation left it uncertain. */
+    private void refresh(ManagedContainer c) {
+        runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+            if (ex == null && c.start == null && c.stop == null) {
+                registry.applyInfo(c, info, false);
+            }
+        }, lane);
+    }
+
+    private enum Step { READY, NOT_YET }
+
+    /**
+     * One start of one container, from "requested" to ready or failed. Lane only. Steps:
+     * wait out a stop in progress → (inspect when the state is unknown) → take the start lease →
+     * {@code runtime.start} → poll readiness with backoff, also woken by engine events.
+     */
+    final class StartOp {
+        final ManagedContainer c;
+        final boolean manual;
+        final long requestedAt;
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        private boolean done;
+        private boolean leaseHeld;
+        private boolean startIssued;
+        private boolean seenRunning;
+        private boolean peerStarting;
+        private boolean pollInFlight;
+        private int polls;
+        private ScheduledFuture<?> timeout;
+        private ScheduledFuture<?> nextPoll;
+
+        StartOp(ManagedContainer c, boolean manual) {
+            this.c = c;
+            this.manual = manual;
+            this.requestedAt = clock.millis();
+        }
+
+        void armTimeout() {
+            Duration limit = settings.startupTimeout();
+            timeout = lane.schedule(() -> fail(StartFailure.Kind.TIMEOUT, "not ready after " + Futures.format(limit)),
+                    limit);
+        }
+
+        void begin() {
+            if (done) {
+                return;
+            }
+            if (c.stop != null) {
+                // Cordoned for a stop: let it finish, then start afresh.
+                c.stop.whenCompleteAsync((v, ex) -> begin(), lane);
+                return;
+            }
+            switch (c.state) {
+                case READY -> succeed();
+                case RUNNING -> {
+                    seenRunning = true;
+                    poll();
+                }
+                case MISSING, UNKNOWN -> runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+                    if (done) {
+                        return;
+                    }
+                    if (ex != null) {
+                        fail(StartFailure.Kind.FAILED, Futures.message(ex));
+                    } else if (info.status() == ContainerInfo.Status.MISSING) {
+                        c.setState(ContainerState.MISSING);
+                        fail(StartFailure.Kind.MISSING, "no such container");
+                    } else if (info.running()) {
+                        c.hasHealthcheck = info.hasHealthcheck();
+                        c.health = info.health();
+                        seenRunning = true;
+                        poll();
+                    } else {
+                        c.hasHealthcheck = info.hasHealthcheck();
+                        acquireAndStart();
+                    }
+                }, lane);
+                default -> acquireAndStart();
+            }
+        }
+
+        private void acquireAndStart() {
+            if (!manual && !settings.autoStart()) {
+                failWith(autoStartDisabled(c.name));
+                return;
+            }
+            c.setState(ContainerState.STARTING);
+            CompletableFuture<Boolean> lease;
+            try {
+                lease = store.tryAcquireLease(leaseName(), instanceId, settings.startupTimeout());
+            } catch (RuntimeException e) {
+                lease = CompletableFuture.failedFuture(e);
+            }
+            lease.whenCompleteAsync((got, ex) -> {
+                if (ex != null) {
+                    storeHealth.failed("start lease", ex);
+                    if (!done) {
+                        callStart();
+                    }
+                    return;
+                }
+                storeHealth.succeeded();
+                if (done) {
+                    if (Boolean.TRUE.equals(got)) {
+                        store.releaseLease(leaseName(), instanceId);
+                    }
+                } else if (Boolean.TRUE.equals(got)) {
+                    leaseHeld = true;
+                    callStart();
+                } else {
+                    // Another instance is starting it: watch for readiness instead.
+                    if (!peerStarting) {
+                        log.info("{} is being started by another instance; waiting for it", c.name);
+                    }
+                    peerStarting = true;
+                    schedulePoll();
+                }
+            }, lane);
+        }
+
+        private String leaseName() {
+            return "start:" + c.name;
+        }
+
+        private void callStart() {
+            peerStarting = false;
+            stats.startIssued(c.name);
+            runtime.start(c.name).whenCompleteAsync((v, ex) -> {
+                if (done) {
+                    return;
+                }
+                if (ex != null) {
+                    String msg = Futures.message(ex);
+                    if (msg.toLowerCase(Locale.ROOT).contains("no such container")) {
+                        c.setState(ContainerState.MISSING);
+                        fail(StartFailure.Kind.MISSING, "no such container");
+                    } else {
+                        fail(StartFailure.Kind.FAILED, msg);
+                    }
+                    return;
+                }
+                startIssued = true;
+                c.runningSinceMillis = clock.millis();
+                poll();
+            }, lane);
+        }
+
+        private void schedulePoll() {
+            if (done) {
+                return;
+            }
+            long delay = Math.min(FIRST_POLL.toMillis() << Math.min(polls, 16), MAX_POLL.toMillis());
+            polls++;
+            if (nextPoll != null) {
+                nextPoll.cancel(false);
+            }
+            nextPoll = lane.schedule(this::poll, Duration.ofMillis(delay));
+        }
+
+        /** One readiness check now; its outcome either finishes the op or schedules the next. */
+        void poll() {
+            if (done || pollInFlight) {
+                return;
+            }
+            pollInFlight = true;
+            ContainerSpec spec = c.spec;
+            HostPort upstream = spec.upstream().orElse(null);
+            if (c.hasHealthcheck || upstream == null) {
+                runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+                    pollInFlight = false;
+                    observe(null, ex == null ? info : null);
+                }, lane);
+                return;
+            }
+            CompletableFuture<Boolean> check = spec.health().kind() == HealthProbe.Kind.HTTP
+                    ? probe.http(upstream, spec.health().path(), PROBE_TIMEOUT)
+                    : probe.tcp(upstream, PROBE_TIMEOUT);
+            check.whenCompleteAsync((ok, ex) -> {
+                if (done) {
+                    pollInFlight = false;
+                    return;
+                }
+                if (ex == null && Boolean.TRUE.equals(ok)) {
+                    pollInFlight = false;
+                    observe(Boolean.TRUE, null);
+                    return;
+                }
+                // Not answering yet: ask the engine whether it still runs at all.
+                runtime.inspect(c.name).whenCompleteAsync((info, ex2) -> {
+                    pollInFlight = false;
+                    observe(Boolean.FALSE, ex2 == null ? info : null);
+                }, lane);
+            }, lane);
+        }
+
+        /**
+         * Decides from one observation: a probe result (null when not probed) and the engine's view
+         * (null when not asked or when the inspect failed: a transient engine hiccup just means "not yet").
+         */
+        private void observe(Boolean probeOk, ContainerInfo info) {
+            if (done) {
+                return;
+            }
+            if (info != null) {
+                switch (info.status()) {
+                    case MISSING -> {
+                        c.setState(ContainerState.MISSING);
+                        fail(StartFailure.Kind.MISSING, "no such container");
+                        return;
+                    }
+                    case RUNNING -> {
+                        seenRunning = true;
+                        c.hasHealthcheck = info.hasHealthcheck();
+                        c.health = info.health();
+                    }
+                    case EXITED, DEAD, CREATED -> {
+                        if ((startIssued || seenRunning) && info.status() != ContainerInfo.Status.CREATED) {
+                            c.setState(ContainerState.STOPPED);
+                            c.runningSinceMillis = 0;
+                            fail(StartFailure.Kind.FAILED, "exited with code " + info.exitCode());
+                            return;
+                        }
+                        if (peerStarting) {
+                            // The other instance may have given up: try the lease again.
+                            acquireAndStart();
+                            return;
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            Step step;
+            if (c.hasHealthcheck) {
+                if (c.health == ContainerInfo.Health.UNHEALTHY) {
+                    c.setState(ContainerState.RUNNING);
+                    fail(StartFailure.Kind.FAILED, "unhealthy");
+                    return;
+                }
+                step = c.health == ContainerInfo.Health.HEALTHY && (info == null || info.running())
+                        ? Step.READY : Step.NOT_YET;
+            } else if (probeOk != null) {
+                step = probeOk ? Step.READY : Step.NOT_YET;
+            } else {
+                step = info != null && info.running() ? Step.READY : Step.NOT_YET;
+            }
+            if (step == Step.READY) {
+                succeed();
+            } else {
+                schedulePoll();
+            }
+        }
+
+        void onEvent(ContainerEvent e) {
+            if (done) {
+                return;
+            }
+            switch (e.type()) {
+                case HEALTH_STATUS -> {
+                    c.hasHealthcheck = true;
+                    c.health = e.health() == null ? ContainerInfo.Health.NONE : e.health();
+                    if (c.health == ContainerInfo.Health.HEALTHY) {
+                        succeed();
+                    } else if (c.health == ContainerInfo.Health.UNHEALTHY) {
+                        c.setState(ContainerState.RUNNING);
+                        fail(StartFailure.Kind.FAILED, "unhealthy");
+                    }
+                }
+                case START -> {
+                    seenRunning = true;
+                    pollNow();
+                }
+                // A DIE may be stale (from the stop we waited out): let an inspect decide.
+                case DIE, STOP -> pollNow();
+                case DESTROY -> {
+                    c.setState(ContainerState.MISSING);
+                    fail(StartFailure.Kind.MISSING, "no such container");
+                }
+                default -> {
+                }
+            }
+        }
+
+        private void pollNow() {
+            if (nextPoll != null) {
+                nextPoll.cancel(false);
+                nextPoll = null;
+            }
+            poll();
+        }
+
+        private void succeed() {
+            if (done) {
+                return;
+            }
+            done = true;
+            cancelTimers();
+            long now = clock.millis();
+            if (c.runningSinceMillis == 0) {
+                c.runningSinceMillis = now;
+            }
+            if (startIssued) {
+                c.lastStartedMillis = now;
+            }
+            c.recentFailure = null;
+            c.start = null;
+            c.setState(ContainerState.READY);
+            releaseLease();
+            long millis = now - requestedAt;
+            stats.startSucceeded(c.name);
+            log.info("{} ready after {} ms", c.name, millis);
+            listener.onReady(c.name, millis);
+            future.complete(null);
+        }
+
+        void fail(StartFailure.Kind kind, String reason) {
+            failWith(new StartFailure(c.name, kind, reason));
+        }
+
+        void failWith(StartFailure failure) {
+            if (done) {
+                return;
+            }
+            done = true;
+            cancelTimers();
+            c.start = null;
+            if (failure.kind() == StartFailure.Kind.FAILED || failure.kind() == StartFailure.Kind.MISSING) {
+                c.recentFailure = failure;
+                c.recentFailureUntilMillis = clock.millis() + FAILURE_HOLD.toMillis();
+            }
+            releaseLease();
+            boolean ownFailure = failure.container().equals(c.name);
+            if (ownFailure && c.state == ContainerState.STARTING) {
+                // Where it ended up is uncertain (timeout, engine error): ask the engine.
+                c.setState(ContainerState.UNKNOWN);
+                refresh(c);
+            }
+            stats.startFailed(c.name);
+            if (ownFailure) {
+                log.warn("{} failed to start: {}", c.name, failure.reason());
+            } else {
+                log.warn("{} not started: dependency {} failed: {}", c.name, failure.container(), failure.reason());
+            }
+            listener.onStartFailed(c.name, failure.kind(), failure.reason());
+            future.completeExceptionally(failure);
+        }
+
+        private void cancelTimers() {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            if (nextPoll != null) {
+                nextPoll.cancel(false);
+            }
+        }
+
+        private void releaseLease() {
+            if (leaseHeld) {
+                leaseHeld = false;
+                store.releaseLease(leaseName(), instanceId)
+                        .whenComplete((v, ex) -> {
+                            if (ex != null) {
+                                storeHealth.failed("release start lease", ex);
+                            }
+                        });
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /**
+     * Cordons {@code c} (isReady turns false, new requests park), then, if {@code stillIdle} agrees,
+     * stops it. Completes with true when stopped, false when it was found busy after cordoning
+     * (then it is uncordoned again), exceptionally when the engine refused. Lane only.
+     *
+     * <p>Re-checking after the cordon closes the race with a request that read "ready" just before:
+     * the data path increments in-flight before it forwards, so either this sees the request or
+     * the request sees the cordon.
+     */
+    CompletableFuture<Boolean> stop(ManagedContainer c, String reason, BooleanSupplier stillIdle) {
+        if (c.stop != null) {
+            return c.stop.thenApply(v -> true);
+        }
+        if (c.start != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(c.name + " is starting"));
+        }
+        c.setCordoned(true);
+        if (!stillIdle.getAsBoolean()) {
+            c.setCordoned(false);
+            return CompletableFuture.completedFuture(false);
+        }
+        c.setState(ContainerState.STOPPING);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        c.stop = done;
+        stats.stopAttempt(c.name);
+        log.info("stopping {}: {}", c.name, reason);
+        runtime.stop(c.name, stopGrace).whenCompleteAsync((v, ex) -> {
+            c.stop = null;
+            if (ex == null) {
+                c.setState(ContainerState.STOPPED);
+                c.runningSinceMillis = 0;
+                c.lastStoppedMillis = clock.millis();
+                c.setCordoned(false);
+                stats.stopSucceeded(c.name);
+                log.info("{} stopped: {}", c.name, reason);
+                listener.onStopped(c.name, reason);
+                done.complete(null);
+            } else {
+                String msg = Futures.message(ex);
+                c.setState(ContainerState.UNKNOWN);
+                c.setCordoned(false);
+                stats.stopFailed(c.name);
+                log.warn("stopping {} failed: {}", c.name, msg);
+                listener.onStopFailed(c.name, msg);
+                refresh(c);
+                done.completeExceptionally(Futures.unwrap(ex));
+            }
+        }, lane);
+        return done.thenApply(v -> true);
+    }
+}

@@ -1,0 +1,483 @@
+package dev.wakegate.lifecycle;
+
+import dev.wakegate.config.HealthProbe;
+import dev.wakegate.config.HostPort;
+import dev.wakegate.config.Priority;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import static dev.wakegate.lifecycle.ContainerInfo.Status.EXITED;
+import static dev.wakegate.lifecycle.ContainerInfo.Status.RUNNING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StartupCoordinatorTest {
+
+    private static StartFailure failureOf(CompletableFuture<?> f) {
+        assertThat(f).isCompletedExceptionally();
+        Throwable[] caught = new Throwable[1];
+        f.whenComplete((v, ex) -> caught[0] = ex);
+        assertThat(caught[0]).isInstanceOf(StartFailure.class);
+        return (StartFailure) caught[0];
+    }
+
+    @Test
+    void fiftyConcurrentWaitersShareOneStart() throws Exception {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", EXITED, false);
+        h.start();
+        h.runtime.holdStarts = true;
+
+        List<CompletableFuture<Void>> waiters = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                waiters.add(h.gate().awaitReady(List.of("app")));
+            });
+            t.start();
+            threads.add(t);
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        h.scheduler.runPending();
+        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(waiters).hasSize(50).noneMatch(CompletableFuture::isDone);
+
+        h.runtime.heldStarts.forEach(f -> f.complete(null));
+        h.scheduler.runPending();
+        assertThat(waiters).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.lifecycle.stats().total().startsIssued()).isEqualTo(1);
+        assertThat(h.ready("app")).isTrue();
+    }
+
+    @Test
+    void aReadyContainerIsNotStartedAgain() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", RUNNING, false);
+        h.start();
+        assertThat(h.ready("app")).isTrue();
+        assertThat(h.await("app")).isCompleted();
+        assertThat(h.runtime.starts).isEmpty();
+    }
+
+    @Test
+    void dependenciesStartFirstAndIndependentContainersInParallel() {
+        Harness h = new Harness().container("a", "c").container("b").container("c");
+        h.runtime.add("a", EXITED, false).add("b", EXITED, false).add("c", EXITED, false);
+        h.start();
+        h.runtime.holdStarts = true;
+
+        CompletableFuture<Void> f = h.await("a", "b");
+        assertThat(h.runtime.starts).containsExactlyInAnyOrder("c", "b");
+
+        h.runtime.heldStarts.forEach(s -> s.complete(null));
+        h.scheduler.runPending();
+        assertThat(h.runtime.starts).containsExactly("c", "b", "a").hasSize(3);
+        assertThat(f).isNotDone();
+
+        h.runtime.heldStarts.get(2).complete(null);
+        h.scheduler.runPending();
+        assertThat(f).isCompleted();
+        assertThat(h.ready("a", "b", "c")).isTrue();
+    }
+
+    @Test
+    void aSharedDependencyIsStartedOnce() {
+        Harness h = new Harness().container("a", "c").container("d", "c").container("c");
+        h.runtime.add("a", EXITED, false).add("d", EXITED, false).add("c", EXITED, false);
+        h.start();
+        h.runtime.holdStarts = true;
+
+        CompletableFuture<Void> first = h.await("a");
+        CompletableFuture<Void> second = h.await("d");
+        assertThat(h.runtime.starts).containsExactly("c");
+        h.runtime.heldStarts.get(0).complete(null);
+        h.scheduler.runPending();
+        assertThat(h.runtime.starts).containsExactlyInAnyOrder("c", "a", "d");
+        h.runtime.heldStarts.forEach(s -> s.complete(null));
+        h.scheduler.runPending();
+        assertThat(first).isCompleted();
+        assertThat(second).isCompleted();
+    }
+
+    @Test
+    void healthcheckContainerIsReadyOnHealthyEvent() {
+        Harness h = new Harness().container("db");
+        h.runtime.add("db", EXITED, true);
+        h.start();
+
+        CompletableFuture<Void> f = h.await("db");
+        h.advance(Duration.ofMillis(100));
+        assertThat(f).isNotDone();
+        assertThat(h.ready("db")).isFalse();
+
+        h.runtime.emitHealth("db", ContainerInfo.Health.HEALTHY);
+        h.scheduler.runPending();
+        assertThat(f).isCompleted();
+        assertThat(h.ready("db")).isTrue();
+    }
+
+    @Test
+    void healthcheckContainerIsReadyByInspectBackstopWithoutEvent() {
+        Harness h = new Harness().container("db");
+        h.runtime.add("db", EXITED, true);
+        h.start();
+
+        CompletableFuture<Void> f = h.await("db");
+        h.runtime.set("db", RUNNING, ContainerInfo.Health.HEALTHY, 0); // no event
+        h.advance(Duration.ofMillis(300));
+        assertThat(f).isCompleted();
+    }
+
+    @Test
+    void httpProbeDecidesReadiness() {
+        Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/healthz"));
+        h.runtime.add("web", EXITED, false);
+        h.start();
+
+        CompletableFuture<Void> f = h.await("web");
+        h.advance(Duration.ofMillis(50));
+        assertThat(f).isNotDone();
+        assertThat(h.probe.httpCalls.get()).isGreaterThan(1);
+        assertThat(h.probe.lastPath).isEqualTo("/healthz");
+
+        h.probe.ready.put(HostPort.parse("127.0.0.1:8001"), true);
+        h.advance(Duration.ofMillis(250));
+        assertThat(f).isCompleted();
+        assertThat(h.probe.tcpCalls.get()).isZero();
+    }
+
+    @Test
+    void tcpConnectToUpstreamDecidesReadinessByDefault() {
+        Harness h = new Harness().container("pg", Priority.NORMAL, "127.0.0.1:5432", HealthProbe.DEFAULT);
+        h.runtime.add("pg", EXITED, false);
+        h.start();
+
+        CompletableFuture<Void> f = h.await("pg");
+        h.advance(Duration.ofMillis(40));
+        assertThat(f).isNotDone();
+        h.probe.ready.put(HostPort.parse("127.0.0.1:5432"), true);
+        h.advance(Duration.ofMillis(250));
+        assertThat(f).isCompleted();
+        assertThat(h.probe.tcpCalls.get()).isGreaterThan(1);
+    }
+
+    @Test
+    void containerWithoutHealthcheckOrUpstreamIsReadyWhenRunning() {
+        Harness h = new Harness().container("worker");
+        h.runtime.add("worker", EXITED, false);
+        h.start();
+        assertThat(h.await("worker")).isCompleted();
+        assertThat(h.probe.tcpCalls.get() + h.probe.httpCalls.get()).isZero();
+    }
+
+    @Test
+    void exitDuringStartFailsEveryWaiter() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", EXITED, false);
+        h.start();
+        h.runtime.exitOnStart = 3;
+
+        CompletableFuture<Void> one = h.gate().awaitReady(List.of("app"));
+        CompletableFuture<Void> two = h.gate().awaitReady(List.of("app"));
+        h.scheduler.runPending();
+        for (CompletableFuture<Void> f : List.of(one, two)) {
+            StartFailure sf = failureOf(f);
+            assertThat(sf.kind()).isEqualTo(StartFailure.Kind.FAILED);
+            assertThat(sf.reason()).isEqualTo("exited with code 3");
+            assertThat(sf.container()).isEqualTo("app");
+        }
+        assertThat(h.runtime.starts).hasSize(1);
+    }
+
+    @Test
+    void exitDetectedByProbePathInspect() {
+        Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/"));
+        h.runtime.add("web", EXITED, false);
+        h.start();
+        CompletableFuture<Void> f = h.await("web");
+        h.runtime.set("web", EXITED, ContainerInfo.Health.NONE, 1); // exits, the DIE event is lost
+        h.advance(Duration.ofMillis(50));
+        assertThat(failureOf(f).reason()).isEqualTo("exited with code 1");
+    }
+
+    @Test
+    void unhealthyFailsEveryWaiter() {
+        Harness h = new Harness().container("db");
+        h.runtime.add("db", EXITED, true);
+        h.start();
+        CompletableFuture<Void> one = h.await("db");
+        CompletableFuture<Void> two = h.await("db");
+        h.runtime.emitHealth("db", ContainerInfo.Health.UNHEALTHY);
+        h.scheduler.runPending();
+        assertThat(failureOf(one).reason()).isEqualTo("unhealthy");
+        assertThat(failureOf(two).kind()).isEqualTo(StartFailure.Kind.FAILED);
+    }
+
+    @Test
+    void missingContainerFailsWithNoSuchContainer() {
+        Harness h = new Harness().container("ghost");
+        h.start();
+        assertThat(h.state("ghost")).isEqualTo(ContainerState.MISSING);
+        StartFailure sf = failureOf(h.await("ghost"));
+        assertThat(sf.kind()).isEqualTo(StartFailure.Kind.MISSING);
+        assertThat(sf.reason()).isEqualTo("no such container");
+        assertThat(h.runtime.starts).isEmpty();
+    }
+
+    @Test
+    void runtimeStartErrorCarriesTheEnginesMessage() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", EXITED, false);
+        h.start();
+        h.runtime.startError = "image wakegate/app:1 not found";
+        CompletableFuture<Void> one = h.gate().awaitReady(List.of("app"));
+        CompletableFuture<Void> two = h.gate().awaitReady(List.of("app"));
+        h.scheduler.runPending();
+        assertThat(failureOf(one).reason()).isEqualTo("image wakegate/app:1 not found");
+        assertThat(failureOf(two).kind()).isEqualTo(StartFailure.Kind.FAILED);
+    }
+
+    @Test
+    void failureIsReplayedForOneSecondThenRetried() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", EXITED, false);
+        h.start();
+        h.runtime.startError = "boom";
+        failureOf(h.await("app"));
+        failureOf(h.await("app"));
+        assertThat(h.runtime.starts).hasSize(1);
+
+        h.runtime.startError = null;
+        h.advance(Duration.ofMillis(1001));
+        assertThat(h.await("app")).isCompleted();
+        assertThat(h.runtime.starts).hasSize(2);
+    }
+
+    @Test
+    void notReadyWithinStartupTimeoutFailsWithTimeout() {
+        Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/"));
+        h.runtime.add("web", EXITED, false);
+        h.start();
+        CompletableFuture<Void> f = h.await("web");
+        h.advance(Duration.ofSeconds(59));
+        assertThat(f).isNotDone();
+        h.advance(Duration.ofSeconds(1));
+        StartFailure sf = failureOf(f);
+        assertThat(sf.kind()).isEqualTo(StartFailure.Kind.TIMEOUT);
+        assertThat(sf.reason()).isEqualTo("not ready after 60s");
+        // No replay of timeouts: the next request tries again at once.
+        CompletableFuture<Void> again = h.await("web");
+        assertThat(again).isNotDone();
+    }
+
+    @Test
+    void autoStartDisabledFailsFastWithoutStarting() {
+        Harness h = new Harness().container("app");
+        h.settings = Harness.settings(false, true, 5, 0);
+        h.runtime.add("app", EXITED, false);
+        h.start();
+        StartFailure sf = failureOf(h.await("app"));
+        assertThat(sf.kind()).isEqualTo(StartFailure.Kind.AUTO_START_DISABLED);
+        assertThat(h.runtime.starts).isEmpty();
+        // An operator may still start it.
+        CompletableFuture<Void> manual = h.lifecycle.startContainer("app");
+        h.scheduler.runPending();
+        assertThat(manual).isCompleted();
+    }
+
+    @Test
+    void runtimeDisconnectedFailsColdFastAndKeepsWarm() {
+        Harness h = new Harness().container("warm").container("cold");
+        h.runtime.add("warm", RUNNING, false).add("cold", EXITED, false);
+        h.start();
+        h.runtime.down = true;
+        h.runtime.emitAll(ContainerEvent.Type.DISCONNECTED);
+        h.scheduler.runPending();
+
+        assertThat(h.ready("warm")).isTrue();
+        StartFailure sf = failureOf(h.await("cold"));
+        assertThat(sf.kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
+        assertThat(sf.reason()).startsWith("docker engine unreachable: ");
+        assertThat(h.runtime.starts).isEmpty();
+
+        h.runtime.down = false;
+        int listsBefore = h.runtime.lists.get();
+        h.runtime.emitAll(ContainerEvent.Type.RESYNC);
+        h.scheduler.runPending();
+        assertThat(h.runtime.lists.get()).isEqualTo(listsBefore + 1);
+        assertThat(h.await("cold")).isCompleted();
+    }
+
+    @Test
+    void disconnectFailsStartsInProgress() {
+        Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.TCP);
+        h.runtime.add("web", EXITED, false);
+        h.start();
+        CompletableFuture<Void> f = h.await("web");
+        h.runtime.emitAll(ContainerEvent.Type.DISCONNECTED);
+        h.scheduler.runPending();
+        assertThat(failureOf(f).kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
+    }
+
+    @Test
+    void resyncPicksUpChangesMadeWhileDisconnected() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", RUNNING, false);
+        h.start();
+        h.runtime.set("app", EXITED, ContainerInfo.Health.NONE, 0);
+        h.runtime.emitAll(ContainerEvent.Type.RESYNC);
+        h.scheduler.runPending();
+        assertThat(h.ready("app")).isFalse();
+        assertThat(h.state("app")).isEqualTo(ContainerState.STOPPED);
+    }
+
+    @Test
+    void cancelledWaiterDoesNotDisturbOthers() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", EXITED, false);
+        h.start();
+        h.runtime.holdStarts = true;
+        CompletableFuture<Void> leaving = h.await("app");
+        CompletableFuture<Void> staying = h.await("app");
+        leaving.cancel(false);
+        h.runtime.heldStarts.get(0).complete(null);
+        h.scheduler.runPending();
+        assertThat(staying).isCompleted();
+        assertThat(staying.isCompletedExceptionally()).isFalse();
+        assertThat(h.ready("app")).isTrue();
+    }
+
+    @Test
+    void manualDockerStopMakesItNotReadyAndTheNextRequestStartsItAgain() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", RUNNING, false);
+        h.start();
+        assertThat(h.ready("app")).isTrue();
+
+        h.runtime.set("app", EXITED, ContainerInfo.Health.NONE, 0);
+        h.runtime.emit(ContainerEvent.Type.DIE, "app");
+        h.scheduler.runPending();
+        assertThat(h.ready("app")).isFalse();
+
+        assertThat(h.await("app")).isCompleted();
+        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.ready("app")).isTrue();
+    }
+
+    @Test
+    void containerStartedByHandIsVerifiedByProbeBeforeItIsReady() {
+        Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/"));
+        h.runtime.add("web", EXITED, false);
+        h.start();
+        h.runtime.set("web", RUNNING, ContainerInfo.Health.NONE, 0);
+        h.runtime.emit(ContainerEvent.Type.START, "web");
+        h.scheduler.runPending();
+        assertThat(h.ready("web")).isFalse();
+        h.probe.ready.put(HostPort.parse("127.0.0.1:8001"), true);
+        assertThat(h.await("web")).isCompleted();
+        assertThat(h.runtime.starts).isEmpty();
+    }
+
+    @Test
+    void startLeaseHeldByAnotherInstanceMeansNoStartHereButStillReady() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", EXITED, false);
+        h.start();
+        h.store.holdLease("start:app", "other", Duration.ofSeconds(60));
+
+        CompletableFuture<Void> f = h.await("app");
+        h.advance(Duration.ofMillis(30));
+        assertThat(h.runtime.starts).isEmpty();
+        assertThat(f).isNotDone();
+
+        // The other instance starts it.
+        h.runtime.set("app", RUNNING, ContainerInfo.Health.NONE, 0);
+        h.runtime.emit(ContainerEvent.Type.START, "app");
+        h.scheduler.runPending();
+        assertThat(f).isCompleted();
+        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.lifecycle.stats().total().startsIssued()).isZero();
+    }
+
+    @Test
+    void twoInstancesIssueExactlyOneStart() {
+        Harness a = new Harness().container("app");
+        a.runtime.add("app", EXITED, false);
+        a.start();
+        Harness b = new Harness(a).container("app").start();
+        a.runtime.holdStarts = true;
+
+        CompletableFuture<Void> fa = a.gate().awaitReady(List.of("app"));
+        CompletableFuture<Void> fb = b.gate().awaitReady(List.of("app"));
+        a.scheduler.runPending();
+        a.runtime.heldStarts.forEach(s -> s.complete(null));
+        a.advance(Duration.ofMillis(300));
+
+        assertThat(fa).isCompleted();
+        assertThat(fb).isCompleted();
+        assertThat(a.runtime.starts).containsExactly("app");
+        assertThat(a.lifecycle.stats().total().startsIssued() + b.lifecycle.stats().total().startsIssued())
+                .isEqualTo(1);
+        assertThat(a.store.leaseOwner).doesNotContainKey("start:app");
+    }
+
+    @Test
+    void storeUnavailableStillStartsLocally() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", EXITED, false);
+        h.store.available = false;
+        h.start();
+        assertThat(h.await("app")).isCompleted();
+        assertThat(h.runtime.starts).containsExactly("app");
+    }
+
+    @Test
+    void unmanagedNamesAreRefusedWithoutEngineCalls() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", RUNNING, false).add("other", EXITED, false);
+        h.start();
+        CompletableFuture<Void> start = h.lifecycle.startContainer("other");
+        CompletableFuture<Void> stop = h.lifecycle.stopContainer("other");
+        h.scheduler.runPending();
+        assertThat(start).isCompletedExceptionally();
+        assertThat(stop).isCompletedExceptionally();
+        start.whenComplete((v, ex) -> assertThat(ex).isInstanceOf(NotManagedException.class));
+        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.ready("other")).isFalse();
+    }
+
+    @Test
+    void statsAndListenerCountStartsAndFailures() {
+        Harness h = new Harness().container("ok").container("bad");
+        h.runtime.add("ok", EXITED, false).add("bad", EXITED, false);
+        h.runtime.exitOnStart = null;
+        h.start();
+        h.await("ok");
+        h.runtime.exitOnStart = 2;
+        h.await("bad");
+
+        LifecycleStats.Counts total = h.lifecycle.stats().total();
+        assertThat(total.startAttempts()).isEqualTo(2);
+        assertThat(total.startsIssued()).isEqualTo(2);
+        assertThat(total.startSuccesses()).isEqualTo(1);
+        assertThat(total.startFailures()).isEqualTo(1);
+        assertThat(h.lifecycle.stats().countsOf("bad").startFailures()).isEqualTo(1);
+        assertThat(h.events).contains("requested ok", "ready ok", "requested bad",
+                "failed bad FAILED exited with code 2");
+    }
+}
