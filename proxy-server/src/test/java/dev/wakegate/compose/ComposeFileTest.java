@@ -205,6 +205,32 @@ class ComposeFileTest {
         }
     }
 
+    @Test
+    void e2eStackIsConfiguredByLabelsAloneWithAChainAndAShortIdleTimeout() throws Exception {
+        ComposeFiles.Result r = ComposeFiles.config(Map.of(), ComposeFiles.docker("e2e/docker-compose.e2e.yml"));
+        assertThat(r.exitCode()).as("docker-compose config failed: %s", r.stderr()).isZero();
+        JsonNode e2e = r.yaml().path("services");
+        List<LabelConfig.Labelled> labelled = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = e2e.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            assertThat(e.getValue().path("image").asText()).isEqualTo("wakegate/busybox:1");
+            assertThat(e.getValue().path("network_mode").asText()).isEqualTo("host");
+            assertThat(e.getValue().path("labels").path("wakegate.test").asText()).isEqualTo("true");
+            LabelConfig.parse("wakegate-e2e_" + e.getKey() + "_1", e.getKey(), labels(e.getValue()))
+                    .ifPresent(labelled::add);
+        }
+        ProxyConfig base = ConfigLoader.load(ComposeFiles.docker("e2e/wakegate.e2e.yml"), Map.of());
+        assertThat(base.containers()).isEmpty();
+        ProxyConfig merged = ConfigMerge.withLabels(base, labelled);
+        assertThat(merged.containers().keySet()).containsExactlyInAnyOrder("e2e-db", "e2e-api", "e2e-web");
+        assertThat(merged.containers().get("e2e-api").dependsOn()).containsExactly("e2e-db");
+        assertThat(merged.containers().get("e2e-web").idleTimeout()).contains(Duration.ofSeconds(3));
+        assertThat(merged.routes()).extracting(RouteSpec::path).containsExactlyInAnyOrder("/api", "/web");
+        for (RouteSpec route : merged.routes()) {
+            assertThat(route.upstream().host()).isEqualTo("127.0.0.1");
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     /** The labelled containers as wakegate's discovery would see them (compose service names). */
@@ -212,12 +238,17 @@ class ComposeFileTest {
         List<LabelConfig.Labelled> out = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            Map<String, String> labels = new HashMap<>();
-            e.getValue().path("labels").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
-            Optional<LabelConfig.Labelled> l = LabelConfig.parse("docker-" + e.getKey() + "-1", e.getKey(), labels);
+            Optional<LabelConfig.Labelled> l = LabelConfig.parse("docker-" + e.getKey() + "-1", e.getKey(),
+                    labels(e.getValue()));
             l.ifPresent(out::add);
         }
         return out;
+    }
+
+    static Map<String, String> labels(JsonNode service) {
+        Map<String, String> labels = new HashMap<>();
+        service.path("labels").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
+        return labels;
     }
 
     static ProxyConfig mergedConfig() throws Exception {

@@ -52,6 +52,11 @@ final class ComposeFiles {
             cmd.add(f.toString());
         }
         cmd.add("config");
+        return run(env, cmd);
+    }
+
+    /** Runs a command from the repository root, with a 60 s limit. */
+    static Result run(Map<String, String> env, List<String> cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot().toFile());
         pb.environment().remove("DOCKER_GID");
         pb.environment().putAll(env);
@@ -61,7 +66,7 @@ final class ComposeFiles {
             Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("docker-compose config did not finish in 60 s: " + cmd);
+                throw new IllegalStateException("did not finish in 60 s: " + cmd);
             }
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
