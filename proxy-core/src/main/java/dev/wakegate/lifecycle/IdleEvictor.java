@@ -62,10 +62,9 @@ public final class IdleEvictor {
     CompletableFuture<IdleCheckResult> runCheck() {
         CompletableFuture<IdleCheckResult> result = new CompletableFuture<>();
         lane.execute(() -> {
-            if (running == null) {
+            if (running == null || running.isDone()) {
                 running = new CompletableFuture<>();
                 CompletableFuture<IdleCheckResult> mine = running;
-                mine.whenComplete((r, ex) -> lane.execute(() -> running = null));
                 check(mine);
             }
             running.whenComplete((r, ex) -> {

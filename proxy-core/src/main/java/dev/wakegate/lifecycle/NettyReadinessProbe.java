@@ -75,10 +75,11 @@ public final class NettyReadinessProbe implements ReadinessProbe {
             }
             Channel ch = f.channel();
             // Whatever happens, the probe ends by the deadline.
-            ch.eventLoop().schedule(() -> {
+            io.netty.util.concurrent.Future<?> deadline = ch.eventLoop().schedule(() -> {
                 result.complete(false);
                 ch.close();
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            ch.closeFuture().addListener(x -> deadline.cancel(false));
             String request = "GET " + (path == null || path.isEmpty() ? "/" : path) + " HTTP/1.1\r\n"
                     + "Host: " + target + "\r\n"
                     + "User-Agent: wakegate-probe\r\n"

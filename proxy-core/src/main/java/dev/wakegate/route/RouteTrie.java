@@ -1,7 +1,6 @@
 package dev.wakegate.route;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,8 @@ import java.util.Map;
  * {@code /echo/x}, never {@code /echoes}). Built once by {@link Builder}, then read concurrently
  * from every event loop without locks.
  *
- * <p>Lookup walks the path once, comparing segment characters against each node's children
- * (sorted arrays, binary search on the segment), and allocates nothing.
+ * <p>Lookup walks the path once, hashing each segment as it goes and probing the node's small
+ * open-addressing table of children; it allocates nothing.
  */
 public final class RouteTrie<T> {
     private final Node<T> root;
@@ -38,23 +37,30 @@ public final class RouteTrie<T> {
      * it should start with '/' (anything else matches only a root route "/").
      */
     public T find(CharSequence path) {
+        // A String is what the router passes; its own loop lets the JIT see String.charAt.
+        return path instanceof String s ? find(s) : find(path.toString());
+    }
+
+    private T find(String path) {
         Node<T> node = root;
         T best = root.value;
         int len = path.length();
         int i = 0;
-        while (i < len) {
+        while (i < len && node.mask >= 0) {
             // skip the '/' (or several) that starts the next segment
-            while (i < len && path.charAt(i) == '/') {
-                i++;
+            char c;
+            while ((c = path.charAt(i)) == '/') {
+                if (++i == len) {
+                    return best;
+                }
             }
-            if (i >= len) {
-                break;
-            }
-            int end = i;
-            while (end < len && path.charAt(end) != '/') {
-                end++;
-            }
-            Node<T> child = node.child(path, i, end);
+            // hash the segment as String.hashCode does, in the same pass that finds its end
+            int start = i;
+            int h = 0;
+            do {
+                h = 31 * h + c;
+            } while (++i < len && (c = path.charAt(i)) != '/');
+            Node<T> child = node.child(path, start, i - start, h);
             if (child == null) {
                 break;
             }
@@ -62,48 +68,62 @@ public final class RouteTrie<T> {
             if (node.value != null) {
                 best = node.value;
             }
-            i = end;
         }
         return best;
     }
 
+    /**
+     * A frozen node: its children in an open-addressing table keyed by segment (linear probing,
+     * at most half full), so a lookup costs one hash pass over the segment and usually one compare.
+     */
     private static final class Node<T> {
-        final String[] keys;        // child segments, sorted
+        final int mask;             // table length - 1; -1 for a leaf
+        final int[] hashes;
+        final String[] keys;        // null marks an empty slot
         final Node<T>[] children;
         final T value;
 
-        Node(String[] keys, Node<T>[] children, T value) {
-            this.keys = keys;
-            this.children = children;
+        @SuppressWarnings("unchecked")
+        Node(String[] segments, Node<T>[] kids, T value) {
             this.value = value;
+            if (segments.length == 0) {
+                mask = -1;
+                hashes = new int[0];
+                keys = new String[0];
+                children = new Node[0];
+                return;
+            }
+            int size = Integer.highestOneBit(segments.length * 2 - 1) << 1;
+            mask = size - 1;
+            hashes = new int[size];
+            keys = new String[size];
+            children = new Node[size];
+            for (int k = 0; k < segments.length; k++) {
+                int h = segments[k].hashCode();
+                int slot = spread(h) & mask;
+                while (keys[slot] != null) {
+                    slot = (slot + 1) & mask;
+                }
+                hashes[slot] = h;
+                keys[slot] = segments[k];
+                children[slot] = kids[k];
+            }
         }
 
-        Node<T> child(CharSequence path, int from, int to) {
-            int lo = 0;
-            int hi = keys.length - 1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                int c = compare(keys[mid], path, from, to);
-                if (c < 0) {
-                    lo = mid + 1;
-                } else if (c > 0) {
-                    hi = mid - 1;
-                } else {
-                    return children[mid];
+        static int spread(int h) {
+            return h ^ (h >>> 16);
+        }
+
+        Node<T> child(String path, int from, int length, int hash) {
+            int slot = spread(hash) & mask;
+            String key;
+            while ((key = keys[slot]) != null) {
+                if (hashes[slot] == hash && key.length() == length && path.regionMatches(from, key, 0, length)) {
+                    return children[slot];
                 }
+                slot = (slot + 1) & mask;
             }
             return null;
-        }
-
-        private static int compare(String key, CharSequence path, int from, int to) {
-            int n = Math.min(key.length(), to - from);
-            for (int k = 0; k < n; k++) {
-                int d = key.charAt(k) - path.charAt(from + k);
-                if (d != 0) {
-                    return d;
-                }
-            }
-            return key.length() - (to - from);
         }
     }
 
@@ -175,7 +195,6 @@ public final class RouteTrie<T> {
         @SuppressWarnings("unchecked")
         Node<T> freeze() {
             String[] keys = children.keySet().toArray(new String[0]);
-            Arrays.sort(keys);
             Node<T>[] frozen = new Node[keys.length];
             for (int i = 0; i < keys.length; i++) {
                 frozen[i] = children.get(keys[i]).freeze();

@@ -35,6 +35,28 @@ class RouteTrieTest {
     }
 
     @Test
+    void acceptsAnyCharSequence() {
+        RouteTrie<String> t = trie("/echo");
+
+        assertThat(t.find(new StringBuilder("/echo/x"))).isEqualTo("/echo");
+        assertThat(t.find(new StringBuilder("/echoes"))).isNull();
+    }
+
+    @Test
+    void manySiblingsUnderOneNodeAreAllFound() {
+        RouteTrie.Builder<String> b = RouteTrie.builder();
+        for (int i = 0; i < 5000; i++) {
+            b.add("/s" + i, "s" + i);
+        }
+        RouteTrie<String> t = b.build();
+
+        for (int i = 0; i < 5000; i++) {
+            assertThat(t.find("/s" + i + "/x")).isEqualTo("s" + i);
+        }
+        assertThat(t.find("/s5000")).isNull();
+    }
+
+    @Test
     void rootRouteMatchesEverythingElse() {
         RouteTrie<String> t = trie("/", "/api");
 

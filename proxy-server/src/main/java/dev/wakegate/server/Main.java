@@ -1,1 +1,111 @@
-package dev.wakegate.server; public final class Main { public static void main(String[] a) {} }
+package dev.wakegate.server;
+
+import dev.wakegate.config.ConfigException;
+import dev.wakegate.config.ConfigLoader;
+import dev.wakegate.config.ProxyConfig;
+import dev.wakegate.server.logging.Logging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar wakegate.jar --config FILE}: see {@link #USAGE}. */
+public final class Main {
+    static final String USAGE = """
+            usage: java -jar wakegate.jar --config FILE [--check]
+
+            wakegate: an HTTP/1.1 and TCP front proxy for a Docker Compose stack that starts
+            stopped containers when a request needs them and stops idle ones.
+
+            options:
+              --config FILE   the YAML config (see config/demo.yml and DESIGN.md for every key)
+              --check         validate the config and exit (0: valid, 2: refused, with file, key and reason)
+              --help          this text
+
+            environment (overrides the file):
+              CONTAINER_AUTO_START, CONTAINER_AUTO_STOP          true|false
+              CONTAINER_IDLE_TIMEOUT, CONTAINER_HIGH_IDLE_TIMEOUT, CONTAINER_LOW_IDLE_TIMEOUT   minutes
+              CONTAINER_STARTUP_TIMEOUT, CONTAINER_HEALTH_CHECK_INTERVAL                        seconds
+              REDIS_URL            share state through Redis (default: in memory)
+              DOCKER_HOST          the engine (default unix:///var/run/docker.sock)
+              WAKEGATE_ADMIN_TOKEN bearer token for the POST /health/* operations (else loopback only)
+              WAKEGATE_LOG_JSON    true: one JSON object per log line
+
+            SIGTERM stops accepting, lets in-flight requests finish (timeouts.drain), then exits.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Path file = null;
+        boolean check = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                case "--check" -> check = true;
+                case "--config", "-c" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("wakegate: --config needs a file");
+                        return 2;
+                    }
+                    file = Path.of(args[++i]);
+                }
+                default -> {
+                    err.println("wakegate: unknown option " + args[i] + " (see --help)");
+                    return 2;
+                }
+            }
+        }
+        if (file == null) {
+            err.println("wakegate: --config FILE is required (see --help)");
+            return 2;
+        }
+        boolean json = Logging.configureFromEnvironment();
+        ProxyConfig config;
+        try {
+            config = ConfigLoader.load(file, System.getenv());
+        } catch (ConfigException e) {
+            err.println("wakegate: refusing to start: " + e.getMessage());
+            return 2;
+        }
+        if (check) {
+            out.println("wakegate: " + file + " is valid");
+            return 0;
+        }
+        if (config.jsonLogs() && !json) {
+            Logging.configure(true);
+        }
+        Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("config loaded from {}: {} container(s), {} route(s), {} tcp listener(s)", file,
+                config.containers().size(), config.routes().size(), config.tcp().size());
+
+        WakegateServer server;
+        try {
+            server = WakegateServer.start(config);
+        } catch (RuntimeException e) {
+            log.error("wakegate could not start: {}", e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "wakegate-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -241,7 +241,7 @@ public final class RedisStateStore implements StateStore {
 
     @Override
     public CompletableFuture<Boolean> tryAcquireLease(String name, String owner, Duration ttl) {
-        return call(c -> c.set(leasePrefix + name, owner, SetArgs.Builder.nx().px(ttl.toMillis())), "OK"::equals);
+        return call(c -> c.set(leasePrefix + name, owner, SetArgs.Builder.nx().px(Math.max(1, ttl.toMillis()))), "OK"::equals);
     }
 
     @Override
@@ -283,6 +283,10 @@ public final class RedisStateStore implements StateStore {
         return available;
     }
 
+    /**
+     * {@inheritDoc} A listener added after the store became available hears only later returns:
+     * check {@link #isAvailable()} once after registering.
+     */
     @Override
     public void onAvailable(Runnable listener) {
         availableListeners.add(Objects.requireNonNull(listener, "listener"));

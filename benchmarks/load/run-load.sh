@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Load comparison in one run: the same 1 KiB file, served by an nginx upstream on loopback, hit
+# with wrk directly, through nginx (1 worker), through HAProxy (1 thread) and through wakegate
+# (workers: 1). Prints requests/s and p99 for each, and wakegate's ratios to nginx and HAProxy.
+#
+#   benchmarks/load/run-load.sh                    # 10 s per row, 3 s warm-up
+#   DURATION=30s WARMUP=5s CONNECTIONS=64 benchmarks/load/run-load.sh
+#   ONLY="direct nginx haproxy" benchmarks/load/run-load.sh   # skip wakegate
+#
+# Tools: nginx, haproxy, wrk (scripts/setup-machine.sh with WAKEGATE_BENCH_TOOLS=1), and
+# proxy-server/target/wakegate.jar (mvn -q -B -DskipTests package) for the wakegate row.
+#
+# CPU pinning (PIN=1, the default, when there are at least 2 CPUs): wrk runs on CPU 1, the proxy
+# under test and the upstream nginx on CPU 0. On a 2-core machine this keeps the load generator
+# from stealing the proxy's core and gives every proxy the same single core, so the rows compare
+# one-core proxies, which is what nginx with 1 worker and HAProxy with nbthread 1 are. The upstream
+# shares that core with the proxy in every row alike (the direct row then has the upstream alone).
+# PIN=0 leaves scheduling to the kernel.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+THREADS=${THREADS:-1}
+CONNECTIONS=${CONNECTIONS:-32}
+ONLY=${ONLY:-direct nginx haproxy wakegate}
+JAR=${JAR:-$root/proxy-server/target/wakegate.jar}
+JAVA=${JAVA:-java}
+PIN=${PIN:-1}
+# Loopback ports (override if taken).
+UPSTREAM_PORT=${UPSTREAM_PORT:-18180}
+NGINX_PORT=${NGINX_PORT:-18181}
+HAPROXY_PORT=${HAPROXY_PORT:-18182}
+WAKEGATE_PORT=${WAKEGATE_PORT:-18183}
+
+for tool in nginx haproxy wrk curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: WAKEGATE_BENCH_TOOLS=1 scripts/setup-machine.sh" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/wakegate-load.XXXXXX)
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+server_cpu=() ; client_cpu=()
+if [ "$PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  server_cpu=(taskset -c 0); client_cpu=(taskset -c 1)
+fi
+
+wait_http() { # url, what, [pid that must stay alive]
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then echo "$2 exited" >&2; return 1; fi
+    sleep 0.1
+  done
+  echo "$2 did not answer $1" >&2; return 1
+}
+
+# ---- upstream: nginx serving a 1 KiB file --------------------------------------------------
+mkdir -p "$work/www" "$work/logs"
+chmod 755 "$work" "$work/www"   # nginx workers run as an unprivileged user when started by root
+head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/1k.txt"
+common_nginx='worker_processes 1; daemon off; pid PIDFILE; error_log ERRLOG warn;
+events { worker_connections 4096; }'
+cat > "$work/upstream.conf" <<CONF
+${common_nginx//PIDFILE/$work/upstream.pid}
+http {
+  access_log off;
+  client_body_temp_path $work/logs; proxy_temp_path $work/logs; fastcgi_temp_path $work/logs;
+  uwsgi_temp_path $work/logs; scgi_temp_path $work/logs;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:$UPSTREAM_PORT; root $work/www; }
+}
+CONF
+sed -i "s#ERRLOG#$work/logs/upstream.err#" "$work/upstream.conf"
+"${server_cpu[@]}" nginx -p "$work" -c "$work/upstream.conf" &
+pids+=($!)
+wait_http "http://127.0.0.1:$UPSTREAM_PORT/1k.txt" "upstream nginx" "$!"
+
+# ---- (a) nginx as a proxy ------------------------------------------------------------------
+cat > "$work/nginx-proxy.conf" <<CONF
+${common_nginx//PIDFILE/$work/proxy.pid}
+http {
+  access_log off;
+  client_body_temp_path $work/logs; proxy_temp_path $work/logs; fastcgi_temp_path $work/logs;
+  uwsgi_temp_path $work/logs; scgi_temp_path $work/logs;
+  keepalive_requests 1000000;
+  upstream backend { server 127.0.0.1:$UPSTREAM_PORT; keepalive 32; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+sed -i "s#ERRLOG#$work/logs/proxy.err#" "$work/nginx-proxy.conf"
+
+# ---- (b) HAProxy ---------------------------------------------------------------------------
+cat > "$work/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+  option http-keep-alive
+frontend fe
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend be
+backend be
+  server up 127.0.0.1:$UPSTREAM_PORT
+CONF
+
+# ---- (c) wakegate --------------------------------------------------------------------------
+cat > "$work/wakegate.yml" <<CONF
+listen: 127.0.0.1:$WAKEGATE_PORT
+workers: 1
+routes:
+  - { path: /, upstream: 127.0.0.1:$UPSTREAM_PORT }
+CONF
+
+start_proxy() { # name -> sets proxy_pid
+  case "$1" in
+    nginx)   "${server_cpu[@]}" nginx -p "$work" -c "$work/nginx-proxy.conf" & ;;
+    haproxy) "${server_cpu[@]}" haproxy -db -f "$work/haproxy.cfg" & ;;
+    wakegate)
+      [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
+      "${server_cpu[@]}" "$JAVA" -XX:+UseParallelGC -Xms256m -Xmx256m -jar "$JAR" --config "$work/wakegate.yml" \
+        >"$work/logs/wakegate.log" 2>&1 & ;;
+  esac
+  proxy_pid=$!
+  pids+=("$proxy_pid")
+}
+stop_proxy() {
+  kill "$proxy_pid" 2>/dev/null || true
+  wait "$proxy_pid" 2>/dev/null || true
+}
+
+port_of() { case "$1" in direct) echo "$UPSTREAM_PORT";; nginx) echo "$NGINX_PORT";; haproxy) echo "$HAPROXY_PORT";; wakegate) echo "$WAKEGATE_PORT";; esac; }
+
+# wrk's --latency output -> "rps p99_ms"
+parse_wrk() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec:/ { rps=$2 }
+    /^ +99%/ { p99=ms($2) }
+    /Non-2xx or 3xx responses:/ { bad=$5 }
+    /Socket errors:/ { err=$0 }
+    END { printf "%s %s %s\n", rps, p99, (bad==""?0:bad) }'
+}
+
+declare -A RPS P99
+results="$work/results"
+for name in $ONLY; do
+  port=$(port_of "$name")
+  url="http://127.0.0.1:$port/1k.txt"
+  if [ "$name" != direct ]; then
+    if ! start_proxy "$name"; then echo "skipping $name" >&2; continue; fi
+    if ! wait_http "$url" "$name" "$proxy_pid"; then
+      [ "$name" = wakegate ] && tail -20 "$work/logs/wakegate.log" >&2
+      stop_proxy; echo "skipping $name" >&2; continue
+    fi
+  fi
+  body=$(curl -fsS "$url" | wc -c)
+  [ "$body" = 1024 ] || { echo "$name returned $body bytes, expected 1024" >&2; exit 1; }
+  "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
+  "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$work/wrk-$name.txt"
+  read -r rps p99 bad < <(parse_wrk < "$work/wrk-$name.txt")
+  if [ "${bad:-0}" != 0 ]; then echo "$name: $bad non-2xx responses" >&2; fi
+  RPS[$name]=$rps; P99[$name]=$p99
+  [ "$name" != direct ] && stop_proxy
+done
+
+printf '\nwrk -t%s -c%s -d%s, 1 KiB file, keep-alive; pinning: %s\n' "$THREADS" "$CONNECTIONS" "$DURATION" \
+  "$([ ${#server_cpu[@]} -gt 0 ] && echo 'servers cpu 0, wrk cpu 1' || echo off)"
+printf '%-10s %12s %10s\n' target 'req/s' 'p99 ms'
+for name in $ONLY; do
+  [ -n "${RPS[$name]:-}" ] || { printf '%-10s %12s %10s\n' "$name" '-' '-'; continue; }
+  printf '%-10s %12.0f %10.2f\n' "$name" "${RPS[$name]}" "${P99[$name]}"
+done
+if [ -n "${RPS[wakegate]:-}" ]; then
+  for peer in nginx haproxy; do
+    [ -n "${RPS[$peer]:-}" ] || continue
+    awk -v w="${RPS[wakegate]}" -v p="${RPS[$peer]}" -v wl="${P99[wakegate]}" -v pl="${P99[$peer]}" -v n="$peer" \
+      'BEGIN { printf "wakegate/%-8s throughput %.2f   p99 %.2f\n", n, w/p, wl/pl }'
+  done
+fi

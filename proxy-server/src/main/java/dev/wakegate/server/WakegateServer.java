@@ -1,0 +1,173 @@
+package dev.wakegate.server;
+
+import dev.wakegate.admin.AdminEndpoints;
+import dev.wakegate.config.ProxyConfig;
+import dev.wakegate.docker.DockerRuntime;
+import dev.wakegate.lifecycle.Lifecycle;
+import dev.wakegate.lifecycle.LifecycleListener;
+import dev.wakegate.lifecycle.NettyReadinessProbe;
+import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.metrics.LifecycleMetrics;
+import dev.wakegate.metrics.Metrics;
+import dev.wakegate.relay.FrontServer;
+import dev.wakegate.relay.Transport;
+import dev.wakegate.route.Route;
+import dev.wakegate.state.InMemoryStateStore;
+import dev.wakegate.state.StateStore;
+import dev.wakegate.state.redis.RedisStateStore;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The whole proxy, wired from one {@link ProxyConfig}: the front listeners on the worker event
+ * loops, the lifecycle on a control loop of its own (idle checks, state sync, readiness probes),
+ * the Docker runtime on its executor, the state store (Redis or in memory), the metrics and the
+ * {@code /health/*} endpoints, and label discovery.
+ *
+ * <p>{@link #start} returns once the listeners are bound; {@link #close} drains in-flight work
+ * (up to {@code timeouts.drain}) and releases everything, in the reverse order.
+ */
+public final class WakegateServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WakegateServer.class);
+
+    private final ProxyConfig config;
+    private final Metrics metrics;
+    private final DockerRuntime runtime;
+    private final StateStore store;
+    private final EventLoopGroup control;
+    private final EventLoopGroup workers;
+    private final Lifecycle lifecycle;
+    private final FrontServer front;
+    private final LabelDiscovery discovery;
+
+    private WakegateServer(ProxyConfig config) {
+        this.config = config;
+        this.metrics = Metrics.create();
+        this.runtime = DockerRuntime.create(config.dockerHost());
+        this.store = config.redisUrl().<StateStore>map(RedisStateStore::connect).orElseGet(InMemoryStateStore::new);
+        this.control = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wakegate-control", true),
+                NioIoHandler.newFactory());
+        this.lifecycle = Lifecycle.builder(config)
+                .runtime(runtime)
+                .store(store)
+                .probe(NettyReadinessProbe.nio(control))
+                .scheduler(control.next())
+                .listener(listenerFor(metrics.lifecycle()))
+                .build();
+        this.workers = Transport.newEventLoopGroup(config.workers());
+        FrontServer[] self = new FrontServer[1];
+        AdminEndpoints admin = new AdminEndpoints(
+                new LifecycleAdminModel(lifecycle, () -> self[0] == null ? List.<Route>of() : self[0].routes().values()),
+                config.adminToken(), metrics::prometheusText);
+        this.front = new FrontServer(config.listen(), Route.compile(config.routes()), config.tcp(), config.timeouts(),
+                config.limits(), lifecycle.gate(), admin, metrics.proxyMetrics(), workers);
+        self[0] = front;
+        this.discovery = new LabelDiscovery(config, runtime, lifecycle, front::updateRoutes);
+    }
+
+    /** Builds, starts and returns the proxy; the listeners are bound when it returns. */
+    public static WakegateServer start(ProxyConfig config) {
+        WakegateServer server = new WakegateServer(config);
+        try {
+            server.startAll();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void startAll() {
+        try {
+            // never fails: an unreachable engine or store leaves it degraded, catching up later
+            lifecycle.start().get(config.automation().startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("the first container listing is taking long; serving meanwhile");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("lifecycle start: {}", e.getCause().toString());
+        }
+        discovery.start();
+        front.start();
+        log.info("wakegate listening on {} (http){}, {} worker(s), {} managed container(s), {} route(s), state in {}",
+                front.httpAddress(), front.tcpAddresses().isEmpty() ? "" : " and " + front.tcpAddresses() + " (tcp)",
+                config.workers(), config.containers().size(), config.routes().size(), store.describe());
+    }
+
+    public InetSocketAddress httpAddress() {
+        return front.httpAddress();
+    }
+
+    public List<InetSocketAddress> tcpAddresses() {
+        return front.tcpAddresses();
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
+        closeQuietly(front);
+        closeQuietly(discovery);
+        closeQuietly(lifecycle);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        closeQuietly(runtime);
+        closeQuietly(store);
+        control.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        closeQuietly(metrics);
+        log.info("wakegate stopped");
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("while shutting down {}: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    private static LifecycleListener listenerFor(LifecycleMetrics m) {
+        return new LifecycleListener() {
+            @Override
+            public void onStartRequested(String container) {
+                m.onStartRequested(container);
+            }
+
+            @Override
+            public void onReady(String container, long millis) {
+                m.onReady(container, millis);
+            }
+
+            @Override
+            public void onStartFailed(String container, StartFailure.Kind kind, String reason) {
+                m.onStartFailed(container, kind, reason);
+            }
+
+            @Override
+            public void onStopped(String container, String reason) {
+                m.onStopped(container, reason);
+            }
+
+            @Override
+            public void onStopFailed(String container, String reason) {
+                m.onStopFailed(container, reason);
+            }
+        };
+    }
+}
