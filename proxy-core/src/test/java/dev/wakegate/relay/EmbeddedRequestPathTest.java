@@ -70,7 +70,7 @@ class EmbeddedRequestPathTest {
             assertThat(front.finishAndReleaseAll()).isFalse();
             upstreams.forEach(EmbeddedChannel::finishAndReleaseAll);
         }
-        assertThat(gate.started.get()).isEqualTo(2 * (wire.length + 1)) // two requests per split;
+        assertThat(gate.started.get()).isEqualTo(2 * (wire.length + 1)); // two requests per split
     }
 
     @Test
