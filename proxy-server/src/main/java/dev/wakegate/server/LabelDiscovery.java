@@ -111,7 +111,7 @@ final class LabelDiscovery implements AutoCloseable {
         refused.remove(name);
     }
 
-    /** Reads one container's labels; true when what we manage changed. */
+    /** Reads one container's labels; true when what its labels say changed. */
     private boolean consider(ContainerInfo info) {
         Labelled next;
         try {
@@ -123,22 +123,7 @@ final class LabelDiscovery implements AutoCloseable {
         if (next == null) {
             return labelled.remove(info.name()) != null;
         }
-        if (next.equals(labelled.get(info.name()))) {
-            return false;
-        }
-        Map<String, Labelled> candidate = new LinkedHashMap<>(labelled);
-        candidate.put(info.name(), next);
-        try {
-            ConfigMerge.withLabels(base, candidate.values());
-        } catch (ConfigException e) {
-            refuse(info.name(), e.getMessage());
-            return false;
-        }
-        refused.remove(info.name());
-        labelled.put(info.name(), next);
-        log.info("container {} is managed from its labels as '{}' (routes {})", info.name(), next.spec().name(),
-                next.routes().stream().map(r -> r.path()).toList());
-        return true;
+        return !next.equals(labelled.put(info.name(), next));
     }
 
     private void refuse(String name, String reason) {
@@ -147,14 +132,36 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
+    /**
+     * Merges the file's config with every labelled container that fits. A container whose labels
+     * clash (a dependency not (yet) known, a cycle, a path another container claims) is left out,
+     * with the reason logged once, and the merge is retried without it; it is considered again at
+     * every change, so a dependency discovered later brings it in.
+     */
     private void apply() {
-        ProxyConfig next;
-        try {
-            next = ConfigMerge.withLabels(base, labelled.values());
-        } catch (ConfigException e) {
-            // each container was checked on its own as it came; a combination can still clash
-            log.warn("label configuration does not merge, keeping the previous routes: {}", e.getMessage());
-            return;
+        Map<String, Labelled> candidates = new LinkedHashMap<>(labelled);
+        ProxyConfig next = null;
+        while (next == null) {
+            try {
+                next = ConfigMerge.withLabels(base, candidates.values());
+            } catch (ConfigException e) {
+                String culprit = culprit(e, candidates);
+                if (culprit == null) {
+                    log.warn("label configuration does not merge, keeping the previous routes: {}", e.getMessage());
+                    return;
+                }
+                refuse(culprit, e.getMessage());
+                candidates.remove(culprit);
+            }
+        }
+        for (String name : candidates.keySet()) {
+            if (refused.remove(name) != null) {
+                log.info("container {} is managed from its labels as '{}'", name, candidates.get(name).spec().name());
+            } else if (!merged.containers().containsKey(candidates.get(name).spec().name())) {
+                log.info("container {} is managed from its labels as '{}' (routes {})", name,
+                        candidates.get(name).spec().name(),
+                        candidates.get(name).routes().stream().map(r -> r.path()).toList());
+            }
         }
         List<String> gone = new ArrayList<>();
         for (ContainerSpec old : merged.containers().values()) {
@@ -173,6 +180,17 @@ final class LabelDiscovery implements AutoCloseable {
             lifecycle.unregister(name);
         }
         merged = next;
+    }
+
+    /** The engine name of the labelled container a merge error is about, or null. */
+    private static String culprit(ConfigException e, Map<String, Labelled> candidates) {
+        for (Map.Entry<String, Labelled> c : candidates.entrySet()) {
+            String specName = c.getValue().spec().name();
+            if (e.file().equals("labels of container " + specName) || e.file().equals("labels of container " + c.getKey())) {
+                return c.getKey();
+            }
+        }
+        return null;
     }
 
     @Override
