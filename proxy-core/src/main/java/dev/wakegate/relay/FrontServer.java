@@ -11,6 +11,7 @@ import dev.wakegate.route.RouteTrie;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -80,7 +81,7 @@ public final class FrontServer implements AutoCloseable {
                 .queryTimeoutMillis(Math.max(1, timeouts.upstreamConnect().toMillis())));
         this.dataPath = new DataPath(Objects.requireNonNull(routes, "routes"), Objects.requireNonNull(gate, "gate"),
                 Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(metrics, "metrics"),
-                timeouts, limits, parkDeadline, transport, resolver);
+                timeouts, limits, parkDeadline, transport, resolver, null);
     }
 
     /**
@@ -135,6 +136,24 @@ public final class FrontServer implements AutoCloseable {
         }
         listeners.add(f.channel());
         return (InetSocketAddress) f.channel().localAddress();
+    }
+
+    /**
+     * The handler of one HTTP client connection, outside any server: upstream channels come from
+     * {@code connector} (called on the client's loop). For benchmarks and {@code EmbeddedChannel}
+     * tests of the whole request path; the channel should have auto-read off, as the server's do.
+     */
+    public static ChannelHandler detachedHttpHandler(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints,
+                                                     ProxyMetrics metrics, Timeouts timeouts, Limits limits,
+                                                     UpstreamConnector connector) {
+        DataPath dp = new DataPath(routes, gate, endpoints, metrics, timeouts, limits, DEFAULT_PARK_DEADLINE,
+                Transport.NIO, null, loop -> connector);
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dp, dp.pool(ch.eventLoop())));
+            }
+        };
     }
 
     /** Replaces the routes; requests whose head is parsed after this call use the new trie. */
