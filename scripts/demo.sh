@@ -22,10 +22,10 @@ trap cleanup EXIT
 # One busybox httpd per container, each with a real Docker HEALTHCHECK, created stopped.
 make_container() { # name port text
   docker rm -f "$1" >/dev/null 2>&1 || true
-  docker create --name "$1" --network host --label wakegate.demo=true \
+  docker create --name "$1" --network host --init --label wakegate.demo=true \
     --health-cmd "busybox wget -q -O /dev/null http://127.0.0.1:$2/ || exit 1" \
     --health-interval 1s --health-timeout 1s --health-retries 3 \
-    wakegate/busybox:1 sh -c "mkdir -p /www && echo '$3' > /www/index.html && exec httpd -f -p 127.0.0.1:$2 -h /www" >/dev/null
+    wakegate/busybox:1 sh -c "mkdir -p /www/api && echo '$3' > /www/index.html && echo '$3' > /www/api/index.html && exec httpd -f -p 127.0.0.1:$2 -h /www" >/dev/null
 }
 make_container wakegate-demo-web 18081 "hello from web"
 make_container wakegate-demo-api 18082 "hello from api"
@@ -49,7 +49,7 @@ echo "== GET /api again (warm)"
 curl -s -w '  -> HTTP %{http_code} in %{time_total}s\n' http://127.0.0.1:8000/api/
 
 echo "== /health/containers"
-curl -s http://127.0.0.1:8000/health/containers | head -c 1500; echo
+curl -s http://127.0.0.1:8000/health/containers | (python3 -m json.tool 2>/dev/null || cat); echo
 
 idle=$(grep -E '^\s+idle_timeout:' config/demo.yml | head -1 | awk '{print $2}')
 echo "== waiting for the idle stop (idle timeout ${idle:-?}, checked every few seconds)"
@@ -57,6 +57,10 @@ for _ in $(seq 1 120); do
   if [ "$(docker inspect -f '{{.State.Running}}' wakegate-demo-api)" = false ]; then break; fi
   sleep 1
 done
+state
+
+echo "== GET /api once more: the sleeping container is woken again"
+curl -s -w '  -> HTTP %{http_code} in %{time_total}s\n' http://127.0.0.1:8000/api/
 state
 echo "== wakegate's lifecycle log"
 grep -E 'start|ready|stop' /tmp/wakegate-demo.log | tail -20 || true

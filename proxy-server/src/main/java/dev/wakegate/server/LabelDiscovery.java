@@ -16,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -41,9 +43,19 @@ final class LabelDiscovery implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final Consumer<RouteTrie<Route>> routesSink;
 
-    /** By engine container name: what its labels say. Guarded by {@code this}. */
+    /** By engine container name: what its labels say, when they parse. Guarded by {@code this}. */
     private final Map<String, Labelled> labelled = new LinkedHashMap<>();
+    /** The part of {@link #labelled} in effect (merges with the file and with each other). */
+    private Map<String, Labelled> active = Map.of();
+    /** Why a container's labels are not in effect, so each reason is logged once. */
     private final Map<String, String> refused = new HashMap<>();
+    /** Ids of recently destroyed containers, so a late inspection cannot bring one back. */
+    private final Set<String> destroyed = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1024;
+        }
+    });
     private ProxyConfig merged;
     private AutoCloseable subscription;
 
@@ -70,6 +82,8 @@ final class LabelDiscovery implements AutoCloseable {
             case RESYNC -> runtime.list().whenComplete((all, error) -> {
                 if (error == null) {
                     resync(all);
+                } else {
+                    log.warn("label discovery could not list containers: {}", error.getMessage());
                 }
             });
             case CREATE -> runtime.inspect(event.name()).whenComplete((info, error) -> {
@@ -77,7 +91,7 @@ final class LabelDiscovery implements AutoCloseable {
                     upsert(info);
                 }
             });
-            case DESTROY -> remove(event.name());
+            case DESTROY -> remove(event.id(), event.name());
             default -> {
             }
         }
@@ -89,6 +103,7 @@ final class LabelDiscovery implements AutoCloseable {
             present.put(info.name(), info);
         }
         boolean changed = labelled.keySet().removeIf(name -> !present.containsKey(name));
+        refused.keySet().removeIf(name -> !present.containsKey(name));
         for (ContainerInfo info : all) {
             changed |= consider(info);
         }
@@ -98,20 +113,27 @@ final class LabelDiscovery implements AutoCloseable {
     }
 
     private synchronized void upsert(ContainerInfo info) {
+        // the inspection raced with a removal: the DESTROY came first and must stay the last word
+        if (info.id() != null && destroyed.contains(info.id())) {
+            return;
+        }
         if (consider(info)) {
             apply();
         }
     }
 
-    private synchronized void remove(String name) {
+    private synchronized void remove(String id, String name) {
+        if (id != null) {
+            destroyed.add(id);
+        }
+        refused.remove(name);
         if (name != null && labelled.remove(name) != null) {
             log.info("container {} was destroyed: its label routes are removed", name);
             apply();
         }
-        refused.remove(name);
     }
 
-    /** Reads one container's labels; true when what we manage changed. */
+    /** Reads one container's labels; true when what its labels say changed. */
     private boolean consider(ContainerInfo info) {
         Labelled next;
         try {
@@ -126,18 +148,7 @@ final class LabelDiscovery implements AutoCloseable {
         if (next.equals(labelled.get(info.name()))) {
             return false;
         }
-        Map<String, Labelled> candidate = new LinkedHashMap<>(labelled);
-        candidate.put(info.name(), next);
-        try {
-            ConfigMerge.withLabels(base, candidate.values());
-        } catch (ConfigException e) {
-            refuse(info.name(), e.getMessage());
-            return false;
-        }
-        refused.remove(info.name());
         labelled.put(info.name(), next);
-        log.info("container {} is managed from its labels as '{}' (routes {})", info.name(), next.spec().name(),
-                next.routes().stream().map(r -> r.path()).toList());
         return true;
     }
 
@@ -147,15 +158,58 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
+    /**
+     * Which label containers can be managed together, found again from scratch on each change so
+     * the outcome does not depend on the order containers came in: one is accepted once it merges
+     * with those already accepted, in rounds until nothing more can join. A container whose
+     * dependency is destroyed drops out with a logged reason (and back in when it returns) rather
+     * than freezing the routes of every other container.
+     */
+    private Map<String, Labelled> acceptable() {
+        Map<String, Labelled> accepted = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        Map<String, Labelled> pending = new LinkedHashMap<>(labelled);
+        boolean progress = true;
+        while (progress && !pending.isEmpty()) {
+            progress = false;
+            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Labelled> e = it.next();
+                Map<String, Labelled> candidate = new LinkedHashMap<>(accepted);
+                candidate.put(e.getKey(), e.getValue());
+                try {
+                    ConfigMerge.withLabels(base, candidate.values());
+                    accepted.put(e.getKey(), e.getValue());
+                    reasons.remove(e.getKey());
+                    it.remove();
+                    progress = true;
+                } catch (ConfigException ex) {
+                    reasons.put(e.getKey(), ex.getMessage());
+                }
+            }
+        }
+        reasons.forEach(this::refuse);
+        return accepted;
+    }
+
     private void apply() {
+        Map<String, Labelled> accepted = acceptable();
         ProxyConfig next;
         try {
-            next = ConfigMerge.withLabels(base, labelled.values());
+            next = ConfigMerge.withLabels(base, accepted.values());
         } catch (ConfigException e) {
-            // each container was checked on its own as it came; a combination can still clash
+            // cannot happen: the last container accepted was checked with all the others
             log.warn("label configuration does not merge, keeping the previous routes: {}", e.getMessage());
             return;
         }
+        for (Map.Entry<String, Labelled> e : accepted.entrySet()) {
+            if (!e.getValue().equals(active.get(e.getKey()))) {
+                refused.remove(e.getKey());
+                Labelled l = e.getValue();
+                log.info("container {} is managed from its labels as '{}' (routes {})", e.getKey(), l.spec().name(),
+                        l.routes().stream().map(r -> r.path()).toList());
+            }
+        }
+        active = accepted;
         List<String> gone = new ArrayList<>();
         for (ContainerSpec old : merged.containers().values()) {
             if (old.fromLabels() && !next.containers().containsKey(old.name())) {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -69,9 +68,6 @@ class ComposeE2ETest {
     }
 
     @Test
-    @Disabled("LabelDiscovery rejects e2e-api's labels: it checks wakegate.depends_on=e2e-db against the "
-            + "containers accepted so far, so a dependency that is itself label-declared but discovered later "
-            + "is 'not declared' (WARN 'ignoring the wakegate labels of container ...e2e-api_1'). Enable when fixed.")
     void firstRequestWakesTheDependencyFirstThenTheServiceAndIsAnswered() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/api/index.html"))
                 .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
