@@ -346,7 +346,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             }
             boolean close = !clientKeepAlive || draining;
             enterLocal();
-            writeLocal(ProxyResponses.waitingPage(ctx.alloc(), path, headRequest, close), 503, close);
+            writeLocal(ProxyResponses.waitingPage(ctx.alloc(), headRequest, close), 503, close);
             return;
         }
         outHead = rewriteHead(headLength);
@@ -478,21 +478,10 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             writeLocal(ProxyResponses.problem(ctx.alloc(), 500, "local endpoint failed: " + (e == null ? "no response" : e.getMessage()),
                     null, close, false), 500, close);
         } else {
-            writeLocal(ProxyResponses.response(ctx.alloc(), r.status(), r.contentType(), localHeaders(r), r.body(), close),
+            writeLocal(ProxyResponses.local(ctx.alloc(), r.status(), r.contentType(), r.body(), close, r.headers()),
                     r.status(), close);
         }
         pump();
-    }
-
-    /** The endpoint's own headers (WWW-Authenticate, Retry-After, Allow) after Cache-Control; no CR/LF gets through. */
-    private static String localHeaders(LocalResponse r) {
-        StringBuilder sb = new StringBuilder("Cache-Control: no-store\r\n");
-        r.headers().forEach((name, value) -> {
-            if (name.indexOf('\r') < 0 && name.indexOf('\n') < 0 && value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
-                sb.append(name).append(": ").append(value).append("\r\n");
-            }
-        });
-        return sb.toString();
     }
 
     /** Answers with a problem+json response; the connection stays open when the client allows it. */
