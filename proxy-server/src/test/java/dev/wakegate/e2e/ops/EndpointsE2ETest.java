@@ -143,6 +143,7 @@ class EndpointsE2ETest {
         assertThat(check.path("stopped")).isEmpty();
         assertThat(check.path("skipped").path(db).asText()).isEqualTo("critical");
         assertThat(check.path("skipped").path(web).asText()).startsWith("idle ");
+        assertThat(check.has("note")).as("a check that ran here has no note: " + check).isFalse();
 
         HttpResponse<String> stopped = post("/health/containers/" + web + "/stop", TOKEN);
         assertThat(stopped.statusCode()).isEqualTo(200);
@@ -206,7 +207,7 @@ class EndpointsE2ETest {
     void withoutATokenLoopbackClientsMayPost() {
         int p = DockerFixture.freePort();
         String other = docker.httpServer("endpoints-open", p, Duration.ZERO);
-        try (ProxyHarness open = ProxyHarness.start(Ops.yaml(other, p, "low", "idle_check_interval: 1h"))) {
+        try (ProxyHarness open = ProxyHarness.start(Ops.yaml(other, p, "priority: low", "idle_check_interval: 1h"))) {
             HttpResponse<String> check = open.post("/health/automation/idle-check");
             assertThat(check.statusCode()).isEqualTo(200);
             assertThat(Ops.json(check).path("status").asText()).isEqualTo("completed");
@@ -220,7 +221,7 @@ class EndpointsE2ETest {
     void metricsAreValidPrometheusTextAndCountARealColdStart() {
         int p = DockerFixture.freePort();
         String cold = docker.httpServer("metrics-cold", p, Duration.ofMillis(300));
-        try (ProxyHarness fresh = ProxyHarness.start(Ops.yaml(cold, p, "normal", "idle_check_interval: 1h"))) {
+        try (ProxyHarness fresh = ProxyHarness.start(Ops.yaml(cold, p, "priority: normal", "idle_check_interval: 1h"))) {
             HttpResponse<String> first = fresh.get("/health/metrics");
             assertThat(first.statusCode()).isEqualTo(200);
             assertThat(first.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));

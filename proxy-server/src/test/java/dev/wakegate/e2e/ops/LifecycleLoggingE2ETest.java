@@ -24,10 +24,8 @@ class LifecycleLoggingE2ETest {
         try (DockerFixture docker = new DockerFixture(); Ops.LogCapture logs = new Ops.LogCapture()) {
             int port = DockerFixture.freePort();
             String web = docker.httpServer("logging", port, Duration.ofMillis(300));
-            try (ProxyHarness proxy = ProxyHarness.start(Ops.yaml(web, port, "normal", """
-                    idle_timeout: 2s
-                    idle_check_interval: 500ms
-                    """))) {
+            try (ProxyHarness proxy = ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 2s",
+                    "idle_check_interval: 500ms"))) {
                 assertThat(proxy.get("/index.html").statusCode()).as("cold request").isEqualTo(200);
                 assertThat(logs.linesAbout(web, "start requested")).hasSize(1);
                 List<String> ready = logs.linesAbout(web, "ready after");

@@ -63,7 +63,7 @@ class MultiInstanceE2ETest {
         track(Ops.freshRedis());
         int port = DockerFixture.freePort();
         String web = docker.httpServer("shared-start", port, Duration.ofMillis(500));
-        String yaml = Ops.yaml(web, port, "normal", "auto_stop: false");
+        String yaml = Ops.yaml(web, port, "priority: normal", "auto_stop: false");
         Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
         ProxyHarness a = track(ProxyHarness.start(yaml, env));
         ProxyHarness b = track(ProxyHarness.start(yaml, env));
@@ -94,11 +94,9 @@ class MultiInstanceE2ETest {
         String web = Ops.slowCapableServer(docker, "busy", port, 5);
         Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
         // A serves the traffic and never evicts; B only evicts, with a 3 s idle timeout.
-        ProxyHarness a = track(ProxyHarness.start(Ops.yaml(web, port, "normal", "auto_stop: false"), env));
-        ProxyHarness b = track(ProxyHarness.start(Ops.yaml(web, port, "normal", """
-                idle_timeout: 3s
-                idle_check_interval: 300ms
-                """), env));
+        ProxyHarness a = track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"), env));
+        ProxyHarness b = track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 3s",
+                "idle_check_interval: 300ms"), env));
         assertThat(a.get("/index.html").statusCode()).isEqualTo(200);
 
         // Steady traffic through A, 6 s (twice B's timeout): B sees the shared last access.
@@ -135,7 +133,7 @@ class MultiInstanceE2ETest {
         String web = Ops.slowCapableServer(docker, "crash", port, 120);
         int aPort = DockerFixture.freePort();
         Path config = dir.resolve("a.yml");
-        Files.writeString(config, Ops.yaml(web, port, "normal", "auto_stop: false"));
+        Files.writeString(config, Ops.yaml(web, port, "priority: normal", "auto_stop: false"));
         Path log = dir.resolve("a.log");
         ProcessBuilder a = new ProcessBuilder(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString())
@@ -143,10 +141,8 @@ class MultiInstanceE2ETest {
         a.environment().put("REDIS_URL", Ops.REDIS_URL);
         a.environment().put("WAKEGATE_LISTEN", "127.0.0.1:" + aPort);
         child = a.start();
-        ProxyHarness b = track(ProxyHarness.start(Ops.yaml(web, port, "normal", """
-                idle_timeout: 4s
-                idle_check_interval: 300ms
-                """), Map.of("REDIS_URL", Ops.REDIS_URL)));
+        ProxyHarness b = track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 4s",
+                "idle_check_interval: 300ms"), Map.of("REDIS_URL", Ops.REDIS_URL)));
         await("instance A up").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> get(aPort, "/health/automation").statusCode() == 200);
 

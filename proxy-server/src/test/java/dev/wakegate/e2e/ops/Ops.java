@@ -83,18 +83,24 @@ final class Ops {
                 .healthcheck(DockerFixture.Healthcheck.httpGet(port)).create();
     }
 
-    /** One managed container behind route {@code /}; {@code automation} is the automation section's body. */
-    static String yaml(String name, int port, String priority, String automation) {
+    /**
+     * One managed container behind route {@code /}. {@code options} go into its entry
+     * ({@code "priority: normal, idle_timeout: 3s"}); {@code automation} is the automation section's body.
+     * Short idle timeouts belong on the container, never in {@code automation}: the proxy also
+     * manages any {@code wakegate.enable} container on this shared engine (other tests'), and
+     * must not stop those within seconds.
+     */
+    static String yaml(String name, int port, String options, String automation) {
         return """
                 workers: 1
                 automation:
                 %s
                 timeouts: { drain: 1s }
                 containers:
-                  %s: { priority: %s, upstream: 127.0.0.1:%d }
+                  %s: { %s, upstream: 127.0.0.1:%d }
                 routes:
                   - { path: /, containers: [%s], upstream: %s }
-                """.formatted(indent(automation), name, priority, port, name, name);
+                """.formatted(indent(automation), name, options, port, name, name);
     }
 
     private static String indent(String body) {

@@ -102,7 +102,7 @@ class RedisStateE2ETest {
         RedisServerProcess redisServer = track(new RedisServerProcess(RedisServerProcess.freePort()).start());
         int port = DockerFixture.freePort();
         String web = docker.httpServer("outage-web", port, Duration.ZERO);
-        ProxyHarness proxy = track(ProxyHarness.start(Ops.yaml(web, port, "normal", "auto_stop: false"),
+        ProxyHarness proxy = track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"),
                 Map.of("REDIS_URL", redisServer.url())));
         Ops.RedisView redis = track(new Ops.RedisView(redisServer.url()));
         assertThat(proxy.get("/index.html").statusCode()).isEqualTo(200);
