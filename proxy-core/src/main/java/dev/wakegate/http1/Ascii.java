@@ -1,5 +1,9 @@
 package dev.wakegate.http1;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Byte classes of RFC 9110/9112 used by the head parsers and the body framer, as lookup tables so
  * each byte costs one load, plus the case-insensitive in-place comparisons the parsers need to
@@ -46,7 +50,38 @@ final class Ascii {
         }
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
     private Ascii() {
+    }
+
+    /**
+     * Index of the first {@link #isSpecial special} byte in {@code a[from, to)}, or {@code to}. Eight
+     * bytes at a time while none is special: most of a head is printable text.
+     */
+    static int skipPlain(byte[] a, int from, int to) {
+        int i = from;
+        while (i + 8 <= to && !hasSpecial((long) LONGS.get(a, i))) {
+            i += 8;
+        }
+        while (i < to && !SPECIAL[a[i] & 0xFF]) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * Whether any byte of {@code w} is a CTL (below 0x20) or DEL. Both tests are the exact "has a byte
+     * less than n" / "has a zero byte" word tricks: a borrow only starts at a byte that matches, so a
+     * word without one is never flagged and a word with one always is.
+     */
+    static boolean hasSpecial(long w) {
+        long below = (w - 0x20 * ONES) & ~w & HIGHS;
+        long x = w ^ (0x7F * ONES);
+        long del = (x - ONES) & ~x & HIGHS;
+        return (below | del) != 0;
     }
 
     static boolean isTchar(byte b) {
@@ -103,6 +138,22 @@ final class Ascii {
             }
         }
         return true;
+    }
+
+    /** As {@link #equalsLower(byte[], int, int, String)} with the lower-case bytes prepared; lengths must already match. */
+    static boolean equalsLower(byte[] a, int start, byte[] lowerCase) {
+        for (int i = 0; i < lowerCase.length; i++) {
+            byte b = a[start + i];
+            byte c = lowerCase[i];
+            if (b != c && (b | 0x20) != c) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static byte[] lower(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** The bytes as a String, one char per byte (ISO-8859-1), so obs-text survives unchanged. */

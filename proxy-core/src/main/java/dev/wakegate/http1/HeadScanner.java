@@ -155,9 +155,7 @@ abstract class HeadScanner<H> {
                 limitStatus = 431;
             }
             int end = Math.min(avail, limit);
-            while (p < end && !Ascii.isSpecial(a[base + p])) {
-                p++;
-            }
+            p = Ascii.skipPlain(a, base + p, base + end) - base;
             if (p >= end) {
                 if (end >= limit) {
                     return limitExceeded(head, limitStatus);

@@ -22,6 +22,15 @@ import io.netty.buffer.ByteBuf;
  * request line are skipped and counted in the head length.
  */
 public final class RequestHeadParser extends HeadScanner<RequestHead> {
+    private static final byte[] HOST = Ascii.lower("host");
+    private static final byte[] ACCEPT = Ascii.lower("accept");
+    private static final byte[] EXPECT = Ascii.lower("expect");
+    private static final byte[] UPGRADE = Ascii.lower("upgrade");
+    private static final byte[] CONNECTION = Ascii.lower("connection");
+    private static final byte[] AUTHORIZATION = Ascii.lower("authorization");
+    private static final byte[] CONTENT_LENGTH = Ascii.lower("content-length");
+    private static final byte[] TRANSFER_ENCODING = Ascii.lower("transfer-encoding");
+
     private final int maxRequestLine;
     private final int maxHeaders;
 
@@ -105,13 +114,18 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
         if (!version(head, a, versionStart)) {
             return false;
         }
+        int queryStart = targetEnd;
         for (int t = targetStart; t < targetEnd; t++) {
-            if (!Ascii.isTargetChar(a[t])) {
+            byte b = a[t];
+            if (!Ascii.isTargetChar(b)) {
                 return fail(head, 400, "invalid character in the request target");
+            }
+            if ((b == '?' || b == '#') && queryStart == targetEnd) {
+                queryStart = t;
             }
         }
         head.method = method(a, start, methodEnd);
-        return target(head, a, targetStart, targetEnd);
+        return target(head, a, targetStart, targetEnd, queryStart);
     }
 
     private boolean version(RequestHead head, byte[] a, int v) {
@@ -130,7 +144,7 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
         return fail(head, 505, "HTTP version not supported");
     }
 
-    private boolean target(RequestHead head, byte[] a, int start, int end) {
+    private boolean target(RequestHead head, byte[] a, int start, int end, int queryStart) {
         byte first = a[start];
         String method = head.method;
         if (method == Methods.CONNECT) {
@@ -146,9 +160,8 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
             return true;
         }
         if (first == '/') {
-            int q = pathEnd(a, start, end);
             head.uri = Ascii.string(a, start, end);
-            head.path = q == end ? head.uri : Ascii.string(a, start, q);
+            head.path = queryStart == end ? head.uri : Ascii.string(a, start, queryStart);
             return true;
         }
         if (first == '*') {
@@ -223,32 +236,32 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
 
         switch (ne - ns) {
             case 4:
-                if (Ascii.equalsLower(a, ns, ne, "host")) {
+                if (Ascii.equalsLower(a, ns, HOST)) {
                     return host(head, a, vs, ve);
                 }
                 break;
             case 6:
-                if (Ascii.equalsLower(a, ns, ne, "accept")) {
+                if (Ascii.equalsLower(a, ns, ACCEPT)) {
                     String v = Ascii.string(a, vs, ve);
                     head.accept = head.accept == null ? v : head.accept + ", " + v;
-                } else if (Ascii.equalsLower(a, ns, ne, "expect")) {
+                } else if (Ascii.equalsLower(a, ns, EXPECT)) {
                     head.expect = Ascii.string(a, vs, ve);
                     head.expectContinue = Ascii.equalsLower(a, vs, ve, "100-continue");
                 }
                 break;
             case 7:
-                if (Ascii.equalsLower(a, ns, ne, "upgrade")) {
+                if (Ascii.equalsLower(a, ns, UPGRADE)) {
                     String v = Ascii.string(a, vs, ve);
                     head.upgrade = head.upgrade == null ? v : head.upgrade + ", " + v;
                 }
                 break;
             case 10:
-                if (Ascii.equalsLower(a, ns, ne, "connection")) {
+                if (Ascii.equalsLower(a, ns, CONNECTION)) {
                     connection(head, a, vs, ve);
                 }
                 break;
             case 13:
-                if (Ascii.equalsLower(a, ns, ne, "authorization")) {
+                if (Ascii.equalsLower(a, ns, AUTHORIZATION)) {
                     if (++authorizationCount > 1) {
                         return fail(head, 400, "more than one Authorization field");
                     }
@@ -256,12 +269,12 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
                 }
                 break;
             case 14:
-                if (Ascii.equalsLower(a, ns, ne, "content-length")) {
+                if (Ascii.equalsLower(a, ns, CONTENT_LENGTH)) {
                     return contentLength(head, a, vs, ve);
                 }
                 break;
             case 17:
-                if (Ascii.equalsLower(a, ns, ne, "transfer-encoding")) {
+                if (Ascii.equalsLower(a, ns, TRANSFER_ENCODING)) {
                     transferEncodingCount++;
                     String v = Ascii.string(a, vs, ve);
                     head.transferEncoding = head.transferEncoding == null ? v : head.transferEncoding + ", " + v;

@@ -14,6 +14,10 @@ import io.netty.buffer.ByteBuf;
  * whose last coding is not chunked means the body runs until the connection closes.
  */
 public final class ResponseHeadParser extends HeadScanner<ResponseHead> {
+    private static final byte[] CONNECTION = Ascii.lower("connection");
+    private static final byte[] CONTENT_LENGTH = Ascii.lower("content-length");
+    private static final byte[] TRANSFER_ENCODING = Ascii.lower("transfer-encoding");
+
     private int contentLengthCount;
     private int transferEncodingCount;
     private boolean chunkedSeen;
@@ -99,14 +103,14 @@ public final class ResponseHeadParser extends HeadScanner<ResponseHead> {
         head.addField(ns - base, ne - base, vs - base, ve - base);
         switch (ne - ns) {
             case 10:
-                if (Ascii.equalsLower(a, ns, ne, "connection")) {
+                if (Ascii.equalsLower(a, ns, CONNECTION)) {
                     int tokens = connectionTokens(a, vs, ve);
                     head.connectionClose |= (tokens & CONNECTION_CLOSE) != 0;
                     head.connectionKeepAlive |= (tokens & CONNECTION_KEEP_ALIVE) != 0;
                 }
                 break;
             case 14:
-                if (Ascii.equalsLower(a, ns, ne, "content-length")) {
+                if (Ascii.equalsLower(a, ns, CONTENT_LENGTH)) {
                     if (++contentLengthCount > 1) {
                         return fail(head, 502, "more than one Content-Length field");
                     }
@@ -118,7 +122,7 @@ public final class ResponseHeadParser extends HeadScanner<ResponseHead> {
                 }
                 break;
             case 17:
-                if (Ascii.equalsLower(a, ns, ne, "transfer-encoding")) {
+                if (Ascii.equalsLower(a, ns, TRANSFER_ENCODING)) {
                     transferEncodingCount++;
                     return transferCodings(head, a, vs, ve);
                 }

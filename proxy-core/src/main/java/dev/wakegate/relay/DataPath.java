@@ -14,6 +14,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * What every connection handler of one {@link FrontServer} shares: the current routes (swapped
@@ -32,10 +33,11 @@ final class DataPath {
     final Transport transport;
     final AddressResolverGroup<? extends SocketAddress> resolver;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private final Function<EventLoop, UpstreamConnector> connectors;
 
     DataPath(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics,
              Timeouts timeouts, Limits limits, Duration parkDeadline, Transport transport,
-             AddressResolverGroup<? extends SocketAddress> resolver) {
+             AddressResolverGroup<? extends SocketAddress> resolver, Function<EventLoop, UpstreamConnector> connectors) {
         this.routes = new AtomicReference<>(routes);
         this.gate = gate;
         this.endpoints = endpoints;
@@ -46,12 +48,14 @@ final class DataPath {
         this.parkDeadline = parkDeadline;
         this.transport = transport;
         this.resolver = resolver;
+        this.connectors = connectors != null ? connectors
+                : loop -> UpstreamPool.bootstrapConnector(loop, transport, resolver, timeouts);
     }
 
     /** The pool of {@code loop}, made on first use. */
     UpstreamPool pool(EventLoop loop) {
         UpstreamPool p = pools.get(loop);
-        return p != null ? p : pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport, resolver, timeouts, limits));
+        return p != null ? p : pools.computeIfAbsent(loop, l -> new UpstreamPool(l, connectors.apply(l), timeouts, limits));
     }
 
     Iterable<UpstreamPool> pools() {

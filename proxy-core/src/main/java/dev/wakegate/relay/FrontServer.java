@@ -11,6 +11,7 @@ import dev.wakegate.route.RouteTrie;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -80,7 +81,7 @@ public final class FrontServer implements AutoCloseable {
                 .queryTimeoutMillis(Math.max(1, timeouts.upstreamConnect().toMillis())));
         this.dataPath = new DataPath(Objects.requireNonNull(routes, "routes"), Objects.requireNonNull(gate, "gate"),
                 Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(metrics, "metrics"),
-                timeouts, limits, parkDeadline, transport, resolver);
+                timeouts, limits, parkDeadline, transport, resolver, null);
     }
 
     /**
@@ -94,27 +95,42 @@ public final class FrontServer implements AutoCloseable {
         }
         started = true;
         try {
-            httpAddress = bind(listen, new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    clients.add(ch);
-                    ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop())));
-                }
-            }, false);
+            httpAddress = bind(listen, new HttpInitializer(), false);
             for (TcpSpec spec : tcp) {
-                tcpAddresses.add(bind(spec.listen(), new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        clients.add(ch);
-                        ch.pipeline().addLast(TCP_FRONT, new TcpFrontHandler(spec, dataPath));
-                    }
-                }, true));
+                tcpAddresses.add(bind(spec.listen(), new TcpInitializer(spec), true));
             }
         } catch (RuntimeException e) {
             listeners.close().awaitUninterruptibly();
             throw e;
         }
         return this;
+    }
+
+    /**
+     * An HTTP client connection: one handler does head parsing, routing, parking and relaying
+     * (phases of one connection state machine); after a 101 it is replaced by {@link #RELAY}.
+     */
+    private final class HttpInitializer extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel ch) {
+            clients.add(ch);
+            ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop())));
+        }
+    }
+
+    /** A TCP-listener connection: {@link #TCP_FRONT} holds it until ready, then gives way to {@link #RELAY}. */
+    private final class TcpInitializer extends ChannelInitializer<Channel> {
+        private final TcpSpec spec;
+
+        TcpInitializer(TcpSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        protected void initChannel(Channel ch) {
+            clients.add(ch);
+            ch.pipeline().addLast(TCP_FRONT, new TcpFrontHandler(spec, dataPath));
+        }
     }
 
     private InetSocketAddress bind(HostPort address, ChannelInitializer<Channel> init, boolean halfClosure) {
@@ -135,6 +151,24 @@ public final class FrontServer implements AutoCloseable {
         }
         listeners.add(f.channel());
         return (InetSocketAddress) f.channel().localAddress();
+    }
+
+    /**
+     * The handler of one HTTP client connection, outside any server: upstream channels come from
+     * {@code connector} (called on the client's loop). For benchmarks and {@code EmbeddedChannel}
+     * tests of the whole request path; the channel should have auto-read off, as the server's do.
+     */
+    public static ChannelHandler detachedHttpHandler(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints,
+                                                     ProxyMetrics metrics, Timeouts timeouts, Limits limits,
+                                                     UpstreamConnector connector) {
+        DataPath dp = new DataPath(routes, gate, endpoints, metrics, timeouts, limits, DEFAULT_PARK_DEADLINE,
+                Transport.NIO, null, loop -> connector);
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dp, dp.pool(ch.eventLoop())));
+            }
+        };
     }
 
     /** Replaces the routes; requests whose head is parsed after this call use the new trie. */

@@ -122,6 +122,10 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf empty && !empty.isReadable()) {
+            empty.release();
+            return;
+        }
         if (!(msg instanceof ByteBuf in) || listener == null || phase == Phase.DONE || phase == Phase.POOLED) {
             // bytes nobody asked for: the connection cannot be trusted any more
             ReferenceCountUtil.release(msg);

@@ -34,19 +34,23 @@ final class UpstreamPool {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
 
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
+    private final UpstreamConnector connector;
     private final Map<HostPort, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
-    private final Map<HostPort, SocketAddress> addresses = new HashMap<>();
     private final Timeouts timeouts;
     private final Limits limits;
     private boolean closed;
 
-    UpstreamPool(EventLoop loop, Transport transport, AddressResolverGroup<? extends SocketAddress> resolver,
-                 Timeouts timeouts, Limits limits) {
+    UpstreamPool(EventLoop loop, UpstreamConnector connector, Timeouts timeouts, Limits limits) {
         this.loop = loop;
+        this.connector = connector;
         this.timeouts = timeouts;
         this.limits = limits;
-        this.bootstrap = new Bootstrap()
+    }
+
+    /** The front server's connector: a Bootstrap on {@code loop}, same transport, async DNS. */
+    static UpstreamConnector bootstrapConnector(EventLoop loop, Transport transport,
+                                                AddressResolverGroup<? extends SocketAddress> resolver, Timeouts timeouts) {
+        Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
                 .resolver(resolver)
@@ -54,6 +58,9 @@ final class UpstreamPool {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.upstreamConnect().toMillis()));
+        Map<HostPort, SocketAddress> addresses = new HashMap<>();
+        return (address, initializer) -> bootstrap.clone().handler(initializer)
+                .connect(addresses.computeIfAbsent(address, UpstreamAddresses::of));
     }
 
     EventLoop loop() {
@@ -81,16 +88,14 @@ final class UpstreamPool {
         assert loop.inEventLoop();
         UpstreamConnection handler = new UpstreamConnection(this, address, limits.maxHeadSize());
         long idleMillis = timeouts.upstreamIdle().toMillis();
-        return bootstrap.clone()
-                .handler(new ChannelInitializer<Channel>() {
+        return connector.connect(address, new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
                                 .addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                 .addLast(RESPONSE, handler);
                     }
-                })
-                .connect(socketAddress(address));
+                });
     }
 
     /** Returns a connection whose exchange completed cleanly; closes it when the pool is closed. */
@@ -122,9 +127,5 @@ final class UpstreamPool {
         for (UpstreamConnection c : all) {
             c.channel().close();
         }
-    }
-
-    private SocketAddress socketAddress(HostPort hp) {
-        return addresses.computeIfAbsent(hp, UpstreamAddresses::of);
     }
 }

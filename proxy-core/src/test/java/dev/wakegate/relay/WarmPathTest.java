@@ -204,4 +204,26 @@ class WarmPathTest {
             assertThat(c.isClosedByServer()).isTrue();
         }
     }
+
+    @Test
+    void reusedConnectionDroppedByTheUpstreamIsRetriedOnceForABodilessRequest() {
+        try (RawHttpClient c = h.client()) {
+            assertThat(c.get("/a/first").status()).isEqualTo(200);
+            Response r = c.get("/a/second?dropOnReuse=1");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("X-Upstream")).isEqualTo("a");
+        }
+        assertThat(h.a.connectionsAccepted()).isEqualTo(2);
+    }
+
+    @Test
+    void reusedConnectionDroppedByTheUpstreamGives502ForARequestWithABody() {
+        try (RawHttpClient c = h.client()) {
+            assertThat(c.get("/a/first").status()).isEqualTo(200);
+            c.send("POST /a/second?dropOnReuse=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
+            assertThat(c.read().status()).isEqualTo(502);
+            assertThat(c.get("/a/third").status()).isEqualTo(200); // whole request was read: still usable
+        }
+        assertThat(h.a.requests()).extracting(HttpTestServer.Seen::method).containsExactly("GET", "POST", "GET");
+    }
 }

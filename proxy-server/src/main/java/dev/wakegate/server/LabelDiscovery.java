@@ -16,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -41,9 +43,19 @@ final class LabelDiscovery implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final Consumer<RouteTrie<Route>> routesSink;
 
-    /** By engine container name: what its labels say. Guarded by {@code this}. */
+    /** By engine container name: what its labels say, when they parse. Guarded by {@code this}. */
     private final Map<String, Labelled> labelled = new LinkedHashMap<>();
+    /** The part of {@link #labelled} in effect (merges with the file and with each other). */
+    private Map<String, Labelled> active = Map.of();
+    /** Why a container's labels are not in effect, so each reason is logged once. */
     private final Map<String, String> refused = new HashMap<>();
+    /** Ids of recently destroyed containers, so a late inspection cannot bring one back. */
+    private final Set<String> destroyed = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1024;
+        }
+    });
     private ProxyConfig merged;
     private AutoCloseable subscription;
 
@@ -70,6 +82,8 @@ final class LabelDiscovery implements AutoCloseable {
             case RESYNC -> runtime.list().whenComplete((all, error) -> {
                 if (error == null) {
                     resync(all);
+                } else {
+                    log.warn("label discovery could not list containers: {}", error.getMessage());
                 }
             });
             case CREATE -> runtime.inspect(event.name()).whenComplete((info, error) -> {
@@ -77,7 +91,7 @@ final class LabelDiscovery implements AutoCloseable {
                     upsert(info);
                 }
             });
-            case DESTROY -> remove(event.name());
+            case DESTROY -> remove(event.id(), event.name());
             default -> {
             }
         }
@@ -89,6 +103,7 @@ final class LabelDiscovery implements AutoCloseable {
             present.put(info.name(), info);
         }
         boolean changed = labelled.keySet().removeIf(name -> !present.containsKey(name));
+        refused.keySet().removeIf(name -> !present.containsKey(name));
         for (ContainerInfo info : all) {
             changed |= consider(info);
         }
@@ -98,17 +113,24 @@ final class LabelDiscovery implements AutoCloseable {
     }
 
     private synchronized void upsert(ContainerInfo info) {
+        // the inspection raced with a removal: the DESTROY came first and must stay the last word
+        if (info.id() != null && destroyed.contains(info.id())) {
+            return;
+        }
         if (consider(info)) {
             apply();
         }
     }
 
-    private synchronized void remove(String name) {
+    private synchronized void remove(String id, String name) {
+        if (id != null) {
+            destroyed.add(id);
+        }
+        refused.remove(name);
         if (name != null && labelled.remove(name) != null) {
             log.info("container {} was destroyed: its label routes are removed", name);
             apply();
         }
-        refused.remove(name);
     }
 
     /** Reads one container's labels; true when what its labels say changed. */
@@ -123,7 +145,11 @@ final class LabelDiscovery implements AutoCloseable {
         if (next == null) {
             return labelled.remove(info.name()) != null;
         }
-        return !next.equals(labelled.put(info.name(), next));
+        if (next.equals(labelled.get(info.name()))) {
+            return false;
+        }
+        labelled.put(info.name(), next);
+        return true;
     }
 
     private void refuse(String name, String reason) {
@@ -133,36 +159,57 @@ final class LabelDiscovery implements AutoCloseable {
     }
 
     /**
-     * Merges the file's config with every labelled container that fits. A container whose labels
-     * clash (a dependency not (yet) known, a cycle, a path another container claims) is left out,
-     * with the reason logged once, and the merge is retried without it; it is considered again at
-     * every change, so a dependency discovered later brings it in.
+     * Which label containers can be managed together, found again from scratch on each change so
+     * the outcome does not depend on the order containers came in: one is accepted once it merges
+     * with those already accepted, in rounds until nothing more can join. A container whose
+     * dependency is destroyed drops out with a logged reason (and back in when it returns) rather
+     * than freezing the routes of every other container.
      */
-    private void apply() {
-        Map<String, Labelled> candidates = new LinkedHashMap<>(labelled);
-        ProxyConfig next = null;
-        while (next == null) {
-            try {
-                next = ConfigMerge.withLabels(base, candidates.values());
-            } catch (ConfigException e) {
-                String culprit = culprit(e, candidates);
-                if (culprit == null) {
-                    log.warn("label configuration does not merge, keeping the previous routes: {}", e.getMessage());
-                    return;
+    private Map<String, Labelled> acceptable() {
+        Map<String, Labelled> accepted = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        Map<String, Labelled> pending = new LinkedHashMap<>(labelled);
+        boolean progress = true;
+        while (progress && !pending.isEmpty()) {
+            progress = false;
+            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Labelled> e = it.next();
+                Map<String, Labelled> candidate = new LinkedHashMap<>(accepted);
+                candidate.put(e.getKey(), e.getValue());
+                try {
+                    ConfigMerge.withLabels(base, candidate.values());
+                    accepted.put(e.getKey(), e.getValue());
+                    reasons.remove(e.getKey());
+                    it.remove();
+                    progress = true;
+                } catch (ConfigException ex) {
+                    reasons.put(e.getKey(), ex.getMessage());
                 }
-                refuse(culprit, e.getMessage());
-                candidates.remove(culprit);
             }
         }
-        for (String name : candidates.keySet()) {
-            if (refused.remove(name) != null) {
-                log.info("container {} is managed from its labels as '{}'", name, candidates.get(name).spec().name());
-            } else if (!merged.containers().containsKey(candidates.get(name).spec().name())) {
-                log.info("container {} is managed from its labels as '{}' (routes {})", name,
-                        candidates.get(name).spec().name(),
-                        candidates.get(name).routes().stream().map(r -> r.path()).toList());
+        reasons.forEach(this::refuse);
+        return accepted;
+    }
+
+    private void apply() {
+        Map<String, Labelled> accepted = acceptable();
+        ProxyConfig next;
+        try {
+            next = ConfigMerge.withLabels(base, accepted.values());
+        } catch (ConfigException e) {
+            // cannot happen: the last container accepted was checked with all the others
+            log.warn("label configuration does not merge, keeping the previous routes: {}", e.getMessage());
+            return;
+        }
+        for (Map.Entry<String, Labelled> e : accepted.entrySet()) {
+            if (!e.getValue().equals(active.get(e.getKey()))) {
+                refused.remove(e.getKey());
+                Labelled l = e.getValue();
+                log.info("container {} is managed from its labels as '{}' (routes {})", e.getKey(), l.spec().name(),
+                        l.routes().stream().map(r -> r.path()).toList());
             }
         }
+        active = accepted;
         List<String> gone = new ArrayList<>();
         for (ContainerSpec old : merged.containers().values()) {
             if (old.fromLabels() && !next.containers().containsKey(old.name())) {
@@ -180,17 +227,6 @@ final class LabelDiscovery implements AutoCloseable {
             lifecycle.unregister(name);
         }
         merged = next;
-    }
-
-    /** The engine name of the labelled container a merge error is about, or null. */
-    private static String culprit(ConfigException e, Map<String, Labelled> candidates) {
-        for (Map.Entry<String, Labelled> c : candidates.entrySet()) {
-            String specName = c.getValue().spec().name();
-            if (e.file().equals("labels of container " + specName) || e.file().equals("labels of container " + c.getKey())) {
-                return c.getKey();
-            }
-        }
-        return null;
     }
 
     @Override
