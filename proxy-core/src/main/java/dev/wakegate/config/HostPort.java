@@ -1,13 +1,16 @@
 package dev.wakegate.config;
 
-/** A {@code HOST:PORT} pair as written in config; the host is resolved later, off the event loop. */
+/**
+ * A {@code HOST:PORT} pair as written in config; the host is resolved later, off the event loop.
+ * Port 0 (a listener on any free port) can be built in code, e.g. by tests, but not written in config.
+ */
 public record HostPort(String host, int port) {
 
     public HostPort {
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("host is empty");
         }
-        if (port < 1 || port > 65535) {
+        if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1-65535");
         }
     }
@@ -38,6 +41,9 @@ public record HostPort(String host, int port) {
             port = Integer.parseInt(s.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected HOST:PORT, port of '" + s + "' is not a number");
+        }
+        if (port == 0) {
+            throw new IllegalArgumentException("port " + port + " is outside 1-65535");
         }
         return new HostPort(host, port);
     }

@@ -67,7 +67,11 @@ public final class ParkedRequest {
             if (loop.inEventLoop()) {
                 p.finish(failure);
             } else {
-                loop.execute(() -> p.finish(failure));
+                try {
+                    loop.execute(() -> p.finish(failure));
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // the loop is gone, and with it the connection and everything it held
+                }
             }
         });
         return p;

@@ -95,27 +95,42 @@ public final class FrontServer implements AutoCloseable {
         }
         started = true;
         try {
-            httpAddress = bind(listen, new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    clients.add(ch);
-                    ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop())));
-                }
-            }, false);
+            httpAddress = bind(listen, new HttpInitializer(), false);
             for (TcpSpec spec : tcp) {
-                tcpAddresses.add(bind(spec.listen(), new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        clients.add(ch);
-                        ch.pipeline().addLast(TCP_FRONT, new TcpFrontHandler(spec, dataPath));
-                    }
-                }, true));
+                tcpAddresses.add(bind(spec.listen(), new TcpInitializer(spec), true));
             }
         } catch (RuntimeException e) {
             listeners.close().awaitUninterruptibly();
             throw e;
         }
         return this;
+    }
+
+    /**
+     * An HTTP client connection: one handler does head parsing, routing, parking and relaying
+     * (phases of one connection state machine); after a 101 it is replaced by {@link #RELAY}.
+     */
+    private final class HttpInitializer extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel ch) {
+            clients.add(ch);
+            ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop())));
+        }
+    }
+
+    /** A TCP-listener connection: {@link #TCP_FRONT} holds it until ready, then gives way to {@link #RELAY}. */
+    private final class TcpInitializer extends ChannelInitializer<Channel> {
+        private final TcpSpec spec;
+
+        TcpInitializer(TcpSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        protected void initChannel(Channel ch) {
+            clients.add(ch);
+            ch.pipeline().addLast(TCP_FRONT, new TcpFrontHandler(spec, dataPath));
+        }
     }
 
     private InetSocketAddress bind(HostPort address, ChannelInitializer<Channel> init, boolean halfClosure) {

@@ -47,14 +47,20 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
             } catch (RuntimeException e) {
                 ready = CompletableFuture.failedFuture(e);
             }
-            ready.whenComplete((v, e) -> ctx.executor().execute(() -> {
-                unpark();
-                if (e != null || !ctx.channel().isActive()) {
-                    ctx.close();
-                } else {
-                    connect(ctx);
+            ready.whenComplete((v, e) -> {
+                try {
+                    ctx.executor().execute(() -> {
+                        unpark();
+                        if (e != null || !ctx.channel().isActive()) {
+                            ctx.close();
+                        } else {
+                            connect(ctx);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // the loop is gone, and the connection with it
                 }
-            }));
+            });
         }
         ctx.fireChannelActive();
     }

@@ -204,4 +204,51 @@ class WarmPathTest {
             assertThat(c.isClosedByServer()).isTrue();
         }
     }
+
+    @Test
+    void reusedConnectionDroppedByTheUpstreamIsRetriedOnceForABodilessRequest() {
+        try (RawHttpClient c = h.client()) {
+            assertThat(c.get("/a/first").status()).isEqualTo(200);
+            Response r = c.get("/a/second?dropOnReuse=1");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("X-Upstream")).isEqualTo("a");
+        }
+        assertThat(h.a.connectionsAccepted()).isEqualTo(2);
+    }
+
+    @Test
+    void reusedConnectionDroppedByTheUpstreamGives502ForARequestWithABody() {
+        try (RawHttpClient c = h.client()) {
+            assertThat(c.get("/a/first").status()).isEqualTo(200);
+            c.send("POST /a/second?dropOnReuse=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
+            assertThat(c.read().status()).isEqualTo(502);
+            assertThat(c.get("/a/third").status()).isEqualTo(200); // whole request was read: still usable
+        }
+        assertThat(h.a.requests()).extracting(HttpTestServer.Seen::method).containsExactly("GET", "POST", "GET");
+    }
+
+    @Test
+    void clientLeavingWhileItsResponseIsPendingEndsTheRequestOnce() {
+        try (RawHttpClient c = h.client()) {
+            c.send("GET /a/slow?delay=1500 HTTP/1.1\r\nHost: t\r\n\r\n");
+            await().until(() -> h.a.requests().size() == 1);
+            assertThat(gate.inFlight()).isEqualTo(1);
+        }
+        await().until(() -> gate.inFlight() == 0);
+        assertThat(gate.started.get()).isEqualTo(1);
+        assertThat(gate.ended.get()).isEqualTo(1);
+    }
+
+    @Test
+    void clientLeavingMidDownloadEndsTheRequestAndReleasesEverything() throws Exception {
+        try (RawHttpClient c = h.client()) {
+            c.send("GET /b/file?size=" + (32 * 1024 * 1024) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(c.input().readNBytes(100_000)).hasSize(100_000);
+        }
+        await().until(() -> gate.inFlight() == 0);
+        assertThat(gate.ended.get()).isEqualTo(1);
+        try (RawHttpClient c = h.client()) {
+            assertThat(c.get("/b/next").status()).isEqualTo(200); // the aborted upstream connection was not pooled
+        }
+    }
 }

@@ -61,6 +61,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code ...?delay=MS}: answer after MS milliseconds;</li>
  *   <li>{@code ...?status=S}: answer with status S (204/304 without a body);</li>
  *   <li>{@code ...?close=1}: an HTTP/1.0-style body delimited by closing the connection;</li>
+ *   <li>{@code ...?dropOnReuse=1}: when it is not the connection's first request, close without answering
+ *       (a keep-alive connection the upstream dropped just as it was reused);</li>
  *   <li>anything else: echo of the request body, with {@code X-Body-Sha256}, {@code X-Body-Length}
  *       and {@code X-Method}.</li>
  * </ul>
@@ -179,11 +181,17 @@ public final class HttpTestServer implements AutoCloseable {
     }
 
     private final class App extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private int served;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             byte[] body = ByteBufUtil.getBytes(req.content());
             requests.add(new Seen(req.method().name(), req.uri(), req.headers().copy(), body.length, sha256(body)));
             Map<String, List<String>> q = new QueryStringDecoder(req.uri()).parameters();
+            if (served++ > 0 && q.containsKey("dropOnReuse")) {
+                ctx.close();
+                return;
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             long delay = q.containsKey("delay") ? Long.parseLong(q.get("delay").get(0)) : 0;
             Runnable answer = () -> answer(ctx, req.method(), q, body, keepAlive);

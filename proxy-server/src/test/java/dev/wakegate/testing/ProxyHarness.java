@@ -2,6 +2,7 @@ package dev.wakegate.testing;
 
 import dev.wakegate.config.ConfigException;
 import dev.wakegate.config.ConfigLoader;
+import dev.wakegate.config.HostPort;
 import dev.wakegate.config.ProxyConfig;
 import dev.wakegate.server.WakegateServer;
 
@@ -23,6 +24,7 @@ import java.util.Map;
 public final class ProxyHarness implements AutoCloseable {
     private final WakegateServer server;
     private final int port;
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
 
@@ -36,18 +38,22 @@ public final class ProxyHarness implements AutoCloseable {
         return start(yaml, Map.of());
     }
 
-    /** Starts a proxy from {@code yaml}; {@code env} are the environment variables it sees (REDIS_URL, ...). */
+    /**
+     * Starts a proxy from {@code yaml}; {@code env} are the environment variables it sees (REDIS_URL, ...).
+     * It listens on a port the kernel picks (no free-port race with other tests).
+     */
     public static ProxyHarness start(String yaml, Map<String, String> env) {
-        int port = DockerFixture.freePort();
-        Map<String, String> environment = new HashMap<>(env);
-        environment.put("WAKEGATE_LISTEN", "127.0.0.1:" + port);
         ProxyConfig config;
         try {
-            config = ConfigLoader.parse(yaml, "test.yml", environment);
+            config = ConfigLoader.parse(yaml, "test.yml", new HashMap<>(env));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("test config refused: " + e.getMessage(), e);
         }
-        return new ProxyHarness(WakegateServer.start(config), port);
+        config = new ProxyConfig(config.source(), new HostPort("127.0.0.1", 0), config.workers(), config.automation(),
+                config.redisUrl(), config.dockerHost(), config.containers(), config.routes(), config.tcp(),
+                config.timeouts(), config.limits(), config.adminToken(), config.jsonLogs());
+        WakegateServer server = WakegateServer.start(config);
+        return new ProxyHarness(server, server.httpAddress().getPort());
     }
 
     public int port() {
