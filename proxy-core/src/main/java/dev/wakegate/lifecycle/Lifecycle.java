@@ -232,9 +232,14 @@ public final class Lifecycle implements AutoCloseable {
         ContainerSpec spec = c.spec;
         Duration timeout = settings.idleTimeoutOf(spec);
         return new ContainerSnapshot(c.name, c.state, spec.priority(), instant(c.lastAccess()),
-                timeout == null ? 0 : timeout.toMinutes(), c.inFlight.sum(), c.openConnections.sum(), c.health,
+                idleMinutes(timeout), c.inFlight.sum(), c.openConnections.sum(), c.health,
                 c.hasHealthcheck, c.cordoned, spec.dependsOn(), instant(c.lastStartedMillis),
                 instant(c.lastStoppedMillis), spec.fromLabels());
+    }
+
+    /** Whole minutes, rounded up: 0 must keep meaning "never stopped", so a 20s timeout shows as 1. */
+    private static long idleMinutes(Duration timeout) {
+        return timeout == null ? 0 : (timeout.toSeconds() + 59) / 60;
     }
 
     public AutomationSnapshot automation() {
