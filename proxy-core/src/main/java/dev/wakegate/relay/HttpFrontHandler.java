@@ -478,7 +478,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             writeLocal(ProxyResponses.problem(ctx.alloc(), 500, "local endpoint failed: " + (e == null ? "no response" : e.getMessage()),
                     null, close, false), 500, close);
         } else {
-            writeLocal(ProxyResponses.local(ctx.alloc(), r.status(), r.contentType(), r.body(), close),
+            writeLocal(ProxyResponses.local(ctx.alloc(), r.status(), r.contentType(), r.body(), close, r.headers()),
                     r.status(), close);
         }
         pump();

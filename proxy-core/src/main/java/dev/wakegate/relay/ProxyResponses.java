@@ -49,6 +49,20 @@ final class ProxyResponses {
 
     /** A local endpoint's answer. */
     static ByteBuf local(ByteBufAllocator alloc, int status, String contentType, byte[] body, boolean close) {
-        return ProblemResponses.simple(alloc, status, contentType, body, close, "Cache-Control", "no-store");
+        return local(alloc, status, contentType, body, close, java.util.Map.of());
+    }
+
+    /** With the endpoint's own headers too (WWW-Authenticate on a 401, Allow on a 405, Retry-After on a 503). */
+    static ByteBuf local(ByteBufAllocator alloc, int status, String contentType, byte[] body, boolean close,
+                         java.util.Map<String, String> headers) {
+        String[] pairs = new String[2 + headers.size() * 2];
+        pairs[0] = "Cache-Control";
+        pairs[1] = "no-store";
+        int i = 2;
+        for (java.util.Map.Entry<String, String> h : headers.entrySet()) {
+            pairs[i++] = h.getKey();
+            pairs[i++] = h.getValue();
+        }
+        return ProblemResponses.simple(alloc, status, contentType, body, close, pairs);
     }
 }

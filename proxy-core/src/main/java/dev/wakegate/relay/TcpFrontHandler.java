@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * ready, holds the connection (reads nothing) until the gate says it is, then connects to the
  * upstream on the same event loop and replaces itself with a {@link ByteRelay} (both channels
  * with ALLOW_HALF_CLOSURE, so one-way shutdowns pass through). A start failure closes the
- * connection. {@code gate.connectionOpened/Closed} bracket the relay.
+ * connection. {@code gate.connectionOpened/Closed} bracket the whole client connection, and the
+ * open is counted before the readiness check: an idle stop cordons and then re-reads the counts,
+ * so either it sees this connection or this connection sees the cordon (see {@code LifecycleGate}).
  */
 final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
     private final TcpSpec spec;
@@ -35,6 +37,10 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ContainerGate gate = dp.gate;
+        if (!containers.isEmpty()) {
+            gate.connectionOpened(containers);
+            ctx.channel().closeFuture().addListener(f -> gate.connectionClosed(containers));
+        }
         if (containers.isEmpty() || gate.isReady(containers)) {
             connect(ctx);
         } else if (!dp.parkingLot.tryEnter()) {
@@ -96,11 +102,7 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
                 up.close();
                 return;
             }
-            dp.gate.connectionOpened(containers);
-            client.closeFuture().addListener(c -> {
-                up.close();
-                dp.gate.connectionClosed(containers);
-            });
+            client.closeFuture().addListener(c -> up.close());
             ctx.pipeline().replace(this, HttpFrontHandler.RELAY, new ByteRelay(up));
         });
     }
