@@ -16,7 +16,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
+import dev.wakegate.relay.DnsResolvers;
 import io.netty.util.CharsetUtil;
 
 import java.net.InetSocketAddress;
@@ -47,8 +47,7 @@ public final class NettyReadinessProbe implements ReadinessProbe {
 
     /** NIO transport with Netty's DNS resolver: for an NIO event loop group. */
     public static NettyReadinessProbe nio(EventLoopGroup group) {
-        DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(
-                new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class));
+        DnsAddressResolverGroup resolver = DnsResolvers.create(NioDatagramChannel.class, Duration.ofSeconds(5));
         return new NettyReadinessProbe(group, NioSocketChannel.class, resolver);
     }
 

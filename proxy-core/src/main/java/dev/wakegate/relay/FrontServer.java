@@ -18,7 +18,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
@@ -76,9 +75,7 @@ public final class FrontServer implements AutoCloseable {
         this.tcp = List.copyOf(tcp);
         this.group = Objects.requireNonNull(group, "group");
         Transport transport = Transport.of(group);
-        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(transport.datagramChannel())
-                .queryTimeoutMillis(Math.max(1, timeouts.upstreamConnect().toMillis())));
+        this.resolver = DnsResolvers.create(transport.datagramChannel(), timeouts.upstreamConnect());
         this.dataPath = new DataPath(Objects.requireNonNull(routes, "routes"), Objects.requireNonNull(gate, "gate"),
                 Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(metrics, "metrics"),
                 timeouts, limits, parkDeadline, transport, resolver, null);
