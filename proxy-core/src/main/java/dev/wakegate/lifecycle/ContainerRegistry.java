@@ -92,7 +92,9 @@ public final class ContainerRegistry {
 
     void markUnavailable(String detail) {
         runtimeAvailable = false;
-        runtimeProblem = "docker engine unreachable: " + detail;
+        // the runtime's own messages already say "docker engine unreachable at HOST: ..."
+        runtimeProblem = detail != null && detail.startsWith("docker engine unreachable")
+                ? detail : "docker engine unreachable: " + detail;
     }
 
     void markAvailable() {
