@@ -57,7 +57,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 2, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xmx512m"})
-@Warmup(iterations = 4, time = 1)
+@Warmup(iterations = 10, time = 1) // long: on a loaded 2-core machine C2 needs a while
 @Measurement(iterations = 5, time = 1)
 public class RequestPathBenchmark {
     private static final String REQUEST = "GET /api/items/42?expand=true HTTP/1.1\r\n"

@@ -138,7 +138,7 @@ public final class ActivityTracker {
             }
             if (all || c.recordDirty) {
                 ContainerState state = c.state;
-                records.put(c.name, new ContainerRecord(state.wireName(), c.spec.priority().wireName(),
+                records.put(c.name, new ContainerRecord(state.seedName(), c.spec.priority().wireName(),
                         instantOrNull(c.lastAccess()), instantOrNull(c.lastStartedMillis),
                         instantOrNull(c.lastStoppedMillis), instanceId));
                 sentState.put(c.name, state);
@@ -168,7 +168,10 @@ public final class ActivityTracker {
                 resaveAll = true;
                 return;
             }
-            storeHealth.succeeded();
+            if (!records.isEmpty()) {
+                // Only a write that reached the store says it is back; an empty batch proves nothing.
+                storeHealth.succeeded();
+            }
             sentState.forEach((name, state) -> {
                 ManagedContainer c = registry.get(name);
                 if (c != null && c.state == state) {
@@ -181,6 +184,16 @@ public final class ActivityTracker {
                 resaveAll = false;
             }
         }));
+    }
+
+    /**
+     * The store has (re)connected: read the shared last access again (a proxy that started before
+     * its first connection has not read it yet) and write every record and last access at the next
+     * flush (a restarted Redis without persistence holds nothing). Lane only.
+     */
+    CompletableFuture<Void> storeAvailable() {
+        resaveAll = true;
+        return loadShared();
     }
 
     /** Publishes this instance's in-use counts (in-flight + open connections) per container. */

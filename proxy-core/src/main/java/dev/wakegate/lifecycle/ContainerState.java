@@ -14,6 +14,14 @@ public enum ContainerState {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The seed's word, used in the shared {@code container_states} records: a container the engine
+     * runs is "running" whether or not this instance has confirmed readiness (docs/redis.md).
+     */
+    public String seedName() {
+        return this == READY ? "running" : wireName();
+    }
+
     /** True for the states that count as "running" for {@code min_running}. */
     public boolean countsAsRunning() {
         return this == READY || this == RUNNING || this == STARTING;

@@ -36,6 +36,7 @@ public final class Lifecycle implements AutoCloseable {
     public static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
     public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+    static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(2);
 
     private final AutomationSettings settings;
     private final ContainerRuntime runtime;
@@ -90,7 +91,16 @@ public final class Lifecycle implements AutoCloseable {
     public CompletableFuture<Void> start() {
         subscription = runtime.subscribe(event -> lane.execute(() -> onEvent(event)));
         CompletableFuture<Void> listed = coordinator.resync();
-        CompletableFuture<Void> loaded = activity.loadShared();
+        CompletableFuture<Void> loaded = new CompletableFuture<>();
+        store.onAvailable(() -> lane.execute(() ->
+                activity.storeAvailable().whenComplete((v, ex) -> loaded.complete(null))));
+        if (store.isAvailable()) {
+            activity.loadShared().whenComplete((v, ex) -> loaded.complete(null));
+        } else {
+            // A store still connecting gets a moment, so a restarted proxy starts with the shared
+            // idle clocks; one that stays down leaves us deciding from memory (and loading later).
+            lane.schedule(() -> loaded.complete(null), FIRST_CONNECT_WAIT);
+        }
         timers.add(lane.scheduleAtFixedRate(activity::flush, FLUSH_INTERVAL));
         timers.add(lane.scheduleAtFixedRate(activity::heartbeat, HEARTBEAT_INTERVAL));
         timers.add(lane.scheduleAtFixedRate(evictor::runCheck, settings.idleCheckInterval()));
@@ -222,9 +232,14 @@ public final class Lifecycle implements AutoCloseable {
         ContainerSpec spec = c.spec;
         Duration timeout = settings.idleTimeoutOf(spec);
         return new ContainerSnapshot(c.name, c.state, spec.priority(), instant(c.lastAccess()),
-                timeout == null ? 0 : timeout.toMinutes(), c.inFlight.sum(), c.openConnections.sum(), c.health,
+                idleMinutes(timeout), c.inFlight.sum(), c.openConnections.sum(), c.health,
                 c.hasHealthcheck, c.cordoned, spec.dependsOn(), instant(c.lastStartedMillis),
                 instant(c.lastStoppedMillis), spec.fromLabels());
+    }
+
+    /** Whole minutes, rounded up: 0 must keep meaning "never stopped", so a 20s timeout shows as 1. */
+    private static long idleMinutes(Duration timeout) {
+        return timeout == null ? 0 : (timeout.toSeconds() + 59) / 60;
     }
 
     public AutomationSnapshot automation() {
@@ -249,6 +264,18 @@ public final class Lifecycle implements AutoCloseable {
         return instanceId;
     }
 
+    /**
+     * {@code wakegate-<host>-<pid>-<random>}. The pid alone is not unique: proxies in containers
+     * are all pid 1, and several proxies in one JVM (tests) share one pid; two instances with one
+     * id would read each other's leases and published usage as their own.
+     */
+    static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        String prefix = host == null || host.isBlank() ? "wakegate-" : "wakegate-" + host.trim() + "-";
+        return prefix + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 40);
+    }
+
     private static Instant instant(long millis) {
         return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
@@ -262,7 +289,7 @@ public final class Lifecycle implements AutoCloseable {
         private ReadinessProbe probe;
         private Clock clock = Clock.systemUTC();
         private ScheduledExecutorService scheduler;
-        private String instanceId = "wakegate-" + ProcessHandle.current().pid();
+        private String instanceId = defaultInstanceId();
         private LifecycleListener listener = LifecycleListener.NONE;
         private Duration stopGrace = DEFAULT_STOP_GRACE;
 

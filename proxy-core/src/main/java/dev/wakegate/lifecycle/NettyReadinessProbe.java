@@ -20,6 +20,7 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.CharsetUtil;
 
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,9 +56,11 @@ public final class NettyReadinessProbe implements ReadinessProbe {
     public CompletableFuture<Boolean> tcp(HostPort target, Duration timeout) {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
         connect(target, timeout, null).addListener((ChannelFutureListener) f -> {
-            result.complete(f.isSuccess());
             if (f.isSuccess()) {
+                result.complete(true);
                 f.channel().close();
+            } else {
+                connectFailed(result, target, f.cause());
             }
         });
         return result;
@@ -70,7 +73,7 @@ public final class NettyReadinessProbe implements ReadinessProbe {
         ChannelFuture connect = connect(target, timeout, reader);
         connect.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                result.complete(false);
+                connectFailed(result, target, f.cause());
                 return;
             }
             Channel ch = f.channel();
@@ -94,6 +97,15 @@ public final class NettyReadinessProbe implements ReadinessProbe {
                     });
         });
         return result;
+    }
+
+    /** Not ready; or, when the name did not resolve, an {@link UnknownHostException} saying which. */
+    private static void connectFailed(CompletableFuture<Boolean> result, HostPort target, Throwable cause) {
+        if (cause instanceof UnknownHostException || (cause != null && cause.getCause() instanceof UnknownHostException)) {
+            result.completeExceptionally(new UnknownHostException("cannot resolve " + target.host()));
+        } else {
+            result.complete(false);
+        }
     }
 
     private ChannelFuture connect(HostPort target, Duration timeout, StatusLineReader reader) {

@@ -8,7 +8,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One readiness check against a container's upstream. Both methods return at once and complete
  * with {@code true} when the upstream answered as ready, {@code false} otherwise (refused, timed out,
- * bad status); they do not complete exceptionally. {@link NettyReadinessProbe} is the real one.
+ * bad status). They complete exceptionally only with an {@link java.net.UnknownHostException}, when
+ * the target's host name does not resolve (nothing was probed), so the caller can say so rather
+ * than wait. {@link NettyReadinessProbe} is the real one.
  */
 public interface ReadinessProbe {
 

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,6 +57,8 @@ public final class StartupCoordinator {
     /** How long after the start call probe polls stay at {@link #FIRST_POLL}. */
     static final Duration FAST_WINDOW = Duration.ofSeconds(2);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    /** How long a running container's upstream name may fail to resolve before the start fails. */
+    static final Duration UNRESOLVED_GRACE = Duration.ofSeconds(1);
     static final Duration FAILURE_HOLD = Duration.ofSeconds(1);
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -378,6 +381,11 @@ public final class StartupCoordinator {
             nextPoll = lane.schedule(this::poll, Duration.ofMillis(delay));
         }
 
+        /** How long the container has been running as far as we know; long when it was already running. */
+        private long runningFor() {
+            return c.runningSinceMillis == 0 ? Long.MAX_VALUE : clock.millis() - c.runningSinceMillis;
+        }
+
         /** One readiness check now; its outcome either finishes the op or schedules the next. */
         void poll() {
             if (done || pollInFlight) {
@@ -413,11 +421,22 @@ public final class StartupCoordinator {
                     observe(Boolean.FALSE, null);
                     return;
                 }
+                Throwable unresolved = ex == null ? null : Futures.unwrap(ex);
                 // Not answering yet: ask the engine whether it still runs at all.
                 inspectNext = false;
                 lastInspectAt = now;
                 runtime.inspect(c.name).whenCompleteAsync((info, ex2) -> {
                     pollInFlight = false;
+                    if (unresolved instanceof UnknownHostException && ex2 == null && info.running()
+                            && runningFor() >= UNRESOLVED_GRACE.toMillis()) {
+                        // A compose service name resolves once its container runs (the engine
+                        // attaches it to the network before starting it); still unknown while it
+                        // runs means it never will here (e.g. not on the proxy's network): say so
+                        // now rather than at the startup timeout.
+                        fail(StartFailure.Kind.FAILED, unresolved.getMessage() + " (upstream of " + c.name
+                                + "): is the proxy on the container's network?");
+                        return;
+                    }
                     observe(Boolean.FALSE, ex2 == null ? info : null);
                 }, lane);
             }, lane);

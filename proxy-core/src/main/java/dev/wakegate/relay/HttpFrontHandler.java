@@ -346,7 +346,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             }
             boolean close = !clientKeepAlive || draining;
             enterLocal();
-            writeLocal(ProxyResponses.waitingPage(ctx.alloc(), path, headRequest, close), 503, close);
+            writeLocal(ProxyResponses.waitingPage(ctx.alloc(), headRequest, close), 503, close);
             return;
         }
         outHead = rewriteHead(headLength);
@@ -478,7 +478,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             writeLocal(ProxyResponses.problem(ctx.alloc(), 500, "local endpoint failed: " + (e == null ? "no response" : e.getMessage()),
                     null, close, false), 500, close);
         } else {
-            writeLocal(ProxyResponses.response(ctx.alloc(), r.status(), r.contentType(), "Cache-Control: no-store\r\n", r.body(), close),
+            writeLocal(ProxyResponses.local(ctx.alloc(), r.status(), r.contentType(), r.body(), close, r.headers()),
                     r.status(), close);
         }
         pump();

@@ -1,87 +1,68 @@
 package dev.wakegate.relay;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.wakegate.http1.ProblemResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
- * Complete responses the proxy writes itself, as raw HTTP/1.1 bytes: problem+json errors
- * (RFC 9457), the waiting page for browser navigations, and local endpoint answers. Each method
- * returns a new buffer the caller writes (and so hands over).
+ * The responses the data path writes itself, built on {@link ProblemResponses}: problem+json
+ * errors (with the {@code container} member for start failures) and the waiting page for browser
+ * navigations. Each method returns a new buffer that the caller writes (and so hands over).
  */
-public final class ProxyResponses {
+final class ProxyResponses {
     /** Seconds a client should wait before retrying a 503 while containers start. */
-    public static final int RETRY_AFTER_SECONDS = 5;
+    static final int RETRY_AFTER_SECONDS = 5;
+    private static final String RETRY_AFTER = Integer.toString(RETRY_AFTER_SECONDS);
+    private static final byte[] WAITING_PAGE = ("<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+            + "<meta http-equiv=\"refresh\" content=\"" + RETRY_AFTER_SECONDS + "\">"
+            + "<title>Starting…</title>"
+            + "<style>body{font-family:sans-serif;margin:4em auto;max-width:32em;color:#333}</style>"
+            + "</head><body><h1>Starting up…</h1>"
+            + "<p>The service behind this page is starting. This page reloads by itself in a few seconds.</p>"
+            + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
 
     private ProxyResponses() {
     }
 
     /** {@code application/problem+json} with {@code detail}, and {@code container} when not null. */
-    public static ByteBuf problem(ByteBufAllocator alloc, int status, String detail, String container,
-                                  boolean close, boolean retryAfter) {
-        String title = reason(status);
-        StringBuilder json = new StringBuilder(128)
-                .append("{\"type\":\"about:blank\",\"title\":");
-        quote(json, title).append(",\"status\":").append(status);
-        if (detail != null) {
-            quote(json.append(",\"detail\":"), detail);
-        }
-        if (container != null) {
-            quote(json.append(",\"container\":"), container);
-        }
-        json.append('}');
-        String extra = (retryAfter ? "Retry-After: " + RETRY_AFTER_SECONDS + "\r\n" : "") + "Cache-Control: no-store\r\n";
-        return response(alloc, status, "application/problem+json", extra, json.toString().getBytes(StandardCharsets.UTF_8), close);
+    static ByteBuf problem(ByteBufAllocator alloc, int status, String detail, String container, boolean close,
+                           boolean retryAfter) {
+        Map<String, String> members = container == null ? Map.of() : Map.of("container", container);
+        return retryAfter
+                ? ProblemResponses.problem(alloc, status, null, detail, members, close,
+                        "Retry-After", RETRY_AFTER, "Cache-Control", "no-store")
+                : ProblemResponses.problem(alloc, status, null, detail, members, close, "Cache-Control", "no-store");
     }
 
-    /** The 503 waiting page: refreshes itself, never cached. */
-    public static ByteBuf waitingPage(ByteBufAllocator alloc, String path, boolean headRequest, boolean close) {
-        String html = "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
-                + "<meta http-equiv=\"refresh\" content=\"" + RETRY_AFTER_SECONDS + "\">"
-                + "<title>Starting…</title>"
-                + "<style>body{font-family:sans-serif;margin:4em auto;max-width:32em;color:#333}</style>"
-                + "</head><body><h1>Starting up…</h1>"
-                + "<p>The service behind this page is starting. This page reloads by itself in a few seconds.</p>"
-                + "</body></html>\n";
-        byte[] body = html.getBytes(StandardCharsets.UTF_8);
-        String extra = "Retry-After: " + RETRY_AFTER_SECONDS + "\r\nCache-Control: no-store\r\n";
+    /** The 503 waiting page: refreshes itself, never cached; head only for HEAD requests. */
+    static ByteBuf waitingPage(ByteBufAllocator alloc, boolean headRequest, boolean close) {
+        ByteBuf page = ProblemResponses.simple(alloc, 503, "text/html; charset=utf-8", WAITING_PAGE, close,
+                "Retry-After", RETRY_AFTER, "Cache-Control", "no-store");
         if (headRequest) {
-            return head(alloc, 503, "text/html; charset=utf-8", extra, body.length, close);
+            page.writerIndex(page.writerIndex() - WAITING_PAGE.length); // same head, no body
         }
-        return response(alloc, 503, "text/html; charset=utf-8", extra, body, close);
+        return page;
     }
 
-    /** A complete response with a body; {@code extraHeaders} are full lines ending in CRLF. */
-    public static ByteBuf response(ByteBufAllocator alloc, int status, String contentType, String extraHeaders,
-                                   byte[] body, boolean close) {
-        ByteBuf out = head(alloc, status, contentType, extraHeaders, body.length, close);
-        out.writeBytes(body);
-        return out;
+    /** A local endpoint's answer. */
+    static ByteBuf local(ByteBufAllocator alloc, int status, String contentType, byte[] body, boolean close) {
+        return local(alloc, status, contentType, body, close, java.util.Map.of());
     }
 
-    private static ByteBuf head(ByteBufAllocator alloc, int status, String contentType, String extraHeaders,
-                                int contentLength, boolean close) {
-        String head = "HTTP/1.1 " + status + ' ' + reason(status) + "\r\n"
-                + "Content-Type: " + contentType + "\r\n"
-                + "Content-Length: " + contentLength + "\r\n"
-                + extraHeaders
-                + (close ? "Connection: close\r\n" : "")
-                + "\r\n";
-        ByteBuf out = alloc.buffer(head.length() + contentLength);
-        out.writeCharSequence(head, StandardCharsets.US_ASCII);
-        return out;
-    }
-
-    static String reason(int status) {
-        return HttpResponseStatus.valueOf(status).reasonPhrase();
-    }
-
-    private static StringBuilder quote(StringBuilder sb, String s) {
-        sb.append('"');
-        JsonStringEncoder.getInstance().quoteAsString(s, sb);
-        return sb.append('"');
+    /** With the endpoint's own headers too (WWW-Authenticate on a 401, Allow on a 405, Retry-After on a 503). */
+    static ByteBuf local(ByteBufAllocator alloc, int status, String contentType, byte[] body, boolean close,
+                         java.util.Map<String, String> headers) {
+        String[] pairs = new String[2 + headers.size() * 2];
+        pairs[0] = "Cache-Control";
+        pairs[1] = "no-store";
+        int i = 2;
+        for (java.util.Map.Entry<String, String> h : headers.entrySet()) {
+            pairs[i++] = h.getKey();
+            pairs[i++] = h.getValue();
+        }
+        return ProblemResponses.simple(alloc, status, contentType, body, close, pairs);
     }
 }

@@ -226,4 +226,29 @@ class WarmPathTest {
         }
         assertThat(h.a.requests()).extracting(HttpTestServer.Seen::method).containsExactly("GET", "POST", "GET");
     }
+
+    @Test
+    void clientLeavingWhileItsResponseIsPendingEndsTheRequestOnce() {
+        try (RawHttpClient c = h.client()) {
+            c.send("GET /a/slow?delay=1500 HTTP/1.1\r\nHost: t\r\n\r\n");
+            await().until(() -> h.a.requests().size() == 1);
+            assertThat(gate.inFlight()).isEqualTo(1);
+        }
+        await().until(() -> gate.inFlight() == 0);
+        assertThat(gate.started.get()).isEqualTo(1);
+        assertThat(gate.ended.get()).isEqualTo(1);
+    }
+
+    @Test
+    void clientLeavingMidDownloadEndsTheRequestAndReleasesEverything() throws Exception {
+        try (RawHttpClient c = h.client()) {
+            c.send("GET /b/file?size=" + (32 * 1024 * 1024) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(c.input().readNBytes(100_000)).hasSize(100_000);
+        }
+        await().until(() -> gate.inFlight() == 0);
+        assertThat(gate.ended.get()).isEqualTo(1);
+        try (RawHttpClient c = h.client()) {
+            assertThat(c.get("/b/next").status()).isEqualTo(200); // the aborted upstream connection was not pooled
+        }
+    }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ final class LabelDiscovery implements AutoCloseable {
     private Map<String, Labelled> active = Map.of();
     /** Why a container's labels are not in effect, so each reason is logged once. */
     private final Map<String, String> refused = new HashMap<>();
+    /** Names of every container on the engine (from the listing and the events). */
+    private final Set<String> engineNames = new HashSet<>();
     /** Ids of recently destroyed containers, so a late inspection cannot bring one back. */
     private final Set<String> destroyed = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
@@ -104,6 +107,9 @@ final class LabelDiscovery implements AutoCloseable {
         }
         boolean changed = labelled.keySet().removeIf(name -> !present.containsKey(name));
         refused.keySet().removeIf(name -> !present.containsKey(name));
+        changed |= !engineNames.equals(present.keySet());
+        engineNames.clear();
+        engineNames.addAll(present.keySet());
         for (ContainerInfo info : all) {
             changed |= consider(info);
         }
@@ -117,7 +123,8 @@ final class LabelDiscovery implements AutoCloseable {
         if (info.id() != null && destroyed.contains(info.id())) {
             return;
         }
-        if (consider(info)) {
+        boolean shadows = engineNames.add(info.name()) && isSpecName(info.name());
+        if (consider(info) || shadows) {
             apply();
         }
     }
@@ -127,10 +134,34 @@ final class LabelDiscovery implements AutoCloseable {
             destroyed.add(id);
         }
         refused.remove(name);
-        if (name != null && labelled.remove(name) != null) {
+        boolean shadowed = engineNames.remove(name) && isSpecName(name);
+        boolean was = name != null && labelled.remove(name) != null;
+        if (was) {
             log.info("container {} was destroyed: its label routes are removed", name);
+        }
+        if (was || shadowed) {
             apply();
         }
+    }
+
+    private boolean isSpecName(String name) {
+        return labelled.values().stream().anyMatch(l -> l.spec().name().equals(name));
+    }
+
+    /**
+     * Why a container may not be managed under the name its labels give it, or null. The runtime
+     * resolves a name to the container with exactly that name before a compose service of that
+     * name; a label container named after its service while another container has that name would
+     * have wakegate start and stop the other, unmanaged, container.
+     */
+    private String shadowedBy(String containerName, Labelled l) {
+        String name = l.spec().name();
+        if (!name.equals(containerName) && engineNames.contains(name)) {
+            return "its compose service name '" + name
+                    + "' is also the name of another container, which wakegate would then start and stop;"
+                    + " rename one of them";
+        }
+        return null;
     }
 
     /** Reads one container's labels; true when what its labels say changed. */
@@ -174,6 +205,11 @@ final class LabelDiscovery implements AutoCloseable {
             progress = false;
             for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Labelled> e = it.next();
+                String shadow = shadowedBy(e.getKey(), e.getValue());
+                if (shadow != null) {
+                    reasons.put(e.getKey(), shadow);
+                    continue;
+                }
                 Map<String, Labelled> candidate = new LinkedHashMap<>(accepted);
                 candidate.put(e.getKey(), e.getValue());
                 try {

@@ -118,6 +118,8 @@ final class LifecycleAdminModel implements AdminModel {
         if (r == null) {
             return null;
         }
-        return new AdminModel.IdleCheckResult(r.at(), r.stopped(), r.skipped(), Map.of(), r.note());
+        // The lifecycle's note is "" for a check that ran here; the endpoint leaves "note" out then.
+        String note = r.note() == null || r.note().isEmpty() ? null : r.note();
+        return new AdminModel.IdleCheckResult(r.at(), r.stopped(), r.skipped(), Map.of(), note);
     }
 }

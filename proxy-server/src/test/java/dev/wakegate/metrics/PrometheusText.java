@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * {@code /health/metrics} serves: every line is a HELP, a TYPE or a sample with a valid name,
  * well-formed labels and a float value.
  */
-final class PrometheusText {
+public final class PrometheusText {
     private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
     private static final String LABEL = "[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\"\\\\n])*\"";
     private static final String VALUE = "(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|NaN|[-+]Inf)";
@@ -21,13 +21,13 @@ final class PrometheusText {
     private static final Pattern SAMPLE = Pattern.compile(
             "(" + NAME + ")(\\{(?:" + LABEL + "(?:," + LABEL + ")*,?)?\\})? (" + VALUE + ")(?: -?\\d+)?");
 
-    record Sample(String name, String labels, double value) {
+    public record Sample(String name, String labels, double value) {
     }
 
-    final List<Sample> samples = new ArrayList<>();
-    final Set<String> typedNames = new LinkedHashSet<>();
+    public final List<Sample> samples = new ArrayList<>();
+    public final Set<String> typedNames = new LinkedHashSet<>();
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         PrometheusText parsed = new PrometheusText();
         int lineNo = 0;
         for (String line : text.split("\n", -1)) {
@@ -50,7 +50,7 @@ final class PrometheusText {
     }
 
     /** The value of the one sample with this name whose labels contain every given fragment. */
-    double value(String name, String... labelFragments) {
+    public double value(String name, String... labelFragments) {
         List<Sample> found = samples.stream()
                 .filter(s -> s.name().equals(name))
                 .filter(s -> {

@@ -1,0 +1,7 @@
+/**
+ * Holding requests and TCP connections while their containers start: the shared
+ * {@link dev.wakegate.park.ParkingLot} cap, the per-request {@link dev.wakegate.park.ParkedRequest}
+ * (head, deadline, release on client departure) and the {@link dev.wakegate.park.BrowserNavigation}
+ * rule that sends browsers the waiting page instead.
+ */
+package dev.wakegate.park;
