@@ -33,7 +33,12 @@ import java.util.function.BooleanSupplier;
  * <p>Readiness, in order: the Docker HEALTHCHECK status when the container has one (HEALTH_STATUS
  * events act at once; inspect polls are the backstop); else the configured probe against its
  * upstream (HTTP GET, 2xx/3xx; or TCP connect); else a TCP connect to its upstream; else
- * "running". Polls back off from 5 ms, doubling, to at most 250 ms.
+ * "running". Probe polls (a loopback connect: cheap) run every 5 ms for the first
+ * {@link #FAST_WINDOW} after the start call, so a container that comes up is noticed within a few
+ * milliseconds, then back off, doubling, to at most 250 ms; polls that are engine inspects back
+ * off from the start. Probing begins with the start call, not when it returns (the engine runs the
+ * process before it answers). While probes fail, the engine is asked whether the container still runs at
+ * most every 250 ms (and at once on a die/stop event), not after every probe.
  *
  * <p>With several instances, the start itself is guarded by the shared lease {@code start:<name>}:
  * the holder calls {@code runtime.start}, the others only watch for readiness (and take the lease
@@ -49,6 +54,8 @@ public final class StartupCoordinator {
 
     static final Duration FIRST_POLL = Duration.ofMillis(5);
     static final Duration MAX_POLL = Duration.ofMillis(250);
+    /** How long after the start call probe polls stay at {@link #FIRST_POLL}. */
+    static final Duration FAST_WINDOW = Duration.ofSeconds(2);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     /** How long a running container's upstream name may fail to resolve before the start fails. */
     static final Duration UNRESOLVED_GRACE = Duration.ofSeconds(1);
@@ -227,6 +234,9 @@ public final class StartupCoordinator {
         private boolean peerStarting;
         private boolean pollInFlight;
         private int polls;
+        private long startCalledAt;
+        private long lastInspectAt;
+        private boolean inspectNext;
         private ScheduledFuture<?> timeout;
         private ScheduledFuture<?> nextPoll;
 
@@ -326,7 +336,15 @@ public final class StartupCoordinator {
         private void callStart() {
             peerStarting = false;
             stats.startIssued(c.name);
-            runtime.start(c.name).whenCompleteAsync((v, ex) -> {
+            startCalledAt = clock.millis();
+            lastInspectAt = startCalledAt;
+            CompletableFuture<Void> started = runtime.start(c.name);
+            if (probes()) {
+                // The engine runs the process before its start call returns (often by tens of ms):
+                // probe from now on, so a fast container is served as soon as it answers.
+                schedulePoll();
+            }
+            started.whenCompleteAsync((v, ex) -> {
                 if (done) {
                     return;
                 }
@@ -350,8 +368,13 @@ public final class StartupCoordinator {
             if (done) {
                 return;
             }
-            long delay = Math.min(FIRST_POLL.toMillis() << Math.min(polls, 16), MAX_POLL.toMillis());
-            polls++;
+            long delay;
+            if (probes() && startCalledAt != 0 && clock.millis() - startCalledAt < FAST_WINDOW.toMillis()) {
+                delay = FIRST_POLL.toMillis();
+            } else {
+                delay = Math.min(FIRST_POLL.toMillis() << Math.min(polls, 16), MAX_POLL.toMillis());
+                polls++;
+            }
             if (nextPoll != null) {
                 nextPoll.cancel(false);
             }
@@ -371,7 +394,8 @@ public final class StartupCoordinator {
             pollInFlight = true;
             ContainerSpec spec = c.spec;
             HostPort upstream = spec.upstream().orElse(null);
-            if (c.hasHealthcheck || upstream == null) {
+            if (!probes()) {
+                lastInspectAt = clock.millis();
                 runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
                     pollInFlight = false;
                     observe(null, ex == null ? info : null);
@@ -391,8 +415,16 @@ public final class StartupCoordinator {
                     observe(Boolean.TRUE, null);
                     return;
                 }
+                long now = clock.millis();
+                if (!inspectNext && now - lastInspectAt < MAX_POLL.toMillis()) {
+                    pollInFlight = false;
+                    observe(Boolean.FALSE, null);
+                    return;
+                }
                 Throwable unresolved = ex == null ? null : Futures.unwrap(ex);
                 // Not answering yet: ask the engine whether it still runs at all.
+                inspectNext = false;
+                lastInspectAt = now;
                 runtime.inspect(c.name).whenCompleteAsync((info, ex2) -> {
                     pollInFlight = false;
                     if (unresolved instanceof UnknownHostException && ex2 == null && info.running()
@@ -488,7 +520,10 @@ public final class StartupCoordinator {
                     pollNow();
                 }
                 // A DIE may be stale (from the stop we waited out): let an inspect decide.
-                case DIE, STOP -> pollNow();
+                case DIE, STOP -> {
+                    inspectNext = true;
+                    pollNow();
+                }
                 case DESTROY -> {
                     c.setState(ContainerState.MISSING);
                     fail(StartFailure.Kind.MISSING, "no such container");
@@ -496,6 +531,11 @@ public final class StartupCoordinator {
                 default -> {
                 }
             }
+        }
+
+        /** True when readiness is a probe against the upstream, false when it is an engine inspect. */
+        private boolean probes() {
+            return !c.hasHealthcheck && c.spec.upstream().isPresent();
         }
 
         private void pollNow() {
@@ -516,7 +556,7 @@ public final class StartupCoordinator {
             if (c.runningSinceMillis == 0) {
                 c.runningSinceMillis = now;
             }
-            if (startIssued) {
+            if (startIssued || startCalledAt != 0) {
                 c.lastStartedMillis = now;
             }
             c.recentFailure = null;

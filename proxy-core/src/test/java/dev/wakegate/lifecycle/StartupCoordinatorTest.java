@@ -210,7 +210,7 @@ class StartupCoordinatorTest {
         h.start();
         CompletableFuture<Void> f = h.await("web");
         h.runtime.set("web", EXITED, ContainerInfo.Health.NONE, 1); // exits, the DIE event is lost
-        h.advance(Duration.ofMillis(50));
+        h.advance(Duration.ofMillis(300)); // failed probes ask the engine at most every 250 ms
         assertThat(failureOf(f).reason()).isEqualTo("exited with code 1");
     }
 

@@ -42,7 +42,6 @@ class IdleBudgetE2ETest {
         List<String> names = new ArrayList<>();
         StringBuilder yaml = new StringBuilder("""
                 automation:
-                  idle_timeout: 1s
                   idle_check_interval: 1h
                   min_running: 2
                   max_stops_per_cycle: 1
@@ -51,7 +50,9 @@ class IdleBudgetE2ETest {
         for (int i = 0; i < 4; i++) {
             String name = docker.sleeper("budget" + i);
             names.add(name);
-            yaml.append("  ").append(name).append(": { }\n");
+            // the short timeout per container: other tests' labelled containers, managed here by
+            // discovery, keep the 30 min default and are never candidates
+            yaml.append("  ").append(name).append(": { idle_timeout: 1s }\n");
         }
         proxy = ProxyHarness.start(yaml.toString());
         Lifecycle lifecycle = proxy.server().lifecycle();
@@ -72,12 +73,21 @@ class IdleBudgetE2ETest {
         IdleCheckResult second = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
         assertThat(second.stopped()).hasSize(1);
 
-        IdleCheckResult third = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
-        assertThat(third.stopped()).isEmpty();
+        // Usually nothing else is managed and two of ours stay; another test's labelled container
+        // running meanwhile counts toward min_running too, and then fewer of ours need to stay.
+        IdleCheckResult last = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 3 && !last.stopped().isEmpty(); i++) {
+            assertThat(last.stopped()).hasSize(1);
+            last = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(last.stopped()).isEmpty();
+        long managedRunning = lifecycle.containers().values().stream().filter(c -> c.state().countsAsRunning()).count();
+        assertThat(managedRunning).isGreaterThanOrEqualTo(2);
+        IdleCheckResult finalCheck = last;
         List<String> stillRunning = names.stream().filter(n -> running(docker, n)).toList();
-        assertThat(stillRunning).hasSize(2);
-        assertThat(stillRunning).allSatisfy(n -> assertThat(third.skipped()).containsEntry(n, "min_running 2"));
-        assertThat(names).filteredOn(n -> !running(docker, n))
-                .containsExactlyInAnyOrderElementsOf(List.of(first.stopped().get(0), second.stopped().get(0)));
+        assertThat(stillRunning).allSatisfy(n -> assertThat(finalCheck.skipped()).containsEntry(n, "min_running 2"));
+        if (managedRunning == stillRunning.size()) {
+            assertThat(stillRunning).hasSize(2);
+        }
     }
 }

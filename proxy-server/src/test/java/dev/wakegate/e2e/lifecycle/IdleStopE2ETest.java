@@ -70,17 +70,16 @@ class IdleStopE2ETest {
         proxy = ProxyHarness.start("""
                 workers: 2
                 automation:
-                  idle_timeout: %s
                   idle_check_interval: %s
                   startup_timeout: 10s
                   min_running: 0
                   max_stops_per_cycle: 5
                 containers:
-                  %s: { upstream: %s }
-                  %s: { upstream: %s }
-                  %s: { upstream: %s }
-                  %s: { upstream: %s }
-                  %s: { }
+                  %s: { upstream: %s, idle_timeout: %s }
+                  %s: { upstream: %s, idle_timeout: %s }
+                  %s: { upstream: %s, idle_timeout: %s }
+                  %s: { upstream: %s, idle_timeout: %s }
+                  %s: { idle_timeout: %s }
                   %s: { priority: critical }
                 routes:
                   - { path: /idle, containers: [%s], upstream: %s }
@@ -89,12 +88,20 @@ class IdleStopE2ETest {
                   - { path: /ws, containers: [%s], upstream: 127.0.0.1:%d }
                 tcp:
                   - { listen: 127.0.0.1:%d, container: %s, upstream: %s }
-                """.formatted(Upstreams.yamlDuration(IDLE), Upstreams.yamlDuration(CHECK),
-                idle.name(), idle.upstream(), slow.name(), slow.upstream(), tcp.name(), tcp.upstream(),
-                manual.name(), manual.upstream(), wsContainer, critical,
+                """.formatted(Upstreams.yamlDuration(CHECK),
+                idle.name(), idle.upstream(), idle(), slow.name(), slow.upstream(), idle(), tcp.name(), tcp.upstream(),
+                idle(), manual.name(), manual.upstream(), idle(), wsContainer, idle(), critical,
                 idle.name(), idle.name(), slow.name(), slow.name(), manual.name(), manual.name(),
                 wsContainer, wsUpstream.port(),
                 tcpListen, tcp.name(), tcp.upstream()));
+    }
+
+    /**
+     * The short timeout goes on each container, not on the priority defaults: label discovery makes
+     * other tests' labelled containers on this engine managed here too, and they must not be stopped.
+     */
+    private static String idle() {
+        return Upstreams.yamlDuration(IDLE);
     }
 
     @AfterAll
