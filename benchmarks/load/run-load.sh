@@ -26,6 +26,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 ONLY=${ONLY:-direct nginx haproxy wakegate}
 JAR=${JAR:-$root/proxy-server/target/wakegate.jar}
 JAVA=${JAVA:-java}
+JVM_OPTS=${JVM_OPTS:--XX:+UseParallelGC -Xms256m -Xmx256m}
 PIN=${PIN:-1}
 # Loopback ports (override if taken).
 UPSTREAM_PORT=${UPSTREAM_PORT:-18180}
@@ -133,7 +134,7 @@ start_proxy() { # name -> sets proxy_pid
     haproxy) "${server_cpu[@]}" haproxy -db -f "$work/haproxy.cfg" & ;;
     wakegate)
       [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
-      "${server_cpu[@]}" "$JAVA" -XX:+UseParallelGC -Xms256m -Xmx256m -jar "$JAR" --config "$work/wakegate.yml" \
+      "${server_cpu[@]}" "$JAVA" $JVM_OPTS -jar "$JAR" --config "$work/wakegate.yml" \
         >"$work/logs/wakegate.log" 2>&1 & ;;
   esac
   proxy_pid=$!
