@@ -20,12 +20,10 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,8 +63,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private FrontState state = FrontState.READ_HEAD;
     private ByteBuf cumulation;
     private String clientIp = "unknown";
-    private ScheduledFuture<?> headTimer;
-    private boolean headTimerIsIdle;
+    private DeadlineTimer headTimer;        // slow-loris: a started head must complete in time (408)
+    private DeadlineTimer idleTimer;        // idle keep-alive between requests (silent close)
+    private DeadlineTimer responseTimer;    // request sent, no response head yet (504)
     private boolean draining;
     private boolean started;
     private boolean pumping;
@@ -95,12 +94,12 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private boolean upstreamReusable;
     private int status;
     private ByteBuf outHead;                // rewritten head waiting to be sent upstream
-    private ByteBuf retryHead;              // copy kept for the one retry of a bodiless request on a reused connection
+    private ByteBuf retryHead;              // kept for the one retry of a bodiless request on a reused connection
+    private int retryHeadStart;
     private boolean retried;
     private boolean upstreamReused;
     private UpstreamConnection upstream;
     private ParkedRequest parked;
-    private ScheduledFuture<?> responseTimer;
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
         this.dp = dp;
@@ -113,6 +112,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        headTimer = new DeadlineTimer(ctx.executor(), this::onHeadTimeout);
+        idleTimer = new DeadlineTimer(ctx.executor(), this::onIdleTimeout);
+        responseTimer = new DeadlineTimer(ctx.executor(), this::onResponseTimeout);
         if (ctx.channel().isActive()) {
             start();
         }
@@ -146,7 +148,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             return;
         }
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
-        if (state == FrontState.READ_HEAD && headTimerIsIdle) {
+        if (state == FrontState.READ_HEAD && idleTimer.isArmed()) {
             armHeadTimer(false); // a new head started: slow-loris clock
         }
         pump();
@@ -441,7 +443,10 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         ByteBuf h = outHead;
         outHead = null;
         if (upstreamReused && !hasBody && !retried) {
-            retryHead = h.retainedDuplicate();
+            // the same buffer, retained: a write leaves its bytes alone and only moves the reader
+            // index of a partly written buffer, which the retry puts back (no duplicate per request)
+            retryHead = h.retain();
+            retryHeadStart = h.readerIndex();
         }
         upstream.channel().write(h, upstream.channel().voidPromise());
         if (expectContinue) {
@@ -632,23 +637,18 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     private void startResponseTimer() {
-        cancelResponseTimer();
-        long id = exchangeId;
-        Duration d = dp.timeouts.upstreamResponse();
-        responseTimer = ctx.executor().schedule(() -> {
-            responseTimer = null;
-            if (id == exchangeId && state == FrontState.PROXYING && !responseHeadSeen) {
-                failUpstream(504, "response_timeout", "no response from " + route.upstream() + " within "
-                        + d.toMillis() + "ms");
-                pump();
-            }
-        }, d.toNanos(), TimeUnit.NANOSECONDS);
+        responseTimer.arm(dp.timeouts.upstreamResponse().toNanos());
     }
 
     private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        responseTimer.disarm(); // disarmed at the end of every exchange, so an expiry is always the current one's
+    }
+
+    private void onResponseTimeout() {
+        if (state == FrontState.PROXYING && !responseHeadSeen) {
+            failUpstream(504, "response_timeout", "no response from " + route.upstream() + " within "
+                    + dp.timeouts.upstreamResponse().toMillis() + "ms");
+            pump();
         }
     }
 
@@ -719,7 +719,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             // a reused keep-alive connection was closed under us before any answer: try once more
             retried = true;
             cancelResponseTimer();
-            outHead = retryHead;
+            outHead = retryHead.readerIndex(retryHeadStart);
             retryHead = null;
             requestComplete = false;
             connect();
@@ -748,7 +748,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         List<String> containers = openContainers == null ? List.of() : openContainers;
         endRequest();
         state = state.check(FrontState.UPGRADED);
-        cancelHeadTimer();
+        headTimer.stop();
+        idleTimer.stop();
+        responseTimer.stop();
 
         Channel client = ctx.channel();
         Channel up = c.channel();
@@ -853,8 +855,11 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     private void releaseEverything() {
-        cancelHeadTimer();
-        cancelResponseTimer();
+        if (headTimer != null) {
+            headTimer.stop();
+            idleTimer.stop();
+            responseTimer.stop();
+        }
         if (parked != null) {
             parked.destroy();
             parked = null;
@@ -894,26 +899,33 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     // ---------------------------------------------------------------- head timers
 
+    /** In READ_HEAD exactly one of the two runs: idle before the first byte of a head, header-read after. */
     private void armHeadTimer(boolean idle) {
-        cancelHeadTimer();
-        headTimerIsIdle = idle;
-        Duration d = idle ? dp.timeouts.idleKeepAlive() : dp.timeouts.headerRead();
-        headTimer = ctx.executor().schedule(this::onHeadTimeout, d.toNanos(), TimeUnit.NANOSECONDS);
+        if (idle) {
+            headTimer.disarm();
+            idleTimer.arm(dp.timeouts.idleKeepAlive().toNanos());
+        } else {
+            idleTimer.disarm();
+            headTimer.arm(dp.timeouts.headerRead().toNanos());
+        }
     }
 
     private void cancelHeadTimer() {
-        if (headTimer != null) {
-            headTimer.cancel(false);
-            headTimer = null;
+        headTimer.disarm();
+        idleTimer.disarm();
+    }
+
+    private void onIdleTimeout() {
+        if (state == FrontState.READ_HEAD) {
+            closeNow(); // idle keep-alive connection: close silently
         }
     }
 
     private void onHeadTimeout() {
-        headTimer = null;
         if (state != FrontState.READ_HEAD) {
             return;
         }
-        if (!headTimerIsIdle && cumulation != null && cumulation.isReadable()) {
+        if (cumulation != null && cumulation.isReadable()) {
             status = 408;
             metricsPending = true;
             closeWith(ProxyResponses.problem(ctx.alloc(), 408, "request head not received within "
