@@ -29,7 +29,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         /** A 1xx (other than an accepted 101) to relay before the final response. */
         void upstreamInformational(ByteBuf head);
 
-        /** The final response head: relay it, then the body that follows. */
+        /**
+         * The final response head: relay it, then the body that follows. {@code head} holds the
+         * head's bytes and, when they arrived with it, the first body bytes (in the common small
+         * response, the whole body), so they go on as one buffer.
+         */
         void upstreamResponseHead(ByteBuf head, ResponseHead parsed, BodyFramer.Mode mode);
 
         void upstreamBody(ByteBuf chunk);
@@ -147,8 +151,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
                     fail(head.errorReason() != null ? head.errorReason() : "malformed response head");
                     return;
                 }
-                ByteBuf headBytes = cumulation.readRetainedSlice(n);
                 if (head.status() == 101 && upgradeRequested) {
+                    ByteBuf headBytes = cumulation.readRetainedSlice(n);
                     ByteBuf leftover = cumulation.isReadable() ? cumulation.readRetainedSlice(cumulation.readableBytes()) : null;
                     releaseCumulation();
                     Listener l = listener;
@@ -160,21 +164,31 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
                 if (head.isInformational()) {
                     parser.reset();
                     head.reset();
-                    listener.upstreamInformational(headBytes);
+                    listener.upstreamInformational(take(n));
                     continue;
                 }
                 BodyFramer.Mode mode = head.bodyMode(headRequest);
                 framer.reset(mode, head.contentLength());
                 phase = Phase.BODY;
-                listener.upstreamResponseHead(headBytes, head, mode);
-                if (mode == BodyFramer.Mode.NONE) {
+                int k = 0;
+                if (mode != BodyFramer.Mode.NONE) {
+                    cumulation.skipBytes(n);
+                    k = framer.scan(cumulation);
+                    cumulation.readerIndex(cumulation.readerIndex() - n);
+                }
+                listener.upstreamResponseHead(take(n + k), head, mode);
+                if (framer.error() != null) {
+                    fail("bad response body framing: " + framer.error());
+                    return;
+                }
+                if (mode == BodyFramer.Mode.NONE || framer.isComplete()) {
                     complete();
                     return;
                 }
             } else if (phase == Phase.BODY) {
                 int k = framer.scan(cumulation);
                 if (k > 0) {
-                    listener.upstreamBody(cumulation.readRetainedSlice(k));
+                    listener.upstreamBody(take(k));
                 }
                 if (framer.error() != null) {
                     fail("bad response body framing: " + framer.error());
@@ -192,6 +206,19 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         if (cumulation != null && !cumulation.isReadable()) {
             releaseCumulation();
         }
+    }
+
+    /**
+     * The next {@code length} bytes to pass on: the cumulation itself when that is all of it (the
+     * usual case of one response per read; saves a slice object), else a retained slice.
+     */
+    private ByteBuf take(int length) {
+        if (length == cumulation.readableBytes()) {
+            ByteBuf all = cumulation;
+            cumulation = null;
+            return all;
+        }
+        return cumulation.readRetainedSlice(length);
     }
 
     private void complete() {

@@ -92,7 +92,9 @@ final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
-                                .addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                                // reader idle, not all idle: a pooled connection's last I/O is reading its
+                                // last response, and write tracking would cost a promise and a listener per write
+                                .addLast(IDLE, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast(RESPONSE, handler);
                     }
                 });
