@@ -147,18 +147,30 @@ stop_proxy() {
 
 port_of() { case "$1" in direct) echo "$UPSTREAM_PORT";; nginx) echo "$NGINX_PORT";; haproxy) echo "$HAPROXY_PORT";; wakegate) echo "$WAKEGATE_PORT";; esac; }
 
-# wrk's --latency output -> "rps p99_ms"
+# CPU time (clock ticks, user + system, all threads) of a process and its child processes
+# (nginx's worker); the proxy's CPU per request is far less disturbed by other load than its p99.
+cpu_ticks() {
+  local pid=$1 total=0 p
+  for p in $pid $(pgrep -P "$pid" 2>/dev/null); do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+
+# wrk's --latency output -> "rps p99_ms non2xx requests"
 parse_wrk() {
   awk '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /Requests\/sec:/ { rps=$2 }
     /^ +99%/ { p99=ms($2) }
     /Non-2xx or 3xx responses:/ { bad=$5 }
+    /requests in/ { reqs=$1 }
     /Socket errors:/ { err=$0 }
-    END { printf "%s %s %s\n", rps, p99, (bad==""?0:bad) }'
+    END { printf "%s %s %s %s\n", rps, p99, (bad==""?0:bad), reqs }'
 }
 
-declare -A RPS P99
+declare -A RPS P99 CPU
 results="$work/results"
 for name in $ONLY; do
   port=$(port_of "$name")
@@ -173,19 +185,25 @@ for name in $ONLY; do
   body=$(curl -fsS "$url" | wc -c)
   [ "$body" = 1024 ] || { echo "$name returned $body bytes, expected 1024" >&2; exit 1; }
   "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
+  measured_pid=$([ "$name" = direct ] && echo "${pids[0]}" || echo "$proxy_pid")
+  ticks0=$(cpu_ticks "$measured_pid")
   "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$work/wrk-$name.txt"
-  read -r rps p99 bad < <(parse_wrk < "$work/wrk-$name.txt")
+  ticks1=$(cpu_ticks "$measured_pid")
+  read -r rps p99 bad reqs < <(parse_wrk < "$work/wrk-$name.txt")
   if [ "${bad:-0}" != 0 ]; then echo "$name: $bad non-2xx responses" >&2; fi
   RPS[$name]=$rps; P99[$name]=$p99
+  CPU[$name]=$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
   [ "$name" != direct ] && stop_proxy
 done
 
 printf '\nwrk -t%s -c%s -d%s, 1 KiB file, keep-alive; pinning: %s\n' "$THREADS" "$CONNECTIONS" "$DURATION" \
   "$([ ${#server_cpu[@]} -gt 0 ] && echo 'servers cpu 0, wrk cpu 1' || echo off)"
-printf '%-10s %12s %10s\n' target 'req/s' 'p99 ms'
+# cpu us/req: CPU time of the server process(es) under test per request (the direct row: the
+# upstream alone; the proxy rows: the proxy alone, without the upstream's share)
+printf '%-10s %12s %10s %12s\n' target 'req/s' 'p99 ms' 'cpu us/req'
 for name in $ONLY; do
-  [ -n "${RPS[$name]:-}" ] || { printf '%-10s %12s %10s\n' "$name" '-' '-'; continue; }
-  printf '%-10s %12.0f %10.2f\n' "$name" "${RPS[$name]}" "${P99[$name]}"
+  [ -n "${RPS[$name]:-}" ] || { printf '%-10s %12s %10s %12s\n' "$name" '-' '-' '-'; continue; }
+  printf '%-10s %12.0f %10.2f %12s\n' "$name" "${RPS[$name]}" "${P99[$name]}" "${CPU[$name]}"
 done
 if [ -n "${RPS[wakegate]:-}" ]; then
   for peer in nginx haproxy; do
