@@ -53,7 +53,7 @@ public final class ConfigLoader {
     public static ProxyConfig defaults() {
         return new ProxyConfig(Optional.empty(), DEFAULT_LISTEN, Runtime.getRuntime().availableProcessors(),
                 AutomationSettings.DEFAULTS, Optional.empty(), DEFAULT_DOCKER_HOST, Map.of(), List.of(), List.of(),
-                Timeouts.DEFAULTS, Limits.DEFAULTS, Optional.empty(), false);
+                Timeouts.DEFAULTS, Limits.DEFAULTS, Optional.empty(), false, Discovery.DEFAULT);
     }
 
     /** Reads {@code file}, validates it and applies {@code env} (which wins over the file). */
@@ -77,7 +77,7 @@ public final class ConfigLoader {
         ProxyConfig parsed = parse(text, name, env);
         return new ProxyConfig(Optional.of(file), parsed.listen(), parsed.workers(), parsed.automation(),
                 parsed.redisUrl(), parsed.dockerHost(), parsed.containers(), parsed.routes(), parsed.tcp(),
-                parsed.timeouts(), parsed.limits(), parsed.adminToken(), parsed.jsonLogs());
+                parsed.timeouts(), parsed.limits(), parsed.adminToken(), parsed.jsonLogs(), parsed.discovery());
     }
 
     /**
@@ -142,9 +142,11 @@ public final class ConfigLoader {
             if (redis.isPresent()) {
                 checkRedisUrl(file, state.keyPath("redis"), redis.get());
             }
-            YamlSection docker = root.section("docker", "host");
+            YamlSection docker = root.section("docker", "host", "labels", "project");
             String dockerHost = docker.string("host", DEFAULT_DOCKER_HOST);
             checkDockerHost(file, docker.keyPath("host"), dockerHost);
+            Discovery discovery = new Discovery(docker.bool("labels", true),
+                    Optional.ofNullable(docker.string("project", null)));
 
             Map<String, ContainerSpec> containers = containers(root.anyKeys("containers"));
             ConfigChecks.checkDependencies(file, containers);
@@ -157,7 +159,7 @@ public final class ConfigLoader {
             boolean json = root.section("logging", "json").bool("json", false);
 
             return new ProxyConfig(Optional.empty(), listen, workers, automation, redis, dockerHost, containers,
-                    routes, tcp, timeouts, limits, Optional.empty(), json);
+                    routes, tcp, timeouts, limits, Optional.empty(), json, discovery);
         }
 
         private AutomationSettings automation(YamlSection a) throws ConfigException {

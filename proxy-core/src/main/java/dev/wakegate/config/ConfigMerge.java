@@ -61,6 +61,6 @@ public final class ConfigMerge {
         ConfigChecks.checkDependencies(yamlFile, containers);
         return new ProxyConfig(base.source(), base.listen(), base.workers(), base.automation(), base.redisUrl(),
                 base.dockerHost(), containers, routes, base.tcp(), base.timeouts(), base.limits(), base.adminToken(),
-                base.jsonLogs());
+                base.jsonLogs(), base.discovery());
     }
 }

@@ -81,7 +81,8 @@ public final class EnvOverrides {
         boolean json = bool(env, LOG_JSON, config.jsonLogs());
 
         return new ProxyConfig(config.source(), listen, config.workers(), automation, redis, dockerHost,
-                config.containers(), config.routes(), config.tcp(), config.timeouts(), config.limits(), token, json);
+                config.containers(), config.routes(), config.tcp(), config.timeouts(), config.limits(), token, json,
+                config.discovery());
     }
 
     private static String value(Map<String, String> env, String name) {

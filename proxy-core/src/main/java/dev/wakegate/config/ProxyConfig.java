@@ -25,7 +25,8 @@ public record ProxyConfig(
         Timeouts timeouts,
         Limits limits,
         Optional<String> adminToken,
-        boolean jsonLogs) {
+        boolean jsonLogs,
+        Discovery discovery) {
 
     public ProxyConfig {
         containers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(containers));

@@ -21,6 +21,12 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
         super(resourceType, samplingInterval);
     }
 
+    /** Always collect reports, even while the detector's logger is muted (see LeakCheckSelfTest). */
+    @Override
+    protected boolean needReport() {
+        return true;
+    }
+
     @Override
     protected void reportTracedLeak(String resourceType, String records) {
         REPORTS.add("LEAK: " + resourceType + records);

@@ -72,6 +72,11 @@ final class LabelDiscovery implements AutoCloseable {
     }
 
     void start() {
+        if (!base.discovery().enabled()) {
+            log.info("label discovery is off (docker.labels: false)");
+            return;
+        }
+        base.discovery().project().ifPresent(p -> log.info("label discovery limited to compose project {}", p));
         subscription = runtime.subscribe(this::onEvent);
     }
 
@@ -166,6 +171,9 @@ final class LabelDiscovery implements AutoCloseable {
 
     /** Reads one container's labels; true when what its labels say changed. */
     private boolean consider(ContainerInfo info) {
+        if (!base.discovery().covers(info.labels())) {
+            return labelled.remove(info.name()) != null;
+        }
         Labelled next;
         try {
             next = LabelConfig.parse(info.name(), info.service(), info.labels()).orElse(null);

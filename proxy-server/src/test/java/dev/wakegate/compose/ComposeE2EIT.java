@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * {@code wakegate.test=true} and are removed with {@code docker-compose down}.
  */
 @Tag("docker")
-class ComposeE2ETest {
+class ComposeE2EIT {
     static final String PROJECT = "wakegate-e2e";
     static final String BASE = "http://127.0.0.1:18300";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -43,7 +43,7 @@ class ComposeE2ETest {
         assertThat(state("e2e-db")).isEqualTo("created");
 
         Path jar = ComposeFiles.repoRoot().resolve("proxy-server/target/wakegate.jar");
-        assertThat(jar).as("build it first: mvn -q -B -DskipTests package").isRegularFile();
+        assertThat(jar).as("the shaded jar (failsafe runs this after package)").isRegularFile();
         proxyLog = Files.createTempFile("wakegate-e2e", ".log");
         proxy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "--config", ComposeFiles.docker("e2e/wakegate.e2e.yml").toString())
