@@ -6,6 +6,12 @@
 #   benchmarks/load/run-load.sh                    # 10 s per row, 3 s warm-up
 #   DURATION=30s WARMUP=5s CONNECTIONS=64 benchmarks/load/run-load.sh
 #   ONLY="direct nginx haproxy" benchmarks/load/run-load.sh   # skip wakegate
+#   WAKEGATE_WARMUP=30s benchmarks/load/run-load.sh     # JIT-warm wakegate: the steady state
+#
+# Warm-up and the JVM: with the default warm-up, C2 is still compiling during the measured
+# seconds, on the proxy's own pinned core (~10% of it, 10-17 s after start; measured from
+# /proc/<pid>/task/*/stat). In A/B runs that cost wakegate ~25% throughput and ~1.7x p99 against
+# a 30 s warm-up; nginx is unaffected. WAKEGATE_WARMUP (default: WARMUP) sets the wakegate row's.
 #
 # Tools: nginx, haproxy, wrk (scripts/setup-machine.sh with WAKEGATE_BENCH_TOOLS=1), and
 # proxy-server/target/wakegate.jar (mvn -q -B -DskipTests package) for the wakegate row.
@@ -21,6 +27,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
+WAKEGATE_WARMUP=${WAKEGATE_WARMUP:-$WARMUP}
 THREADS=${THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-32}
 ONLY=${ONLY:-direct nginx haproxy wakegate}
@@ -184,7 +191,8 @@ for name in $ONLY; do
   fi
   body=$(curl -fsS "$url" | wc -c)
   [ "$body" = 1024 ] || { echo "$name returned $body bytes, expected 1024" >&2; exit 1; }
-  "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
+  warmup=$WARMUP; [ "$name" = wakegate ] && warmup=$WAKEGATE_WARMUP
+  "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$warmup" "$url" >/dev/null
   measured_pid=$([ "$name" = direct ] && echo "${pids[0]}" || echo "$proxy_pid")
   ticks0=$(cpu_ticks "$measured_pid")
   "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$work/wrk-$name.txt"
@@ -196,7 +204,8 @@ for name in $ONLY; do
   [ "$name" != direct ] && stop_proxy
 done
 
-printf '\nwrk -t%s -c%s -d%s, 1 KiB file, keep-alive; pinning: %s\n' "$THREADS" "$CONNECTIONS" "$DURATION" \
+printf '\nwrk -t%s -c%s -d%s (warm-up %s, wakegate %s), 1 KiB file, keep-alive; pinning: %s\n' \
+  "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$WAKEGATE_WARMUP" \
   "$([ ${#server_cpu[@]} -gt 0 ] && echo 'servers cpu 0, wrk cpu 1' || echo off)"
 # cpu us/req: CPU time of the server process(es) under test per request (the direct row: the
 # upstream alone; the proxy rows: the proxy alone, without the upstream's share)
