@@ -1,9 +1,8 @@
 package dev.wakegate.e2e.labels;
 
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.DockerProxyTest;
 import dev.wakegate.testing.ProxyHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,23 +21,7 @@ import static org.awaitility.Awaitility.await;
  * turns discovery off.
  */
 @Tag("docker")
-class DiscoveryScopeE2ETest {
-    private DockerFixture docker;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void setUp() {
-        docker = new DockerFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        docker.close();
-    }
-
+class DiscoveryScopeE2ETest extends DockerProxyTest {
     @Test
     void onlyContainersOfTheConfiguredComposeProjectAreManaged() {
         String project = DockerFixture.uniqueName("proj");

@@ -2,9 +2,8 @@ package dev.wakegate.e2e.labels;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.DockerProxyTest;
 import dev.wakegate.testing.ProxyHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,25 +26,10 @@ import static org.awaitility.Awaitility.await;
  * forgotten when destroyed; dependencies between label containers start in order; YAML wins.
  */
 @Tag("docker")
-class LabelDiscoveryE2ETest {
+class LabelDiscoveryE2ETest extends DockerProxyTest {
     /** Discovery follows the event stream: a new container is routed well within a second of {@code docker create} (on an idle machine). */
     private static final Duration DISCOVERY = Duration.ofSeconds(5);
 
-    private DockerFixture docker;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void setUp() {
-        docker = new DockerFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        docker.close();
-    }
 
     @Test
     void labelOnlyContainerCreatedLaterIsWokenStoppedWhenIdleAndForgottenWhenDestroyed() {

@@ -1,9 +1,8 @@
 package dev.wakegate.e2e.labels;
 
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.DockerProxyTest;
 import dev.wakegate.testing.ProxyHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -25,23 +24,7 @@ import static org.awaitility.Awaitility.await;
  * its API and of its idle evictor. States are checked with {@code docker inspect}.
  */
 @Tag("docker")
-class LeastPrivilegeE2ETest {
-    private DockerFixture docker;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void setUp() {
-        docker = new DockerFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        docker.close();
-    }
-
+class LeastPrivilegeE2ETest extends DockerProxyTest {
     @Test
     void adminOperationsOnAnUnmanagedContainerAnswer404AndLeaveItAlone() {
         String stopped = docker.sleeper("unmanaged-stopped");

@@ -3,9 +3,8 @@ package dev.wakegate.e2e.labels;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerFixture.Healthcheck;
+import dev.wakegate.testing.DockerProxyTest;
 import dev.wakegate.testing.ProxyHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -26,26 +25,11 @@ import static org.awaitility.Awaitility.await;
  * problem+json naming the host, never a hang. {@code .invalid} never resolves anywhere (RFC 6761).
  */
 @Tag("docker")
-class UnresolvableUpstreamE2ETest {
+class UnresolvableUpstreamE2ETest extends DockerProxyTest {
     private static final String HOST = "no-such-service.invalid";
     /** Generous for a loaded 2-core machine; a hang would run into the 60s startup timeout or beyond. */
     private static final Duration PROMPTLY = Duration.ofSeconds(8);
 
-    private DockerFixture docker;
-    private ProxyHarness proxy;
-
-    @BeforeEach
-    void setUp() {
-        docker = new DockerFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        docker.close();
-    }
 
     @Test
     void plainRouteToAnUnresolvableNameAnswers502NamingIt() {

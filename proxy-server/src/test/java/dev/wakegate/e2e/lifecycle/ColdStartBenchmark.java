@@ -31,8 +31,7 @@ import static org.awaitility.Awaitility.await;
  * alternating: busybox httpd without a HEALTHCHECK (readiness by wakegate's HTTP probe, and by a
  * 1 ms HTTP poll for the floor, so like is compared with like).
  * <ul>
- *   <li>floor: Engine API start call, then GET / polled every 1 ms until a 200 (as
- *       {@code ColdStartFloor});</li>
+ *   <li>floor: Engine API start call, then GET / polled every 1 ms until a 200;</li>
  *   <li>wakegate: one GET / through the proxy to the stopped container, until its 200.</li>
  * </ul>
  * Prints both medians and their difference. Off by default; run with
