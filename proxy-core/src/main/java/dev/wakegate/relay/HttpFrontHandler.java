@@ -4,7 +4,6 @@ import dev.wakegate.admin.LocalEndpoints.LocalResponse;
 import dev.wakegate.http1.BodyFramer;
 import dev.wakegate.http1.RequestHead;
 import dev.wakegate.http1.RequestHeadParser;
-import dev.wakegate.http1.ResponseHead;
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.park.BrowserNavigation;
 import dev.wakegate.park.ParkedRequest;
@@ -12,18 +11,15 @@ import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link #endRequest}); every ByteBuf read is forwarded or released; all methods run on the
  * channel's event loop; state changes go through {@link FrontState#check}.
  */
-final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements UpstreamConnection.Listener {
+final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements UpstreamExchange.Front {
     /** User event fired by {@link FrontServer#close()}: finish the current exchange, then close. */
     static final Object DRAIN = new Object() {
         @Override
@@ -57,7 +53,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private final UpstreamPool pool;
     private final RequestHeadParser parser;
     private final RequestHead head = new RequestHead();
-    private final BodyFramer requestFramer = new BodyFramer();
 
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
@@ -65,13 +60,12 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private String clientIp = "unknown";
     private DeadlineTimer headTimer;        // slow-loris: a started head must complete in time (408)
     private DeadlineTimer idleTimer;        // idle keep-alive between requests (silent close)
-    private DeadlineTimer responseTimer;    // request sent, no response head yet (504)
     private boolean draining;
     private boolean started;
     private boolean pumping;
     private boolean pumpAgain;
 
-    // the current exchange
+    // the current request
     private long exchangeId;
     private Route route;
     private List<String> openContainers;   // non-null between requestStarted and requestEnded
@@ -79,26 +73,15 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private String method;
     private boolean headRequest;
     private boolean clientKeepAlive;
-    private boolean upgrading;
-    private boolean expectContinue;
-    private boolean chunked;
-    private boolean hasBody;
     private BodySink sink = BodySink.DISCARD;
-    private int bodyReady;                  // scanned body bytes at the front of the cumulation, not yet passed on
-    private boolean bodyScanned;            // the whole request body has been received (and checked)
-    private boolean requestComplete;        // ... and passed on (upstream) or discarded (local answer)
+    private final RequestBody body = new RequestBody();
+    private boolean requestComplete;        // body received and passed on (upstream) or discarded (local answer)
     private boolean responseStarted;
-    private boolean responseHeadSeen;
     private boolean responseComplete;
     private boolean keepAliveAfter;
     private boolean upstreamReusable;
     private int status;
-    private ByteBuf outHead;                // rewritten head waiting to be sent upstream
-    private ByteBuf retryHead;              // kept for the one retry of a bodiless request on a reused connection
-    private int retryHeadStart;
-    private boolean retried;
-    private boolean upstreamReused;
-    private UpstreamConnection upstream;
+    private UpstreamExchange exchange;      // the upstream side of the requests that are forwarded
     private ParkedRequest parked;
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
@@ -114,7 +97,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         this.ctx = ctx;
         headTimer = new DeadlineTimer(ctx.executor(), this::onHeadTimeout);
         idleTimer = new DeadlineTimer(ctx.executor(), this::onIdleTimeout);
-        responseTimer = new DeadlineTimer(ctx.executor(), this::onResponseTimeout);
+        exchange = new UpstreamExchange(dp, pool, ctx, this);
         if (ctx.channel().isActive()) {
             start();
         }
@@ -159,15 +142,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (state == FrontState.CLOSING) {
             ctx.read(); // lingering close: drain and drop
         }
-        if (upstream != null) {
-            upstream.channel().flush();
-        }
+        exchange.flush();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && state == FrontState.PROXYING && upstream != null) {
-            upstream.read();
+        if (ctx.channel().isWritable() && state == FrontState.PROXYING) {
+            exchange.resume();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -208,7 +189,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     // ---------------------------------------------------------------- the pump
 
     /** Moves whatever can move now; re-entrant calls are folded into the running one. */
-    private void pump() {
+    @Override
+    public void pump() {
         assert ctx.channel().eventLoop().inEventLoop();
         if (pumping) {
             pumpAgain = true;
@@ -266,7 +248,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         int buffered = cumulation == null ? 0 : cumulation.readableBytes();
         switch (state) {
             case LOCAL -> {
-                if (!bodyScanned || buffered < dp.limits.maxHeadSize()) {
+                if (!body.scanned() || buffered < dp.limits.maxHeadSize()) {
                     ctx.read();
                 }
             }
@@ -276,10 +258,10 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
                 }
             }
             case PROXYING -> {
-                if (!bodyScanned) {
-                    if (upstream != null && upstream.channel().isWritable() && outHead == null) {
+                if (!body.scanned()) {
+                    if (exchange.canTakeBody()) {
                         ctx.read();
-                    } else if (outHead != null && buffered < dp.limits.parkBufferBytes()) {
+                    } else if (exchange.headPending() && buffered < dp.limits.parkBufferBytes()) {
                         ctx.read(); // waiting for the first chunk before sending the head
                     }
                 } else if (buffered < dp.limits.maxHeadSize()) {
@@ -298,23 +280,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         method = head.method();
         headRequest = "HEAD".equals(method);
         clientKeepAlive = head.keepAlive() && !draining;
-        upgrading = head.upgrade() != null;
-        expectContinue = head.expectContinue();
-        chunked = head.isChunked();
-        hasBody = head.hasBody();
-        BodyFramer.Mode mode = chunked ? BodyFramer.Mode.CHUNKED : hasBody ? BodyFramer.Mode.LENGTH : BodyFramer.Mode.NONE;
-        if (mode != BodyFramer.Mode.NONE) {
-            requestFramer.reset(mode, head.contentLength());
-        }
-        bodyScanned = mode == BodyFramer.Mode.NONE;
-        bodyReady = 0;
+        body.reset(head);
+        exchange.reset(head);
         requestComplete = false;
         responseStarted = false;
-        responseHeadSeen = false;
         responseComplete = false;
         keepAliveAfter = false;
         upstreamReusable = false;
-        retried = false;
         status = 0;
         metricsPending = true;
         route = null;
@@ -335,8 +307,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         openContainers = r.containers();
         dp.gate.requestStarted(openContainers);
         if (dp.gate.isReady(openContainers)) {
-            outHead = rewriteHead(headLength);
-            connect();
+            connect(rewriteHead(headLength));
             return;
         }
         if (r.waitingPage() && BrowserNavigation.test(method, head.accept())) {
@@ -351,8 +322,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             writeLocal(ProxyResponses.waitingPage(ctx.alloc(), headRequest, close), 503, close);
             return;
         }
-        outHead = rewriteHead(headLength);
-        park();
+        park(rewriteHead(headLength));
     }
 
     private ByteBuf rewriteHead(int headLength) {
@@ -367,91 +337,46 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private void moveBody() {
         switch (sink) {
             case DISCARD -> {
-                if (!bodyScanned && cumulation != null && cumulation.isReadable()) {
-                    int k = requestFramer.scan(cumulation);
-                    cumulation.skipBytes(k);
-                    if (requestFramer.error() != null) {
-                        badRequestBody();
-                        return;
-                    }
-                    bodyScanned = requestFramer.isComplete();
-                }
-                if (bodyScanned && !requestComplete) {
-                    requestComplete = true;
-                    maybeFinish();
-                }
-            }
-            case HOLD -> scanAhead();
-            case FORWARD -> {
-                if (!scanAhead()) {
+                if (!body.discard(cumulation)) {
+                    badRequestBody();
                     return;
                 }
-                if (outHead != null) {
-                    if (chunked && !expectContinue && bodyReady == 0 && !bodyScanned) {
-                        return; // first chunk size not seen yet: a bad one must not reach the upstream
-                    }
-                    sendHead();
-                }
-                Channel up = upstream.channel();
-                if (bodyReady > 0 && up.isWritable()) {
-                    up.write(cumulation.readRetainedSlice(bodyReady), up.voidPromise());
-                    bodyReady = 0;
-                }
-                up.flush();
-                if (bodyScanned && bodyReady == 0 && !requestComplete) {
+                if (body.scanned() && !requestComplete) {
                     requestComplete = true;
-                    if (!responseHeadSeen) {
-                        startResponseTimer();
-                    }
+                    maybeFinish();
+                }
+            }
+            case HOLD -> {
+                if (!body.scanAhead(cumulation)) {
+                    badRequestBody();
+                }
+            }
+            case FORWARD -> {
+                if (!body.scanAhead(cumulation)) {
+                    badRequestBody();
+                    return;
+                }
+                if (!exchange.forward(cumulation, body)) {
+                    return;
+                }
+                if (body.scanned() && body.ready() == 0 && !requestComplete) {
+                    requestComplete = true;
+                    exchange.requestSent();
                     maybeFinish();
                 }
             }
         }
-    }
-
-    /** Checks body framing of newly arrived bytes; false when the body is malformed (handled). */
-    private boolean scanAhead() {
-        if (bodyScanned || cumulation == null) {
-            return true;
-        }
-        int avail = cumulation.readableBytes() - bodyReady;
-        if (avail <= 0) {
-            return true;
-        }
-        ByteBuf view = bodyReady == 0 ? cumulation : cumulation.slice(cumulation.readerIndex() + bodyReady, avail);
-        bodyReady += requestFramer.scan(view);
-        if (requestFramer.error() != null) {
-            badRequestBody();
-            return false;
-        }
-        bodyScanned = requestFramer.isComplete();
-        return true;
     }
 
     private void badRequestBody() {
-        String reason = "malformed chunked body: " + requestFramer.error();
-        closeUpstream();
+        String reason = "malformed chunked body: " + body.error();
+        exchange.closeUpstream();
         if (responseStarted) {
             closeNow();
             return;
         }
         status = 400;
         closeWith(ProxyResponses.problem(ctx.alloc(), 400, reason, null, true, false));
-    }
-
-    private void sendHead() {
-        ByteBuf h = outHead;
-        outHead = null;
-        if (upstreamReused && !hasBody && !retried) {
-            // the same buffer, retained: a write leaves its bytes alone and only moves the reader
-            // index of a partly written buffer, which the retry puts back (no duplicate per request)
-            retryHead = h.retain();
-            retryHeadStart = h.readerIndex();
-        }
-        upstream.channel().write(h, upstream.channel().voidPromise());
-        if (expectContinue) {
-            startResponseTimer(); // the upstream should at least say 100 Continue
-        }
     }
 
     // ---------------------------------------------------------------- local answers
@@ -500,10 +425,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void enterLocal() {
         state = state.check(FrontState.LOCAL);
-        if (cumulation != null && bodyReady > 0) {
-            cumulation.skipBytes(bodyReady); // already checked, never forwarded
-        }
-        bodyReady = 0;
+        body.skipReady(cumulation); // already checked, never forwarded
         sink = BodySink.DISCARD;
     }
 
@@ -522,11 +444,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     // ---------------------------------------------------------------- parking
 
-    private void park() {
+    private void park(ByteBuf h) {
         state = state.check(FrontState.PARKED);
         sink = BodySink.HOLD;
-        ByteBuf h = outHead;
-        outHead = null;
         long id = exchangeId;
         List<String> containers = route.containers();
         ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), h, dp.gate, containers,
@@ -550,142 +470,60 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (failure != null) {
             answerLocally(503, failure.reason(), failure.container(), true, false);
         } else {
-            outHead = p.takeHead();
-            connect();
+            connect(p.takeHead());
         }
         pump();
     }
 
-    // ---------------------------------------------------------------- upstream
+    // ---------------------------------------------------------------- upstream (UpstreamExchange.Front)
 
-    private void connect() {
+    /** Sends the request, whose rewritten head is {@code requestHead} (handed over), upstream. */
+    private void connect(ByteBuf requestHead) {
+        enterConnecting();
+        exchange.open(route.upstream(), requestHead);
+    }
+
+    private void enterConnecting() {
         state = state.check(FrontState.CONNECTING);
         sink = BodySink.HOLD;
-        UpstreamConnection c = retried ? null : pool.poll(route.upstream());
-        if (c != null) {
-            attach(c, true);
-            return;
-        }
-        long id = exchangeId;
-        ChannelFuture f = pool.connect(route.upstream());
-        if (f.isDone()) {
-            onConnected(id, f);
-        } else {
-            f.addListener(x -> onConnected(id, f));
-        }
     }
 
-    private void onConnected(long id, ChannelFuture f) {
-        UpstreamConnection c = f.isSuccess() ? f.channel().pipeline().get(UpstreamConnection.class) : null;
-        if (id != exchangeId || state != FrontState.CONNECTING) {
-            if (c != null) {
-                pool.release(c); // fresh and unused: good for the next request
-            }
-            return;
-        }
-        if (c == null) {
-            Throwable cause = f.cause();
-            String up = route.upstream().toString();
-            if (cause instanceof UnknownHostException || (cause != null && cause.getCause() instanceof UnknownHostException)) {
-                failUpstream(502, "dns", "cannot resolve " + route.upstream().host());
-            } else if (cause instanceof ConnectTimeoutException) {
-                failUpstream(504, "connect_timeout", "cannot connect to " + up + " within "
-                        + dp.timeouts.upstreamConnect().toMillis() + "ms");
-            } else {
-                failUpstream(502, "connect_refused", "cannot connect to " + up);
-            }
-            pump();
-            return;
-        }
-        attach(c, false);
-        pump();
+    @Override
+    public boolean awaitingUpstream() {
+        return state == FrontState.CONNECTING;
     }
 
-    private void attach(UpstreamConnection c, boolean reused) {
+    @Override
+    public boolean proxying() {
+        return state == FrontState.PROXYING;
+    }
+
+    @Override
+    public void upstreamAttached() {
         state = state.check(FrontState.PROXYING);
         sink = BodySink.FORWARD;
-        upstream = c;
-        upstreamReused = reused;
-        c.begin(this, headRequest, upgrading);
-        pumpAgain = true;
-        if (!pumping) {
-            pump();
-        }
-    }
-
-    /** The upstream could not produce a response: 502/504 while nothing was sent, else close. */
-    private void failUpstream(int s, String metricReason, String detail) {
-        dp.metrics.upstreamError(route.upstream().toString(), metricReason);
-        closeUpstream();
-        cancelResponseTimer();
-        releaseHeads();
-        if (responseStarted) {
-            closeNow();
-            return;
-        }
-        boolean safe = bodyScanned;
-        answerLocally(s, detail, null, false, !safe);
-    }
-
-    private void closeUpstream() {
-        if (upstream != null) {
-            UpstreamConnection c = upstream;
-            upstream = null;
-            c.detach();
-            c.channel().close();
-        }
-    }
-
-    private void startResponseTimer() {
-        responseTimer.arm(dp.timeouts.upstreamResponse().toNanos());
-    }
-
-    private void cancelResponseTimer() {
-        responseTimer.disarm(); // disarmed at the end of every exchange, so an expiry is always the current one's
-    }
-
-    private void onResponseTimeout() {
-        if (state == FrontState.PROXYING && !responseHeadSeen) {
-            failUpstream(504, "response_timeout", "no response from " + route.upstream() + " within "
-                    + dp.timeouts.upstreamResponse().toMillis() + "ms");
-            pump();
-        }
     }
 
     @Override
-    public void upstreamInformational(ByteBuf informational) {
-        cancelResponseTimer();
+    public void upstreamRetrying() {
+        requestComplete = false;
+        enterConnecting();
+    }
+
+    @Override
+    public void responseStarted() {
         responseStarted = true;
-        ctx.write(informational, ctx.voidPromise());
     }
 
     @Override
-    public void upstreamResponseHead(ByteBuf responseHead, ResponseHead parsed, BodyFramer.Mode mode) {
-        cancelResponseTimer();
-        releaseHeads();
-        responseHeadSeen = true;
+    public void responseHead(int responseStatus, boolean upstreamKeepAlive) {
         responseStarted = true;
-        status = parsed.status();
-        keepAliveAfter = clientKeepAlive && parsed.keepAlive() && mode != BodyFramer.Mode.UNTIL_CLOSE && !draining;
-        ctx.write(responseHead, ctx.voidPromise());
+        status = responseStatus;
+        keepAliveAfter = clientKeepAlive && upstreamKeepAlive && !draining;
     }
 
     @Override
-    public void upstreamBody(ByteBuf chunk) {
-        ctx.write(chunk, ctx.voidPromise());
-    }
-
-    @Override
-    public void upstreamReadComplete() {
-        ctx.flush();
-        if (state == FrontState.PROXYING && upstream != null && ctx.channel().isWritable()) {
-            upstream.read();
-        }
-    }
-
-    @Override
-    public void upstreamResponseComplete(boolean reusable) {
-        ctx.flush();
+    public void responseEnded(boolean reusable) {
         responseComplete = true;
         upstreamReusable = reusable;
         if (!requestComplete) {
@@ -700,49 +538,17 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     @Override
-    public void upstreamFailed(String reason) {
-        if (upstream != null) {
-            upstream = null; // the connection closes itself
-        }
-        failUpstream(502, "bad_response", reason);
-        pump();
-    }
-
-    @Override
-    public void upstreamClosed() {
-        UpstreamConnection dead = upstream;
-        upstream = null;
-        if (dead == null || state != FrontState.PROXYING) {
+    public void upstreamFailed(int failureStatus, String detail) {
+        if (responseStarted) {
+            closeNow();
             return;
         }
-        if (retryHead != null && !responseStarted && !retried) {
-            // a reused keep-alive connection was closed under us before any answer: try once more
-            retried = true;
-            cancelResponseTimer();
-            outHead = retryHead.readerIndex(retryHeadStart);
-            retryHead = null;
-            requestComplete = false;
-            connect();
-            pump();
-            return;
-        }
-        failUpstream(502, "reset", "upstream " + route.upstream() + " closed the connection before the response ended");
-        pump();
+        boolean safe = body.scanned();
+        answerLocally(failureStatus, detail, null, false, !safe);
     }
 
     @Override
-    public void upstreamWritabilityChanged() {
-        if (upstream != null && upstream.channel().isWritable()) {
-            pump();
-        }
-    }
-
-    @Override
-    public void upstreamSwitched(ByteBuf switchingHead, ByteBuf leftover) {
-        cancelResponseTimer();
-        releaseHeads();
-        UpstreamConnection c = upstream;
-        upstream = null;
+    public void upgraded(UpstreamConnection c, ByteBuf switchingHead, ByteBuf leftover) {
         status = 101;
         responseStarted = true;
         List<String> containers = openContainers == null ? List.of() : openContainers;
@@ -750,7 +556,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         state = state.check(FrontState.UPGRADED);
         headTimer.stop();
         idleTimer.stop();
-        responseTimer.stop();
+        exchange.dispose();
 
         Channel client = ctx.channel();
         Channel up = c.channel();
@@ -786,18 +592,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void finishExchange() {
         endRequest();
-        if (upstream != null) {
-            UpstreamConnection c = upstream;
-            upstream = null;
-            if (upstreamReusable) {
-                pool.release(c);
-            } else {
-                c.detach();
-                c.channel().close();
-            }
-        }
-        cancelResponseTimer();
-        releaseHeads();
+        exchange.end(upstreamReusable);
         route = null;
         if (!keepAliveAfter || draining) {
             state = state.check(FrontState.CLOSING);
@@ -858,27 +653,16 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (headTimer != null) {
             headTimer.stop();
             idleTimer.stop();
-            responseTimer.stop();
         }
         if (parked != null) {
             parked.destroy();
             parked = null;
         }
-        closeUpstream();
-        releaseHeads();
+        if (exchange != null) {
+            exchange.dispose();
+        }
         releaseCumulation();
         endRequest();
-    }
-
-    private void releaseHeads() {
-        if (outHead != null) {
-            outHead.release();
-            outHead = null;
-        }
-        if (retryHead != null) {
-            retryHead.release();
-            retryHead = null;
-        }
     }
 
     private void releaseCumulation() {
@@ -886,7 +670,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             cumulation.release();
             cumulation = null;
         }
-        bodyReady = 0;
+        body.forgetReady();
     }
 
     private void trimCumulation() {

@@ -1,0 +1,100 @@
+package dev.wakegate.relay;
+
+import dev.wakegate.http1.BodyFramer;
+import dev.wakegate.http1.RequestHead;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The framing of the current request's body as it arrives in {@link HttpFrontHandler}'s
+ * cumulation: which bytes at the front of the cumulation have been checked by the
+ * {@link BodyFramer} (and may be passed on), and whether the whole body has been received. It
+ * never holds a buffer itself; the cumulation stays the handler's. Event loop only.
+ */
+final class RequestBody {
+    private final BodyFramer framer = new BodyFramer();
+    private boolean chunked;
+    private int ready;       // scanned body bytes at the front of the cumulation, not yet passed on
+    private boolean scanned; // the whole request body has been received (and checked)
+
+    /** Starts the body of a new request with head {@code head}. */
+    void reset(RequestHead head) {
+        chunked = head.isChunked();
+        BodyFramer.Mode mode = chunked ? BodyFramer.Mode.CHUNKED : head.hasBody() ? BodyFramer.Mode.LENGTH : BodyFramer.Mode.NONE;
+        if (mode != BodyFramer.Mode.NONE) {
+            framer.reset(mode, head.contentLength());
+        }
+        scanned = mode == BodyFramer.Mode.NONE;
+        ready = 0;
+    }
+
+    /** Whether the whole body has been received and checked. */
+    boolean scanned() {
+        return scanned;
+    }
+
+    /** Checked body bytes at the front of the cumulation, not yet passed on. */
+    int ready() {
+        return ready;
+    }
+
+    /** A chunked body whose first chunk size has not been seen yet. */
+    boolean awaitingFirstChunk() {
+        return chunked && ready == 0 && !scanned;
+    }
+
+    /** The framing error of a malformed body, else null. */
+    String error() {
+        return framer.error();
+    }
+
+    /** Checks the framing of newly arrived bytes behind the ready ones; false when the body is malformed. */
+    boolean scanAhead(ByteBuf cumulation) {
+        if (scanned || cumulation == null) {
+            return true;
+        }
+        int avail = cumulation.readableBytes() - ready;
+        if (avail <= 0) {
+            return true;
+        }
+        ByteBuf view = ready == 0 ? cumulation : cumulation.slice(cumulation.readerIndex() + ready, avail);
+        ready += framer.scan(view);
+        if (framer.error() != null) {
+            return false;
+        }
+        scanned = framer.isComplete();
+        return true;
+    }
+
+    /** Checks and drops body bytes (the proxy answers itself); false when the body is malformed. */
+    boolean discard(ByteBuf cumulation) {
+        if (!scanned && cumulation != null && cumulation.isReadable()) {
+            int k = framer.scan(cumulation);
+            cumulation.skipBytes(k);
+            if (framer.error() != null) {
+                return false;
+            }
+            scanned = framer.isComplete();
+        }
+        return true;
+    }
+
+    /** The ready bytes as a retained slice to pass on (the caller writes it, so hands it over). */
+    ByteBuf take(ByteBuf cumulation) {
+        ByteBuf slice = cumulation.readRetainedSlice(ready);
+        ready = 0;
+        return slice;
+    }
+
+    /** Drops the ready bytes: checked, but never to be forwarded. */
+    void skipReady(ByteBuf cumulation) {
+        if (cumulation != null && ready > 0) {
+            cumulation.skipBytes(ready);
+        }
+        ready = 0;
+    }
+
+    /** Forgets the ready bytes because the cumulation they were in is gone. */
+    void forgetReady() {
+        ready = 0;
+    }
+}
