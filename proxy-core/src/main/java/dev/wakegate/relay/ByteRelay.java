@@ -1,7 +1,9 @@
 package dev.wakegate.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +23,27 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
 
     ByteRelay(Channel peer) {
         this.peer = peer;
+    }
+
+    /**
+     * Turns an HTTP connection whose upstream accepted an upgrade (the 101 already written to the
+     * client) into a relay pair: the upstream's response handlers leave its pipeline, {@code early}
+     * (client bytes read past the upgrade request, may be null) goes upstream or is released, and
+     * {@code front} leaves the client's pipeline.
+     */
+    static void splice(ChannelHandlerContext frontCtx, ChannelHandler front, UpstreamConnection upstream, ByteBuf early) {
+        Channel client = frontCtx.channel();
+        Channel up = upstream.channel();
+        up.pipeline().remove(UpstreamPool.IDLE);
+        up.pipeline().remove(upstream);
+        up.pipeline().addLast(HttpFrontHandler.RELAY, new ByteRelay(client));
+        if (early != null && early.isReadable()) {
+            up.writeAndFlush(early, up.voidPromise());
+        } else if (early != null) {
+            early.release();
+        }
+        frontCtx.pipeline().addLast(HttpFrontHandler.RELAY, new ByteRelay(up));
+        frontCtx.pipeline().remove(front);
     }
 
     @Override

@@ -25,16 +25,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The only handler of an HTTP client connection: reads request heads into a bounded cumulation,
- * routes each request on its own, and then answers locally, parks it, or forwards it to an
- * upstream connection from the loop's {@link UpstreamPool}, streaming bodies both ways framed by
- * {@link BodyFramer} (never aggregated). Requests pipelined behind the one in flight stay in the
- * cumulation and are taken in order when its response has ended. On a 101 it hands both channels
- * to a {@link ByteRelay} pair and removes itself.
+ * The only handler of an HTTP client connection, and its {@link FrontState} machine: reads request
+ * heads into a bounded cumulation, routes each request on its own, and then answers locally, parks
+ * it, or forwards it through its {@link UpstreamExchange}, which owns the upstream side (connection
+ * from the loop's {@link UpstreamPool}, response relay, 502/504, retry, reuse). Bodies stream both
+ * ways, framed by {@link BodyFramer} (the request's through {@link RequestBody}), never aggregated.
+ * Requests pipelined behind the one in flight stay in the cumulation and are taken in order when
+ * its response has ended. On a 101 it hands both channels to a {@link ByteRelay} pair and removes
+ * itself.
  *
  * <p>Invariants: every request that was routed gets exactly one {@code gate.requestEnded}
- * ({@link #endRequest}); every ByteBuf read is forwarded or released; all methods run on the
- * channel's event loop; state changes go through {@link FrontState#check}.
+ * ({@link #endRequest}), and {@code gate.requestStarted} comes before {@code gate.isReady}; every
+ * ByteBuf read is forwarded or released; all methods run on the channel's event loop; state
+ * changes happen here only (the exchange reports through {@link UpstreamExchange.Front}) and go
+ * through {@link FrontState#check}; the client side reads only while the upstream is writable and
+ * the upstream side only while the client is writable.
  */
 final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements UpstreamExchange.Front {
     /** User event fired by {@link FrontServer#close()}: finish the current exchange, then close. */
@@ -558,10 +563,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         idleTimer.stop();
         exchange.dispose();
 
-        Channel client = ctx.channel();
-        Channel up = c.channel();
         dp.gate.connectionOpened(containers);
-        client.closeFuture().addListener(f -> dp.gate.connectionClosed(containers));
+        ctx.channel().closeFuture().addListener(f -> dp.gate.connectionClosed(containers));
 
         ctx.write(switchingHead, ctx.voidPromise());
         if (leftover != null) {
@@ -570,16 +573,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         ctx.flush();
         ByteBuf early = cumulation;
         cumulation = null;
-        up.pipeline().remove(UpstreamPool.IDLE);
-        up.pipeline().remove(c);
-        up.pipeline().addLast(RELAY, new ByteRelay(client));
-        if (early != null && early.isReadable()) {
-            up.writeAndFlush(early, up.voidPromise());
-        } else if (early != null) {
-            early.release();
-        }
-        ctx.pipeline().addLast(RELAY, new ByteRelay(up));
-        ctx.pipeline().remove(this);
+        ByteRelay.splice(ctx, this, c, early);
     }
 
     // ---------------------------------------------------------------- ending

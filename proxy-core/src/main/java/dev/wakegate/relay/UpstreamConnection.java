@@ -17,7 +17,7 @@ import io.netty.util.ReferenceCountUtil;
  * The last handler of an upstream channel: reads response heads with {@link ResponseHeadParser},
  * frames their bodies with {@link BodyFramer}, and hands the original bytes (retained slices, no
  * copies) to the {@link Listener} of the current exchange, i.e. the client connection's
- * {@link HttpFrontHandler}. Between exchanges it sits idle in its {@link UpstreamPool}, where a
+ * {@link UpstreamExchange}. Between exchanges it sits idle in its {@link UpstreamPool}, where a
  * close by the upstream or an idle timeout removes it.
  *
  * <p>Runs on the client's event loop (the pool's loop); never touched from another thread.

@@ -3,8 +3,9 @@
  * listeners on one event-loop group; each HTTP connection has a single
  * {@link dev.wakegate.relay.HttpFrontHandler} (a {@link dev.wakegate.relay.FrontState} machine)
  * that parses heads with {@code http1.RequestHeadParser}, routes each request with the current
- * {@code RouteTrie}, answers locally, parks (see {@code dev.wakegate.park}) or forwards over a
- * keep-alive connection from the event loop's {@link dev.wakegate.relay.UpstreamPool}, whose
+ * {@code RouteTrie}, answers locally, parks (see {@code dev.wakegate.park}) or forwards through an
+ * {@link dev.wakegate.relay.UpstreamExchange} over a keep-alive connection from the event loop's
+ * {@link dev.wakegate.relay.UpstreamPool}, whose
  * {@link dev.wakegate.relay.UpstreamConnection} frames responses with {@code http1.BodyFramer}.
  * A 101 and the TCP listeners end in a pair of {@link dev.wakegate.relay.ByteRelay}s.
  *
