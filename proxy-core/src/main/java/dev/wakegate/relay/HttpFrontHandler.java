@@ -58,6 +58,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private final UpstreamPool pool;
     private final RequestHeadParser parser;
     private final RequestHead head = new RequestHead();
+    private final RequestBody body = new RequestBody();
 
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
@@ -79,7 +80,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private boolean headRequest;
     private boolean clientKeepAlive;
     private BodySink sink = BodySink.DISCARD;
-    private final RequestBody body = new RequestBody();
     private boolean requestComplete;        // body received and passed on (upstream) or discarded (local answer)
     private boolean responseStarted;
     private boolean responseComplete;
