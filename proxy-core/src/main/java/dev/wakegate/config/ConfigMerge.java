@@ -41,6 +41,12 @@ public final class ConfigMerge {
             }
         }
         for (Labelled l : labelled) {
+            ContainerSpec spec = containers.get(l.spec().name());
+            if (spec.fromLabels()) {
+                containers.put(spec.name(), withComposeDependencies(spec, l.composeDependsOn(), containers));
+            }
+        }
+        for (Labelled l : labelled) {
             ContainerSpec winner = containers.get(l.spec().name());
             String file = ConfigChecks.labelsFile(l.spec().name());
             for (RouteSpec r : l.routes()) {
@@ -62,5 +68,21 @@ public final class ConfigMerge {
         return new ProxyConfig(base.source(), base.listen(), base.workers(), base.automation(), base.redisUrl(),
                 base.dockerHost(), containers, routes, base.tcp(), base.timeouts(), base.limits(), base.adminToken(),
                 base.jsonLogs(), base.discovery());
+    }
+
+    /** Adds the compose dependencies wakegate manages (and the labels did not list) to {@code depends_on}. */
+    private static ContainerSpec withComposeDependencies(ContainerSpec spec, List<String> composeDependsOn,
+                                                         Map<String, ContainerSpec> managed) {
+        List<String> deps = new ArrayList<>(spec.dependsOn());
+        for (String dep : composeDependsOn) {
+            if (managed.containsKey(dep) && !deps.contains(dep) && !dep.equals(spec.name())) {
+                deps.add(dep);
+            }
+        }
+        if (deps.size() == spec.dependsOn().size()) {
+            return spec;
+        }
+        return new ContainerSpec(spec.name(), spec.priority(), spec.upstream(), spec.health(), deps,
+                spec.idleTimeout(), spec.fromLabels());
     }
 }

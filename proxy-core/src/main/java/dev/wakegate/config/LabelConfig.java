@@ -35,10 +35,24 @@ public final class LabelConfig {
     private static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
             IDLE_TIMEOUT, WAITING_PAGE, TEST);
 
-    /** One label-configured container and the routes its labels declare. */
-    public record Labelled(ContainerSpec spec, List<RouteSpec> routes) {
+    /** Set by Compose v2 on each container: {@code service:condition:restart} entries, comma-separated. */
+    public static final String COMPOSE_DEPENDS_ON = "com.docker.compose.depends_on";
+
+    /**
+     * One label-configured container and the routes its labels declare.
+     *
+     * @param composeDependsOn the services its compose file says it depends on; {@link ConfigMerge}
+     *                         adds those that wakegate manages to its {@code depends_on}, so they are
+     *                         started first (unmanaged ones are the operator's to keep running)
+     */
+    public record Labelled(ContainerSpec spec, List<RouteSpec> routes, List<String> composeDependsOn) {
         public Labelled {
             routes = List.copyOf(routes);
+            composeDependsOn = List.copyOf(composeDependsOn);
+        }
+
+        public Labelled(ContainerSpec spec, List<RouteSpec> routes) {
+            this(spec, routes, List.of());
         }
     }
 
@@ -159,7 +173,26 @@ public final class LabelConfig {
             }
             routes.add(new RouteSpec(path, List.of(name), upstream.get(), name, waitingPage));
         }
-        return Optional.of(new Labelled(spec, routes));
+        return Optional.of(new Labelled(spec, routes, composeDependsOn(labels.get(COMPOSE_DEPENDS_ON))));
+    }
+
+    /** Service names of a {@code com.docker.compose.depends_on} value ({@code db:service_healthy:false,cache:...}). */
+    static List<String> composeDependsOn(String value) {
+        List<String> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        for (String entry : value.split(",")) {
+            String service = entry.trim();
+            int colon = service.indexOf(':');
+            if (colon >= 0) {
+                service = service.substring(0, colon);
+            }
+            if (!service.isEmpty() && ConfigLoader.validContainerName(service) && !out.contains(service)) {
+                out.add(service);
+            }
+        }
+        return out;
     }
 
     private static String value(Map<String, String> labels, String key) {

@@ -42,6 +42,20 @@ class ConfigMergeTest {
     }
 
     @Test
+    void composeDependenciesThatAreManagedStartFirst() throws ConfigException {
+        ProxyConfig base = ConfigLoader.parse(YAML, "w.yml", Map.of());
+
+        ProxyConfig merged = ConfigMerge.withLabels(base, List.of(
+                labels("loki", "wakegate.upstream", "127.0.0.1:3100", "wakegate.route", "/loki",
+                        "com.docker.compose.depends_on",
+                        "minio:service_healthy:false,prometheus:service_started:false,postgres:service_started:true"),
+                labels("minio", "wakegate.upstream", "127.0.0.1:9000")));
+
+        // minio and prometheus are managed (labels, YAML); postgres is not: the operator keeps it running
+        assertThat(merged.containers().get("loki").dependsOn()).containsExactly("minio", "prometheus");
+    }
+
+    @Test
     void yamlWinsForContainersAndRoutePaths() throws ConfigException {
         ProxyConfig base = ConfigLoader.parse(YAML, "w.yml", Map.of());
 
