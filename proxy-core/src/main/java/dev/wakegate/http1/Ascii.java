@@ -63,7 +63,12 @@ final class Ascii {
      */
     static int skipPlain(byte[] a, int from, int to) {
         int i = from;
-        while (i + 8 <= to && !hasSpecial((long) LONGS.get(a, i))) {
+        while (i + 8 <= to) {
+            long special = specials((long) LONGS.get(a, i));
+            if (special != 0) {
+                // the lowest flagged byte is exact (see specials), and little-endian puts it first
+                return i + (Long.numberOfTrailingZeros(special) >>> 3);
+            }
             i += 8;
         }
         while (i < to && !SPECIAL[a[i] & 0xFF]) {
@@ -78,10 +83,67 @@ final class Ascii {
      * word without one is never flagged and a word with one always is.
      */
     static boolean hasSpecial(long w) {
+        return specials(w) != 0;
+    }
+
+    /**
+     * The high bit of each byte of {@code w} that is a CTL or DEL, as far as the lowest one: a borrow
+     * makes bytes above a special one unreliable, but none below it is ever flagged.
+     */
+    static long specials(long w) {
         long below = (w - 0x20 * ONES) & ~w & HIGHS;
         long x = w ^ (0x7F * ONES);
         long del = (x - ONES) & ~x & HIGHS;
-        return (below | del) != 0;
+        return below | del;
+    }
+
+    /**
+     * Whether {@code a[from, to)} holds only target characters, given that the caller's line scan has
+     * already excluded CTLs and DEL: so only SP and non-ASCII bytes remain to reject, eight at a time.
+     */
+    static boolean targetChars(byte[] a, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(a, i);
+            long sp = w ^ (SP * ONES);
+            if (((w | ((sp - ONES) & ~sp)) & HIGHS) != 0) {
+                return false;
+            }
+        }
+        for (; i < to; i++) {
+            if (!TARGET[a[i] & 0xFF]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Index of the first byte in {@code a[from, to)} at which a run of whole words of the common field
+     * name characters (letters, digits, '-') stops; the caller checks the rest byte by byte. Needs a
+     * range without CTLs (a scanned line): OR-ing 0x20 then folds no CTL onto an accepted byte.
+     */
+    static int skipNameWords(byte[] a, int from, int to) {
+        int i = from;
+        while (i + 8 <= to && commonNameWord((long) LONGS.get(a, i))) {
+            i += 8;
+        }
+        return i;
+    }
+
+    private static boolean commonNameWord(long w) {
+        if ((w & HIGHS) != 0) {
+            return false;
+        }
+        long x = w | (0x20 * ONES);
+        return (between(x, 'a', 'z') | between(x, '0', '9') | between(x, '-', '-')) == HIGHS;
+    }
+
+    /** High bit of each byte of {@code x} (all below 0x80) within [lo, hi]; no byte carries into the next. */
+    private static long between(long x, int lo, int hi) {
+        long atLeastLo = x + (0x80 - lo) * ONES;
+        long aboveHi = x + (0x7F - hi) * ONES;
+        return atLeastLo & ~aboveHi & HIGHS;
     }
 
     static boolean isTchar(byte b) {

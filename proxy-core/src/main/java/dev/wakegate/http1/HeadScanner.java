@@ -78,6 +78,26 @@ abstract class HeadScanner<H> {
 
     abstract void error(H head, int status, String reason);
 
+    /** The head {@code a[base, base + headLength)} parsed without error; nothing to do by default. */
+    void complete(H head, byte[] a, int base, int headLength) {
+    }
+
+    /**
+     * The head's bytes {@code a[base, base + length)} in an array the caller may keep: the private
+     * copy itself when the head was read from it ({@code spare} becomes the next copy, so two arrays
+     * take turns and nothing is copied), otherwise {@code spare} or a new array filled from {@code a}.
+     */
+    final byte[] keep(byte[] a, int base, int length, byte[] spare) {
+        if (a == copy) {
+            copy = spare;
+            copied = 0;
+            return a;
+        }
+        byte[] kept = spare.length >= length ? spare : new byte[Math.max(length, 256)];
+        System.arraycopy(a, base, kept, 0, length);
+        return kept;
+    }
+
     /** Records an error and returns false, so callbacks can {@code return fail(...)}. */
     final boolean fail(H head, int status, String reason) {
         state = FAILED;
@@ -195,6 +215,7 @@ abstract class HeadScanner<H> {
                 ok = end(head, headLength);
                 if (ok) {
                     state = DONE;
+                    complete(head, a, base, headLength);
                     return headLength;
                 }
             } else {
@@ -213,7 +234,7 @@ abstract class HeadScanner<H> {
         if (Ascii.isOws(b)) {
             return fail(head, 400, "obs-fold or whitespace at the start of a field line");
         }
-        int i = start;
+        int i = Ascii.skipNameWords(a, start, end);
         while (i < end && Ascii.isTchar(a[i])) {
             i++;
         }

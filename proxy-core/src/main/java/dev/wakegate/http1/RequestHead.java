@@ -2,9 +2,11 @@ package dev.wakegate.http1;
 
 /**
  * The parsed head of one HTTP/1.x request, filled by {@link RequestHeadParser#parse}. One instance
- * is reused per connection ({@link #reset} between requests), so reading it allocates nothing
- * beyond the few Strings the parser makes (method, uri, path, and the values of the headers the
- * proxy acts on).
+ * is reused per connection ({@link #reset} between requests). The parser makes only the Strings
+ * read on every request (path, Host); the target, Accept, Authorization, Upgrade and Expect are
+ * kept as offsets into a private copy of the head's bytes and made into Strings on first access,
+ * so a request that never asks for them never pays for them. The copy belongs to this object, so
+ * those accessors stay valid after the buffer is consumed or released, until the next parse.
  *
  * <p>Header fields are also kept as offsets into the head's bytes (relative to the first byte of
  * the request line), so the forwarder can copy the original header lines it keeps and drop
@@ -14,6 +16,8 @@ public final class RequestHead {
     /** Parse outcome codes returned by {@link RequestHeadParser#parse}. */
     public static final int NEED_MORE = -1;
     public static final int ERROR = -2;
+
+    private static final byte[] NO_BYTES = new byte[0];
 
     // request line
     String method;
@@ -43,6 +47,19 @@ public final class RequestHead {
     String accept;
     String authorization;
 
+    // lazily built values: [start, end) in raw, start < 0 when absent or already built
+    byte[] raw = NO_BYTES;
+    int uriStart = -1;
+    int uriEnd;
+    int acceptStart = -1;
+    int acceptEnd;
+    int authorizationStart = -1;
+    int authorizationEnd;
+    int upgradeStart = -1;
+    int upgradeEnd;
+    int expectStart = -1;
+    int expectEnd;
+
     // error, when parse returned ERROR
     int errorStatus;
     String errorReason;
@@ -68,6 +85,17 @@ public final class RequestHead {
         authorization = null;
         errorStatus = 0;
         errorReason = null;
+        uriStart = -1;
+        acceptStart = -1;
+        authorizationStart = -1;
+        upgradeStart = -1;
+        expectStart = -1;
+    }
+
+    /** Whether any value waits to be built from {@link #raw}. */
+    boolean hasLazyValues() {
+        // all starts are negative exactly when their AND is
+        return (uriStart & acceptStart & authorizationStart & upgradeStart & expectStart) >= 0;
     }
 
     void grow(int capacity) {
@@ -84,6 +112,10 @@ public final class RequestHead {
 
     /** Request target as sent (origin-form, or absolute-form for proxies). */
     public String uri() {
+        if (uriStart >= 0) {
+            uri = Ascii.string(raw, uriStart, uriEnd);
+            uriStart = -1;
+        }
         return uri;
     }
 
@@ -165,11 +197,22 @@ public final class RequestHead {
 
     /** The Upgrade header's value when Connection also lists "upgrade", else null. */
     public String upgrade() {
-        return connectionUpgrade ? upgrade : null;
+        if (!connectionUpgrade) {
+            return null;
+        }
+        if (upgradeStart >= 0) {
+            upgrade = Ascii.string(raw, upgradeStart, upgradeEnd);
+            upgradeStart = -1;
+        }
+        return upgrade;
     }
 
     /** Expect header value as sent, or null (anything but 100-continue deserves a 417). */
     public String expect() {
+        if (expectStart >= 0) {
+            expect = Ascii.string(raw, expectStart, expectEnd);
+            expectStart = -1;
+        }
         return expect;
     }
 
@@ -180,11 +223,19 @@ public final class RequestHead {
 
     /** Accept header value (several fields joined with ", "), or null. */
     public String accept() {
+        if (acceptStart >= 0) {
+            accept = Ascii.string(raw, acceptStart, acceptEnd);
+            acceptStart = -1;
+        }
         return accept;
     }
 
     /** Authorization header value, or null. */
     public String authorization() {
+        if (authorizationStart >= 0) {
+            authorization = Ascii.string(raw, authorizationStart, authorizationEnd);
+            authorizationStart = -1;
+        }
         return authorization;
     }
 

@@ -114,18 +114,12 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
         if (!version(head, a, versionStart)) {
             return false;
         }
-        int queryStart = targetEnd;
-        for (int t = targetStart; t < targetEnd; t++) {
-            byte b = a[t];
-            if (!Ascii.isTargetChar(b)) {
-                return fail(head, 400, "invalid character in the request target");
-            }
-            if ((b == '?' || b == '#') && queryStart == targetEnd) {
-                queryStart = t;
-            }
+        if (!Ascii.targetChars(a, targetStart, targetEnd)) {
+            return fail(head, 400, "invalid character in the request target");
         }
+        int queryStart = pathEnd(a, targetStart, targetEnd);
         head.method = method(a, start, methodEnd);
-        return target(head, a, targetStart, targetEnd, queryStart);
+        return target(head, a, base, targetStart, targetEnd, queryStart);
     }
 
     private boolean version(RequestHead head, byte[] a, int v) {
@@ -144,7 +138,7 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
         return fail(head, 505, "HTTP version not supported");
     }
 
-    private boolean target(RequestHead head, byte[] a, int start, int end, int queryStart) {
+    private boolean target(RequestHead head, byte[] a, int base, int start, int end, int queryStart) {
         byte first = a[start];
         String method = head.method;
         if (method == Methods.CONNECT) {
@@ -160,8 +154,13 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
             return true;
         }
         if (first == '/') {
-            head.uri = Ascii.string(a, start, end);
-            head.path = queryStart == end ? head.uri : Ascii.string(a, start, queryStart);
+            head.path = Ascii.string(a, start, queryStart);
+            if (queryStart == end) {
+                head.uri = head.path;
+            } else {
+                head.uriStart = start - base;
+                head.uriEnd = end - base;
+            }
             return true;
         }
         if (first == '*') {
@@ -191,7 +190,8 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
         if (p == authorityStart) {
             return fail(head, 400, "absolute-form target without a host");
         }
-        head.uri = Ascii.string(a, start, end);
+        head.uriStart = start - base;
+        head.uriEnd = end - base;
         if (p == end || a[p] != '/') {
             head.path = "/";
         } else {
@@ -242,17 +242,29 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
                 break;
             case 6:
                 if (Ascii.equalsLower(a, ns, ACCEPT)) {
-                    String v = Ascii.string(a, vs, ve);
-                    head.accept = head.accept == null ? v : head.accept + ", " + v;
+                    if (head.accept == null && head.acceptStart < 0) {
+                        head.acceptStart = vs - base;
+                        head.acceptEnd = ve - base;
+                    } else {
+                        head.accept = joined(a, base, head.accept, head.acceptStart, head.acceptEnd, vs, ve);
+                        head.acceptStart = -1;
+                    }
                 } else if (Ascii.equalsLower(a, ns, EXPECT)) {
-                    head.expect = Ascii.string(a, vs, ve);
+                    head.expect = null;
+                    head.expectStart = vs - base;
+                    head.expectEnd = ve - base;
                     head.expectContinue = Ascii.equalsLower(a, vs, ve, "100-continue");
                 }
                 break;
             case 7:
                 if (Ascii.equalsLower(a, ns, UPGRADE)) {
-                    String v = Ascii.string(a, vs, ve);
-                    head.upgrade = head.upgrade == null ? v : head.upgrade + ", " + v;
+                    if (head.upgrade == null && head.upgradeStart < 0) {
+                        head.upgradeStart = vs - base;
+                        head.upgradeEnd = ve - base;
+                    } else {
+                        head.upgrade = joined(a, base, head.upgrade, head.upgradeStart, head.upgradeEnd, vs, ve);
+                        head.upgradeStart = -1;
+                    }
                 }
                 break;
             case 10:
@@ -265,7 +277,8 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
                     if (++authorizationCount > 1) {
                         return fail(head, 400, "more than one Authorization field");
                     }
-                    head.authorization = Ascii.string(a, vs, ve);
+                    head.authorizationStart = vs - base;
+                    head.authorizationEnd = ve - base;
                 }
                 break;
             case 14:
@@ -284,6 +297,19 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
                 break;
         }
         return true;
+    }
+
+    /** A repeated field's values joined with ", ": the earlier one is {@code built} or at [start, end) relative to {@code base}. */
+    private static String joined(byte[] a, int base, String built, int start, int end, int vs, int ve) {
+        String earlier = start >= 0 ? Ascii.string(a, base + start, base + end) : built;
+        return earlier + ", " + Ascii.string(a, vs, ve);
+    }
+
+    @Override
+    void complete(RequestHead head, byte[] a, int base, int headLength) {
+        if (head.hasLazyValues()) {
+            head.raw = keep(a, base, headLength, head.raw);
+        }
     }
 
     private boolean host(RequestHead head, byte[] a, int vs, int ve) {

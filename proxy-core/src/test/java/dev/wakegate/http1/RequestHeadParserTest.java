@@ -46,6 +46,36 @@ class RequestHeadParserTest {
     }
 
     @Test
+    void lazyValuesSurviveTheBufferAndTheParsersNextHead() {
+        RequestHeadParser parser = Feeding.requestParser();
+        RequestHead first = new RequestHead();
+        RequestHead second = new RequestHead();
+        ByteBuf buf = Unpooled.directBuffer();
+        try {
+            buf.writeBytes(HeadFixtures.bytes("GET /a?x=1 HTTP/1.1\r\nHost: h\r\nAccept: text/html\r\n"
+                    + "Authorization: Basic YTpi\r\nConnection: upgrade\r\nUpgrade: websocket\r\nExpect: 100-continue\r\n\r\n"));
+            assertThat(parser.parse(buf, first)).isPositive();
+            buf.clear().writeBytes(HeadFixtures.bytes("GET /other/path?y=2 HTTP/1.1\r\nHost: h2\r\nAccept: image/png\r\n"
+                    + "Accept: */*\r\nAuthorization: Bearer zz\r\n\r\n"));
+            parser.reset();
+            assertThat(parser.parse(buf, second)).isPositive();
+            buf.setZero(0, buf.writerIndex());
+        } finally {
+            buf.release();
+        }
+        assertThat(first.uri()).isEqualTo("/a?x=1");
+        assertThat(first.accept()).isEqualTo("text/html");
+        assertThat(first.authorization()).isEqualTo("Basic YTpi");
+        assertThat(first.upgrade()).isEqualTo("websocket");
+        assertThat(first.expect()).isEqualTo("100-continue");
+        assertThat(second.uri()).isEqualTo("/other/path?y=2");
+        assertThat(second.accept()).isEqualTo("image/png, */*");
+        assertThat(second.authorization()).isEqualTo("Bearer zz");
+        assertThat(second.upgrade()).isNull();
+        assertThat(second.expect()).isNull();
+    }
+
+    @Test
     void fieldOffsetsPointAtNameAndTrimmedValue() {
         String input = "GET / HTTP/1.1\r\nHost:  a \t\r\nX-Empty:\r\n\r\n";
         RequestHead head = parsed(input);
