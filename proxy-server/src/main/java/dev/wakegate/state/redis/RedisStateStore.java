@@ -309,8 +309,10 @@ public final class RedisStateStore implements StateStore {
         if (conn != null) {
             conn.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        // A quiet period lets a connect or reconnect that is under way finish tearing its channel
+        // down (Lettuce releases its per-channel buffer on unregister) before the loops stop.
+        client.shutdown(Duration.ofMillis(100), Duration.ofSeconds(2));
+        resources.shutdown(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
     private interface Command<T> {
