@@ -114,6 +114,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheLabelDiscoveryScope() throws ConfigException {
+        ProxyConfig scoped = ConfigLoader.parse("docker: { project: shop }", "d.yml", Map.of());
+        ProxyConfig off = ConfigLoader.parse("docker: { labels: false }", "d.yml", Map.of());
+
+        assertThat(scoped.discovery()).isEqualTo(new Discovery(true, java.util.Optional.of("shop")));
+        assertThat(scoped.discovery().covers(Map.of("com.docker.compose.project", "shop"))).isTrue();
+        assertThat(scoped.discovery().covers(Map.of("com.docker.compose.project", "blog"))).isFalse();
+        assertThat(scoped.discovery().covers(Map.of())).isFalse();
+        assertThat(off.discovery().covers(Map.of())).isFalse();
+        assertThat(ConfigLoader.defaults().discovery().covers(Map.of())).isTrue();
+    }
+
+    @Test
     void leavesOutKeysAtTheirDefaults() throws ConfigException {
         ProxyConfig c = ConfigLoader.parse("routes: [ { path: /, upstream: 127.0.0.1:9000 } ]", "min.yml", Map.of());
         ProxyConfig d = ConfigLoader.defaults();
@@ -126,6 +139,7 @@ class ConfigLoaderTest {
         assertThat(c.timeouts()).isEqualTo(Timeouts.DEFAULTS);
         assertThat(c.limits()).isEqualTo(Limits.DEFAULTS);
         assertThat(c.jsonLogs()).isFalse();
+        assertThat(c.discovery()).isEqualTo(Discovery.DEFAULT).isEqualTo(d.discovery());
         assertThat(c.routes()).singleElement().satisfies(r -> {
             assertThat(r.path()).isEqualTo("/");
             assertThat(r.waitingPage()).isTrue();
