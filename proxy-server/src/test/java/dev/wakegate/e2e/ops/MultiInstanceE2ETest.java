@@ -39,7 +39,7 @@ class MultiInstanceE2ETest {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final DockerFixture docker = new DockerFixture();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer open = new Closer();
     private Process child;
 
     @AfterEach
@@ -47,26 +47,19 @@ class MultiInstanceE2ETest {
         if (child != null) {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
         docker.close();
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
     }
 
     @Test
     void concurrentColdRequestsThroughTwoInstancesAreAllServedByOneStart() {
-        track(Ops.freshRedis());
+        open.track(Ops.freshRedis());
         int port = DockerFixture.freePort();
         String web = docker.httpServer("shared-start", port, Duration.ofMillis(500));
         String yaml = Ops.yaml(web, port, "priority: normal", "auto_stop: false");
         Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
-        ProxyHarness a = track(ProxyHarness.start(yaml, env));
-        ProxyHarness b = track(ProxyHarness.start(yaml, env));
+        ProxyHarness a = open.track(ProxyHarness.start(yaml, env));
+        ProxyHarness b = open.track(ProxyHarness.start(yaml, env));
         assertThat(a.server().lifecycle().instanceId()).isNotEqualTo(b.server().lifecycle().instanceId());
 
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
@@ -89,13 +82,13 @@ class MultiInstanceE2ETest {
 
     @Test
     void containerBusyThroughOneInstanceIsNotStoppedByTheOthersEvictor() {
-        track(Ops.freshRedis());
+        open.track(Ops.freshRedis());
         int port = DockerFixture.freePort();
         String web = Ops.slowCapableServer(docker, "busy", port, 5);
         Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
         // A serves the traffic and never evicts; B only evicts, with a 3 s idle timeout.
-        ProxyHarness a = track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"), env));
-        ProxyHarness b = track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 3s",
+        ProxyHarness a = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"), env));
+        ProxyHarness b = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 3s",
                 "idle_check_interval: 300ms"), env));
         assertThat(a.get("/index.html").statusCode()).isEqualTo(200);
 
@@ -128,7 +121,7 @@ class MultiInstanceE2ETest {
      */
     @Test
     void instanceKilledWithARequestInFlightDoesNotBlockStopsForever(@TempDir Path dir) throws Exception {
-        track(Ops.freshRedis());
+        open.track(Ops.freshRedis());
         int port = DockerFixture.freePort();
         String web = Ops.slowCapableServer(docker, "crash", port, 120);
         int aPort = DockerFixture.freePort();
@@ -141,7 +134,7 @@ class MultiInstanceE2ETest {
         a.environment().put("REDIS_URL", Ops.REDIS_URL);
         a.environment().put("WAKEGATE_LISTEN", "127.0.0.1:" + aPort);
         child = a.start();
-        ProxyHarness b = track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 4s",
+        ProxyHarness b = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 4s",
                 "idle_check_interval: 300ms"), Map.of("REDIS_URL", Ops.REDIS_URL)));
         await("instance A up").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> get(aPort, "/health/automation").statusCode() == 200);

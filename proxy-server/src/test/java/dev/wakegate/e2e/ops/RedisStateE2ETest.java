@@ -29,24 +29,17 @@ class RedisStateE2ETest {
     private static final String ISO_SECONDS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
     private final DockerFixture docker = new DockerFixture();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer open = new Closer();
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
         docker.close();
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
     }
 
     @Test
     void hashHoldsEveryManagedContainerAfterTrafficAndARestartedProxyKeepsLastAccess() {
-        Ops.RedisView redis = track(Ops.freshRedis());
+        Ops.RedisView redis = open.track(Ops.freshRedis());
         int port = DockerFixture.freePort();
         String web = docker.httpServer("state-web", port, Duration.ZERO);
         String db = docker.sleeper("state-db");
@@ -61,7 +54,7 @@ class RedisStateE2ETest {
                 """.formatted(web, port, db, web, web);
         Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
 
-        ProxyHarness first = track(ProxyHarness.start(yaml, env));
+        ProxyHarness first = open.track(ProxyHarness.start(yaml, env));
         assertThat(first.get("/index.html").statusCode()).isEqualTo(200);
 
         await("both containers in container_states").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -86,10 +79,10 @@ class RedisStateE2ETest {
                 String.valueOf(lastAccess.toEpochMilli()).equals(redis.sync().hget("wakegate:last_access", web)));
         String lastAccessJson = Ops.json(first.get("/health/containers")).path("containers").path(web)
                 .path("last_access").asText();
-        open.remove(first);
+        open.forget(first);
         first.close();
 
-        ProxyHarness second = track(ProxyHarness.start(yaml, env));
+        ProxyHarness second = open.track(ProxyHarness.start(yaml, env));
         assertThat(second.server().lifecycle().container(web).lastAccess()).isEqualTo(lastAccess);
         assertThat(Ops.json(second.get("/health/containers")).path("containers").path(web).path("last_access").asText())
                 .isEqualTo(lastAccessJson)
@@ -99,16 +92,16 @@ class RedisStateE2ETest {
 
     @Test
     void warmRequestsSucceedWhileRedisDiesAndTheStateIsWrittenBackWhenItReturns() throws Exception {
-        RedisServerProcess redisServer = track(new RedisServerProcess(RedisServerProcess.freePort()).start());
+        RedisServerProcess redisServer = open.track(new RedisServerProcess(RedisServerProcess.freePort()).start());
         int port = DockerFixture.freePort();
         String web = docker.httpServer("outage-web", port, Duration.ZERO);
-        ProxyHarness proxy = track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"),
+        ProxyHarness proxy = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"),
                 Map.of("REDIS_URL", redisServer.url())));
-        Ops.RedisView redis = track(new Ops.RedisView(redisServer.url()));
+        Ops.RedisView redis = open.track(new Ops.RedisView(redisServer.url()));
         assertThat(proxy.get("/index.html").statusCode()).isEqualTo(200);
         await("state written").atMost(Duration.ofSeconds(10)).until(() -> redis.containerStates().containsKey(web));
         redis.close();
-        open.remove(redis);
+        open.forget(redis);
 
         // A bounded loop of warm requests; Redis is killed a third of the way through.
         int total = 150;
@@ -131,7 +124,7 @@ class RedisStateE2ETest {
         assertThat(automation.path("state_store").path("available").asBoolean()).isFalse();
 
         redisServer.start(); // same port, empty: no persistence
-        Ops.RedisView back = track(new Ops.RedisView(redisServer.url()));
+        Ops.RedisView back = open.track(new Ops.RedisView(redisServer.url()));
         await("state written back after Redis returned").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(back.containerStates()).containsKey(web);
             assertThat(back.containerStates().get(web).path("state").asText()).isEqualTo("running");
@@ -142,12 +135,12 @@ class RedisStateE2ETest {
 
         // A quick bounce with no traffic at all must be written back too.
         back.close();
-        open.remove(back);
+        open.forget(back);
         redisServer.kill();
         await("store seen down").atMost(Duration.ofSeconds(10)).until(() ->
                 !Ops.json(proxy.get("/health/automation")).path("state_store").path("available").asBoolean());
         redisServer.start();
-        Ops.RedisView again = track(new Ops.RedisView(redisServer.url()));
+        Ops.RedisView again = open.track(new Ops.RedisView(redisServer.url()));
         await("state written back after an idle bounce").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(again.containerStates()).containsKey(web);
             assertThat(again.sync().hget("wakegate:last_access", web)).isNotNull();
