@@ -26,7 +26,11 @@ public interface AdminModel {
     /** Every managed container, in a stable order (declaration order, then discovered ones). */
     List<ContainerSnapshot> containers();
 
-    /** Route path prefix to the containers it needs (empty list: plain proxying), in route order. */
+    /**
+     * Route to the containers it needs (empty list: plain proxying), in route order. A route is
+     * named by its path prefix, with its host names before it when it has some
+     * ({@code app.example.com/api}, {@code *.example.com/}).
+     */
     Map<String, List<String>> routes();
 
     Statistics statistics();

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param source     the file it was read from (empty when built in code)
  * @param containers managed containers by name, in declaration order
  * @param adminToken bearer token required by admin POSTs ({@code WAKEGATE_ADMIN_TOKEN})
+ * @param tls        the HTTPS listener and its certificates, when configured
  */
 public record ProxyConfig(
         Optional<Path> source,
@@ -26,11 +27,18 @@ public record ProxyConfig(
         Limits limits,
         Optional<String> adminToken,
         boolean jsonLogs,
-        Discovery discovery) {
+        Discovery discovery,
+        Optional<TlsSettings> tls) {
 
     public ProxyConfig {
         containers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(containers));
         routes = List.copyOf(routes);
         tcp = List.copyOf(tcp);
+    }
+
+    /** The same config with other routes (label discovery adds its own). */
+    public ProxyConfig withRoutes(Map<String, ContainerSpec> newContainers, List<RouteSpec> newRoutes) {
+        return new ProxyConfig(source, listen, workers, automation, redisUrl, dockerHost, newContainers, newRoutes, tcp,
+                timeouts, limits, adminToken, jsonLogs, discovery, tls);
     }
 }

@@ -86,6 +86,11 @@ public final class Metrics implements AutoCloseable {
         return lifecycle;
     }
 
+    /** Meters for the certificates of the HTTPS listener (expiry, reloads). */
+    public void bindTls(dev.wakegate.tls.CertificateStore store) {
+        TlsMetrics.bind(registry, store);
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

@@ -51,7 +51,7 @@ final class LifecycleAdminModel implements AdminModel {
     public Map<String, List<String>> routes() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Route r : routes.get()) {
-            out.put(r.path(), r.containers());
+            out.put(r.name(), r.containers());
         }
         return out;
     }

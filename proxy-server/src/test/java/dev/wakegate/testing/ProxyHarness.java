@@ -51,7 +51,7 @@ public final class ProxyHarness implements AutoCloseable {
         }
         config = new ProxyConfig(config.source(), new HostPort("127.0.0.1", 0), config.workers(), config.automation(),
                 config.redisUrl(), config.dockerHost(), config.containers(), config.routes(), config.tcp(),
-                config.timeouts(), config.limits(), config.adminToken(), config.jsonLogs(), config.discovery());
+                config.timeouts(), config.limits(), config.adminToken(), config.jsonLogs(), config.discovery(), config.tls());
         WakegateServer server = WakegateServer.start(config);
         return new ProxyHarness(server, server.httpAddress().getPort());
     }
