@@ -66,18 +66,36 @@ public final class HostRouter {
         if (exact == null || host == null || host.isEmpty()) {
             return anyHost;
         }
-        int end = HostNames.end(host);
+        if (host.charAt(0) == '[') {
+            return routesForLiteral(host); // an IPv6 literal: exact names only
+        }
+        // one pass up to the port: the name's hash, the hash of what follows its first label (for
+        // the wildcards), and the hashes before the last character, in case it is a trailing dot
+        int len = host.length();
         int hash = 0;
+        int prevHash = 0;
         int suffixHash = 0;
+        int prevSuffixHash = 0;
         int dot = -1;
-        for (int i = 0; i < end; i++) {
-            char c = HostNames.lower(host.charAt(i));
+        int end = 0;
+        char c = 0;
+        for (; end < len && (c = host.charAt(end)) != ':'; end++) {
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            prevHash = hash;
             hash = 31 * hash + c;
             if (dot >= 0) {
+                prevSuffixHash = suffixHash;
                 suffixHash = 31 * suffixHash + c;
             } else if (c == '.') {
-                dot = i;
+                dot = end;
             }
+        }
+        if (end > 1 && host.charAt(end - 1) == '.') { // "example.com." is "example.com"
+            end--;
+            hash = prevHash;
+            suffixHash = prevSuffixHash;
         }
         RouteTrie<Route> t = exact.get(host, 0, end, hash);
         if (t != null) {
@@ -90,6 +108,16 @@ public final class HostRouter {
             }
         }
         return anyHost;
+    }
+
+    private RouteTrie<Route> routesForLiteral(String host) {
+        int end = HostNames.end(host);
+        int hash = 0;
+        for (int i = 0; i < end; i++) {
+            hash = 31 * hash + HostNames.lower(host.charAt(i));
+        }
+        RouteTrie<Route> t = exact.get(host, 0, end, hash);
+        return t != null ? t : anyHost;
     }
 
     /** Every route, in the order added. */
@@ -141,13 +169,23 @@ public final class HostRouter {
             int slot = RouteTrie.spread(hash) & mask;
             String key;
             while ((key = keys[slot]) != null) {
-                if (hashes[slot] == hash && key.length() == length
-                        && HostNames.regionEqualsIgnoreCase(host, from, key, 0, length)) {
+                if (hashes[slot] == hash && key.length() == length && matches(host, from, key)) {
                     return (RouteTrie<Route>) values[slot];
                 }
                 slot = (slot + 1) & mask;
             }
             return null;
+        }
+
+        /** {@code host[from, from + key.length())} is {@code key}, ASCII case aside (keys are lower case). */
+        private static boolean matches(String host, int from, String key) {
+            for (int i = 0, n = key.length(); i < n; i++) {
+                char c = host.charAt(from + i);
+                if (c != key.charAt(i) && (c < 'A' || c > 'Z' || c + 32 != key.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
