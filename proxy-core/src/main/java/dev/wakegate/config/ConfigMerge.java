@@ -65,7 +65,7 @@ public final class ConfigMerge {
             }
         }
         ConfigChecks.checkDependencies(yamlFile, containers);
-        return new ProxyConfig(base.source(), base.listen(), base.workers(), base.automation(), base.redisUrl(),
+        return new ProxyConfig(base.source(), base.listen(), base.workers(), base.automation(), base.state(),
                 base.dockerHost(), containers, routes, base.tcp(), base.timeouts(), base.limits(), base.adminToken(),
                 base.jsonLogs(), base.discovery());
     }

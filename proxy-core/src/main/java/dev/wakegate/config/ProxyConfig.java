@@ -11,13 +11,14 @@ import java.util.Optional;
  * @param source     the file it was read from (empty when built in code)
  * @param containers managed containers by name, in declaration order
  * @param adminToken bearer token required by admin POSTs ({@code WAKEGATE_ADMIN_TOKEN})
+ * @param state      the shared state: Redis URL (empty: in memory) and instance timeout
  */
 public record ProxyConfig(
         Optional<Path> source,
         HostPort listen,
         int workers,
         AutomationSettings automation,
-        Optional<String> redisUrl,
+        StateSettings state,
         String dockerHost,
         Map<String, ContainerSpec> containers,
         List<RouteSpec> routes,
@@ -32,5 +33,10 @@ public record ProxyConfig(
         containers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(containers));
         routes = List.copyOf(routes);
         tcp = List.copyOf(tcp);
+    }
+
+    /** The Redis URL; empty for the in-memory store. */
+    public Optional<String> redisUrl() {
+        return state.redis();
     }
 }

@@ -229,8 +229,8 @@ class EndpointsE2ETest {
             assertThat(before.samples).isNotEmpty()
                     .allSatisfy(s -> assertThat(s.name()).startsWith("wakegate_"));
             assertThat(before.samples.stream().map(PrometheusText.Sample::name))
-                    .anyMatch(n -> n.startsWith("wakegate_jvm_"))
-                    .anyMatch(n -> n.startsWith("wakegate_netty_allocator_"))
+                    .anyMatch(n -> n.startsWith("jvm_"))
+                    .anyMatch(n -> n.startsWith("netty_allocator_"))
                     .contains("wakegate_parked_requests");
 
             assertThat(fresh.get("/index.html").statusCode()).as("cold request").isEqualTo(200);
