@@ -220,6 +220,7 @@ public final class ActivityTracker {
      */
     CompletableFuture<Void> heartbeat() {
         cordons.expire();
+        guard.refresh();
         Map<String, Integer> inUse = new HashMap<>();
         for (ManagedContainer c : registry.all()) {
             inUse.put(c.name, (int) Math.min(Integer.MAX_VALUE, c.inUse()));

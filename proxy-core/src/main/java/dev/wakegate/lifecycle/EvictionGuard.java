@@ -39,7 +39,18 @@ final class EvictionGuard {
     private long availableSince = -1;
     private boolean heartbeatSince;
     private volatile String reason;
+    private volatile Cause cause;
     private volatile Instant suspendedSince;
+
+    /** What stops wait for; each change of cause is logged once. */
+    enum Cause {
+        /** The store cannot be reached. */
+        STORE_UNAVAILABLE,
+        /** The store is back; the others are re-publishing what they use. */
+        STORE_SETTLING,
+        /** A known instance's usage cannot be read. */
+        INSTANCE_UNACCOUNTED
+    }
 
     EvictionGuard(StateStore store, StoreHealth storeHealth, Clock clock) {
         this.store = store;
@@ -62,46 +73,61 @@ final class EvictionGuard {
     }
 
     /**
-     * Why stops must wait now, judged from the store's availability alone; null when they may go
-     * ahead (the idle check still has to account for every peer, see {@link #suspend}).
+     * True (and suspended, with the reason) when stops must wait, judged from the store's
+     * availability alone; the idle check still has to account for every peer (see {@link Membership}).
      */
-    String blockedByStore() {
+    boolean blockedByStore() {
         if (!store.isShared()) {
-            return null;
+            return false;
         }
         if (!store.isAvailable() || storeHealth.isDown()) {
             availableSince = -1;
             heartbeatSince = false;
-            return "state store " + store.describe() + " unavailable: the other instances' activity cannot be read";
+            suspend(Cause.STORE_UNAVAILABLE, "state store " + store.describe()
+                    + " unavailable: the other instances' activity cannot be read");
+            return true;
         }
         if (availableSince < 0) {
             availableSince = clock.millis();
         }
         long since = clock.millis() - availableSince;
         if (since < SETTLE.toMillis() || !heartbeatSince) {
-            return "state store " + store.describe() + " reachable again " + Math.max(0, since / 1000)
-                    + "s ago: waiting " + SETTLE.toSeconds() + "s for every instance to publish its activity again";
+            suspend(Cause.STORE_SETTLING, "state store " + store.describe() + " reachable again " + Math.max(0, since / 1000)
+                    + "s ago: waiting " + SETTLE.toSeconds() + "s for every instance to publish its activity again");
+            return true;
         }
-        return null;
+        return false;
     }
 
-    /** Suspends stops for {@code why} (logged once when it begins or its reason changes kind). */
-    void suspend(String why) {
-        String before = reason;
+    /** Suspends stops for {@code why}; logged once when it begins and once per change of cause. */
+    void suspend(Cause kind, String why) {
+        Cause before = cause;
         reason = why;
+        cause = kind;
         if (before == null) {
             suspendedSince = clock.instant();
             log.warn("idle stops suspended: {}; serving and starting go on", why);
-        } else if (!kind(before).equals(kind(why))) {
+        } else if (before != kind) {
             log.info("idle stops still suspended: {}", why);
+        }
+    }
+
+    /**
+     * Re-judges the store's availability between checks (every heartbeat), so what
+     * {@code /health/automation} shows follows the store within a second, not an idle-check interval.
+     */
+    void refresh() {
+        if (!blockedByStore() && (cause == Cause.STORE_UNAVAILABLE || cause == Cause.STORE_SETTLING)) {
+            resume();
         }
     }
 
     /** Lets stops go ahead again (logged once). */
     void resume() {
-        if (reason != null) {
+        if (cause != null) {
             log.info("idle stops resumed after {}s", Duration.between(suspendedSince, clock.instant()).toSeconds());
             reason = null;
+            cause = null;
             suspendedSince = null;
         }
     }
@@ -114,12 +140,5 @@ final class EvictionGuard {
     /** Since when, or null. Any thread. */
     Instant suspendedSince() {
         return suspendedSince;
-    }
-
-    /** The words before the first colon: "state store ... unavailable" and "instance ... silent" are different kinds. */
-    private static String kind(String why) {
-        int colon = why.indexOf(':');
-        String head = colon < 0 ? why : why.substring(0, colon);
-        return head.replaceAll("[0-9]+s", "");
     }
 }

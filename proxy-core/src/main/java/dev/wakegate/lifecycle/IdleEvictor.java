@@ -200,10 +200,8 @@ public final class IdleEvictor {
             cycle.notRun("shutting down");
             return;
         }
-        String blocked = guard.blockedByStore();
-        if (blocked != null) {
-            guard.suspend(blocked);
-            cycle.notRun(blocked);
+        if (guard.blockedByStore()) {
+            cycle.notRun(guard.reason());
             return;
         }
         long sentAt = clock.millis();
@@ -211,7 +209,7 @@ public final class IdleEvictor {
             if (ex != null) {
                 storeHealth.failed("idle-check lease", ex);
                 String why = "state store unavailable (" + Futures.message(ex) + "): no stops without the idle-check lease";
-                guard.suspend(why);
+                guard.suspend(EvictionGuard.Cause.STORE_UNAVAILABLE, why);
                 cycle.notRun(why);
             } else if (!Boolean.TRUE.equals(got)) {
                 storeHealth.succeeded();
@@ -240,7 +238,7 @@ public final class IdleEvictor {
             if (!unaccounted.isEmpty()) {
                 String why = "instance " + String.join(", ", unaccounted)
                         + " unaccounted for: what it serves is unknown until it is heard from or presumed dead";
-                guard.suspend(why);
+                guard.suspend(EvictionGuard.Cause.INSTANCE_UNACCOUNTED, why);
                 cycle.notRun(why);
                 return;
             }

@@ -260,7 +260,7 @@ public final class Lifecycle implements AutoCloseable {
         ContainerSpec spec = c.spec;
         Duration timeout = settings.idleTimeoutOf(spec);
         return new ContainerSnapshot(c.name, c.state, spec.priority(), instant(c.lastAccess()),
-                idleMinutes(timeout), c.inFlight.sum(), c.openConnections.sum(), c.health,
+                idleMinutes(timeout), Math.max(0, c.inFlight.sum()), Math.max(0, c.openConnections.sum()), c.health,
                 c.hasHealthcheck, c.cordoned, spec.dependsOn(), instant(c.lastStartedMillis),
                 instant(c.lastStoppedMillis), spec.fromLabels());
     }

@@ -289,6 +289,8 @@ public final class StartupCoordinator {
         private boolean seenRunning;
         private boolean peerStarting;
         private boolean pollInFlight;
+        /** Waiting out a stop (ours, or another instance's cordon): nothing may finish the op meanwhile. */
+        private boolean deferred;
         private int polls;
         private long startCalledAt;
         private long lastInspectAt;
@@ -315,12 +317,14 @@ public final class StartupCoordinator {
             if (c.remoteCordon != null) {
                 // Another instance is stopping it: wait for that, then start afresh (or go on, if it
                 // called the stop off); recheck() has it inspected first.
-                cordons.lifted(c).whenCompleteAsync((v, ex) -> begin(), lane);
+                deferred = true;
+                cordons.lifted(c).whenCompleteAsync((v, ex) -> resume(), lane);
                 return;
             }
             if (c.stop != null) {
                 // Cordoned for a stop: let it finish, then start afresh.
-                c.stop.whenCompleteAsync((v, ex) -> begin(), lane);
+                deferred = true;
+                c.stop.whenCompleteAsync((v, ex) -> resume(), lane);
                 return;
             }
             switch (c.state) {
@@ -350,6 +354,11 @@ public final class StartupCoordinator {
                 }, lane);
                 default -> acquireAndStart();
             }
+        }
+
+        private void resume() {
+            deferred = false;
+            begin();
         }
 
         private void acquireAndStart() {
@@ -467,7 +476,7 @@ public final class StartupCoordinator {
 
         /** One readiness check now; its outcome either finishes the op or schedules the next. */
         void poll() {
-            if (done || pollInFlight) {
+            if (done || pollInFlight || deferred) {
                 return;
             }
             pollInFlight = true;
@@ -580,7 +589,9 @@ public final class StartupCoordinator {
         }
 
         void onEvent(ContainerEvent e) {
-            if (done) {
+            if (done || (deferred && e.type() != ContainerEvent.Type.DESTROY)) {
+                // While a stop is waited out, the container may still look healthy and running:
+                // whatever it says now is decided again once the stop is over.
                 return;
             }
             switch (e.type()) {
@@ -627,6 +638,10 @@ public final class StartupCoordinator {
 
         private void succeed() {
             if (done) {
+                return;
+            }
+            if (c.remoteCordon != null || c.stop != null) {
+                begin(); // a stop began meanwhile: wait it out first
                 return;
             }
             done = true;

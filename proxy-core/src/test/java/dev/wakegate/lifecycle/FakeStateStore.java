@@ -28,17 +28,33 @@ final class FakeStateStore implements StateStore {
     final AtomicInteger accessWrites = new AtomicInteger();
     /** Operations (method names) that fail while listed, e.g. "loadPeers". */
     final Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** Operations that take effect, but whose reply is lost (they fail), e.g. "tryAcquireLease". */
+    final Set<String> losingReplies = ConcurrentHashMap.newKeySet();
     volatile boolean available = true;
     volatile boolean shared = true;
 
+    /** A store of its own, on the store's clock (Redis TIME in production). */
     FakeStateStore(Clock clock) {
         this.clock = clock;
         this.inner = new InMemoryStateStore(clock);
     }
 
+    /**
+     * Another instance's connection to the same store: same data, its own switches, so one
+     * instance can be cut off from the store while another still reaches it.
+     */
+    FakeStateStore(FakeStateStore same) {
+        this.clock = same.clock;
+        this.inner = same.inner;
+    }
+
     private <T> CompletableFuture<T> call(String op, Supplier<CompletableFuture<T>> body) {
         if (!available || failing.contains(op)) {
             return CompletableFuture.failedFuture(new IOException("redis unreachable (" + op + ")"));
+        }
+        if (losingReplies.contains(op)) {
+            body.get();
+            return CompletableFuture.failedFuture(new IOException("command timed out (" + op + ")"));
         }
         return body.get();
     }

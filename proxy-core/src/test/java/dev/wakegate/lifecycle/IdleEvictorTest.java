@@ -84,7 +84,7 @@ class IdleEvictorTest {
     @Test
     void noStopWhileAnotherInstanceReportsUsage() {
         Harness g = running(new Harness().container("svc"), "svc").start();
-        g.clock.setMillis(g.clock.millis() + Duration.ofMinutes(40).toMillis());
+        g.jump(Duration.ofMillis(Duration.ofMinutes(40).toMillis()));
         g.store.heartbeat("other", Map.of("svc", 2), Map.of(), Duration.ofSeconds(10));
         IdleCheckResult r = checkNow(g);
         assertThat(r.stopped()).isEmpty();
@@ -118,13 +118,13 @@ class IdleEvictorTest {
         // Access order: b oldest, then c, then a.
         h.gate().requestStarted(List.of("b"));
         h.gate().requestEnded(List.of("b"));
-        h.clock.setMillis(h.clock.millis() + 1000);
+        h.jump(Duration.ofMillis(1000));
         h.gate().requestStarted(List.of("c"));
         h.gate().requestEnded(List.of("c"));
-        h.clock.setMillis(h.clock.millis() + 1000);
+        h.jump(Duration.ofMillis(1000));
         h.gate().requestStarted(List.of("a"));
         h.gate().requestEnded(List.of("a"));
-        h.clock.setMillis(h.clock.millis() + Duration.ofMinutes(31).toMillis());
+        h.jump(Duration.ofMillis(Duration.ofMinutes(31).toMillis()));
 
         IdleCheckResult r = checkNow(h);
         assertThat(r.stopped()).containsExactly("b", "c");
@@ -156,7 +156,7 @@ class IdleEvictorTest {
     @Test
     void requestArrivingJustBeforeTheCordonCancelsTheStop() {
         Harness h = running(new Harness().container("app"), "app").start();
-        h.clock.setMillis(h.clock.millis() + Duration.ofMinutes(31).toMillis());
+        h.jump(Duration.ofMillis(Duration.ofMinutes(31).toMillis()));
         // The check runs on the lane; a request lands between its decision and the cordon.
         CompletableFuture<IdleCheckResult> f = h.lifecycle.runIdleCheckNow();
         h.gate().requestStarted(List.of("app"));
@@ -193,7 +193,7 @@ class IdleEvictorTest {
         h.runtime.add("app", RUNNING, false);
         // Another instance served it 25 minutes after T0; this instance starts 29 minutes after T0.
         h.store.putRawLastAccess("app", Harness.T0.plus(Duration.ofMinutes(25)));
-        h.clock.setMillis(Harness.T0.plus(Duration.ofMinutes(29)).toEpochMilli());
+        h.time().setMillis(Harness.T0.plus(Duration.ofMinutes(29)).toEpochMilli());
         h.start();
         assertThat(h.lifecycle.container("app").lastAccess()).isEqualTo(Harness.T0.plus(Duration.ofMinutes(25)));
         h.advance(Duration.ofMinutes(25)); // 54 min after T0: 29 min after the shared access
