@@ -41,6 +41,9 @@ public interface AdminModel {
     /** The Docker engine and whether it is reachable now. */
     Dependency docker();
 
+    /** Whether idle stops are suspended now, and why. */
+    Eviction eviction();
+
     /** Starts {@code name} (and what it depends on) and completes when it is ready or has failed. */
     CompletableFuture<OperationResult> start(String name);
 
@@ -123,6 +126,14 @@ public interface AdminModel {
      * @param description what and where, e.g. {@code redis://127.0.0.1:6379} or {@code in-memory}
      */
     record Dependency(String description, boolean available) {
+    }
+
+    /**
+     * Idle stops: suspended (with the reason and since when) while this instance cannot see what the
+     * other instances sharing the state store are using.
+     */
+    record Eviction(boolean suspended, String reason, Instant since) {
+        public static final Eviction ACTIVE = new Eviction(false, null, null);
     }
 
     /** How a manual start or stop ended. */

@@ -53,7 +53,7 @@ public final class ConfigLoader {
     /** Everything at its default, no file and no environment: for tests and code-built configs. */
     public static ProxyConfig defaults() {
         return new ProxyConfig(Optional.empty(), DEFAULT_LISTEN, Runtime.getRuntime().availableProcessors(),
-                AutomationSettings.DEFAULTS, Optional.empty(), DEFAULT_DOCKER_HOST, Map.of(), List.of(), List.of(),
+                AutomationSettings.DEFAULTS, StateSettings.DEFAULTS, DEFAULT_DOCKER_HOST, Map.of(), List.of(), List.of(),
                 Timeouts.DEFAULTS, Limits.DEFAULTS, Optional.empty(), false, Discovery.DEFAULT, Optional.empty());
     }
 
@@ -81,7 +81,7 @@ public final class ConfigLoader {
             TlsChecks.checkCertificates(name, parsed.tls().get());
         }
         return new ProxyConfig(Optional.of(file), parsed.listen(), parsed.workers(), parsed.automation(),
-                parsed.redisUrl(), parsed.dockerHost(), parsed.containers(), parsed.routes(), parsed.tcp(),
+                parsed.state(), parsed.dockerHost(), parsed.containers(), parsed.routes(), parsed.tcp(),
                 parsed.timeouts(), parsed.limits(), parsed.adminToken(), parsed.jsonLogs(), parsed.discovery(),
                 parsed.tls());
     }
@@ -152,11 +152,20 @@ public final class ConfigLoader {
                     "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
                     "min_running"));
 
-            YamlSection state = root.section("state", "redis");
-            Optional<String> redis = Optional.ofNullable(state.string("redis", null));
+            YamlSection stateSection = root.section("state", "redis", "instance_timeout");
+            Optional<String> redis = Optional.ofNullable(stateSection.string("redis", null));
             if (redis.isPresent()) {
-                checkRedisUrl(file, state.keyPath("redis"), redis.get());
+                checkRedisUrl(file, stateSection.keyPath("redis"), redis.get());
             }
+            Duration instanceTimeout = stateSection.duration("instance_timeout", StateSettings.DEFAULT_INSTANCE_TIMEOUT);
+            if (instanceTimeout.compareTo(StateSettings.MIN_INSTANCE_TIMEOUT) < 0
+                    || instanceTimeout.compareTo(StateSettings.MAX_INSTANCE_TIMEOUT) > 0) {
+                throw new ConfigException(file, stateSection.keyPath("instance_timeout"), "must be between "
+                        + Durations.format(StateSettings.MIN_INSTANCE_TIMEOUT) + " (longer than an instance's usage"
+                        + " lasts in the store) and " + Durations.format(StateSettings.MAX_INSTANCE_TIMEOUT)
+                        + ", got " + Durations.format(instanceTimeout));
+            }
+            StateSettings state = new StateSettings(redis, instanceTimeout);
             YamlSection docker = root.section("docker", "host", "labels", "project");
             String dockerHost = docker.string("host", DEFAULT_DOCKER_HOST);
             checkDockerHost(file, docker.keyPath("host"), dockerHost);
@@ -177,7 +186,7 @@ public final class ConfigLoader {
                     "park_buffer", "max_parked"));
             boolean json = root.section("logging", "json").bool("json", false);
 
-            return new ProxyConfig(Optional.empty(), listen, workers, automation, redis, dockerHost, containers,
+            return new ProxyConfig(Optional.empty(), listen, workers, automation, state, dockerHost, containers,
                     routes, tcp, timeouts, limits, Optional.empty(), json, discovery, tls);
         }
 

@@ -83,7 +83,8 @@ public final class EnvOverrides {
         }
         boolean json = bool(env, LOG_JSON, config.jsonLogs());
 
-        return new ProxyConfig(config.source(), listen, config.workers(), automation, redis, dockerHost,
+        return new ProxyConfig(config.source(), listen, config.workers(), automation, config.state().withRedis(redis),
+                dockerHost,
                 config.containers(), config.routes(), config.tcp(), config.timeouts(), config.limits(), token, json,
                 config.discovery(), config.tls());
     }

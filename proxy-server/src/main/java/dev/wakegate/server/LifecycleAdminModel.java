@@ -78,6 +78,12 @@ final class LifecycleAdminModel implements AdminModel {
     }
 
     @Override
+    public Eviction eviction() {
+        AutomationSnapshot.Eviction e = lifecycle.automation().eviction();
+        return e.suspended() ? new Eviction(true, e.suspendedReason(), e.suspendedSince()) : Eviction.ACTIVE;
+    }
+
+    @Override
     public CompletableFuture<OperationResult> start(String name) {
         if (!lifecycle.isManaged(name)) {
             return CompletableFuture.completedFuture(OperationResult.notManaged(name));

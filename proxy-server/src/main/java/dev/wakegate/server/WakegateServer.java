@@ -4,10 +4,7 @@ import dev.wakegate.admin.AdminEndpoints;
 import dev.wakegate.config.ProxyConfig;
 import dev.wakegate.docker.DockerRuntime;
 import dev.wakegate.lifecycle.Lifecycle;
-import dev.wakegate.lifecycle.LifecycleListener;
 import dev.wakegate.lifecycle.NettyReadinessProbe;
-import dev.wakegate.lifecycle.StartFailure;
-import dev.wakegate.metrics.LifecycleMetrics;
 import dev.wakegate.metrics.Metrics;
 import dev.wakegate.relay.FrontServer;
 import dev.wakegate.relay.Transport;
@@ -69,8 +66,9 @@ public final class WakegateServer implements AutoCloseable {
                 .store(store)
                 .probe(NettyReadinessProbe.nio(control))
                 .scheduler(control.next())
-                .listener(listenerFor(metrics.lifecycle()))
+                .listener(metrics.lifecycle())
                 .build();
+        metrics.lifecycle().evictionSuspended(() -> lifecycle.automation().eviction().suspended());
         this.workers = Transport.newEventLoopGroup(config.workers());
         FrontServer[] self = new FrontServer[1];
         AdminEndpoints admin = new AdminEndpoints(
@@ -172,34 +170,5 @@ public final class WakegateServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("while shutting down {}: {}", c.getClass().getSimpleName(), e.toString());
         }
-    }
-
-    private static LifecycleListener listenerFor(LifecycleMetrics m) {
-        return new LifecycleListener() {
-            @Override
-            public void onStartRequested(String container) {
-                m.onStartRequested(container);
-            }
-
-            @Override
-            public void onReady(String container, long millis) {
-                m.onReady(container, millis);
-            }
-
-            @Override
-            public void onStartFailed(String container, StartFailure.Kind kind, String reason) {
-                m.onStartFailed(container, kind, reason);
-            }
-
-            @Override
-            public void onStopped(String container, String reason) {
-                m.onStopped(container, reason);
-            }
-
-            @Override
-            public void onStopFailed(String container, String reason) {
-                m.onStopFailed(container, reason);
-            }
-        };
     }
 }
