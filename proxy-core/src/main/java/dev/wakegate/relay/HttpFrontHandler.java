@@ -543,13 +543,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     @Override
-    public void upstreamFailed(int failureStatus, String detail) {
+    public void upstreamFailed(UpstreamFailure failure, String detail) {
         if (responseStarted) {
             closeNow();
             return;
         }
         boolean safe = body.scanned();
-        answerLocally(failureStatus, detail, null, false, !safe);
+        answerLocally(failure.status(), detail, null, false, !safe);
     }
 
     @Override
