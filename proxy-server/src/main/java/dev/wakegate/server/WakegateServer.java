@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The whole proxy, wired from one {@link ProxyConfig}: the front listeners on the worker event
@@ -33,8 +34,10 @@ import java.util.concurrent.TimeoutException;
  * the Docker runtime on its executor, the state store (Redis or in memory), the metrics and the
  * {@code /health/*} endpoints, and label discovery.
  *
- * <p>{@link #start} returns once the listeners are bound; {@link #close} drains in-flight work
- * (up to {@code timeouts.drain}) and releases everything, in the reverse order.
+ * <p>{@link #start} binds the listeners first (a port in use is the first thing reported, before
+ * Docker or Redis are asked anything), then starts the lifecycle and discovery, then accepts
+ * connections; {@link #close} drains in-flight work (up to {@code timeouts.drain}) and releases
+ * everything, in the reverse order.
  */
 public final class WakegateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WakegateServer.class);
@@ -48,11 +51,13 @@ public final class WakegateServer implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final FrontServer front;
     private final LabelDiscovery discovery;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean accepting;
 
     private WakegateServer(ProxyConfig config) {
         this.config = config;
         this.metrics = Metrics.create();
-        this.runtime = DockerRuntime.create(config.dockerHost());
+        this.runtime = DockerRuntime.create(config.dockerHost(), config.timeouts().dockerCall());
         this.store = config.redisUrl().<StateStore>map(RedisStateStore::connect).orElseGet(InMemoryStateStore::new);
         this.control = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wakegate-control", true),
                 NioIoHandler.newFactory());
@@ -87,6 +92,7 @@ public final class WakegateServer implements AutoCloseable {
     }
 
     private void startAll() {
+        front.bind();
         try {
             // never fails: an unreachable engine or store leaves it degraded, catching up later
             lifecycle.start().get(config.automation().startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -99,6 +105,7 @@ public final class WakegateServer implements AutoCloseable {
         }
         discovery.start();
         front.start();
+        accepting = true;
         log.info("wakegate listening on {} (http){}, {} worker(s), {} managed container(s), {} route(s), state in {}",
                 front.httpAddress(), front.tcpAddresses().isEmpty() ? "" : " and " + front.tcpAddresses() + " (tcp)",
                 config.workers(), config.containers().size(), config.routes().size(), store.describe());
@@ -122,7 +129,12 @@ public final class WakegateServer implements AutoCloseable {
 
     @Override
     public void close() {
-        log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (accepting) {
+            log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
+        }
         closeQuietly(front);
         closeQuietly(discovery);
         closeQuietly(lifecycle);
