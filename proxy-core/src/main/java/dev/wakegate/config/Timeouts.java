@@ -12,6 +12,7 @@ public record Timeouts(
         Duration bodyRead,         // between two reads of the request body (408 while no response started, else close)
         Duration idleKeepAlive,    // idle client connection between requests is closed after this
         Duration upstreamConnect,
+        Duration upstreamSend,     // request body: the upstream takes none of it for this long (504, or a close)
         Duration upstreamResponse, // from request fully sent to response head received (504 after)
         Duration upstreamRead,     // between two reads of the response body from the upstream (both sides closed)
         Duration upstreamIdle,     // pooled idle upstream connection is closed after this
@@ -20,50 +21,55 @@ public record Timeouts(
 
     public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60),
             Duration.ofSeconds(75), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60),
-            Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(15));
+            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(15));
 
     public Timeouts withHeaderRead(Duration d) {
-        return new Timeouts(d, bodyRead, idleKeepAlive, upstreamConnect, upstreamResponse, upstreamRead, upstreamIdle,
-                dockerCall, drain);
+        return new Timeouts(d, bodyRead, idleKeepAlive, upstreamConnect, upstreamSend, upstreamResponse, upstreamRead,
+                upstreamIdle, dockerCall, drain);
     }
 
     public Timeouts withBodyRead(Duration d) {
-        return new Timeouts(headerRead, d, idleKeepAlive, upstreamConnect, upstreamResponse, upstreamRead, upstreamIdle,
-                dockerCall, drain);
+        return new Timeouts(headerRead, d, idleKeepAlive, upstreamConnect, upstreamSend, upstreamResponse,
+                upstreamRead, upstreamIdle, dockerCall, drain);
     }
 
     public Timeouts withIdleKeepAlive(Duration d) {
-        return new Timeouts(headerRead, bodyRead, d, upstreamConnect, upstreamResponse, upstreamRead, upstreamIdle,
-                dockerCall, drain);
+        return new Timeouts(headerRead, bodyRead, d, upstreamConnect, upstreamSend, upstreamResponse, upstreamRead,
+                upstreamIdle, dockerCall, drain);
     }
 
     public Timeouts withUpstreamConnect(Duration d) {
-        return new Timeouts(headerRead, bodyRead, idleKeepAlive, d, upstreamResponse, upstreamRead, upstreamIdle,
-                dockerCall, drain);
+        return new Timeouts(headerRead, bodyRead, idleKeepAlive, d, upstreamSend, upstreamResponse, upstreamRead,
+                upstreamIdle, dockerCall, drain);
+    }
+
+    public Timeouts withUpstreamSend(Duration d) {
+        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, d, upstreamResponse, upstreamRead,
+                upstreamIdle, dockerCall, drain);
     }
 
     public Timeouts withUpstreamResponse(Duration d) {
-        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, d, upstreamRead, upstreamIdle,
-                dockerCall, drain);
+        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamSend, d, upstreamRead,
+                upstreamIdle, dockerCall, drain);
     }
 
     public Timeouts withUpstreamRead(Duration d) {
-        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamResponse, d, upstreamIdle,
-                dockerCall, drain);
+        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamSend, upstreamResponse, d,
+                upstreamIdle, dockerCall, drain);
     }
 
     public Timeouts withUpstreamIdle(Duration d) {
-        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamResponse, upstreamRead, d,
-                dockerCall, drain);
+        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamSend, upstreamResponse,
+                upstreamRead, d, dockerCall, drain);
     }
 
     public Timeouts withDockerCall(Duration d) {
-        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamResponse, upstreamRead,
-                upstreamIdle, d, drain);
+        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamSend, upstreamResponse,
+                upstreamRead, upstreamIdle, d, drain);
     }
 
     public Timeouts withDrain(Duration d) {
-        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamResponse, upstreamRead,
-                upstreamIdle, dockerCall, d);
+        return new Timeouts(headerRead, bodyRead, idleKeepAlive, upstreamConnect, upstreamSend, upstreamResponse,
+                upstreamRead, upstreamIdle, dockerCall, d);
     }
 }

@@ -270,16 +270,25 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void requestRead() {
         int buffered = cumulation == null ? 0 : cumulation.readableBytes();
-        boolean read = switch (state) {
-            case LOCAL -> !body.scanned() || buffered < dp.limits.maxHeadSize();
-            case PARKED, CONNECTING -> buffered < dp.limits.parkBufferBytes();
-            case PROXYING -> body.scanned()
-                    ? buffered < dp.limits.maxHeadSize() // pipelined heads (bounded), and notice a client that goes away
-                    : exchange.canTakeBody()
-                            // or waiting for the first chunk before sending the head
-                            || exchange.headPending() && buffered < dp.limits.parkBufferBytes();
-            default -> false;
-        };
+        boolean read;
+        switch (state) {
+            case LOCAL -> read = !body.scanned() || buffered < dp.limits.maxHeadSize();
+            case PARKED, CONNECTING -> read = buffered < dp.limits.parkBufferBytes();
+            case PROXYING -> {
+                if (body.scanned()) {
+                    read = buffered < dp.limits.maxHeadSize(); // pipelined heads (bounded), and notice a client that goes away
+                } else if (exchange.canTakeBody()) {
+                    read = true;
+                    exchange.awaitingUpstreamWritable(false);
+                } else if (exchange.headPending()) {
+                    read = buffered < dp.limits.parkBufferBytes(); // waiting for the first chunk before sending the head
+                } else {
+                    read = false;
+                    exchange.awaitingUpstreamWritable(true); // the upstream takes no more for now: its time, not the client's
+                }
+            }
+            default -> read = false;
+        }
         if (read) {
             ctx.read();
         }

@@ -70,6 +70,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private final Front front;
     private final DeadlineTimer responseTimer; // request sent, no response head yet (504)
     private final DeadlineTimer readTimer;     // response body: between two reads from the upstream
+    private final DeadlineTimer sendTimer;     // request body: the upstream takes none of it (stays unwritable)
 
     private long generation;                   // one per exchange: a late connect belongs to an old one
     private HostPort address;
@@ -95,6 +96,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         this.front = front;
         this.responseTimer = new DeadlineTimer(ctx.executor(), this::onResponseTimeout);
         this.readTimer = new DeadlineTimer(ctx.executor(), this::onReadTimeout);
+        this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
     }
 
     // ---------------------------------------------------------------- the handler's side
@@ -127,6 +129,18 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     /** Whether an upstream connection is attached and can take body bytes now. */
     boolean canTakeBody() {
         return upstream != null && upstream.channel().isWritable() && outHead == null;
+    }
+
+    /**
+     * Whether the front holds request body bytes back because the upstream connection takes no
+     * more for now (unwritable): that wait is the upstream's, timed by {@code upstream_send}.
+     */
+    void awaitingUpstreamWritable(boolean waiting) {
+        if (!waiting) {
+            sendTimer.disarm();
+        } else if (!sendTimer.isArmed()) {
+            sendTimer.arm(dp.timeouts.upstreamSend().toNanos());
+        }
     }
 
     /** Whether the head still waits to be sent (for the first chunk size of a chunked body). */
@@ -196,6 +210,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         }
         cancelResponseTimer();
         readTimer.disarm();
+        sendTimer.disarm();
         releaseHeads();
     }
 
@@ -213,6 +228,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     void dispose() {
         responseTimer.stop();
         readTimer.stop();
+        sendTimer.stop();
         closeUpstream();
         releaseHeads();
     }
@@ -304,6 +320,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         closeUpstream();
         cancelResponseTimer();
         readTimer.disarm();
+        sendTimer.disarm();
         releaseHeads();
         front.upstreamFailed(failure, detail);
     }
@@ -316,6 +333,14 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         if (front.proxying() && !responseHeadSeen) {
             fail(UpstreamFailure.RESPONSE_TIMEOUT, "no response from " + address + " within "
                     + dp.timeouts.upstreamResponse().toMillis() + "ms");
+            front.pump();
+        }
+    }
+
+    private void onSendTimeout() {
+        if (front.proxying() && upstream != null && !upstream.channel().isWritable()) {
+            fail(UpstreamFailure.SEND_TIMEOUT, "upstream " + address + " took no more of the request body for "
+                    + dp.timeouts.upstreamSend().toMillis() + "ms");
             front.pump();
         }
     }

@@ -21,6 +21,8 @@ public enum UpstreamFailure {
     CONNECT_TIMEOUT(504, "connect_timeout", false),
     /** The upstream closed (or reset) the connection before the response ended. */
     RESET(502, "reset", true),
+    /** The upstream took none of the request body for {@code timeouts.upstream_send}. */
+    SEND_TIMEOUT(504, "send_timeout", false),
     /** The response head or its body framing is malformed. */
     BAD_RESPONSE(502, "bad_response", false),
     /** No response head within {@code timeouts.upstream_response} after the request was sent. */
