@@ -469,6 +469,9 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     private void markReachable() {
+        if (closed) {
+            return; // calls cut short by close() say nothing about the engine
+        }
         if (!Boolean.TRUE.equals(reachable.getAndSet(Boolean.TRUE))) {
             String api;
             try {
@@ -481,6 +484,9 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     private void markUnreachable(String reason) {
+        if (closed) {
+            return;
+        }
         if (!Boolean.FALSE.equals(reachable.getAndSet(Boolean.FALSE))) {
             log.warn("{}", reason);
         }
@@ -707,7 +713,7 @@ public final class DockerRuntime implements ContainerRuntime {
                 Closeable s = stream;
                 if (s != null) {
                     try {
-                        s.close();
+                        s.close(); // interrupts the stream's reader and aborts its connection: does not wait for the engine
                     } catch (IOException | RuntimeException ignored) {
                         // already gone
                     }

@@ -143,7 +143,9 @@ public final class WakegateServer implements AutoCloseable {
         closeQuietly(store);
         control.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         closeQuietly(metrics);
-        log.info("wakegate stopped");
+        if (accepting) {
+            log.info("wakegate stopped");
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -2,6 +2,9 @@ package dev.wakegate.e2e.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.docker.DockerRuntime;
+import dev.wakegate.lifecycle.ContainerEvent;
+import dev.wakegate.lifecycle.ContainerInfo;
+import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.PrivateDockerd;
@@ -14,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static dev.wakegate.e2e.lifecycle.Upstreams.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,6 +143,44 @@ class FrozenEngineE2ETest {
                 .pollInterval(Duration.ofMillis(250)).until(() -> proxy.get("/cold/").statusCode() == 200);
         assertThat(proxy.get("/cold/").body().trim()).isEqualTo(cold.name());
         assertThat(health().path("status").asText()).isEqualTo("healthy");
+    }
+
+    @Test
+    void everyCallStaysBoundedAndShutdownDoesNotWaitForAFrozenEngine() throws Exception {
+        Site app = Upstreams.site(docker, "bounded", "bounded");
+        DockerRuntime runtime = DockerRuntime.create(engine.dockerHost(), Duration.ofSeconds(1));
+        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        AutoCloseable subscription = runtime.subscribe(events::add);
+        try {
+            await("event stream connected").atMost(PROMPTLY)
+                    .until(() -> events.stream().anyMatch(e -> e.type() == ContainerEvent.Type.RESYNC));
+            assertThat(runtime.inspect(app.name()).get(10, TimeUnit.SECONDS).status())
+                    .isEqualTo(ContainerInfo.Status.CREATED);
+
+            engine.freeze();
+
+            for (int i = 0; i < 3; i++) { // the first miss drops the stream; the later calls keep their deadline
+                long t0 = System.nanoTime();
+                Throwable failure = runtime.inspect(app.name()).handle((v, ex) -> ex).get(30, TimeUnit.SECONDS);
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(failure).isInstanceOf(StartFailure.class);
+                assertThat(((StartFailure) failure).kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
+                assertThat(failure.getMessage()).endsWith("no answer within 1s");
+                assertThat(millis).as("call %d answered by its deadline", i).isLessThan(1_900);
+            }
+            await("subscribers hear DISCONNECTED").atMost(PROMPTLY)
+                    .until(() -> events.stream().anyMatch(e -> e.type() == ContainerEvent.Type.DISCONNECTED
+                            && e.detail() != null && e.detail().endsWith("no answer within 1s")));
+
+            long t0 = System.nanoTime();
+            subscription.close();
+            runtime.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("closing does not wait for the engine")
+                    .isLessThan(Duration.ofSeconds(2));
+        } finally {
+            subscription.close();
+            runtime.close();
+        }
     }
 
     @Test
