@@ -161,7 +161,7 @@ public final class ConfigLoader {
             List<RouteSpec> routes = routes(root, containers);
             List<TcpSpec> tcp = tcp(root, containers, listen);
             Timeouts timeouts = timeouts(root.section("timeouts", "header_read", "body_read", "idle_keep_alive",
-                    "upstream_connect", "upstream_send", "upstream_response", "upstream_read", "upstream_idle", "docker_call",
+                    "client_send", "upstream_connect", "upstream_send", "upstream_response", "upstream_read", "upstream_idle", "docker_call",
                     "drain"));
             Limits limits = limits(root.section("limits", "max_request_line", "max_head_size", "max_headers",
                     "park_buffer", "max_parked"));
@@ -345,6 +345,7 @@ public final class ConfigLoader {
                     t.duration("header_read", d.headerRead()),
                     t.duration("body_read", d.bodyRead()),
                     t.duration("idle_keep_alive", d.idleKeepAlive()),
+                    t.duration("client_send", d.clientSend()),
                     t.duration("upstream_connect", d.upstreamConnect()),
                     t.duration("upstream_send", d.upstreamSend()),
                     t.duration("upstream_response", d.upstreamResponse()),

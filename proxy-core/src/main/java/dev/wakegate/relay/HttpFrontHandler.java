@@ -70,6 +70,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private final RequestHeadParser parser;
     private final RequestHead head = new RequestHead();
     private final RequestBody body = new RequestBody();
+    private final WriteProgress clientWrites = new WriteProgress();
 
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
@@ -78,6 +79,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private DeadlineTimer headTimer;        // slow-loris: a started head must complete in time (408)
     private DeadlineTimer idleTimer;        // idle keep-alive between requests (silent close)
     private DeadlineTimer bodyTimer;        // request body: between two reads (408, or a close once the response started)
+    private DeadlineTimer sendTimer;        // the client takes none of what is written to it (close)
     private boolean draining;
     private boolean started;
     private boolean pumping;
@@ -116,6 +118,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         headTimer = new DeadlineTimer(ctx.executor(), this::onHeadTimeout);
         idleTimer = new DeadlineTimer(ctx.executor(), this::onIdleTimeout);
         bodyTimer = new DeadlineTimer(ctx.executor(), this::onBodyTimeout);
+        sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
         exchange = new UpstreamExchange(dp, pool, ctx, this);
         if (ctx.channel().isActive()) {
             start();
@@ -167,8 +170,15 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && state == FrontState.PROXYING) {
-            exchange.resume();
+        if (ctx.channel().isWritable()) {
+            sendTimer.disarm();
+            if (state == FrontState.PROXYING) {
+                exchange.resume();
+            }
+        } else if (!sendTimer.isArmed()) {
+            // above the high-water mark: the upstream is paused for the client until it takes more
+            clientWrites.mark(ctx.channel());
+            sendTimer.arm(dp.timeouts.clientSend().toNanos());
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -588,6 +598,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         headTimer.stop();
         idleTimer.stop();
         bodyTimer.stop();
+        sendTimer.stop();
         exchange.dispose();
 
         dp.gate.connectionOpened(containers);
@@ -676,6 +687,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             headTimer.stop();
             idleTimer.stop();
             bodyTimer.stop();
+            sendTimer.stop();
         }
         if (parked != null) {
             parked.destroy();
@@ -740,6 +752,22 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         status = 408;
         closeWith(ProxyResponses.problem(ctx.alloc(), 408, "request body not received: nothing for "
                 + dp.timeouts.bodyRead().toMillis() + "ms", null, true, false));
+    }
+
+    /**
+     * {@code client_send} passed with the channel above its high-water mark: if the client took
+     * nothing at all meanwhile, close it (the upstream connection, paused for it, goes too); a
+     * client that reads slowly but reads gets another period.
+     */
+    private void onSendTimeout() {
+        if (state == FrontState.CLOSED || ctx.channel().isWritable()) {
+            return;
+        }
+        if (clientWrites.advanced(ctx.channel())) {
+            sendTimer.arm(dp.timeouts.clientSend().toNanos());
+            return;
+        }
+        closeNow();
     }
 
     /** The drain deadline passed with this connection still busy. */

@@ -71,6 +71,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private final DeadlineTimer responseTimer; // request sent, no response head yet (504)
     private final DeadlineTimer readTimer;     // response body: between two reads from the upstream
     private final DeadlineTimer sendTimer;     // request body: the upstream takes none of it (stays unwritable)
+    private final WriteProgress upstreamWrites = new WriteProgress();
 
     private long generation;                   // one per exchange: a late connect belongs to an old one
     private HostPort address;
@@ -136,9 +137,10 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
      * more for now (unwritable): that wait is the upstream's, timed by {@code upstream_send}.
      */
     void awaitingUpstreamWritable(boolean waiting) {
-        if (!waiting) {
+        if (!waiting || upstream == null) {
             sendTimer.disarm();
         } else if (!sendTimer.isArmed()) {
+            upstreamWrites.mark(upstream.channel());
             sendTimer.arm(dp.timeouts.upstreamSend().toNanos());
         }
     }
@@ -338,11 +340,16 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     }
 
     private void onSendTimeout() {
-        if (front.proxying() && upstream != null && !upstream.channel().isWritable()) {
-            fail(UpstreamFailure.SEND_TIMEOUT, "upstream " + address + " took no more of the request body for "
-                    + dp.timeouts.upstreamSend().toMillis() + "ms");
-            front.pump();
+        if (!front.proxying() || upstream == null || upstream.channel().isWritable()) {
+            return;
         }
+        if (upstreamWrites.advanced(upstream.channel())) {
+            sendTimer.arm(dp.timeouts.upstreamSend().toNanos()); // slow but taking bytes: another period
+            return;
+        }
+        fail(UpstreamFailure.SEND_TIMEOUT, "upstream " + address + " took no more of the request body for "
+                + dp.timeouts.upstreamSend().toMillis() + "ms");
+        front.pump();
     }
 
     private void onReadTimeout() {

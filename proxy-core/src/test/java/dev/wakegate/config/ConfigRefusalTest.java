@@ -89,6 +89,7 @@ class ConfigRefusalTest {
             "automation: { idle_check_interval: 99ms }      | automation.idle_check_interval | at least 100ms",
             "timeouts: { body_read: 0s }                    | timeouts.body_read            | greater than zero",
             "timeouts: { upstream_send: -1s }               | timeouts.upstream_send        | duration",
+            "timeouts: { client_send: 5 }                   | timeouts.client_send          | unit",
             "timeouts: { upstream_read: 400d }              | timeouts.upstream_read        | at most 365d, got 400d",
             "timeouts: { docker_call: 99999999999999999d }  | timeouts.docker_call          | too large",
             "timeouts: { body_reed: 10s }                   | timeouts.body_reed            | unknown key",

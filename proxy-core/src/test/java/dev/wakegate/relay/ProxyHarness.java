@@ -33,13 +33,15 @@ final class ProxyHarness implements AutoCloseable {
     /** Generous: the test machine is shared and leak detection is paranoid. */
     static final Timeouts TIMEOUTS = Timeouts.DEFAULTS.withHeaderRead(Duration.ofSeconds(10))
             .withBodyRead(Duration.ofSeconds(10)).withIdleKeepAlive(Duration.ofSeconds(10))
+            .withClientSend(Duration.ofSeconds(20))
             .withUpstreamConnect(Duration.ofSeconds(5)).withUpstreamSend(Duration.ofSeconds(20))
             .withUpstreamResponse(Duration.ofSeconds(20))
             .withUpstreamRead(Duration.ofSeconds(20)).withUpstreamIdle(Duration.ofSeconds(30))
             .withDrain(Duration.ofSeconds(5));
     /** For the timeout tests. */
     static final Timeouts SHORT = TIMEOUTS.withHeaderRead(Duration.ofMillis(800)).withBodyRead(Duration.ofMillis(800))
-            .withIdleKeepAlive(Duration.ofMillis(800)).withUpstreamConnect(Duration.ofSeconds(2))
+            .withIdleKeepAlive(Duration.ofMillis(800)).withClientSend(Duration.ofMillis(800))
+            .withUpstreamConnect(Duration.ofSeconds(2))
             .withUpstreamSend(Duration.ofMillis(800))
             .withUpstreamResponse(Duration.ofMillis(800)).withUpstreamRead(Duration.ofMillis(800));
 

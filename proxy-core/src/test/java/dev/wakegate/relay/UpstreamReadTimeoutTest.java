@@ -30,8 +30,9 @@ class UpstreamReadTimeoutTest {
 
     private void start(ScriptedUpstream s) {
         scripted = s;
-        h = new ProxyHarness(FakeGate.allReady(), ProxyHarness.SHORT, Limits.DEFAULTS, LocalEndpoints.NONE,
-                s == null ? 0 : s.port());
+        // client_send long enough for the slow reader below: this class is about the upstream side
+        h = new ProxyHarness(FakeGate.allReady(), ProxyHarness.SHORT.withClientSend(Duration.ofSeconds(20)),
+                Limits.DEFAULTS, LocalEndpoints.NONE, s == null ? 0 : s.port());
     }
 
     @AfterEach

@@ -72,6 +72,25 @@ public final class ScriptedUpstream implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Writes {@code chunk} again and again (a response body that never ends) until the proxy
+         * closes the connection, and counts that close; false when {@code maxBytes} went out first.
+         */
+        public boolean writeUntilClosed(byte[] chunk, long maxBytes) {
+            long sent = 0;
+            try {
+                while (sent < maxBytes) {
+                    out.write(chunk);
+                    sent += chunk.length;
+                }
+                out.flush();
+                return false;
+            } catch (IOException closedByTheProxy) {
+                closedByProxy.incrementAndGet();
+                return true;
+            }
+        }
+
         /** Waits until the proxy closes this connection; true when it did within {@code millis}. */
         public boolean awaitClosedByPeer(long millis) throws IOException {
             socket.setSoTimeout((int) millis);
