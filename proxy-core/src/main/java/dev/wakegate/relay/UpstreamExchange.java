@@ -19,9 +19,11 @@ import java.net.UnknownHostException;
  * writes the rewritten head and then the body bytes the handler passes on, relays the response
  * it gets as the connection's {@link UpstreamConnection.Listener} to the client, and at the end
  * pools or closes the connection. Failures are {@link UpstreamFailure}s, which carry their
- * 502/504 and metric tag (connect refused or timed out, DNS, malformed or reset response, no
- * response head within {@code upstream_response}, a response that stalls for
- * {@code upstream_read}); one that may be the reused-connection race sends the request once more
+ * 502/504 and metric tag (connect refused or timed out, DNS, malformed or reset response, a body
+ * the upstream takes none of for {@code upstream_send}, no response head within
+ * {@code upstream_response}, a response that stalls for {@code upstream_read}); each runs on a lazy
+ * {@link DeadlineTimer}, and only while the exchange waits on the upstream, never while it is
+ * paused for the client. One that may be the reused-connection race sends the request once more
  * on a new connection when {@link UpstreamFailure#mayRetry} allows it (idempotent method, no body,
  * no byte of the response seen).
  *
