@@ -70,6 +70,25 @@ class BodyReadTimeoutTest {
     }
 
     @Test
+    void fiftyStalledUploadsAreAllAnsweredAndStopCountingAsInFlight() {
+        start(FakeGate.allReady(), ProxyHarness.SHORT, null);
+        java.util.List<RawHttpClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                clients.add(h.client().send(STALLED_HEAD.formatted("/a/upload-" + i) + TEN_BYTES));
+            }
+            await().until(() -> h.gate.inFlight() == 50);
+            for (RawHttpClient c : clients) {
+                assertThat(c.read().status()).isEqualTo(408);
+            }
+        } finally {
+            clients.forEach(RawHttpClient::close);
+        }
+        assertThat(h.gate.inFlight()).isZero();
+        assertThat(h.a.requests()).as("no upstream ever had a whole request").isEmpty();
+    }
+
+    @Test
     void parkedRequestWhoseBodyStopsGets408AndLeavesTheParkingLot() {
         start(new FakeGate().notReady("db"), ProxyHarness.SHORT, null);
         try (RawHttpClient c = h.client()) {
