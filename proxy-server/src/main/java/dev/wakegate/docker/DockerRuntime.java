@@ -113,8 +113,9 @@ public final class DockerRuntime implements ContainerRuntime {
         this.dockerHost = dockerHost;
         this.callTimeout = callTimeout;
         // the call's deadline, counted from when it was asked for (queueing included), is what the
-        // caller sees; the socket timeout, a little longer so the deadline always speaks first,
-        // only frees a worker stuck on a silent engine
+        // caller sees, and it interrupts the worker; the socket timeout, a little longer so the
+        // deadline always speaks first, is a backstop for tcp:// engines (the unix-socket transport
+        // ignores it)
         this.client = newClient(callTimeout.plus(SOCKET_SLACK));
         this.eventsClient = newClient(null);
         this.executor = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -361,15 +362,18 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private <T> CompletableFuture<T> call(String name, Duration limit, Call<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        Worker worker = new Worker();
         ScheduledFuture<?> deadline;
         try {
             deadline = timer.schedule(() -> {
                 String reason = "docker engine unreachable at " + dockerHost + ": no answer within " + format(limit);
                 if (result.completeExceptionally(new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, reason))) {
+                    worker.interrupt();
                     engineUnresponsive(reason);
                 }
             }, limit.toMillis(), TimeUnit.MILLISECONDS);
             executor.execute(() -> {
+                worker.begin();
                 try {
                     T value = body.run();
                     if (result.complete(value)) {
@@ -380,6 +384,7 @@ public final class DockerRuntime implements ContainerRuntime {
                     result.completeExceptionally(failure);
                 } finally {
                     deadline.cancel(false);
+                    worker.end();
                 }
             });
         } catch (RejectedExecutionException closedAlready) {
@@ -387,6 +392,34 @@ public final class DockerRuntime implements ContainerRuntime {
                     "docker runtime is closed"));
         }
         return result;
+    }
+
+    /**
+     * The thread running one call, so that its deadline can free it: the unix-socket transport has
+     * no read timeout, and a read on a silent engine would otherwise hold the worker until the
+     * engine answers or dies. Interrupting closes the call's channel (its connection is dropped).
+     */
+    private static final class Worker {
+        private Thread thread;
+        private boolean done;
+
+        synchronized void begin() {
+            thread = Thread.currentThread();
+        }
+
+        synchronized void interrupt() {
+            if (thread != null && !done) {
+                thread.interrupt();
+            }
+        }
+
+        void end() {
+            synchronized (this) {
+                done = true;
+                thread = null;
+            }
+            Thread.interrupted(); // an interrupt meant for this call must not reach the pool's next task
+        }
     }
 
     /**
@@ -401,9 +434,13 @@ public final class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    /** Every {@link #LIVENESS_INTERVAL} while a stream is connected: a bounded ping (one at a time). */
+    /**
+     * Every {@link #LIVENESS_INTERVAL} while anyone follows the events: a bounded ping (one at a
+     * time). Also while a stream is still being opened, which a freeze at that moment would
+     * otherwise leave waiting for good: the stream itself has no deadline.
+     */
     private void livenessPing() {
-        if (closed || liveStreams.get() == 0 || !livenessPingInFlight.compareAndSet(false, true)) {
+        if (closed || feeds.isEmpty() || !livenessPingInFlight.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -460,8 +497,8 @@ public final class DockerRuntime implements ContainerRuntime {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof EngineSilent silent) {
-            return silent.getMessage(); // already "docker engine unreachable at ...: no answer within ..."
+        if (root instanceof EngineSilent || root instanceof StartFailure) {
+            return root.getMessage(); // already "docker engine unreachable at ...: ..."
         }
         String why = root.getMessage() == null ? root.getClass().getSimpleName()
                 : root.getClass().getSimpleName() + ": " + root.getMessage();
@@ -473,13 +510,10 @@ public final class DockerRuntime implements ContainerRuntime {
             return; // calls cut short by close() say nothing about the engine
         }
         if (!Boolean.TRUE.equals(reachable.getAndSet(Boolean.TRUE))) {
-            String api;
-            try {
-                api = client.versionCmd().exec().getApiVersion();
-            } catch (RuntimeException e) {
-                api = "?";
-            }
-            log.info("docker engine connected (API {}) at {}", api, dockerHost);
+            // the API version for the log is one more call: bounded like the others, and never on
+            // the caller's thread (the events thread must not wait on an engine that just froze)
+            call(null, callTimeout, () -> client.versionCmd().exec().getApiVersion()).whenComplete((api, ex) ->
+                    log.info("docker engine connected (API {}) at {}", ex == null ? api : "?", dockerHost));
         }
     }
 
@@ -558,16 +592,28 @@ public final class DockerRuntime implements ContainerRuntime {
             }
             Attempt attempt = new Attempt();
             current = attempt;
-            try {
-                // fail fast through the client with a response timeout before opening the endless stream
+            // a bounded ping first (the stream itself has no deadline), on the call pool: this
+            // thread delivers every feed's events and must never wait on the engine
+            call(null, callTimeout, () -> {
                 client.pingCmd().exec();
-                eventsClient.eventsCmd()
-                        .withEventTypeFilter(EventType.CONTAINER)
-                        .withEventFilter(FOLLOWED_EVENTS)
-                        .exec(attempt);
-            } catch (RuntimeException e) {
-                attempt.end(e);
-            }
+                return null;
+            }).whenComplete((v, ex) -> onThread(() -> {
+                if (stopped || current != attempt || attempt.ended.get()) {
+                    return; // closed, or given up on meanwhile (a reconnect is on its way)
+                }
+                if (ex != null) {
+                    attempt.end(ex); // the call's own future: a StartFailure, not wrapped
+                    return;
+                }
+                try {
+                    eventsClient.eventsCmd()
+                            .withEventTypeFilter(EventType.CONTAINER)
+                            .withEventFilter(FOLLOWED_EVENTS)
+                            .exec(attempt); // returns at once: docker-java reads the stream on a thread of its own
+                } catch (RuntimeException e) {
+                    attempt.end(e);
+                }
+            }));
         }
 
         private void onConnected() {

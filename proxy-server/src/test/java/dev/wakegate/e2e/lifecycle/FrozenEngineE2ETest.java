@@ -184,6 +184,25 @@ class FrozenEngineE2ETest {
     }
 
     @Test
+    void proxyStartedBesideAFrozenEngineServesSaysDegradedAndRecovers() {
+        Site cold = Upstreams.site(docker, "late", "late");
+        engine.freeze();
+
+        long t0 = System.nanoTime();
+        start(cold);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("started without waiting for the engine")
+                .isLessThan(PROMPTLY);
+        await("health says docker is unavailable").atMost(PROMPTLY).until(this::dockerDegraded);
+        assertProblem(proxy.get("/late/"), cold.name(), "docker engine unreachable");
+
+        engine.thaw();
+
+        await("cold route wakes once the engine answers").atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(250)).until(() -> proxy.get("/late/").statusCode() == 200);
+        assertThat(health().path("status").asText()).isEqualTo("healthy");
+    }
+
+    @Test
     void freezeIsNoticedWithoutAnyTrafficThenColdRoutesFailAtOnce() {
         Site cold = Upstreams.site(docker, "idle", "idle");
         start(cold);
