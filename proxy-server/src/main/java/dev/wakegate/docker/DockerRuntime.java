@@ -64,8 +64,10 @@ import java.util.function.Consumer;
  * does not answer (a frozen dockerd) is treated as one that is gone: the call fails with
  * {@code RUNTIME_UNAVAILABLE} "no answer within ...", and the event streams are dropped, so
  * subscribers get DISCONNECTED (cold routes fail fast, health says degraded) and RESYNC once the
- * engine answers again. While a stream is connected the engine is also pinged every
- * {@link #LIVENESS_INTERVAL}, so a freeze is noticed without traffic too.
+ * engine answers again. While anyone follows the events the engine is also pinged every
+ * {@link #LIVENESS_INTERVAL}, so a freeze is noticed without traffic too. No engine call ever runs
+ * on the events thread, and a call past its deadline has its worker interrupted (the unix-socket
+ * transport has no read timeout of its own).
  *
  * <p>A name resolves to the container with exactly that name, else to a container carrying the
  * compose label {@code com.docker.compose.service=name} (a running one first, then the newest).
