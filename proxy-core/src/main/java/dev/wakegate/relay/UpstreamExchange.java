@@ -74,6 +74,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private final DeadlineTimer readTimer;     // response body: between two reads from the upstream
     private final DeadlineTimer sendTimer;     // request body: the upstream takes none of it (stays unwritable)
     private final WriteProgress upstreamWrites = new WriteProgress();
+    private final HttpsPolicy https;           // HSTS on response heads over HTTPS; NONE on plain HTTP
 
     private long generation;                   // one per exchange: a late connect belongs to an old one
     private HostPort address;
@@ -92,7 +93,8 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private boolean upstreamReused;
     private UpstreamConnection upstream;
 
-    UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front) {
+    UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front, HttpsPolicy https) {
+        this.https = https;
         this.dp = dp;
         this.pool = pool;
         this.ctx = ctx;
@@ -385,7 +387,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         responseHeadSeen = true;
         responseStarted = true;
         front.responseHead(parsed.status(), parsed.keepAlive() && mode != BodyFramer.Mode.UNTIL_CLOSE);
-        ctx.write(responseHead, ctx.voidPromise());
+        https.writeResponseHead(ctx, responseHead, parsed);
     }
 
     @Override
