@@ -32,7 +32,8 @@ final class ConfigKeys {
     static final Section TLS = new Section("tls", "listen", "certificates", "redirect_http", "redirect_port", "hsts");
     static final Section CERTIFICATE = new Section("tls.certificates[]", "cert", "key");
     static final Section TIMEOUTS = new Section("timeouts",
-            "header_read", "idle_keep_alive", "upstream_connect", "upstream_response", "upstream_idle", "drain");
+            "header_read", "body_read", "idle_keep_alive", "client_send", "upstream_connect", "upstream_send",
+            "upstream_response", "upstream_read", "upstream_idle", "docker_call", "drain");
     static final Section LIMITS = new Section("limits",
             "max_request_line", "max_head_size", "max_headers", "park_buffer", "max_parked");
     static final Section LOGGING = new Section("logging", "json");
