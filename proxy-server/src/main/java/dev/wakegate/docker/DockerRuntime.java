@@ -409,7 +409,7 @@ public final class DockerRuntime implements ContainerRuntime {
                 .build();
         ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : PlainTransport.INSTANCE)
                 .maxConnections(16)
                 .connectionTimeout(CONNECT_TIMEOUT);
         if (responseTimeout != null) {
