@@ -9,6 +9,7 @@ command -v dockerd >/dev/null || need_pkgs+=(docker.io)
 command -v docker-compose >/dev/null || need_pkgs+=(docker-compose)
 dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
 command -v redis-server >/dev/null || need_pkgs+=(redis-server)
+command -v openssl >/dev/null || need_pkgs+=(openssl)   # test certificates (DockerTlsTest)
 if [ "${WAKEGATE_BENCH_TOOLS:-0}" = 1 ]; then
   command -v nginx >/dev/null || need_pkgs+=(nginx-light)
   command -v haproxy >/dev/null || need_pkgs+=(haproxy)

@@ -14,6 +14,7 @@ import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.wakegate.lifecycle.ContainerEvent;
 import dev.wakegate.lifecycle.ContainerInfo;
@@ -80,6 +81,8 @@ public final class DockerRuntime implements ContainerRuntime {
     private static final String[] FOLLOWED_EVENTS = {"create", "start", "die", "stop", "destroy", "health_status"};
 
     private final String dockerHost;
+    /** DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read by {@link DockerTls}; else no TLS. */
+    private final SSLConfig tls;
     private final DockerClient client;
     /** Events stream: no response timeout, a quiet engine is not a dead one. */
     private final DockerClient eventsClient;
@@ -96,6 +99,8 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private DockerRuntime(String dockerHost) {
         this.dockerHost = dockerHost;
+        this.tls = DockerTls.fromEnvironment(System.getenv(), System.getProperty("user.home"))
+                .orElse(PlainTransport.INSTANCE);
         this.client = newClient(RESPONSE_TIMEOUT);
         this.eventsClient = newClient(null);
         this.executor = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -404,12 +409,14 @@ public final class DockerRuntime implements ContainerRuntime {
     // ---- clients ----
 
     private DockerClient newClient(Duration responseTimeout) {
+        // TLS is ours (DockerTls): docker-java's own reads the PEM files with BouncyCastle, not shipped.
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
+                .withDockerTlsVerify(false)
                 .build();
         ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : PlainTransport.INSTANCE)
+                .sslConfig(tls)
                 .maxConnections(16)
                 .connectionTimeout(CONNECT_TIMEOUT);
         if (responseTimeout != null) {
