@@ -81,7 +81,7 @@ public final class DockerRuntime implements ContainerRuntime {
     private static final String[] FOLLOWED_EVENTS = {"create", "start", "die", "stop", "destroy", "health_status"};
 
     private final String dockerHost;
-    /** DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read by {@link DockerTls}; else no TLS. */
+    /** DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read by {@link DockerTls}; else no TLS (null for tcp://). */
     private final SSLConfig tls;
     private final DockerClient client;
     /** Events stream: no response timeout, a quiet engine is not a dead one. */
@@ -99,8 +99,10 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private DockerRuntime(String dockerHost) {
         this.dockerHost = dockerHost;
+        // zerodep speaks https to a tcp:// engine whenever it is given an SSL config, so a plain
+        // tcp:// engine gets none; a unix socket gets the inert one (see PlainTransport).
         this.tls = DockerTls.fromEnvironment(System.getenv(), System.getProperty("user.home"))
-                .orElse(PlainTransport.INSTANCE);
+                .orElse(dockerHost.startsWith("unix:") ? PlainTransport.INSTANCE : null);
         this.client = newClient(RESPONSE_TIMEOUT);
         this.eventsClient = newClient(null);
         this.executor = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),

@@ -15,7 +15,8 @@ import java.security.SecureRandom;
 
 /**
  * The {@link SSLConfig} {@link DockerRuntime} gives docker-java's zerodep transport for an engine
- * reached without TLS ({@code unix://}, or {@code tcp://} without {@code DOCKER_TLS_VERIFY}).
+ * on a unix socket without {@code DOCKER_TLS_VERIFY} (a {@code tcp://} engine gets none: given
+ * any SSL config, zerodep speaks https to it).
  *
  * <p>Given no SSL config, the transport builds the JVM's default SSL context anyway, for an
  * {@code https} scheme that such an engine never uses: JSSE's start-up and the parsing of the
