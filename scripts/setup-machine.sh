@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests and the demo need on a fresh Debian machine:
 # a Docker engine (no bridge, host networking only), Redis on 127.0.0.1:6379, busybox-static
-# for locally made images, and the load-test peers (nginx, HAProxy, wrk). Safe to run again.
+# for locally made images, curl and openssl (TLS clients of the tests), and the load-test peers
+# (nginx, HAProxy, wrk). Safe to run again.
 set -euo pipefail
 
 need_pkgs=()
@@ -9,7 +10,9 @@ command -v dockerd >/dev/null || need_pkgs+=(docker.io)
 command -v docker-compose >/dev/null || need_pkgs+=(docker-compose)
 dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
 command -v redis-server >/dev/null || need_pkgs+=(redis-server)
-command -v openssl >/dev/null || need_pkgs+=(openssl)   # test certificates (DockerTlsTest)
+# the TLS tests use curl and openssl as real clients (and DockerTlsTest openssl for certificates)
+command -v curl >/dev/null || need_pkgs+=(curl)
+command -v openssl >/dev/null || need_pkgs+=(openssl)
 if [ "${WAKEGATE_BENCH_TOOLS:-0}" = 1 ]; then
   command -v nginx >/dev/null || need_pkgs+=(nginx-light)
   command -v haproxy >/dev/null || need_pkgs+=(haproxy)

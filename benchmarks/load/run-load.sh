@@ -2,10 +2,16 @@
 # Load comparison in one run: the same 1 KiB file, served by an nginx upstream on loopback, hit
 # with wrk directly, through nginx (1 worker), through HAProxy (1 thread) and through wakegate
 # (workers: 1). Prints requests/s and p99 for each, and wakegate's ratios to nginx and HAProxy.
+# Then the same over HTTPS, nginx and wakegate terminating TLS with the same certificate
+# (nginx-tls, wakegate-tls: keep-alive), and new TLS handshakes per second (nginx-hs, wakegate-hs:
+# wrk with 'Connection: close', so every request is a new connection and a full handshake; session
+# tickets and caches are off on both, so nothing is resumed).
 #
 #   benchmarks/load/run-load.sh                    # 10 s per row, 3 s warm-up
 #   DURATION=30s WARMUP=5s CONNECTIONS=64 benchmarks/load/run-load.sh
 #   ONLY="direct nginx haproxy" benchmarks/load/run-load.sh   # skip wakegate
+#   ONLY="nginx-tls wakegate-tls nginx-hs wakegate-hs" benchmarks/load/run-load.sh   # HTTPS rows only
+#   TLS_KEY=rsa benchmarks/load/run-load.sh             # an RSA 2048 certificate (default: ECDSA P-256)
 #   WAKEGATE_WARMUP=30s benchmarks/load/run-load.sh     # JIT-warm wakegate: the steady state
 #
 # Warm-up and the JVM: with the default warm-up, C2 is still compiling during the measured
@@ -30,7 +36,8 @@ WARMUP=${WARMUP:-3s}
 WAKEGATE_WARMUP=${WAKEGATE_WARMUP:-$WARMUP}
 THREADS=${THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-32}
-ONLY=${ONLY:-direct nginx haproxy wakegate}
+ONLY=${ONLY:-direct nginx haproxy wakegate nginx-tls wakegate-tls nginx-hs wakegate-hs}
+TLS_KEY=${TLS_KEY:-ec}
 JAR=${JAR:-$root/proxy-server/target/wakegate.jar}
 # The wakegate row runs the way users run it, through bin/wakegate and its JVM settings;
 # JVM_OPTS adds options after them (WAKEGATE_JAVA_OPTS), JAVA_HOME picks the JDK.
@@ -42,8 +49,10 @@ UPSTREAM_PORT=${UPSTREAM_PORT:-18180}
 NGINX_PORT=${NGINX_PORT:-18181}
 HAPROXY_PORT=${HAPROXY_PORT:-18182}
 WAKEGATE_PORT=${WAKEGATE_PORT:-18183}
+NGINX_TLS_PORT=${NGINX_TLS_PORT:-18184}
+WAKEGATE_TLS_PORT=${WAKEGATE_TLS_PORT:-18185}
 
-for tool in nginx haproxy wrk curl; do
+for tool in nginx haproxy wrk curl openssl; do
   command -v "$tool" >/dev/null || { echo "missing $tool: WAKEGATE_BENCH_TOOLS=1 scripts/setup-machine.sh" >&2; exit 1; }
 done
 
@@ -65,7 +74,7 @@ fi
 
 wait_http() { # url, what, [pid that must stay alive]
   for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    curl -kfsS -o /dev/null "$1" 2>/dev/null && return 0
     if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then echo "$2 exited" >&2; return 1; fi
     sleep 0.1
   done
@@ -110,6 +119,36 @@ http {
 CONF
 sed -i "s#ERRLOG#$work/logs/proxy.err#" "$work/nginx-proxy.conf"
 
+# ---- (a') nginx terminating TLS, same upstream ---------------------------------------------
+# One certificate for both TLS proxies, made here; Mozilla intermediate, as wakegate's.
+mkdir -p "$work/tls"
+if [ "$TLS_KEY" = rsa ]; then keyopt=(-newkey rsa:2048); else keyopt=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1); fi
+openssl req -x509 "${keyopt[@]}" -nodes -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" -days 7 \
+  -subj /CN=bench.test -addext subjectAltName=DNS:bench.test 2>/dev/null
+INTERMEDIATE='ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305'
+cat > "$work/nginx-tls.conf" <<CONF
+${common_nginx//PIDFILE/$work/proxy-tls.pid}
+http {
+  access_log off;
+  client_body_temp_path $work/logs; proxy_temp_path $work/logs; fastcgi_temp_path $work/logs;
+  uwsgi_temp_path $work/logs; scgi_temp_path $work/logs;
+  keepalive_requests 1000000;
+  upstream backend { server 127.0.0.1:$UPSTREAM_PORT; keepalive 32; }
+  server {
+    listen 127.0.0.1:$NGINX_TLS_PORT ssl;
+    ssl_certificate $work/tls/cert.pem;
+    ssl_certificate_key $work/tls/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers $INTERMEDIATE;
+    ssl_prefer_server_ciphers off;
+    ssl_session_tickets off;   # as wakegate: every new connection is a full handshake
+    ssl_session_cache off;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+sed -i "s#ERRLOG#$work/logs/proxy-tls.err#" "$work/nginx-tls.conf"
+
 # ---- (b) HAProxy ---------------------------------------------------------------------------
 cat > "$work/haproxy.cfg" <<CONF
 global
@@ -137,14 +176,29 @@ routes:
   - { path: /, upstream: 127.0.0.1:$UPSTREAM_PORT }
 CONF
 
+cat > "$work/wakegate-tls.yml" <<CONF
+listen: 127.0.0.1:$WAKEGATE_PORT
+workers: 1
+tls:
+  listen: 127.0.0.1:$WAKEGATE_TLS_PORT
+  certificates: [ { cert: $work/tls/cert.pem, key: $work/tls/key.pem } ]
+routes:
+  - { path: /, upstream: 127.0.0.1:$UPSTREAM_PORT }
+CONF
+
 start_proxy() { # name -> sets proxy_pid
   case "$1" in
     nginx)   "${server_cpu[@]}" nginx -p "$work" -c "$work/nginx-proxy.conf" & ;;
+    nginx-tls|nginx-hs) "${server_cpu[@]}" nginx -p "$work" -c "$work/nginx-tls.conf" & ;;
     haproxy) "${server_cpu[@]}" haproxy -db -f "$work/haproxy.cfg" & ;;
     wakegate)
       [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
       WAKEGATE_JAR="$JAR" WAKEGATE_JAVA_OPTS="$JVM_OPTS" "${server_cpu[@]}" "$WAKEGATE" --config "$work/wakegate.yml" \
         >"$work/logs/wakegate.log" 2>&1 & ;;
+    wakegate-tls|wakegate-hs)
+      [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
+      "${server_cpu[@]}" "$JAVA" $JVM_OPTS -jar "$JAR" --config "$work/wakegate-tls.yml" \
+        >"$work/logs/$1.log" 2>&1 & ;;
   esac
   proxy_pid=$!
   pids+=("$proxy_pid")
@@ -154,7 +208,13 @@ stop_proxy() {
   wait "$proxy_pid" 2>/dev/null || true
 }
 
-port_of() { case "$1" in direct) echo "$UPSTREAM_PORT";; nginx) echo "$NGINX_PORT";; haproxy) echo "$HAPROXY_PORT";; wakegate) echo "$WAKEGATE_PORT";; esac; }
+port_of() {
+  case "$1" in
+    direct) echo "$UPSTREAM_PORT";; nginx) echo "$NGINX_PORT";; haproxy) echo "$HAPROXY_PORT";; wakegate) echo "$WAKEGATE_PORT";;
+    nginx-tls|nginx-hs) echo "$NGINX_TLS_PORT";; wakegate-tls|wakegate-hs) echo "$WAKEGATE_TLS_PORT";;
+  esac
+}
+scheme_of() { case "$1" in *-tls|*-hs) echo https;; *) echo http;; esac; }
 
 # CPU time (clock ticks, user + system, all threads) of a process and its child processes
 # (nginx's worker); the proxy's CPU per request is far less disturbed by other load than its p99.
@@ -183,21 +243,22 @@ declare -A RPS P99 CPU
 results="$work/results"
 for name in $ONLY; do
   port=$(port_of "$name")
-  url="http://127.0.0.1:$port/1k.txt"
+  url="$(scheme_of "$name")://127.0.0.1:$port/1k.txt"
+  wrk_extra=(); [[ "$name" == *-hs ]] && wrk_extra=(-H 'Connection: close')
   if [ "$name" != direct ]; then
     if ! start_proxy "$name"; then echo "skipping $name" >&2; continue; fi
     if ! wait_http "$url" "$name" "$proxy_pid"; then
-      [ "$name" = wakegate ] && tail -20 "$work/logs/wakegate.log" >&2
+      [[ "$name" == wakegate* ]] && tail -20 "$work/logs/$name.log" >&2
       stop_proxy; echo "skipping $name" >&2; continue
     fi
   fi
-  body=$(curl -fsS "$url" | wc -c)
+  body=$(curl -kfsS "$url" | wc -c)
   [ "$body" = 1024 ] || { echo "$name returned $body bytes, expected 1024" >&2; exit 1; }
-  warmup=$WARMUP; [ "$name" = wakegate ] && warmup=$WAKEGATE_WARMUP
-  "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$warmup" "$url" >/dev/null
+  warmup=$WARMUP; [[ "$name" == wakegate* ]] && warmup=$WAKEGATE_WARMUP
+  "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$warmup" "${wrk_extra[@]}" "$url" >/dev/null
   measured_pid=$([ "$name" = direct ] && echo "${pids[0]}" || echo "$proxy_pid")
   ticks0=$(cpu_ticks "$measured_pid")
-  "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$work/wrk-$name.txt"
+  "${client_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${wrk_extra[@]}" "$url" > "$work/wrk-$name.txt"
   ticks1=$(cpu_ticks "$measured_pid")
   read -r rps p99 bad reqs < <(parse_wrk < "$work/wrk-$name.txt")
   if [ "${bad:-0}" != 0 ]; then echo "$name: $bad non-2xx responses" >&2; fi
@@ -206,15 +267,15 @@ for name in $ONLY; do
   [ "$name" != direct ] && stop_proxy
 done
 
-printf '\nwrk -t%s -c%s -d%s (warm-up %s, wakegate %s), 1 KiB file, keep-alive; pinning: %s\n' \
-  "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$WAKEGATE_WARMUP" \
+printf '\nwrk -t%s -c%s -d%s (warm-up %s, wakegate %s), 1 KiB file, keep-alive (-hs rows: a new TLS connection per request, %s certificate); pinning: %s\n' \
+  "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$WAKEGATE_WARMUP" "$TLS_KEY" \
   "$([ ${#server_cpu[@]} -gt 0 ] && echo 'servers cpu 0, wrk cpu 1' || echo off)"
 # cpu us/req: CPU time of the server process(es) under test per request (the direct row: the
 # upstream alone; the proxy rows: the proxy alone, without the upstream's share)
-printf '%-10s %12s %10s %12s\n' target 'req/s' 'p99 ms' 'cpu us/req'
+printf '%-13s %12s %10s %12s\n' target 'req/s' 'p99 ms' 'cpu us/req'
 for name in $ONLY; do
-  [ -n "${RPS[$name]:-}" ] || { printf '%-10s %12s %10s %12s\n' "$name" '-' '-' '-'; continue; }
-  printf '%-10s %12.0f %10.2f %12s\n' "$name" "${RPS[$name]}" "${P99[$name]}" "${CPU[$name]}"
+  [ -n "${RPS[$name]:-}" ] || { printf '%-13s %12s %10s %12s\n' "$name" '-' '-' '-'; continue; }
+  printf '%-13s %12.0f %10.2f %12s\n' "$name" "${RPS[$name]}" "${P99[$name]}" "${CPU[$name]}"
 done
 if [ -n "${RPS[wakegate]:-}" ]; then
   for peer in nginx haproxy; do
@@ -223,3 +284,9 @@ if [ -n "${RPS[wakegate]:-}" ]; then
       'BEGIN { printf "wakegate/%-8s throughput %.2f   p99 %.2f\n", n, w/p, wl/pl }'
   done
 fi
+for kind in tls hs; do
+  w=${RPS[wakegate-$kind]:-}; p=${RPS[nginx-$kind]:-}
+  [ -n "$w" ] && [ -n "$p" ] || continue
+  awk -v w="$w" -v p="$p" -v wl="${P99[wakegate-$kind]}" -v pl="${P99[nginx-$kind]}" -v n="nginx-$kind" \
+    'BEGIN { printf "wakegate-%s/%-8s throughput %.2f   p99 %.2f\n", substr(n, 7), n, w/p, wl/pl }'
+done

@@ -2,11 +2,15 @@ package dev.wakegate.bench;
 
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.RouteSpec;
+import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
 import dev.wakegate.route.RouteTrie;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -20,13 +24,19 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Route lookup among {@code routes} prefixes (default 1,000): the frozen {@link RouteTrie} the
- * router uses, against a linear scan with the same longest-prefix-on-segment-boundary rule as the
- * same-run baseline. The goal for {@code trie} is under 50 ns/op and no allocation
- * ({@code -prof gc}: gc.alloc.rate.norm ≈ 0 B/op).
+ * Route lookup. By path among {@code routes} prefixes (default 1,000): the frozen {@link RouteTrie},
+ * the same routes behind a {@link HostRouter} that names no host (what a config without
+ * {@code host:} pays), and a linear scan with the same longest-prefix-on-segment-boundary rule as
+ * the same-run baseline. By host and path among {@code hosts} host names (default 1,000, a tenth of
+ * them {@code *.} wildcards, each with 3 path prefixes, plus routes without a host): the
+ * {@link HostRouter}, against the obvious implementation (strip the port, lower-case, HashMap by
+ * host, then the trie) as the baseline. The goal for {@code trie} and {@code hostRouter} is under
+ * 50 ns/op and no allocation ({@code -prof gc}: gc.alloc.rate.norm ≈ 0 B/op).
  *
  * <p>Request paths are a fixed mix: hits at every depth, with extra trailing segments, and misses
- * that share a first segment with some route (the realistic worst case for the trie).
+ * that share a first segment with some route (the realistic worst case for the trie). Host headers
+ * are a fixed mix too: exact names (some with a port, some in capitals), names under a wildcard,
+ * and names no route has (those go to the routes without a host).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,10 +46,21 @@ public class RouteLookupBenchmark {
     @Param("1000")
     int routes;
 
+    @Param("1000")
+    int hosts;
+
     private RouteTrie<Route> trie;
+    private HostRouter hostless;
     private String[] prefixes;
     private Route[] linearRoutes;
     private String[] paths;
+
+    private HostRouter router;
+    private Map<String, RouteTrie<Route>> byHost;
+    private Map<String, RouteTrie<Route>> byWildcard;
+    private RouteTrie<Route> anyHost;
+    private String[] hostHeaders;
+    private String[] hostPaths;
     private int next;
 
     @Setup
@@ -59,7 +80,8 @@ public class RouteLookupBenchmark {
         for (String p : unique) {
             specs.add(new RouteSpec(p, List.of("c"), upstream, "127.0.0.1:9000", true));
         }
-        trie = Route.compile(specs);
+        hostless = Route.compile(specs);
+        trie = hostless.routesFor(null);
         prefixes = unique.toArray(new String[0]);
         linearRoutes = trie.values().toArray(new Route[0]);
 
@@ -73,6 +95,49 @@ public class RouteLookupBenchmark {
                 default -> "/svc" + random.nextInt(routes) + "/static/app.js"; // often a shallower hit or a miss
             };
         }
+        setupHosts(random, upstream);
+    }
+
+    private void setupHosts(Random random, HostPort upstream) {
+        List<RouteSpec> specs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int h = 0; h < hosts; h++) {
+            String name = h % 10 == 9 ? "*.tenant" + h + ".example.net" : "app" + h + ".example.com";
+            names.add(name);
+            for (String p : List.of("/", "/api", "/api/v2")) {
+                specs.add(new RouteSpec(p, List.of("c"), upstream, "127.0.0.1:9000", true, List.of(name)));
+            }
+        }
+        specs.add(new RouteSpec("/", List.of(), upstream, "127.0.0.1:9000", true));
+        specs.add(new RouteSpec("/static", List.of(), upstream, "127.0.0.1:9000", true));
+        router = Route.compile(specs);
+
+        byHost = new HashMap<>();
+        byWildcard = new HashMap<>();
+        for (String name : names) {
+            if (name.startsWith("*.")) {
+                byWildcard.put(name.substring(2), router.routesFor("x." + name.substring(2)));
+            } else {
+                byHost.put(name, router.routesFor(name));
+            }
+        }
+        anyHost = router.routesFor(null);
+
+        hostHeaders = new String[1024];
+        hostPaths = new String[1024];
+        String[] tails = {"/", "/api/items/42", "/api/v2/users/7", "/static/app.js", "/other/page"};
+        for (int i = 0; i < hostHeaders.length; i++) {
+            String name = names.get(random.nextInt(names.size()));
+            String host = name.startsWith("*.") ? "shop" + random.nextInt(100) + name.substring(1) : name;
+            hostHeaders[i] = switch (i % 5) {
+                case 0 -> host;                                   // exact or wildcard hit
+                case 1 -> host + ":8443";                         // with a port
+                case 2 -> host.toUpperCase(Locale.ROOT);          // another case
+                case 3 -> "unknown" + random.nextInt(1000) + ".example.org"; // no host route: routes without a host
+                default -> host;
+            };
+            hostPaths[i] = tails[random.nextInt(tails.length)];
+        }
     }
 
     private String nextPath() {
@@ -82,6 +147,11 @@ public class RouteLookupBenchmark {
     @Benchmark
     public Route trie() {
         return trie.find(nextPath());
+    }
+
+    @Benchmark
+    public Route hostRouterWithoutHosts() {
+        return hostless.find("shop.example.com", nextPath());
     }
 
     @Benchmark
@@ -98,5 +168,26 @@ public class RouteLookupBenchmark {
             }
         }
         return best;
+    }
+
+    @Benchmark
+    public Route hostRouter() {
+        int i = next++ & (hostHeaders.length - 1);
+        return router.find(hostHeaders[i], hostPaths[i]);
+    }
+
+    /** The straightforward way: a new lower-case String without the port, HashMap lookups, then the trie. */
+    @Benchmark
+    public Route hostHashMapBaseline() {
+        int i = next++ & (hostHeaders.length - 1);
+        String host = hostHeaders[i];
+        int colon = host.indexOf(':');
+        String name = (colon < 0 ? host : host.substring(0, colon)).toLowerCase(Locale.ROOT);
+        RouteTrie<Route> t = byHost.get(name);
+        if (t == null) {
+            int dot = name.indexOf('.');
+            t = dot > 0 ? byWildcard.get(name.substring(dot + 1)) : null;
+        }
+        return (t == null ? anyHost : t).find(hostPaths[i]);
     }
 }

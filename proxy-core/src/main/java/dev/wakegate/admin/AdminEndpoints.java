@@ -222,6 +222,14 @@ public final class AdminEndpoints implements LocalEndpoints {
         settings.put("max_stops_per_cycle", s.maxStopsPerCycle());
         settings.put("min_running", s.minRunning());
 
+        AdminModel.Eviction eviction = model.eviction();
+        ObjectNode ev = root.putObject("eviction");
+        ev.put("suspended", eviction.suspended());
+        if (eviction.suspended()) {
+            ev.put("reason", eviction.reason());
+            putInstant(ev, "since", eviction.since());
+        }
+
         Statistics st = model.statistics();
         ObjectNode stats = root.putObject("statistics");
         stats.put("start_attempts", st.startAttempts());

@@ -26,7 +26,11 @@ public interface AdminModel {
     /** Every managed container, in a stable order (declaration order, then discovered ones). */
     List<ContainerSnapshot> containers();
 
-    /** Route path prefix to the containers it needs (empty list: plain proxying), in route order. */
+    /**
+     * Route to the containers it needs (empty list: plain proxying), in route order. A route is
+     * named by its path prefix, with its host names before it when it has some
+     * ({@code app.example.com/api}, {@code *.example.com/}).
+     */
     Map<String, List<String>> routes();
 
     Statistics statistics();
@@ -36,6 +40,9 @@ public interface AdminModel {
 
     /** The Docker engine and whether it is reachable now. */
     Dependency docker();
+
+    /** Whether idle stops are suspended now, and why. */
+    Eviction eviction();
 
     /** Starts {@code name} (and what it depends on) and completes when it is ready or has failed. */
     CompletableFuture<OperationResult> start(String name);
@@ -119,6 +126,14 @@ public interface AdminModel {
      * @param description what and where, e.g. {@code redis://127.0.0.1:6379} or {@code in-memory}
      */
     record Dependency(String description, boolean available) {
+    }
+
+    /**
+     * Idle stops: suspended (with the reason and since when) while this instance cannot see what the
+     * other instances sharing the state store are using.
+     */
+    record Eviction(boolean suspended, String reason, Instant since) {
+        public static final Eviction ACTIVE = new Eviction(false, null, null);
     }
 
     /** How a manual start or stop ended. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.wakegate.route.HostNames;
 import dev.wakegate.route.RouteTrie;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -52,8 +53,8 @@ public final class ConfigLoader {
     /** Everything at its default, no file and no environment: for tests and code-built configs. */
     public static ProxyConfig defaults() {
         return new ProxyConfig(Optional.empty(), DEFAULT_LISTEN, Runtime.getRuntime().availableProcessors(),
-                AutomationSettings.DEFAULTS, Optional.empty(), DEFAULT_DOCKER_HOST, Map.of(), List.of(), List.of(),
-                Timeouts.DEFAULTS, Limits.DEFAULTS, Optional.empty(), false, Discovery.DEFAULT);
+                AutomationSettings.DEFAULTS, StateSettings.DEFAULTS, DEFAULT_DOCKER_HOST, Map.of(), List.of(), List.of(),
+                Timeouts.DEFAULTS, Limits.DEFAULTS, Optional.empty(), false, Discovery.DEFAULT, Optional.empty());
     }
 
     /** Reads {@code file}, validates it and applies {@code env} (which wins over the file). */
@@ -74,18 +75,30 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(name, "(file)", "cannot be read: " + e);
         }
-        ProxyConfig parsed = parse(text, name, env);
+        Path base = file.toAbsolutePath().getParent();
+        ProxyConfig parsed = parse(text, name, env, base);
+        if (parsed.tls().isPresent()) {
+            TlsChecks.checkCertificates(name, parsed.tls().get());
+        }
         return new ProxyConfig(Optional.of(file), parsed.listen(), parsed.workers(), parsed.automation(),
-                parsed.redisUrl(), parsed.dockerHost(), parsed.containers(), parsed.routes(), parsed.tcp(),
-                parsed.timeouts(), parsed.limits(), parsed.adminToken(), parsed.jsonLogs(), parsed.discovery());
+                parsed.state(), parsed.dockerHost(), parsed.containers(), parsed.routes(), parsed.tcp(),
+                parsed.timeouts(), parsed.limits(), parsed.adminToken(), parsed.jsonLogs(), parsed.discovery(),
+                parsed.tls());
     }
 
     /**
-     * Parses and validates {@code yaml}; {@code fileName} is only used in error messages.
+     * Parses and validates {@code yaml}; {@code fileName} is only used in error messages. Relative
+     * certificate paths are taken from the working directory, and the certificate files are not
+     * read: {@link #load} does that.
      *
      * @throws ConfigException naming {@code fileName} (or "environment"), the key and the reason
      */
     public static ProxyConfig parse(String yaml, String fileName, Map<String, String> env) throws ConfigException {
+        return parse(yaml, fileName, env, Path.of("").toAbsolutePath());
+    }
+
+    private static ProxyConfig parse(String yaml, String fileName, Map<String, String> env, Path baseDir)
+            throws ConfigException {
         JsonNode tree;
         try {
             tree = YAML.readTree(yaml);
@@ -99,9 +112,9 @@ public final class ConfigLoader {
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new ConfigException(fileName, "(file)", "is empty: expected a YAML mapping with at least routes: or containers:");
         }
-        ProxyConfig fromFile = new Reader(fileName).read(YamlSection.of(fileName, "", tree,
+        ProxyConfig fromFile = new Reader(fileName, baseDir).read(YamlSection.of(fileName, "", tree,
                 "listen", "workers", "automation", "state", "docker", "containers", "routes", "tcp",
-                "timeouts", "limits", "logging"));
+                "timeouts", "limits", "logging", "tls"));
         return EnvOverrides.apply(fromFile, env);
     }
 
@@ -124,9 +137,11 @@ public final class ConfigLoader {
     /** One pass over one file; holds the file name for error messages. */
     private static final class Reader {
         private final String file;
+        private final Path baseDir;
 
-        Reader(String file) {
+        Reader(String file, Path baseDir) {
             this.file = file;
+            this.baseDir = baseDir;
         }
 
         ProxyConfig read(YamlSection root) throws ConfigException {
@@ -137,11 +152,20 @@ public final class ConfigLoader {
                     "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
                     "min_running"));
 
-            YamlSection state = root.section("state", "redis");
-            Optional<String> redis = Optional.ofNullable(state.string("redis", null));
+            YamlSection stateSection = root.section("state", "redis", "instance_timeout");
+            Optional<String> redis = Optional.ofNullable(stateSection.string("redis", null));
             if (redis.isPresent()) {
-                checkRedisUrl(file, state.keyPath("redis"), redis.get());
+                checkRedisUrl(file, stateSection.keyPath("redis"), redis.get());
             }
+            Duration instanceTimeout = stateSection.duration("instance_timeout", StateSettings.DEFAULT_INSTANCE_TIMEOUT);
+            if (instanceTimeout.compareTo(StateSettings.MIN_INSTANCE_TIMEOUT) < 0
+                    || instanceTimeout.compareTo(StateSettings.MAX_INSTANCE_TIMEOUT) > 0) {
+                throw new ConfigException(file, stateSection.keyPath("instance_timeout"), "must be between "
+                        + Durations.format(StateSettings.MIN_INSTANCE_TIMEOUT) + " (longer than an instance's usage"
+                        + " lasts in the store) and " + Durations.format(StateSettings.MAX_INSTANCE_TIMEOUT)
+                        + ", got " + Durations.format(instanceTimeout));
+            }
+            StateSettings state = new StateSettings(redis, instanceTimeout);
             YamlSection docker = root.section("docker", "host", "labels", "project");
             String dockerHost = docker.string("host", DEFAULT_DOCKER_HOST);
             checkDockerHost(file, docker.keyPath("host"), dockerHost);
@@ -151,15 +175,19 @@ public final class ConfigLoader {
             Map<String, ContainerSpec> containers = containers(root.anyKeys("containers"));
             ConfigChecks.checkDependencies(file, containers);
             List<RouteSpec> routes = routes(root, containers);
-            List<TcpSpec> tcp = tcp(root, containers, listen);
+            Optional<TlsSettings> tls = root.has("tls")
+                    ? Optional.of(tls(root.section("tls", "listen", "certificates", "redirect_http", "redirect_port", "hsts"),
+                            listen))
+                    : Optional.empty();
+            List<TcpSpec> tcp = tcp(root, containers, listen, tls);
             Timeouts timeouts = timeouts(root.section("timeouts", "header_read", "idle_keep_alive",
                     "upstream_connect", "upstream_response", "upstream_idle", "drain"));
             Limits limits = limits(root.section("limits", "max_request_line", "max_head_size", "max_headers",
                     "park_buffer", "max_parked"));
             boolean json = root.section("logging", "json").bool("json", false);
 
-            return new ProxyConfig(Optional.empty(), listen, workers, automation, redis, dockerHost, containers,
-                    routes, tcp, timeouts, limits, Optional.empty(), json, discovery);
+            return new ProxyConfig(Optional.empty(), listen, workers, automation, state, dockerHost, containers,
+                    routes, tcp, timeouts, limits, Optional.empty(), json, discovery, tls);
         }
 
         private AutomationSettings automation(YamlSection a) throws ConfigException {
@@ -237,7 +265,7 @@ public final class ConfigLoader {
                     throw new ConfigException(file, "routes[" + i + "]", "is empty: a route needs at least path:");
                 }
                 YamlSection r = YamlSection.of(file, "routes[" + i + "]", items.get(i),
-                        "path", "containers", "upstream", "waiting_page");
+                        "path", "containers", "upstream", "waiting_page", "host");
                 String rawPath = r.string("path", null);
                 if (rawPath == null) {
                     throw r.error("path", "is missing: every route needs a path prefix like /api");
@@ -248,9 +276,13 @@ public final class ConfigLoader {
                 } catch (IllegalArgumentException e) {
                     throw r.error("path", e.getMessage());
                 }
-                Integer earlier = seen.putIfAbsent(path, i);
-                if (earlier != null) {
-                    throw r.error("path", "duplicate route path " + path + " (also routes[" + earlier + "])");
+                List<String> hosts = hosts(r);
+                for (String key : hosts.isEmpty() ? List.of(path) : hosts.stream().map(h -> h + path).toList()) {
+                    Integer earlier = seen.putIfAbsent(key, i);
+                    if (earlier != null) {
+                        throw r.error("path", "duplicate route " + (hosts.isEmpty() ? "path " : "") + key
+                                + " (also routes[" + earlier + "])");
+                    }
                 }
                 List<String> names = new ArrayList<>(r.strings("containers"));
                 for (int j = 0; j < names.size(); j++) {
@@ -264,18 +296,100 @@ public final class ConfigLoader {
                     // Forwarding to a container the route would not wake makes no sense: wake it too.
                     names.add(target.container);
                 }
-                out.add(new RouteSpec(path, names, target.address, target.name, r.bool("waiting_page", true)));
+                out.add(new RouteSpec(path, names, target.address, target.name, r.bool("waiting_page", true), hosts));
             }
             return out;
         }
 
-        private List<TcpSpec> tcp(YamlSection root, Map<String, ContainerSpec> containers, HostPort frontListen)
-                throws ConfigException {
+        /** {@code host:} as one name or a list of names, normalised; empty when absent. */
+        private List<String> hosts(YamlSection r) throws ConfigException {
+            JsonNode v = r.get("host");
+            if (v == null) {
+                return List.of();
+            }
+            List<String> given;
+            List<String> keys = new ArrayList<>();
+            if (v.isArray()) {
+                given = r.strings("host");
+                if (given.isEmpty()) {
+                    throw r.error("host", "is an empty list: leave host: out for a route that serves any host");
+                }
+                for (int j = 0; j < given.size(); j++) {
+                    keys.add(r.keyPath("host") + "[" + j + "]");
+                }
+            } else {
+                given = List.of(r.string("host", null));
+                keys.add(r.keyPath("host"));
+            }
+            List<String> out = new ArrayList<>();
+            for (int j = 0; j < given.size(); j++) {
+                String h;
+                try {
+                    h = HostNames.normalise(given.get(j));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file, keys.get(j), e.getMessage());
+                }
+                if (out.contains(h)) {
+                    throw new ConfigException(file, keys.get(j), "'" + h + "' is listed twice");
+                }
+                out.add(h);
+            }
+            return out;
+        }
+
+        private TlsSettings tls(YamlSection t, HostPort frontListen) throws ConfigException {
+            HostPort listen = t.hostPort("listen", null);
+            if (listen == null) {
+                throw t.error("listen", "is missing: the HTTPS listener needs listen: HOST:PORT (e.g. 0.0.0.0:443)");
+            }
+            if (listen.equals(frontListen)) {
+                throw t.error("listen", "the HTTP front listener already uses " + listen);
+            }
+            List<JsonNode> items = t.list("certificates");
+            if (items.isEmpty()) {
+                throw t.error("certificates", "is missing: give at least one { cert: FILE, key: FILE }");
+            }
+            List<TlsSettings.CertificateFiles> certificates = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                YamlSection c = YamlSection.of(file, t.keyPath("certificates") + "[" + i + "]", items.get(i), "cert", "key");
+                String cert = c.string("cert", null);
+                String key = c.string("key", null);
+                if (cert == null) {
+                    throw c.error("cert", "is missing: the PEM file with the certificate chain, leaf first");
+                }
+                if (key == null) {
+                    throw c.error("key", "is missing: the PEM file with the private key");
+                }
+                TlsSettings.CertificateFiles files = new TlsSettings.CertificateFiles(baseDir.resolve(cert).normalize(),
+                        baseDir.resolve(key).normalize());
+                for (int j = 0; j < certificates.size(); j++) {
+                    if (certificates.get(j).cert().equals(files.cert())) {
+                        throw c.error("cert", "'" + cert + "' is listed twice (also " + t.keyPath("certificates")
+                                + "[" + j + "])");
+                    }
+                }
+                certificates.add(files);
+            }
+            Optional<Integer> redirectPort = Optional.empty();
+            if (t.has("redirect_port")) {
+                int port = t.integer("redirect_port", 443, 1);
+                if (port > 65535) {
+                    throw t.error("redirect_port", "must be a port between 1 and 65535, got " + port);
+                }
+                redirectPort = Optional.of(port);
+            }
+            return new TlsSettings(listen, certificates, t.bool("redirect_http", false), redirectPort,
+                    Optional.ofNullable(t.duration("hsts", null)));
+        }
+
+        private List<TcpSpec> tcp(YamlSection root, Map<String, ContainerSpec> containers, HostPort frontListen,
+                                  Optional<TlsSettings> tls) throws ConfigException {
             List<JsonNode> items = root.list("tcp");
             List<TcpSpec> out = new ArrayList<>(items.size());
             Map<HostPort, Integer> seen = new HashMap<>();
             for (int i = 0; i < items.size(); i++) {
-                YamlSection t = YamlSection.of(file, "tcp[" + i + "]", items.get(i), "listen", "container", "upstream");
+                YamlSection t = YamlSection.of(file, "tcp[" + i + "]", items.get(i), "listen", "container", "upstream",
+                        "tls");
                 HostPort listen = t.hostPort("listen", null);
                 if (listen == null) {
                     throw t.error("listen", "is missing: a tcp entry needs listen: HOST:PORT");
@@ -287,13 +401,20 @@ public final class ConfigLoader {
                 if (listen.equals(frontListen)) {
                     throw t.error("listen", "the HTTP front listener already uses " + listen);
                 }
+                if (tls.isPresent() && listen.equals(tls.get().listen())) {
+                    throw t.error("listen", "the HTTPS listener (tls.listen) already uses " + listen);
+                }
+                boolean terminate = t.bool("tls", false);
+                if (terminate && tls.isEmpty()) {
+                    throw t.error("tls", "needs certificates: add a tls: section with listen: and certificates:");
+                }
                 String container = t.string("container", null);
                 if (container != null && !containers.containsKey(container)) {
                     throw t.error("container", "container '" + container + "' is not declared under containers:");
                 }
                 Target target = target(t, "upstream", container == null ? List.of() : List.of(container), containers,
                         "tcp " + listen);
-                out.add(new TcpSpec(listen, Optional.ofNullable(container), target.address));
+                out.add(new TcpSpec(listen, Optional.ofNullable(container), target.address, terminate));
             }
             return out;
         }

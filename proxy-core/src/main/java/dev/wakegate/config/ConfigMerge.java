@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Adds label-configured containers ({@link LabelConfig}) to a loaded config. YAML wins: a container
- * declared in YAML keeps its YAML spec, and a route path declared in YAML keeps its YAML route.
+ * declared in YAML keeps its YAML spec, and a host and path declared in YAML keeps its YAML route.
  * The merged result is checked like a file (unknown dependencies, cycles, a path claimed by the
  * labels of two containers). Called by the discovery in proxy-server whenever the set changes; the
  * base config is never modified.
@@ -24,11 +24,11 @@ public final class ConfigMerge {
     public static ProxyConfig withLabels(ProxyConfig base, Collection<Labelled> labelled) throws ConfigException {
         String yamlFile = base.source().map(Object::toString).orElse("config");
         Map<String, ContainerSpec> containers = new LinkedHashMap<>(base.containers());
-        Set<String> yamlPaths = new HashSet<>();
+        Set<String> yamlKeys = new HashSet<>(); // host + path, as RouteSpec.tableKeys
         for (RouteSpec r : base.routes()) {
-            yamlPaths.add(r.path());
+            yamlKeys.addAll(r.tableKeys());
         }
-        Map<String, String> labelPaths = new HashMap<>(); // path -> labels that declared it
+        Map<String, String> labelKeys = new HashMap<>(); // host + path -> labels that declared it
         List<RouteSpec> routes = new ArrayList<>(base.routes());
 
         for (Labelled l : labelled) {
@@ -50,24 +50,29 @@ public final class ConfigMerge {
             ContainerSpec winner = containers.get(l.spec().name());
             String file = ConfigChecks.labelsFile(l.spec().name());
             for (RouteSpec r : l.routes()) {
-                if (yamlPaths.contains(r.path())) {
-                    continue; // YAML wins
+                // YAML wins, host by host: a label route keeps the hosts YAML does not route on its path
+                List<String> hosts = r.hosts().stream().filter(h -> !yamlKeys.contains(h + r.path())).toList();
+                if (r.hosts().isEmpty() ? yamlKeys.contains(r.path()) : hosts.isEmpty()) {
+                    continue;
                 }
-                String owner = labelPaths.get(r.path());
-                if (owner != null) {
-                    throw new ConfigException(file, LabelConfig.ROUTE,
-                            "route " + r.path() + " is also declared by " + owner);
+                List<String> keys = new RouteSpec(r.path(), r.containers(), r.upstream(), r.upstreamName(),
+                        r.waitingPage(), hosts).tableKeys();
+                for (String key : keys) {
+                    String owner = labelKeys.get(key);
+                    if (owner != null) {
+                        throw new ConfigException(file, LabelConfig.ROUTE,
+                                "route " + key + " is also declared by " + owner);
+                    }
                 }
-                labelPaths.put(r.path(), file);
+                keys.forEach(k -> labelKeys.put(k, file));
                 // When YAML declares the container, its address wins over the label's as well.
                 HostPort upstream = winner.upstream().orElse(r.upstream());
-                routes.add(new RouteSpec(r.path(), r.containers(), upstream, r.upstreamName(), r.waitingPage()));
+                routes.add(new RouteSpec(r.path(), r.containers(), upstream, r.upstreamName(), r.waitingPage(),
+                        hosts));
             }
         }
         ConfigChecks.checkDependencies(yamlFile, containers);
-        return new ProxyConfig(base.source(), base.listen(), base.workers(), base.automation(), base.redisUrl(),
-                base.dockerHost(), containers, routes, base.tcp(), base.timeouts(), base.limits(), base.adminToken(),
-                base.jsonLogs(), base.discovery());
+        return base.withRoutes(containers, routes);
     }
 
     /** Adds the compose dependencies wakegate manages (and the labels did not list) to {@code depends_on}. */

@@ -54,4 +54,10 @@ public final class Durations {
         }
         return ms + "ms";
     }
+
+    /** A duration in the units people think in, for logs and reasons: seconds under two minutes, else minutes. */
+    public static String approx(Duration d) {
+        long s = d.toSeconds();
+        return s < 120 ? s + "s" : s / 60 + "m";
+    }
 }

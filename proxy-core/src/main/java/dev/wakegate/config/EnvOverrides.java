@@ -77,12 +77,16 @@ public final class EnvOverrides {
                     throw new ConfigException(FILE, LISTEN, "a tcp: entry already listens on " + listen);
                 }
             }
+            if (config.tls().isPresent() && config.tls().get().listen().equals(listen)) {
+                throw new ConfigException(FILE, LISTEN, "the HTTPS listener (tls.listen) already uses " + listen);
+            }
         }
         boolean json = bool(env, LOG_JSON, config.jsonLogs());
 
-        return new ProxyConfig(config.source(), listen, config.workers(), automation, redis, dockerHost,
+        return new ProxyConfig(config.source(), listen, config.workers(), automation, config.state().withRedis(redis),
+                dockerHost,
                 config.containers(), config.routes(), config.tcp(), config.timeouts(), config.limits(), token, json,
-                config.discovery());
+                config.discovery(), config.tls());
     }
 
     private static String value(Map<String, String> env, String name) {

@@ -1,5 +1,6 @@
 package dev.wakegate.config;
 
+import dev.wakegate.route.HostNames;
 import dev.wakegate.route.RouteTrie;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.TreeSet;
 public final class LabelConfig {
     public static final String ENABLE = "wakegate.enable";
     public static final String ROUTE = "wakegate.route";
+    public static final String HOST = "wakegate.host";
     public static final String UPSTREAM = "wakegate.upstream";
     public static final String PORT = "wakegate.port";
     public static final String PRIORITY = "wakegate.priority";
@@ -32,7 +34,7 @@ public final class LabelConfig {
     /** Marks containers made by tests; tolerated so test containers may also be managed. */
     public static final String TEST = "wakegate.test";
 
-    private static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
+    private static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, HOST, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
             IDLE_TIMEOUT, WAITING_PAGE, TEST);
 
     /** Set by Compose v2 on each container: {@code service:condition:restart} entries, comma-separated. */
@@ -154,10 +156,28 @@ public final class LabelConfig {
             }
         }
 
+        List<String> hosts = new ArrayList<>();
+        for (String given : list(labels, HOST)) {
+            String host;
+            try {
+                host = HostNames.normalise(given);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, HOST, e.getMessage());
+            }
+            if (hosts.contains(host)) {
+                throw new ConfigException(file, HOST, "'" + host + "' is listed twice");
+            }
+            hosts.add(host);
+        }
+        List<String> routePaths = list(labels, ROUTE);
+        if (!hosts.isEmpty() && routePaths.isEmpty()) {
+            routePaths = List.of("/"); // a host alone routes all its paths here
+        }
+
         ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true);
         Set<String> paths = new LinkedHashSet<>();
         List<RouteSpec> routes = new ArrayList<>();
-        for (String raw : list(labels, ROUTE)) {
+        for (String raw : routePaths) {
             String path;
             try {
                 path = RouteTrie.Builder.normalise(raw);
@@ -168,10 +188,10 @@ public final class LabelConfig {
                 throw new ConfigException(file, ROUTE, "route " + path + " is listed twice");
             }
             if (upstream.isEmpty()) {
-                throw new ConfigException(file, ROUTE,
+                throw new ConfigException(file, labels.containsKey(ROUTE) ? ROUTE : HOST,
                         "routes need an address: add " + UPSTREAM + "=HOST:PORT or " + PORT + "=PORT");
             }
-            routes.add(new RouteSpec(path, List.of(name), upstream.get(), name, waitingPage));
+            routes.add(new RouteSpec(path, List.of(name), upstream.get(), name, waitingPage, hosts));
         }
         return Optional.of(new Labelled(spec, routes, composeDependsOn(labels.get(COMPOSE_DEPENDS_ON))));
     }

@@ -4,20 +4,36 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One HTTP route: requests whose path starts with {@code path} on a segment boundary go to
- * {@code upstream} once every container in {@code containers} is ready.
+ * One HTTP route: requests for one of {@code hosts} (or, when it names none, for any host no other
+ * route names) whose path starts with {@code path} on a segment boundary go to {@code upstream}
+ * once every container in {@code containers} is ready.
  *
  * @param upstream     the address requests are forwarded to (resolved from a container name at load)
  * @param upstreamName what the config said: a container name or HOST:PORT
  * @param waitingPage  whether browser navigations get the waiting page (default true) instead of being held
+ * @param hosts        normalised host names ({@code app.example.com}, {@code *.example.com}); empty: any other host
  */
 public record RouteSpec(String path, List<String> containers, HostPort upstream, String upstreamName,
-                        boolean waitingPage) {
+                        boolean waitingPage, List<String> hosts) {
     public RouteSpec {
         containers = List.copyOf(containers);
+        hosts = List.copyOf(hosts);
+    }
+
+    /** A route for any host that no other route names. */
+    public RouteSpec(String path, List<String> containers, HostPort upstream, String upstreamName, boolean waitingPage) {
+        this(path, containers, upstream, upstreamName, waitingPage, List.of());
     }
 
     public Optional<String> upstreamContainer() {
         return HostPort.looksLikeAddress(upstreamName) ? Optional.empty() : Optional.of(upstreamName);
+    }
+
+    /** The keys this route claims in the routing table: one per host ("" for no host), each with the path. */
+    public List<String> tableKeys() {
+        if (hosts.isEmpty()) {
+            return List.of(path);
+        }
+        return hosts.stream().map(h -> h + path).toList();
     }
 }

@@ -5,9 +5,10 @@ import io.netty.buffer.ByteBuf;
 /**
  * The line layer shared by {@link RequestHeadParser} and {@link ResponseHeadParser}: finds the lines
  * of a head in a cumulation buffer, enforces the size limits and the RFC 9112 line rules that hold
- * for both directions (CRLF only: a bare CR or a bare LF is an error; no CTL or NUL anywhere; no
- * obs-fold; no whitespace before a field's colon; field names are tokens), and hands each complete
- * line to the subclass once.
+ * for both directions (CRLF; a bare CR is always an error, a bare LF too unless the subclass
+ * accepts it as a line end, as RFC 9112 section 2.2 allows a recipient to; no CTL or NUL anywhere;
+ * no obs-fold; no whitespace before a field's colon; field names are tokens), and hands each
+ * complete line to the subclass once.
  *
  * <p>Incremental: the scan position survives between calls, so every byte is looked at a bounded
  * number of times however the head is split. Positions are relative to the buffer's reader index,
@@ -30,6 +31,8 @@ abstract class HeadScanner<H> {
 
     final int maxHeadSize;
     private final boolean skipLeadingEmptyLines;
+    private final boolean bareLfEndsLines;
+    private boolean sawBareLf;
 
     private byte[] copy = NO_BYTES;
     private int copied;
@@ -40,11 +43,22 @@ abstract class HeadScanner<H> {
     private int headLength;
 
     HeadScanner(int maxHeadSize, boolean skipLeadingEmptyLines) {
+        this(maxHeadSize, skipLeadingEmptyLines, false);
+    }
+
+    /** @param bareLfEndsLines a bare LF ends a line like CRLF (lenient reading of upstream heads) */
+    HeadScanner(int maxHeadSize, boolean skipLeadingEmptyLines, boolean bareLfEndsLines) {
         if (maxHeadSize < 16) {
             throw new IllegalArgumentException("maxHeadSize too small: " + maxHeadSize);
         }
         this.maxHeadSize = maxHeadSize;
         this.skipLeadingEmptyLines = skipLeadingEmptyLines;
+        this.bareLfEndsLines = bareLfEndsLines;
+    }
+
+    /** True when the head just parsed had at least one line ended by a bare LF. */
+    public boolean sawBareLf() {
+        return sawBareLf;
     }
 
     /** Forgets any partial scan. The private copy is kept unless it grew large. */
@@ -54,6 +68,7 @@ abstract class HeadScanner<H> {
         scanPos = 0;
         headLength = 0;
         copied = 0;
+        sawBareLf = false;
         if (copy.length > 4096) {
             copy = NO_BYTES;
         }
@@ -187,20 +202,25 @@ abstract class HeadScanner<H> {
                 p++; // HTAB is allowed inside field lines; its position is checked by the field rules
                 continue;
             }
-            if (b != Ascii.CR) {
+            int eolLength = 2;
+            if (b == Ascii.LF && bareLfEndsLines) {
+                eolLength = 1;
+                sawBareLf = true;
+            } else if (b != Ascii.CR) {
                 fail(head, 400, b == Ascii.LF ? "bare LF in the head (lines must end with CRLF)"
                         : (b == 0 ? "NUL in the head" : "control character 0x" + Integer.toHexString(b & 0xFF) + " in the head"));
                 return RequestHead.ERROR;
-            }
-            if (p + 1 >= end) {
-                if (p + 1 >= limit) {
-                    return limitExceeded(head, limitStatus);
+            } else {
+                if (p + 1 >= end) {
+                    if (p + 1 >= limit) {
+                        return limitExceeded(head, limitStatus);
+                    }
+                    return needMore(head, p, avail);
                 }
-                return needMore(head, p, avail);
-            }
-            if (a[base + p + 1] != Ascii.LF) {
-                fail(head, 400, "bare CR in the head");
-                return RequestHead.ERROR;
+                if (a[base + p + 1] != Ascii.LF) {
+                    fail(head, 400, "bare CR in the head");
+                    return RequestHead.ERROR;
+                }
             }
             int ls = base + lineStart;
             int le = base + p;
@@ -211,7 +231,7 @@ abstract class HeadScanner<H> {
                     state = FIELDS;
                 }
             } else if (ls == le) {
-                headLength = p + 2;
+                headLength = p + eolLength;
                 ok = end(head, headLength);
                 if (ok) {
                     state = DONE;
@@ -224,7 +244,7 @@ abstract class HeadScanner<H> {
             if (!ok) {
                 return RequestHead.ERROR;
             }
-            p += 2;
+            p += eolLength;
             lineStart = p;
         }
     }

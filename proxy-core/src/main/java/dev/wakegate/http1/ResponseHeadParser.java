@@ -7,11 +7,14 @@ import io.netty.buffer.ByteBuf;
  * approach and line rules as {@link RequestHeadParser}; one per upstream connection, {@link #reset}
  * before each response (including after a 1xx).
  *
- * <p>The proxy forwards the upstream's bytes unchanged, so a head the client might frame
- * differently is refused here (the proxy answers 502): bare CR/LF, obs-fold, CL together with TE,
- * more than one Content-Length, chunked applied twice or not last. Lenient only where that is safe:
- * the reason phrase may be empty or missing (with or without the SP before it). A Transfer-Encoding
- * whose last coding is not chunked means the body runs until the connection closes.
+ * <p>The proxy forwards the upstream's bytes, so a head the client might frame differently is
+ * refused here (the proxy answers 502): bare CR, obs-fold, CL together with TE, more than one
+ * Content-Length, chunked applied twice or not last. Lenient only where that is safe: the reason
+ * phrase may be empty or missing (with or without the SP before it), and a bare LF ends a line
+ * (as nginx and HAProxy read it; busybox httpd's CGI heads and older servers send them): such a
+ * head is rewritten with CRLF before it is forwarded ({@link #withCrLf}), so the client sees the
+ * lines this parser saw. A Transfer-Encoding whose last coding is not chunked means the body runs
+ * until the connection closes.
  */
 public final class ResponseHeadParser extends HeadScanner<ResponseHead> {
     private static final byte[] CONNECTION = Ascii.lower("connection");
@@ -24,7 +27,32 @@ public final class ResponseHeadParser extends HeadScanner<ResponseHead> {
     private boolean chunkedLast;
 
     public ResponseHeadParser(int maxHeadSize) {
-        super(maxHeadSize, false);
+        super(maxHeadSize, false, true);
+    }
+
+    /**
+     * A copy of the {@code length}-byte head at the start of {@code in} (reader index untouched)
+     * with every bare LF turned into CRLF, followed by the rest of {@code in}. The caller releases
+     * {@code in} and parses the copy again (so field positions match the bytes forwarded).
+     */
+    public static ByteBuf withCrLf(io.netty.buffer.ByteBufAllocator alloc, ByteBuf in, int length) {
+        int from = in.readerIndex();
+        int lfs = 0;
+        for (int i = 0; i < length; i++) {
+            if (in.getByte(from + i) == '\n') {
+                lfs++;
+            }
+        }
+        ByteBuf out = alloc.buffer(in.readableBytes() + lfs);
+        for (int i = 0; i < length; i++) {
+            byte b = in.getByte(from + i);
+            if (b == '\n' && (i == 0 || in.getByte(from + i - 1) != '\r')) {
+                out.writeByte('\r');
+            }
+            out.writeByte(b);
+        }
+        out.writeBytes(in, from + length, in.readableBytes() - length);
+        return out;
     }
 
     @Override

@@ -16,10 +16,11 @@ import java.util.concurrent.CompletableFuture;
  * on the data path from any event loop (a volatile write and a {@code LongAdder} bump, no
  * allocation), and shared with the other instances in batches, never per request:
  * <ul>
- *   <li>{@link #flush()} (every second) writes last-access values that changed, and the records of
- *       containers whose state changed;</li>
- *   <li>{@link #heartbeat()} (every two seconds) publishes this instance's in-use counts with a TTL,
- *       so a crashed instance's counts expire;</li>
+ *   <li>{@link #flush()} (every second) writes last-access values that changed, as ages, and the
+ *       records of containers whose state changed;</li>
+ *   <li>{@link #heartbeat()} (every second) keeps this instance a member and publishes its in-use
+ *       counts with a TTL (so a crashed instance's counts expire), acknowledges cordons and applies
+ *       the ones in force (see {@link SharedCordons});</li>
  *   <li>{@link #loadShared()} (at start) reads the shared last access, so a restart does not reset
  *       idle clocks.</li>
  * </ul>
@@ -32,16 +33,20 @@ public final class ActivityTracker {
     private final ContainerRegistry registry;
     private final StateStore store;
     private final StoreHealth storeHealth;
+    private final EvictionGuard guard;
+    private final SharedCordons cordons;
     private final Clock clock;
     private final LifecycleExecutor lane;
     private final String instanceId;
     private boolean resaveAll;
 
-    ActivityTracker(ContainerRegistry registry, StateStore store, StoreHealth storeHealth, Clock clock,
-                    LifecycleExecutor lane, String instanceId) {
+    ActivityTracker(ContainerRegistry registry, StateStore store, StoreHealth storeHealth, EvictionGuard guard,
+                    SharedCordons cordons, Clock clock, LifecycleExecutor lane, String instanceId) {
         this.registry = registry;
         this.store = store;
         this.storeHealth = storeHealth;
+        this.guard = guard;
+        this.cordons = cordons;
         this.clock = clock;
         this.lane = lane;
         this.instanceId = instanceId;
@@ -52,7 +57,7 @@ public final class ActivityTracker {
     public void requestStarted(List<String> names) {
         long now = clock.millis();
         for (int i = 0, n = names.size(); i < n; i++) {
-            ManagedContainer c = registry.get(names.get(i));
+            ManagedContainer c = registry.counters(names.get(i));
             if (c != null) {
                 touch(c, now);
                 c.inFlight.increment();
@@ -63,7 +68,7 @@ public final class ActivityTracker {
     public void requestEnded(List<String> names) {
         long now = clock.millis();
         for (int i = 0, n = names.size(); i < n; i++) {
-            ManagedContainer c = registry.get(names.get(i));
+            ManagedContainer c = registry.counters(names.get(i));
             if (c != null) {
                 // A long request keeps the container busy until it ends: idle time counts from here.
                 touch(c, now);
@@ -75,7 +80,7 @@ public final class ActivityTracker {
     public void connectionOpened(List<String> names) {
         long now = clock.millis();
         for (int i = 0, n = names.size(); i < n; i++) {
-            ManagedContainer c = registry.get(names.get(i));
+            ManagedContainer c = registry.counters(names.get(i));
             if (c != null) {
                 touch(c, now);
                 c.openConnections.increment();
@@ -86,7 +91,7 @@ public final class ActivityTracker {
     public void connectionClosed(List<String> names) {
         long now = clock.millis();
         for (int i = 0, n = names.size(); i < n; i++) {
-            ManagedContainer c = registry.get(names.get(i));
+            ManagedContainer c = registry.counters(names.get(i));
             if (c != null) {
                 touch(c, now);
                 c.openConnections.decrement();
@@ -106,15 +111,17 @@ public final class ActivityTracker {
     /** Reads the shared last access into the registry. Completes (never exceptionally) when done. */
     CompletableFuture<Void> loadShared() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        store.loadAccess().whenCompleteAsync((map, ex) -> {
+        Futures.attempt(store::loadAccessAges).whenCompleteAsync((ages, ex) -> {
             if (ex != null) {
                 storeHealth.failed("load access", ex);
             } else {
                 storeHealth.succeeded();
-                map.forEach((name, at) -> {
+                long now = clock.millis();
+                ages.forEach((name, age) -> {
                     ManagedContainer c = registry.get(name);
-                    if (c != null && at != null && at.toEpochMilli() > c.sharedAccessMillis) {
-                        c.sharedAccessMillis = at.toEpochMilli();
+                    long at = now - age.toMillis();
+                    if (c != null && at > c.sharedAccessMillis) {
+                        c.sharedAccessMillis = at;
                     }
                 });
             }
@@ -123,37 +130,43 @@ public final class ActivityTracker {
         return done;
     }
 
-    /** Writes changed last-access values and changed records. */
-    void flush() {
+    /**
+     * Writes changed last-access values (as ages: how long ago, so the store stamps them with its
+     * own clock) and changed records. Completes when both writes are answered (never exceptionally).
+     */
+    CompletableFuture<Void> flush() {
         boolean all = resaveAll;
-        Map<String, Instant> access = new HashMap<>();
+        long now = clock.millis();
+        Map<String, Duration> ages = new HashMap<>();
         Map<String, Long> sentAccess = new HashMap<>();
         Map<String, ContainerRecord> records = new HashMap<>();
         Map<String, ContainerState> sentState = new HashMap<>();
         for (ManagedContainer c : registry.all()) {
             long last = c.lastAccessMillis;
             if (last != 0 && (all || last > c.flushedAccessMillis)) {
-                access.put(c.name, Instant.ofEpochMilli(last));
+                ages.put(c.name, Duration.ofMillis(Math.max(0, now - last)));
                 sentAccess.put(c.name, last);
             }
             if (all || c.recordDirty) {
                 ContainerState state = c.state;
-                records.put(c.name, new ContainerRecord(state.seedName(), c.spec.priority().wireName(),
-                        instantOrNull(c.lastAccess()), instantOrNull(c.lastStartedMillis),
-                        instantOrNull(c.lastStoppedMillis), instanceId));
+                // last_access is left to the store: it keeps the shared one on its own clock
+                records.put(c.name, new ContainerRecord(state.seedName(), c.spec.priority().wireName(), null,
+                        instantOrNull(c.lastStartedMillis), instantOrNull(c.lastStoppedMillis), instanceId));
                 sentState.put(c.name, state);
             }
         }
-        if (access.isEmpty() && records.isEmpty()) {
-            return;
+        if (ages.isEmpty() && records.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> a = access.isEmpty() ? CompletableFuture.completedFuture(null) : store.recordAccess(access);
-        CompletableFuture<Void> r = records.isEmpty() ? CompletableFuture.completedFuture(null) : store.saveRecords(records);
-        a.whenCompleteAsync((v, ex) -> {
+        CompletableFuture<Void> a = ages.isEmpty() ? CompletableFuture.completedFuture(null)
+                : Futures.attempt(() -> store.recordAccess(ages));
+        CompletableFuture<Void> r = records.isEmpty() ? CompletableFuture.completedFuture(null)
+                : Futures.attempt(() -> store.saveRecords(records));
+        CompletableFuture<Void> accessDone = a.handleAsync((v, ex) -> {
             if (ex != null) {
                 storeHealth.failed("record access", ex);
                 resaveAll = true;
-                return;
+                return null;
             }
             sentAccess.forEach((name, last) -> {
                 ManagedContainer c = registry.get(name);
@@ -161,12 +174,13 @@ public final class ActivityTracker {
                     c.flushedAccessMillis = last;
                 }
             });
+            return null;
         }, lane);
-        r.whenCompleteAsync((v, ex) -> {
+        CompletableFuture<Void> recordsDone = r.handleAsync((v, ex) -> {
             if (ex != null) {
                 storeHealth.failed("save records", ex);
                 resaveAll = true;
-                return;
+                return null;
             }
             if (!records.isEmpty()) {
                 // Only a write that reached the store says it is back; an empty batch proves nothing.
@@ -178,12 +192,13 @@ public final class ActivityTracker {
                     c.recordDirty = false;
                 }
             });
+            return null;
         }, lane);
-        a.runAfterBoth(r, () -> lane.execute(() -> {
-            if (all) {
+        return accessDone.runAfterBothAsync(recordsDone, () -> {
+            if (all && a.isDone() && !a.isCompletedExceptionally() && !r.isCompletedExceptionally()) {
                 resaveAll = false;
             }
-        }));
+        }, lane);
     }
 
     /**
@@ -196,17 +211,42 @@ public final class ActivityTracker {
         return loadShared();
     }
 
-    /** Publishes this instance's in-use counts (in-flight + open connections) per container. */
-    void heartbeat() {
+    /**
+     * Publishes this instance's membership, in-use counts (in-flight + open connections per
+     * container) and cordon acknowledgements, and applies the cordons in force that come back. A
+     * new cordon is acknowledged at once, after this instance's last access has been written, so
+     * the leader that reads the acknowledgement also reads every access it could have missed.
+     * Completes (never exceptionally) when the store has answered.
+     */
+    CompletableFuture<Void> heartbeat() {
+        cordons.expire();
+        guard.refresh();
         Map<String, Integer> inUse = new HashMap<>();
         for (ManagedContainer c : registry.all()) {
             inUse.put(c.name, (int) Math.min(Integer.MAX_VALUE, c.inUse()));
         }
-        store.publishUsage(instanceId, inUse, USAGE_TTL).whenComplete((v, ex) -> {
+        Map<String, Integer> acks = cordons.acknowledgements();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Futures.attempt(() -> store.heartbeat(instanceId, inUse, acks, USAGE_TTL)).whenCompleteAsync((inForce, ex) -> {
             if (ex != null) {
-                storeHealth.failed("publish usage", ex);
+                storeHealth.failed("heartbeat", ex);
+                done.complete(null);
+                return;
             }
-        });
+            storeHealth.succeeded();
+            guard.heartbeatSucceeded();
+            if (cordons.apply(inForce)) {
+                flush().thenCompose(v -> heartbeat()).whenComplete((v, ignored) -> done.complete(null));
+            } else {
+                done.complete(null);
+            }
+        }, lane);
+        return done;
+    }
+
+    /** Leaves the membership (clean shutdown): nobody waits for this instance afterwards. */
+    CompletableFuture<Void> leave() {
+        return Futures.attempt(() -> store.leave(instanceId)).exceptionally(ex -> null);
     }
 
     private static Instant instantOrNull(long millis) {

@@ -9,8 +9,20 @@ import java.util.Map;
  *
  * @param runtimeProblem "docker engine unreachable: ..." while the engine is away, else null
  * @param stateCounts    managed containers per state wire name ("ready", "stopped", ...)
+ * @param eviction       whether idle stops are suspended now, and why
  */
 public record AutomationSnapshot(AutomationSettings settings, String instanceId, boolean runtimeAvailable,
                                  String runtimeProblem, String store, boolean storeAvailable, int managedContainers,
-                                 Map<String, Integer> stateCounts, LifecycleStats.Snapshot statistics) {
+                                 Map<String, Integer> stateCounts, LifecycleStats.Snapshot statistics,
+                                 Eviction eviction) {
+
+    /**
+     * Idle stops: {@code suspendedReason} is null while they may happen, else why they wait
+     * (state store unavailable, re-reading the others after it came back, an instance unaccounted for).
+     */
+    public record Eviction(String suspendedReason, java.time.Instant suspendedSince) {
+        public boolean suspended() {
+            return suspendedReason != null;
+        }
+    }
 }

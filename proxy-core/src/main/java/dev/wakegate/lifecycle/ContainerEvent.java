@@ -12,7 +12,8 @@ import java.util.Map;
 public record ContainerEvent(Type type, String id, String name, String service, ContainerInfo.Health health,
                              Map<String, String> labels, long timeMillis) {
 
-    public enum Type { CREATE, START, DIE, STOP, DESTROY, HEALTH_STATUS, RESYNC, DISCONNECTED }
+    /** KILL: a deadly signal was sent (SIGTERM, SIGKILL, SIGINT, SIGQUIT); others are not reported. */
+    public enum Type { CREATE, START, KILL, DIE, STOP, DESTROY, HEALTH_STATUS, RESYNC, DISCONNECTED }
 
     public ContainerEvent {
         labels = labels == null ? Map.of() : Map.copyOf(labels);

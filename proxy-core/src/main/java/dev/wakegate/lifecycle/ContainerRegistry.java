@@ -19,8 +19,16 @@ import java.util.Map;
  * container's state runs on the lifecycle lane.
  */
 public final class ContainerRegistry {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ContainerRegistry.class);
+
     private final Clock clock;
     private volatile Map<String, ManagedContainer> byName = Map.of();
+    /**
+     * Every container object the data path may still count on: the managed ones and those no longer
+     * managed whose counters are not back to zero. Read by the activity calls, so a request that
+     * began before its container was dropped and re-added ends on the same counters.
+     */
+    private volatile Map<String, ManagedContainer> counted = Map.of();
     private volatile boolean runtimeAvailable = true;
     private volatile String runtimeProblem;
 
@@ -30,7 +38,10 @@ public final class ContainerRegistry {
 
     // ---- data path: any thread, no allocation ----
 
-    /** True when every named container is managed and ready (not cordoned). */
+    /**
+     * True when every named container is managed and ready (not cordoned here or by another
+     * instance), and so is everything it depends on, transitively.
+     */
     public boolean isReady(List<String> names) {
         Map<String, ManagedContainer> map = byName;
         for (int i = 0, n = names.size(); i < n; i++) {
@@ -38,12 +49,23 @@ public final class ContainerRegistry {
             if (c == null || !c.ready) {
                 return false;
             }
+            List<ManagedContainer> deps = c.dependencies;
+            for (int j = 0, m = deps.size(); j < m; j++) {
+                if (!deps.get(j).ready) {
+                    return false;
+                }
+            }
         }
         return true;
     }
 
     ManagedContainer get(String name) {
         return byName.get(name);
+    }
+
+    /** The counters for {@code name}: its container object, managed or not; null when never managed. */
+    ManagedContainer counters(String name) {
+        return counted.get(name);
     }
 
     Collection<ManagedContainer> all() {
@@ -65,27 +87,90 @@ public final class ContainerRegistry {
 
     // ---- membership: any thread (copy-on-write) ----
 
+    /**
+     * Manages {@code spec}'s container, or updates the spec of one already managed. A container
+     * managed before keeps its object (and so its counters and last access).
+     */
     synchronized ManagedContainer register(ContainerSpec spec) {
         ManagedContainer existing = byName.get(spec.name());
         if (existing != null) {
             existing.spec = spec;
+            linkDependencies();
             return existing;
         }
-        ManagedContainer c = new ManagedContainer(spec);
+        ManagedContainer c = counted.get(spec.name());
+        if (c == null) {
+            c = new ManagedContainer(spec);
+        } else {
+            c.spec = spec;
+            c.managed = true;
+            c.recomputeReady();
+        }
         Map<String, ManagedContainer> next = new LinkedHashMap<>(byName);
         next.put(spec.name(), c);
         byName = java.util.Collections.unmodifiableMap(next);
+        recount();
+        linkDependencies();
         return c;
     }
 
     synchronized ManagedContainer unregister(String name) {
         ManagedContainer c = byName.get(name);
         if (c != null) {
+            c.managed = false;
+            c.recomputeReady();
             Map<String, ManagedContainer> next = new LinkedHashMap<>(byName);
             next.remove(name);
             byName = java.util.Collections.unmodifiableMap(next);
+            recount();
+            linkDependencies();
         }
         return c;
+    }
+
+    /** The managed containers, plus the unmanaged ones still counting something. Under the lock. */
+    private void recount() {
+        Map<String, ManagedContainer> next = new LinkedHashMap<>(byName);
+        counted.forEach((name, c) -> {
+            if (!next.containsKey(name) && c.inFlight.sum() + c.openConnections.sum() != 0) {
+                next.put(name, c);
+            }
+        });
+        counted = java.util.Collections.unmodifiableMap(next);
+    }
+
+    /**
+     * Gives every managed container its transitive dependencies and dependants (managed ones only;
+     * a cycle, refused in YAML but possible through labels, is cut where it closes). Under the lock.
+     */
+    private void linkDependencies() {
+        Map<String, ManagedContainer> map = byName;
+        Map<ManagedContainer, List<ManagedContainer>> dependants = new java.util.HashMap<>();
+        for (ManagedContainer c : map.values()) {
+            java.util.LinkedHashSet<ManagedContainer> closure = new java.util.LinkedHashSet<>();
+            collect(c, map, closure);
+            closure.remove(c);
+            c.dependencies = List.copyOf(closure);
+            for (ManagedContainer dep : closure) {
+                dependants.computeIfAbsent(dep, k -> new ArrayList<>()).add(c);
+            }
+        }
+        for (ManagedContainer c : map.values()) {
+            c.dependants = List.copyOf(dependants.getOrDefault(c, List.of()));
+        }
+    }
+
+    private static void collect(ManagedContainer c, Map<String, ManagedContainer> map,
+                                java.util.Set<ManagedContainer> into) {
+        if (!into.add(c)) {
+            return;
+        }
+        for (String dep : c.spec.dependsOn()) {
+            ManagedContainer d = map.get(dep);
+            if (d != null) {
+                collect(d, map, into);
+            }
+        }
     }
 
     // ---- lane only ----
@@ -182,7 +267,7 @@ public final class ContainerRegistry {
         return c.spec.upstream().isPresent();
     }
 
-    /** Applies a CREATE/START/DIE/STOP/DESTROY/HEALTH_STATUS event when no operation owns the container. */
+    /** Applies a CREATE/START/KILL/DIE/STOP/DESTROY/HEALTH_STATUS event when no operation owns the container. */
     void applyEvent(ManagedContainer c, ContainerEvent e) {
         switch (e.type()) {
             case CREATE -> {
@@ -197,6 +282,14 @@ public final class ContainerRegistry {
                     c.setState(ContainerState.RUNNING);
                 } else {
                     c.setState(needsProbe(c) ? ContainerState.RUNNING : ContainerState.READY);
+                }
+            }
+            case KILL -> {
+                // Sent a deadly signal (by docker stop or kill, ours or anyone's): take no more
+                // requests to it; the die event that follows says STOPPED, and an inspect soon
+                // after (see StartupCoordinator#onEvent) catches a process that survived it.
+                if (c.state == ContainerState.READY || c.state == ContainerState.RUNNING) {
+                    c.setState(ContainerState.STOPPING);
                 }
             }
             case DIE, STOP -> {

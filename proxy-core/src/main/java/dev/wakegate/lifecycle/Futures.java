@@ -48,6 +48,15 @@ final class Futures {
         }
     }
 
+    /** Calls {@code call}; a call that throws instead of failing its future gives a failed future. */
+    static <T> CompletableFuture<T> attempt(java.util.function.Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** "60s", "1500ms", "30m", "2h": the config's own duration notation. */
     static String format(Duration d) {
         long ms = d.toMillis();

@@ -1,8 +1,10 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.AutomationSettings;
+import dev.wakegate.config.Durations;
 import dev.wakegate.config.Priority;
 import dev.wakegate.state.StateStore;
+import dev.wakegate.state.StateStore.Peer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,51 +13,77 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The idle rule (DESIGN.md "Idle eviction"): every {@code idle_check_interval}, under the shared
- * lease {@code idle-check} so one instance evicts at a time, stop the containers that are
+ * The idle rule (docs/redis.md has the protocol across instances). Every {@code idle_check_interval}
+ * the instance that holds the {@code idle-check} lease stops the containers that are
  * <ul>
  *   <li>not CRITICAL, with auto-stop on,</li>
- *   <li>idle longer than their timeout (last access = max of local and shared, never counted from
- *       before the container last started),</li>
- *   <li>without an in-flight request or open connection, here or in another instance's published usage,</li>
+ *   <li>idle longer than their timeout: last access (local or shared, whichever is later, never
+ *       counted from before the container last started) and the last access of every container
+ *       that depends on it, since a dependency serves its dependants' requests,</li>
+ *   <li>not needed by a running container (a dependency is never stopped before its dependants),</li>
+ *   <li>without an in-flight request or open connection to it or to a container that depends on
+ *       it, here or in any other instance's published usage,</li>
  * </ul>
  * most idle first, at most {@code max_stops_per_cycle}, keeping {@code min_running} managed
- * containers running. Each stop cordons first (see {@link StartupCoordinator#stop}). When the store
- * is unreachable the check runs locally from memory.
+ * containers running.
+ *
+ * <p>Safety across instances, in order: no check without a valid lease (renewed while the check
+ * runs, so a long cycle is never joined by a second leader); none while the {@link EvictionGuard}
+ * says the others' activity cannot be read, or while a known instance is unaccounted for
+ * ({@link Membership}); any failure to read shared activity ends the check with nothing stopped.
+ * Then each chosen container is cordoned here and in the store, and stopped only when every live
+ * instance has acknowledged the cordon with nothing in use, the shared activity read again still
+ * says idle, and the lease is still held. A single instance on the in-memory store runs the same
+ * steps without anyone to wait for.
  */
 public final class IdleEvictor {
     private static final Logger log = LoggerFactory.getLogger(IdleEvictor.class);
     static final String LEASE = "idle-check";
+    /** How long the leader waits for every live instance to acknowledge a cordon: three heartbeats. */
+    static final Duration ACK_WAIT = Lifecycle.HEARTBEAT_INTERVAL.multipliedBy(3);
+    static final Duration ACK_POLL = Duration.ofMillis(200);
+    private static final Duration MIN_LEASE = Duration.ofSeconds(2);
 
     private final ContainerRegistry registry;
     private final StartupCoordinator coordinator;
     private final StateStore store;
     private final StoreHealth storeHealth;
+    private final EvictionGuard guard;
+    private final Membership membership;
     private final AutomationSettings settings;
     private final Clock clock;
     private final LifecycleExecutor lane;
     private final String instanceId;
     private final LifecycleStats stats;
+    private final Duration stopGrace;
+    private final AtomicLong cordonSequence = new AtomicLong();
     private CompletableFuture<IdleCheckResult> running;
+    private boolean closed;
 
     IdleEvictor(ContainerRegistry registry, StartupCoordinator coordinator, StateStore store, StoreHealth storeHealth,
-                AutomationSettings settings, Clock clock, LifecycleExecutor lane, String instanceId,
-                LifecycleStats stats) {
+                EvictionGuard guard, Membership membership, AutomationSettings settings, Clock clock,
+                LifecycleExecutor lane, String instanceId, LifecycleStats stats, Duration stopGrace) {
         this.registry = registry;
         this.coordinator = coordinator;
         this.store = store;
         this.storeHealth = storeHealth;
+        this.guard = guard;
+        this.membership = membership;
         this.settings = settings;
         this.clock = clock;
         this.lane = lane;
         this.instanceId = instanceId;
         this.stats = stats;
+        this.stopGrace = stopGrace;
     }
 
     /** Runs one check now (any thread); a check already running is shared rather than doubled. */
@@ -64,8 +92,7 @@ public final class IdleEvictor {
         lane.execute(() -> {
             if (running == null || running.isDone()) {
                 running = new CompletableFuture<>();
-                CompletableFuture<IdleCheckResult> mine = running;
-                check(mine);
+                check(new Cycle(running));
             }
             running.whenComplete((r, ex) -> {
                 if (ex != null) {
@@ -78,178 +105,449 @@ public final class IdleEvictor {
         return result;
     }
 
-    private void check(CompletableFuture<IdleCheckResult> result) {
-        Instant at = clock.instant();
+    /**
+     * The lease lasts two check intervals (at least two seconds) and is not given
+     * back after a check: the leader extends it at its next check, so one instance checks per
+     * interval however many run, and another takes over within two intervals of its death.
+     */
+    Duration leaseTtl() {
+        Duration twice = settings.idleCheckInterval().multipliedBy(2);
+        return twice.compareTo(MIN_LEASE) < 0 ? MIN_LEASE : twice;
+    }
+
+    /** Gives the lease up (shutdown), so another instance takes over at its next check. Lane only. */
+    void close() {
+        closed = true;
+        store.releaseLease(LEASE, instanceId);
+    }
+
+    // ---------------------------------------------------------------- one check
+
+    /** One check in progress: its result, its lease, and what it decided. Lane only. */
+    private final class Cycle {
+        final CompletableFuture<IdleCheckResult> result;
+        final Instant at = clock.instant();
+        final Map<String, String> skipped = new LinkedHashMap<>();
+        final List<String> stopped = new ArrayList<>();
+        long leaseValidUntil;
+        ScheduledFuture<?> renewal;
+        boolean leaseHeld;
+
+        Cycle(CompletableFuture<IdleCheckResult> result) {
+            this.result = result;
+        }
+
+        /** The lease was granted by a request sent at {@code sentAt}: valid until a margin before its expiry. */
+        void leaseGranted(long sentAt) {
+            leaseHeld = true;
+            Duration ttl = leaseTtl();
+            leaseValidUntil = sentAt + ttl.toMillis() - ttl.toMillis() / 4;
+        }
+
+        boolean leaseValid() {
+            return leaseHeld && clock.millis() < leaseValidUntil;
+        }
+
+        void renewEvery(Duration period) {
+            renewal = lane.schedule(this::renew, period);
+        }
+
+        private void renew() {
+            if (result.isDone()) {
+                return;
+            }
+            long sentAt = clock.millis();
+            store.renewLease(LEASE, instanceId, leaseTtl()).whenCompleteAsync((ok, ex) -> {
+                if (ex == null && Boolean.TRUE.equals(ok)) {
+                    leaseGranted(sentAt);
+                    renewEvery(leaseTtl().dividedBy(3));
+                } else {
+                    leaseHeld = false;
+                    log.warn("idle check: the idle-check lease was lost ({}); no further stops this cycle",
+                            ex == null ? "held by another instance" : Futures.message(ex));
+                }
+            }, lane);
+        }
+
+        void notRun(String note) {
+            finish(IdleCheckResult.notRun(at, note));
+        }
+
+        void done(String note) {
+            finish(new IdleCheckResult(at, true, note, stopped, skipped));
+        }
+
+        private void finish(IdleCheckResult r) {
+            if (renewal != null) {
+                renewal.cancel(false);
+            }
+            stats.idleChecked(r);
+            if (!r.stopped().isEmpty()) {
+                log.info("idle check stopped {}", r.stopped());
+            } else {
+                log.debug("idle check: nothing stopped ({})", r.note());
+            }
+            result.complete(r);
+        }
+    }
+
+    private void check(Cycle cycle) {
         if (!settings.autoStop()) {
-            finish(result, IdleCheckResult.notRun(at, "auto_stop is disabled"), false);
+            cycle.notRun("auto_stop is disabled");
             return;
         }
-        CompletableFuture<Boolean> lease;
-        try {
-            lease = store.tryAcquireLease(LEASE, instanceId, settings.idleCheckInterval());
-        } catch (RuntimeException e) {
-            lease = CompletableFuture.failedFuture(e);
+        if (closed) {
+            cycle.notRun("shutting down");
+            return;
         }
-        lease.whenCompleteAsync((got, ex) -> {
+        if (guard.blockedByStore()) {
+            cycle.notRun(guard.reason());
+            return;
+        }
+        long sentAt = clock.millis();
+        Futures.attempt(() -> store.tryAcquireLease(LEASE, instanceId, leaseTtl())).whenCompleteAsync((got, ex) -> {
             if (ex != null) {
                 storeHealth.failed("idle-check lease", ex);
-                gather(result, at, false);
-            } else if (Boolean.TRUE.equals(got)) {
+                String why = "state store unavailable (" + Futures.message(ex) + "): no stops without the idle-check lease";
+                guard.suspend(EvictionGuard.Cause.STORE_UNAVAILABLE, why);
+                cycle.notRun(why);
+            } else if (!Boolean.TRUE.equals(got)) {
                 storeHealth.succeeded();
-                gather(result, at, true);
+                guard.resume(); // not this instance's to decide; nothing is suspended here
+                cycle.notRun("another instance holds the idle-check lease");
             } else {
                 storeHealth.succeeded();
-                finish(result, IdleCheckResult.notRun(at, "another instance holds the idle-check lease"), false);
+                cycle.leaseGranted(sentAt);
+                cycle.renewEvery(leaseTtl().dividedBy(3));
+                gather(cycle);
             }
         }, lane);
     }
 
-    /** Fetches shared last access and other instances' usage (either may be missing), then decides. */
-    private void gather(CompletableFuture<IdleCheckResult> result, Instant at, boolean leaseHeld) {
-        CompletableFuture<Map<String, Instant>> access = store.loadAccess().exceptionally(ex -> {
-            storeHealth.failed("load access", ex);
-            return Map.of();
-        });
-        CompletableFuture<Map<String, Integer>> usage = store.loadUsage(instanceId).exceptionally(ex -> {
-            storeHealth.failed("load usage", ex);
-            return Map.of();
-        });
-        access.thenCombine(usage, (a, u) -> new Object[]{a, u}).whenCompleteAsync((both, ex) -> {
-            @SuppressWarnings("unchecked")
-            Map<String, Instant> a = ex == null ? (Map<String, Instant>) both[0] : Map.of();
-            @SuppressWarnings("unchecked")
-            Map<String, Integer> u = ex == null ? (Map<String, Integer>) both[1] : Map.of();
-            decide(result, at, leaseHeld, a, u);
+    /** Reads the shared last access and every other instance; a failure of either ends the check. */
+    private void gather(Cycle cycle) {
+        CompletableFuture<Map<String, Duration>> access = Futures.attempt(store::loadAccessAges);
+        CompletableFuture<Map<String, Peer>> peers = Futures.attempt(() -> store.loadPeers(instanceId));
+        access.thenCombine(peers, Shared::new).whenCompleteAsync((shared, ex) -> {
+            if (ex != null) {
+                storeHealth.failed("load shared activity", ex);
+                cycle.notRun("could not read the shared activity (" + Futures.message(ex) + "): nothing stopped");
+                return;
+            }
+            List<String> unaccounted = membership.unaccounted(shared.peers);
+            if (!unaccounted.isEmpty()) {
+                String why = "instance " + String.join(", ", unaccounted)
+                        + " unaccounted for: what it serves is unknown until it is heard from or presumed dead";
+                guard.suspend(EvictionGuard.Cause.INSTANCE_UNACCOUNTED, why);
+                cycle.notRun(why);
+                return;
+            }
+            guard.resume();
+            decide(cycle, shared);
         }, lane);
+    }
+
+    private record Shared(Map<String, Duration> accessAges, Map<String, Peer> peers) {
+        /** Containers in use through the live instances: in-use counts summed over them. */
+        Map<String, Integer> usage() {
+            Map<String, Integer> sum = new HashMap<>();
+            peers.values().forEach(p -> p.usage().forEach((name, n) -> sum.merge(name, n, Integer::sum)));
+            return sum;
+        }
     }
 
     private record Candidate(ManagedContainer container, long idleSince, Duration idle, Duration timeout) {
     }
 
-    private void decide(CompletableFuture<IdleCheckResult> result, Instant at, boolean leaseHeld,
-                        Map<String, Instant> sharedAccess, Map<String, Integer> otherUsage) {
+    /** Applies shared last access (ages by the store's clock) to the registry, as instants on this host's clock. */
+    private void applyAccess(Map<String, Duration> ages) {
         long now = clock.millis();
-        Map<String, String> skipped = new LinkedHashMap<>();
+        ages.forEach((name, age) -> {
+            ManagedContainer c = registry.get(name);
+            long at = now - age.toMillis();
+            if (c != null && at > c.sharedAccessMillis) {
+                c.sharedAccessMillis = at;
+            }
+        });
+    }
+
+    /**
+     * When idle time counts from for {@code c}: its own idle start, or the last access of any
+     * container that depends on it, whichever is later.
+     */
+    private static long effectiveIdleSince(ManagedContainer c) {
+        long since = c.idleSince();
+        for (ManagedContainer d : c.dependants) {
+            since = Math.max(since, d.lastAccess());
+        }
+        return since;
+    }
+
+    private void decide(Cycle cycle, Shared shared) {
+        applyAccess(shared.accessAges);
+        Map<String, Integer> elsewhere = shared.usage();
+        long now = clock.millis();
         List<Candidate> candidates = new ArrayList<>();
         int runningCount = 0;
         for (ManagedContainer c : registry.all()) {
-            Instant shared = sharedAccess.get(c.name);
-            if (shared != null && shared.toEpochMilli() > c.sharedAccessMillis) {
-                c.sharedAccessMillis = shared.toEpochMilli();
-            }
             ContainerState state = c.state;
             if (state.countsAsRunning()) {
                 runningCount++;
             }
-            if (state != ContainerState.READY && state != ContainerState.RUNNING) {
-                skipped.put(c.name, "not running (" + state.wireName() + ")");
-                continue;
-            }
-            if (c.start != null || c.stop != null) {
-                skipped.put(c.name, "start or stop in progress");
-                continue;
-            }
-            if (c.spec.priority() == Priority.CRITICAL) {
-                skipped.put(c.name, "critical");
+            String why = reasonToKeep(c, elsewhere);
+            if (why != null) {
+                cycle.skipped.put(c.name, why);
                 continue;
             }
             Duration timeout = settings.idleTimeoutOf(c.spec);
-            if (timeout == null) {
-                skipped.put(c.name, "never stopped");
-                continue;
-            }
-            long inFlight = c.inFlight.sum();
-            if (inFlight > 0) {
-                skipped.put(c.name, inFlight + " request(s) in flight");
-                continue;
-            }
-            long open = c.openConnections.sum();
-            if (open > 0) {
-                skipped.put(c.name, open + " open connection(s)");
-                continue;
-            }
-            Integer elsewhere = otherUsage.get(c.name);
-            if (elsewhere != null && elsewhere > 0) {
-                skipped.put(c.name, "in use by another instance");
-                continue;
-            }
-            long idleSince = c.idleSince();
+            long idleSince = effectiveIdleSince(c);
             Duration idle = Duration.ofMillis(Math.max(0, now - idleSince));
             if (idle.compareTo(timeout) <= 0) {
-                skipped.put(c.name, "idle " + approx(idle) + " of " + approx(timeout));
+                cycle.skipped.put(c.name, "idle " + Durations.approx(idle) + " of " + Durations.approx(timeout));
                 continue;
             }
             candidates.add(new Candidate(c, idleSince, idle, timeout));
         }
         candidates.sort(Comparator.comparingLong(Candidate::idleSince));
         int budget = Math.max(0, Math.min(settings.maxStopsPerCycle(), runningCount - settings.minRunning()));
-
         List<Candidate> chosen = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             Candidate cand = candidates.get(i);
             if (i < budget) {
                 chosen.add(cand);
             } else if (runningCount - i <= settings.minRunning()) {
-                skipped.put(cand.container.name, "min_running " + settings.minRunning());
+                cycle.skipped.put(cand.container.name, "min_running " + settings.minRunning());
             } else {
-                skipped.put(cand.container.name, "max_stops_per_cycle " + settings.maxStopsPerCycle());
+                cycle.skipped.put(cand.container.name, "max_stops_per_cycle " + settings.maxStopsPerCycle());
             }
         }
+        cordon(cycle, chosen);
+    }
 
-        List<CompletableFuture<Boolean>> stops = new ArrayList<>(chosen.size());
+    /** Why {@code c} stays up whatever its idle time; null when only its idle time decides. */
+    private String reasonToKeep(ManagedContainer c, Map<String, Integer> elsewhere) {
+        ContainerState state = c.state;
+        if (state != ContainerState.READY && state != ContainerState.RUNNING) {
+            return "not running (" + state.wireName() + ")";
+        }
+        if (c.start != null || c.stop != null) {
+            return "start or stop in progress";
+        }
+        if (c.spec.priority() == Priority.CRITICAL) {
+            return "critical";
+        }
+        if (settings.idleTimeoutOf(c.spec) == null) {
+            return "never stopped";
+        }
+        long inFlight = Math.max(0, c.inFlight.sum());
+        if (inFlight > 0) {
+            return inFlight + " request(s) in flight";
+        }
+        long open = Math.max(0, c.openConnections.sum());
+        if (open > 0) {
+            return open + " open connection(s)";
+        }
+        for (ManagedContainer d : c.dependants) {
+            if (d.state.countsAsRunning() || d.state == ContainerState.STOPPING || d.start != null) {
+                return "needed by " + d.name + " (" + d.state.wireName() + ")";
+            }
+        }
+        if (elsewhere.getOrDefault(c.name, 0) > 0) {
+            return "in use by another instance";
+        }
+        for (ManagedContainer d : c.dependants) {
+            if (elsewhere.getOrDefault(d.name, 0) > 0) {
+                return "needed by " + d.name + ", in use by another instance";
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- cordon, confirm, stop
+
+    /** Still idle here: nothing in use (directly or through a dependant) and no access since the decision. */
+    private static boolean stillIdle(Candidate cand) {
+        ManagedContainer c = cand.container;
+        return c.inUseWithDependants() == 0 && effectiveIdleSince(c) == cand.idleSince;
+    }
+
+    private void cordon(Cycle cycle, List<Candidate> chosen) {
+        List<Candidate> cordoned = new ArrayList<>();
         for (Candidate cand : chosen) {
             ManagedContainer c = cand.container;
-            String reason = "idle for " + approx(cand.idle) + " (timeout " + approx(cand.timeout) + ")";
-            CompletableFuture<Boolean> stop;
-            try {
-                stop = coordinator.stop(c, reason, () -> c.inUse() == 0 && c.idleSince() == cand.idleSince);
-            } catch (RuntimeException e) {
-                stop = CompletableFuture.failedFuture(e);
+            c.setCordoned(true);
+            // Re-checked after the cordon: a request either counted itself before (seen here) or
+            // reads "not ready" after (and parks).
+            if (stillIdle(cand)) {
+                cordoned.add(cand);
+            } else {
+                c.setCordoned(false);
+                cycle.skipped.put(c.name, "became busy");
             }
-            stops.add(stop);
         }
-        CompletableFuture.allOf(stops.stream().map(f -> f.handle((v, ex) -> null))
-                        .toArray(CompletableFuture[]::new))
+        if (cordoned.isEmpty()) {
+            cycle.done("");
+            return;
+        }
+        if (!store.isShared()) {
+            reread(cycle, cordoned, Map.of());
+            return;
+        }
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (Candidate cand : cordoned) {
+            ids.put(cand.container.name, instanceId + "/" + cordonSequence.incrementAndGet());
+        }
+        Duration ttl = ACK_WAIT.plus(stopGrace).plusSeconds(30);
+        Futures.attempt(() -> store.putCordons(ids, instanceId, ttl)).whenCompleteAsync((v, ex) -> {
+            if (ex != null) {
+                storeHealth.failed("put cordons", ex);
+                callOff(cycle, cordoned, ids, "could not publish the cordon (" + Futures.message(ex) + ")");
+                cycle.done("");
+                return;
+            }
+            awaitAcknowledgements(cycle, cordoned, ids, clock.millis() + ACK_WAIT.toMillis());
+        }, lane);
+    }
+
+    /** Polls the peers until every live one has acknowledged every cordon, or the wait is over. */
+    private void awaitAcknowledgements(Cycle cycle, List<Candidate> cordoned, Map<String, String> ids, long deadline) {
+        Futures.attempt(() -> store.loadPeers(instanceId)).whenCompleteAsync((peers, ex) -> {
+            if (ex != null) {
+                storeHealth.failed("load acknowledgements", ex);
+                callOff(cycle, cordoned, ids, "could not read the acknowledgements (" + Futures.message(ex) + ")");
+                cycle.done("");
+                return;
+            }
+            List<String> unaccounted = membership.unaccounted(peers);
+            if (!unaccounted.isEmpty()) {
+                callOff(cycle, cordoned, ids, "instance " + String.join(", ", unaccounted) + " unaccounted for");
+                cycle.done("");
+                return;
+            }
+            boolean pending = false;
+            for (Candidate cand : cordoned) {
+                String id = ids.get(cand.container.name);
+                for (Peer p : peers.values()) {
+                    if (p.live() && !p.acks().containsKey(id)) {
+                        pending = true;
+                    }
+                }
+            }
+            if (pending && clock.millis() < deadline) {
+                lane.schedule(() -> awaitAcknowledgements(cycle, cordoned, ids, deadline), ACK_POLL);
+                return;
+            }
+            List<Candidate> clear = new ArrayList<>();
+            for (Candidate cand : cordoned) {
+                String why = blockingAcknowledgement(peers, ids.get(cand.container.name));
+                if (why == null) {
+                    clear.add(cand);
+                } else {
+                    callOff(cycle, List.of(cand), ids, why);
+                }
+            }
+            reread(cycle, clear, ids);
+        }, lane);
+    }
+
+    /** Why a cordon's acknowledgements forbid the stop (busy, or missing from a live instance); null when all say idle. */
+    private static String blockingAcknowledgement(Map<String, Peer> peers, String id) {
+        for (Map.Entry<String, Peer> e : peers.entrySet()) {
+            Peer p = e.getValue();
+            if (!p.live()) {
+                continue;
+            }
+            Integer n = p.acks().get(id);
+            if (n == null) {
+                return "instance " + e.getKey() + " did not acknowledge the cordon in " + Durations.approx(ACK_WAIT);
+            }
+            if (n > 0) {
+                return "in use through instance " + e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Reads the shared last access again: an access since the decision (any instance) calls that stop off. */
+    private void reread(Cycle cycle, List<Candidate> clear, Map<String, String> ids) {
+        if (clear.isEmpty()) {
+            cycle.done("");
+            return;
+        }
+        Futures.attempt(store::loadAccessAges).whenCompleteAsync((ages, ex) -> {
+            if (ex != null) {
+                storeHealth.failed("load access", ex);
+                callOff(cycle, clear, ids, "could not read the shared last access (" + Futures.message(ex) + ")");
+                cycle.done("");
+                return;
+            }
+            applyAccess(ages);
+            long now = clock.millis();
+            List<Candidate> go = new ArrayList<>();
+            for (Candidate cand : clear) {
+                long since = effectiveIdleSince(cand.container);
+                if (cand.container.inUseWithDependants() > 0
+                        || Duration.ofMillis(now - since).compareTo(cand.timeout) <= 0) {
+                    callOff(cycle, List.of(cand), ids, "became busy");
+                } else {
+                    go.add(cand);
+                }
+            }
+            stop(cycle, go, ids);
+        }, lane);
+    }
+
+    private void stop(Cycle cycle, List<Candidate> go, Map<String, String> ids) {
+        if (!go.isEmpty() && !cycle.leaseValid()) {
+            callOff(cycle, go, ids, "the idle-check lease was lost before the stop");
+            cycle.done("");
+            return;
+        }
+        List<CompletableFuture<Boolean>> stops = new ArrayList<>(go.size());
+        for (Candidate cand : go) {
+            ManagedContainer c = cand.container;
+            String reason = "idle for " + Durations.approx(cand.idle) + " (timeout " + Durations.approx(cand.timeout) + ")";
+            long since = effectiveIdleSince(c);
+            stops.add(Futures.attempt(() -> coordinator.stop(c, reason,
+                    () -> c.inUseWithDependants() == 0 && effectiveIdleSince(c) == since)));
+        }
+        CompletableFuture.allOf(stops.stream().map(f -> f.handle((v, ex) -> null)).toArray(CompletableFuture[]::new))
                 .whenCompleteAsync((v, ignored) -> {
-                    List<String> stopped = new ArrayList<>();
-                    for (int i = 0; i < chosen.size(); i++) {
-                        String name = chosen.get(i).container.name;
-                        CompletableFuture<Boolean> f = stops.get(i);
+                    for (int i = 0; i < go.size(); i++) {
+                        String name = go.get(i).container.name;
                         try {
-                            if (f.join()) {
-                                stopped.add(name);
+                            if (stops.get(i).join()) {
+                                cycle.stopped.add(name);
                             } else {
-                                skipped.put(name, "became busy");
+                                cycle.skipped.put(name, "became busy");
                             }
                         } catch (RuntimeException e) {
-                            skipped.put(name, "stop failed: " + Futures.message(e));
+                            cycle.skipped.put(name, "stop failed: " + Futures.message(e));
                         }
+                        lift(name, ids);
                     }
-                    finish(result, new IdleCheckResult(at, true, leaseHeld ? "" : "ran locally (state store unavailable)",
-                            stopped, skipped), leaseHeld);
+                    cycle.done("");
                 }, lane);
     }
 
-    private void finish(CompletableFuture<IdleCheckResult> result, IdleCheckResult r, boolean releaseLease) {
-        if (releaseLease) {
-            store.releaseLease(LEASE, instanceId).whenComplete((v, ex) -> {
+    /** Gives up stopping these: uncordons them here and lifts their shared cordons. */
+    private void callOff(Cycle cycle, List<Candidate> which, Map<String, String> ids, String why) {
+        for (Candidate cand : which) {
+            cand.container.setCordoned(false);
+            cycle.skipped.put(cand.container.name, why);
+            lift(cand.container.name, ids);
+        }
+    }
+
+    private void lift(String name, Map<String, String> ids) {
+        String id = ids.get(name);
+        if (id != null) {
+            Futures.attempt(() -> store.liftCordon(name, id)).whenComplete((v, ex) -> {
                 if (ex != null) {
-                    storeHealth.failed("release idle-check lease", ex);
+                    // It lapses by itself; the others stop honouring it then.
+                    log.warn("could not lift the cordon on {} ({}); it lapses by itself", name, Futures.message(ex));
                 }
             });
         }
-        stats.idleChecked(r);
-        if (!r.stopped().isEmpty()) {
-            log.info("idle check stopped {}", r.stopped());
-        } else {
-            log.debug("idle check: nothing stopped ({})", r.note());
-        }
-        result.complete(r);
-    }
-
-    /** Idle times in the units people think in: seconds under two minutes, else minutes. */
-    static String approx(Duration d) {
-        long s = d.toSeconds();
-        return s < 120 ? s + "s" : s / 60 + "m";
     }
 }

@@ -3,6 +3,7 @@ package dev.wakegate.lifecycle;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.ProxyConfig;
+import dev.wakegate.config.StateSettings;
 import dev.wakegate.state.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ public final class Lifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
 
     public static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
-    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
     static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(2);
 
@@ -46,6 +47,7 @@ public final class Lifecycle implements AutoCloseable {
     private final LifecycleExecutor lane;
     private final ContainerRegistry registry;
     private final StoreHealth storeHealth;
+    private final EvictionGuard guard;
     private final LifecycleStats stats = new LifecycleStats();
     private final StartupCoordinator coordinator;
     private final ActivityTracker activity;
@@ -63,12 +65,15 @@ public final class Lifecycle implements AutoCloseable {
         this.lane = new LifecycleExecutor(Objects.requireNonNull(b.scheduler, "scheduler"));
         this.registry = new ContainerRegistry(clock);
         this.storeHealth = new StoreHealth(store);
+        this.guard = new EvictionGuard(store, storeHealth, clock);
         this.coordinator = new StartupCoordinator(registry, runtime, store, storeHealth,
                 Objects.requireNonNull(b.probe, "probe"), settings, clock, lane, instanceId, stats,
                 b.listener, b.stopGrace);
-        this.activity = new ActivityTracker(registry, store, storeHealth, clock, lane, instanceId);
-        this.evictor = new IdleEvictor(registry, coordinator, store, storeHealth, settings, clock, lane, instanceId,
-                stats);
+        SharedCordons cordons = new SharedCordons(registry, clock, instanceId, coordinator::recheck);
+        coordinator.cordons(cordons);
+        this.activity = new ActivityTracker(registry, store, storeHealth, guard, cordons, clock, lane, instanceId);
+        this.evictor = new IdleEvictor(registry, coordinator, store, storeHealth, guard,
+                new Membership(store, clock, b.instanceTimeout), settings, clock, lane, instanceId, stats, b.stopGrace);
         this.gate = new LifecycleGate(registry, coordinator, activity);
         b.containers.values().forEach(registry::register);
     }
@@ -79,7 +84,8 @@ public final class Lifecycle implements AutoCloseable {
 
     /** A builder preset from a whole config (automation settings and containers). */
     public static Builder builder(ProxyConfig config) {
-        return new Builder().settings(config.automation()).containers(config.containers());
+        return new Builder().settings(config.automation()).containers(config.containers())
+                .instanceTimeout(config.state().instanceTimeout());
     }
 
     /**
@@ -92,10 +98,16 @@ public final class Lifecycle implements AutoCloseable {
         subscription = runtime.subscribe(event -> lane.execute(() -> onEvent(event)));
         CompletableFuture<Void> listed = coordinator.resync();
         CompletableFuture<Void> loaded = new CompletableFuture<>();
-        store.onAvailable(() -> lane.execute(() ->
-                activity.storeAvailable().whenComplete((v, ex) -> loaded.complete(null))));
+        store.onAvailable(() -> lane.execute(() -> {
+            guard.storeCameBack();
+            activity.storeAvailable().thenCompose(v -> activity.heartbeat())
+                    .whenComplete((v, ex) -> loaded.complete(null));
+        }));
         if (store.isAvailable()) {
-            activity.loadShared().whenComplete((v, ex) -> loaded.complete(null));
+            // The first heartbeat makes this instance a member and brings the cordons in force
+            // before the listeners open.
+            lane.execute(() -> activity.loadShared().thenCompose(v -> activity.heartbeat())
+                    .whenComplete((v, ex) -> loaded.complete(null)));
         } else {
             // A store still connecting gets a moment, so a restarted proxy starts with the shared
             // idle clocks; one that stays down leaves us deciding from memory (and loading later).
@@ -125,7 +137,11 @@ public final class Lifecycle implements AutoCloseable {
         }
     }
 
-    /** Stops timers and the event subscription and flushes last access once more. Does not close runtime or store. */
+    /**
+     * Stops timers and the event subscription, flushes last access once more, gives up the
+     * idle-check lease and leaves the membership (so the others neither wait for this instance nor
+     * for its lease). Waits a moment for those writes; does not close runtime or store.
+     */
     @Override
     public void close() {
         timers.forEach(t -> t.cancel(false));
@@ -137,7 +153,19 @@ public final class Lifecycle implements AutoCloseable {
                 log.debug("closing the event subscription failed", e);
             }
         }
-        lane.execute(activity::flush);
+        CompletableFuture<Void> farewell = new CompletableFuture<>();
+        lane.execute(() -> {
+            evictor.close();
+            activity.flush().thenCompose(v -> activity.leave()).whenComplete((v, ex) -> farewell.complete(null));
+        });
+        try {
+            farewell.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("leaving the membership did not finish: {}", e.toString());
+        }
+        lane.close();
     }
 
     // ------------------------------------------------------------------ data path
@@ -232,7 +260,7 @@ public final class Lifecycle implements AutoCloseable {
         ContainerSpec spec = c.spec;
         Duration timeout = settings.idleTimeoutOf(spec);
         return new ContainerSnapshot(c.name, c.state, spec.priority(), instant(c.lastAccess()),
-                idleMinutes(timeout), c.inFlight.sum(), c.openConnections.sum(), c.health,
+                idleMinutes(timeout), Math.max(0, c.inFlight.sum()), Math.max(0, c.openConnections.sum()), c.health,
                 c.hasHealthcheck, c.cordoned, spec.dependsOn(), instant(c.lastStartedMillis),
                 instant(c.lastStoppedMillis), spec.fromLabels());
     }
@@ -249,7 +277,8 @@ public final class Lifecycle implements AutoCloseable {
         }
         return new AutomationSnapshot(settings, instanceId, registry.runtimeAvailable(), registry.runtimeProblem(),
                 store.describe(), store.isAvailable() && !storeHealth.isDown(), registry.all().size(),
-                java.util.Collections.unmodifiableMap(counts), stats.snapshot());
+                java.util.Collections.unmodifiableMap(counts), stats.snapshot(),
+                new AutomationSnapshot.Eviction(guard.reason(), guard.suspendedSince()));
     }
 
     public LifecycleStats stats() {
@@ -292,6 +321,7 @@ public final class Lifecycle implements AutoCloseable {
         private String instanceId = defaultInstanceId();
         private LifecycleListener listener = LifecycleListener.NONE;
         private Duration stopGrace = DEFAULT_STOP_GRACE;
+        private Duration instanceTimeout = StateSettings.DEFAULT_INSTANCE_TIMEOUT;
 
         private Builder() {
         }
@@ -346,6 +376,12 @@ public final class Lifecycle implements AutoCloseable {
         /** How long {@code docker stop} waits before the engine kills the container (default 10 s). */
         public Builder stopGrace(Duration stopGrace) {
             this.stopGrace = stopGrace;
+            return this;
+        }
+
+        /** How long another instance may be silent before it is presumed dead (default 60 s). */
+        public Builder instanceTimeout(Duration instanceTimeout) {
+            this.instanceTimeout = instanceTimeout;
             return this;
         }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ final class LifecycleExecutor implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile Thread runner;
+    private volatile boolean closed;
 
     LifecycleExecutor(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
@@ -42,9 +44,14 @@ final class LifecycleExecutor implements Executor {
         if (draining.compareAndSet(false, true)) {
             try {
                 scheduler.execute(this::drain);
-            } catch (RuntimeException e) {
+            } catch (RejectedExecutionException e) {
                 draining.set(false);
-                log.warn("lifecycle scheduler rejected a task (shutting down?)", e);
+                if (closed) {
+                    // Shutting down: late completions (a Docker or Redis reply) have nobody to tell.
+                    log.debug("lifecycle closed; dropped a late task");
+                } else {
+                    log.warn("lifecycle scheduler rejected a task: {}", e.toString());
+                }
             }
         }
     }
@@ -66,8 +73,18 @@ final class LifecycleExecutor implements Executor {
         }
         // A task added after the last poll but before draining was reset needs a new drain.
         if (!tasks.isEmpty() && draining.compareAndSet(false, true)) {
-            scheduler.execute(this::drain);
+            try {
+                scheduler.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                draining.set(false);
+                log.debug("lifecycle scheduler gone; {} task(s) dropped", tasks.size());
+            }
         }
+    }
+
+    /** The lifecycle is shutting down: tasks the scheduler refuses from now on are dropped quietly. */
+    void close() {
+        closed = true;
     }
 
     /** True on the lane itself; used in assertions of lane-only methods. */
@@ -76,11 +93,59 @@ final class LifecycleExecutor implements Executor {
     }
 
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        return scheduler.schedule(() -> execute(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        try {
+            return scheduler.schedule(() -> execute(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            if (!closed) {
+                throw e;
+            }
+            log.debug("lifecycle closed; a timer was not set");
+            return NeverFires.INSTANCE;
+        }
     }
 
     ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Duration period) {
         long nanos = period.toNanos();
         return scheduler.scheduleAtFixedRate(() -> execute(task), nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** What {@link #schedule} returns once closed: a timer that was cancelled before it was set. */
+    private static final class NeverFires implements ScheduledFuture<Object> {
+        static final NeverFires INSTANCE = new NeverFires();
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public int compareTo(java.util.concurrent.Delayed o) {
+            return Long.compare(getDelay(TimeUnit.NANOSECONDS), o.getDelay(TimeUnit.NANOSECONDS));
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return false;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return true;
+        }
+
+        @Override
+        public boolean isDone() {
+            return true;
+        }
+
+        @Override
+        public Object get() {
+            throw new java.util.concurrent.CancellationException();
+        }
+
+        @Override
+        public Object get(long timeout, TimeUnit unit) {
+            throw new java.util.concurrent.CancellationException();
+        }
     }
 }

@@ -11,6 +11,10 @@ public interface LifecycleListener {
     default void onStartRequested(String container) {
     }
 
+    /** This instance called the engine to start the container (others may only have waited for it). */
+    default void onStartIssued(String container) {
+    }
+
     /** The container became ready {@code millis} after the start was requested (the cold-start time). */
     default void onReady(String container, long millis) {
     }

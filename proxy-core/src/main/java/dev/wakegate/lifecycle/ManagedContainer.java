@@ -1,18 +1,31 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.ContainerSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One managed container: the fields the data path reads and bumps on every request, and the
  * lifecycle state written only on the {@link LifecycleExecutor} lane.
  *
- * <p>{@link #ready} is the single field {@link ContainerGate#isReady} reads: it is recomputed
- * whenever state or cordon changes, so the warm path is one volatile read per container.
+ * <p>{@link #ready} is the single field {@link ContainerGate#isReady} reads per container: it is
+ * recomputed whenever state or a cordon changes, so the warm path is one volatile read per
+ * container (and per dependency, see {@link #dependencies}).
+ *
+ * <p>The object belongs to the name, not to one registration: {@link ContainerRegistry} keeps it
+ * when the container stops being managed and hands the same object back when it is managed again
+ * (label discovery drops and re-adds a container when a dependency is recreated), so in-flight and
+ * connection counts taken before survive, and the decrements that follow hit the counters the
+ * increments went to.
  */
 final class ManagedContainer {
+    private static final Logger log = LoggerFactory.getLogger(ManagedContainer.class);
+
     final String name;
     volatile ContainerSpec spec;
 
@@ -20,15 +33,26 @@ final class ManagedContainer {
     volatile boolean ready;
     final LongAdder inFlight = new LongAdder();
     final LongAdder openConnections = new LongAdder();
-    /** Local last access, epoch millis; 0 = never. */
+    /** Local last access, epoch millis by this host's clock; 0 = never. */
     volatile long lastAccessMillis;
+    /** The managed containers this one needs, transitively (not itself); set by the registry. */
+    volatile List<ManagedContainer> dependencies = List.of();
+    /** The managed containers that need this one, transitively (not itself); set by the registry. */
+    volatile List<ManagedContainer> dependants = List.of();
 
     // --- written on the lane only; volatile so snapshots may read them from anywhere ---
     volatile ContainerState state = ContainerState.UNKNOWN;
     volatile ContainerInfo.Health health = ContainerInfo.Health.NONE;
     volatile boolean hasHealthcheck;
+    /** Cordoned by this instance's own stop. */
     volatile boolean cordoned;
-    /** Shared last access (max over instances) as last loaded from the store; 0 = unknown. */
+    /** Id of another instance's stop cordon in force, or null (see {@link SharedCordons}). */
+    volatile String remoteCordon;
+    /**
+     * Shared last access (max over instances), as an instant on this host's clock: the store gives
+     * an age by its own clock, and the age is subtracted from this host's now when it arrives.
+     * 0 = unknown.
+     */
     volatile long sharedAccessMillis;
     /** When it was last seen starting (event or own start); idle time never counts from before this. */
     volatile long runningSinceMillis;
@@ -36,14 +60,22 @@ final class ManagedContainer {
     volatile long knownSinceMillis;
     volatile long lastStartedMillis;
     volatile long lastStoppedMillis;
+    /** False while it is kept only for its counters (no longer in the config or labels). */
+    volatile boolean managed = true;
 
     // --- lane only ---
     StartupCoordinator.StartOp start;
     CompletableFuture<Void> stop;
+    /** Completed when {@link #remoteCordon} goes away; null when there is none. */
+    CompletableFuture<Void> remoteCordonLifted;
+    /** When the remote cordon lapses by itself (a crashed owner), by this host's clock. */
+    long remoteCordonUntilMillis;
     StartFailure recentFailure;
     long recentFailureUntilMillis;
     long flushedAccessMillis;
     boolean recordDirty = true;
+
+    private final AtomicBoolean negativeReported = new AtomicBoolean();
 
     ManagedContainer(ContainerSpec spec) {
         this.name = spec.name();
@@ -55,12 +87,16 @@ final class ManagedContainer {
             state = next;
             recordDirty = true;
         }
-        ready = next == ContainerState.READY && !cordoned;
+        recomputeReady();
     }
 
     void setCordoned(boolean on) {
         cordoned = on;
-        ready = state == ContainerState.READY && !on;
+        recomputeReady();
+    }
+
+    void recomputeReady() {
+        ready = managed && state == ContainerState.READY && !cordoned && remoteCordon == null;
     }
 
     /** Latest access known here: local or shared, whichever is later; 0 when never accessed. */
@@ -80,7 +116,28 @@ final class ManagedContainer {
         return Math.max(last, runningSinceMillis);
     }
 
+    /**
+     * Requests in flight plus open connections here. Never negative: a count below zero means a
+     * decrement without its increment, a bug; it is logged once and read as zero rather than
+     * published, where it would hide another instance's real connection.
+     */
     long inUse() {
-        return inFlight.sum() + openConnections.sum();
+        long n = inFlight.sum() + openConnections.sum();
+        if (n < 0) {
+            if (negativeReported.compareAndSet(false, true)) {
+                log.error("{}: in-use count is {} (a decrement without its increment); counting it as 0", name, n);
+            }
+            return 0;
+        }
+        return n;
+    }
+
+    /** In use here directly or through a container that needs it (a dependency serves its dependants' requests). */
+    long inUseWithDependants() {
+        long n = inUse();
+        for (ManagedContainer d : dependants) {
+            n += d.inUse();
+        }
+        return n;
     }
 }

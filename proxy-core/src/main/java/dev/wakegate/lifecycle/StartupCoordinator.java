@@ -60,6 +60,12 @@ public final class StartupCoordinator {
     /** How long a running container's upstream name may fail to resolve before the start fails. */
     static final Duration UNRESOLVED_GRACE = Duration.ofSeconds(1);
     static final Duration FAILURE_HOLD = Duration.ofSeconds(1);
+    /**
+     * The start lease's lifetime, renewed every third of it while the start runs: an instance that
+     * dies between taking it and calling the engine holds the others up for at most this long.
+     */
+    static final Duration START_LEASE_TTL = Duration.ofSeconds(6);
+    static final Duration KILL_RECHECK = Duration.ofSeconds(2);
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -75,6 +81,7 @@ public final class StartupCoordinator {
     private final LifecycleStats stats;
     private final LifecycleListener listener;
     private final Duration stopGrace;
+    private SharedCordons cordons;
 
     StartupCoordinator(ContainerRegistry registry, ContainerRuntime runtime, StateStore store, StoreHealth storeHealth,
                        ReadinessProbe probe, AutomationSettings settings, Clock clock, LifecycleExecutor lane,
@@ -91,6 +98,11 @@ public final class StartupCoordinator {
         this.stats = stats;
         this.listener = listener;
         this.stopGrace = stopGrace;
+    }
+
+    /** The shared cordons starts wait out (wired after construction: they call back into {@link #recheck}). */
+    void cordons(SharedCordons cordons) {
+        this.cordons = cordons;
     }
 
     // ------------------------------------------------------------------ start
@@ -121,11 +133,26 @@ public final class StartupCoordinator {
             return CompletableFuture.failedFuture(
                     new StartFailure(name, StartFailure.Kind.MISSING, "not a managed container"));
         }
-        if (c.ready) {
-            return DONE;
-        }
         if (c.start != null) {
-            return c.start.future;
+            return c.start.future; // its own dependencies come first in it
+        }
+        if (c.ready) {
+            // Ready itself; readiness still covers what it depends on (stopped by hand, died).
+            if (allReady(c.dependencies)) {
+                return DONE;
+            }
+            if (!path.add(name)) {
+                return CompletableFuture.failedFuture(
+                        new StartFailure(name, StartFailure.Kind.FAILED, "depends_on cycle through " + name));
+            }
+            List<CompletableFuture<Void>> deps = new ArrayList<>();
+            for (String dep : c.spec.dependsOn()) {
+                deps.add(ensure(dep, manual, path));
+            }
+            path.remove(name);
+            CompletableFuture<Void> all = new CompletableFuture<>();
+            Futures.joinFailFast(deps, all);
+            return all;
         }
         if (!registry.runtimeAvailable()) {
             return CompletableFuture.failedFuture(
@@ -167,6 +194,15 @@ public final class StartupCoordinator {
         return op.future;
     }
 
+    private static boolean allReady(List<ManagedContainer> containers) {
+        for (ManagedContainer d : containers) {
+            if (!d.ready) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static StartFailure autoStartDisabled(String name) {
         return new StartFailure(name, StartFailure.Kind.AUTO_START_DISABLED, "auto-start is disabled");
     }
@@ -186,8 +222,25 @@ public final class StartupCoordinator {
             c.start.onEvent(e);
         } else if (c.stop == null) {
             registry.applyEvent(c, e);
+            if (e.type() == ContainerEvent.Type.KILL) {
+                // A process may survive the signal: ask the engine again once the die event had its chance.
+                lane.schedule(() -> refresh(c), KILL_RECHECK);
+            }
         }
-        // During a stop, the stop's own completion decides the state.
+        // During a stop, the stop's own completion inspects and decides the state.
+    }
+
+    /**
+     * A remote cordon on {@code c} went away: whether the container was stopped meanwhile is for
+     * the engine to say (its events may lag the lift), so it is not ready until inspected. Lane only.
+     */
+    void recheck(ManagedContainer c) {
+        if (c.state == ContainerState.READY || c.state == ContainerState.RUNNING) {
+            c.setState(ContainerState.UNKNOWN);
+        }
+        if (c.start == null && c.stop == null) {
+            refresh(c);
+        }
     }
 
     /** Lists the engine again and reconciles; marks the runtime (un)available. */
@@ -229,10 +282,15 @@ public final class StartupCoordinator {
         final CompletableFuture<Void> future = new CompletableFuture<>();
         private boolean done;
         private boolean leaseHeld;
+        /** The lease request failed without an answer: it may have been set, so it is released at the end anyway. */
+        private boolean leaseUncertain;
+        private ScheduledFuture<?> leaseRenewal;
         private boolean startIssued;
         private boolean seenRunning;
         private boolean peerStarting;
         private boolean pollInFlight;
+        /** Waiting out a stop (ours, or another instance's cordon): nothing may finish the op meanwhile. */
+        private boolean deferred;
         private int polls;
         private long startCalledAt;
         private long lastInspectAt;
@@ -256,9 +314,17 @@ public final class StartupCoordinator {
             if (done) {
                 return;
             }
+            if (c.remoteCordon != null) {
+                // Another instance is stopping it: wait for that, then start afresh (or go on, if it
+                // called the stop off); recheck() has it inspected first.
+                deferred = true;
+                cordons.lifted(c).whenCompleteAsync((v, ex) -> resume(), lane);
+                return;
+            }
             if (c.stop != null) {
                 // Cordoned for a stop: let it finish, then start afresh.
-                c.stop.whenCompleteAsync((v, ex) -> begin(), lane);
+                deferred = true;
+                c.stop.whenCompleteAsync((v, ex) -> resume(), lane);
                 return;
             }
             switch (c.state) {
@@ -290,23 +356,26 @@ public final class StartupCoordinator {
             }
         }
 
+        private void resume() {
+            deferred = false;
+            begin();
+        }
+
         private void acquireAndStart() {
             if (!manual && !settings.autoStart()) {
                 failWith(autoStartDisabled(c.name));
                 return;
             }
             c.setState(ContainerState.STARTING);
-            CompletableFuture<Boolean> lease;
-            try {
-                lease = store.tryAcquireLease(leaseName(), instanceId, settings.startupTimeout());
-            } catch (RuntimeException e) {
-                lease = CompletableFuture.failedFuture(e);
-            }
-            lease.whenCompleteAsync((got, ex) -> {
+            Futures.attempt(() -> store.tryAcquireLease(leaseName(), instanceId, START_LEASE_TTL))
+                    .whenCompleteAsync((got, ex) -> {
                 if (ex != null) {
                     storeHealth.failed("start lease", ex);
+                    leaseUncertain = true;
                     if (!done) {
                         callStart();
+                    } else {
+                        releaseLease();
                     }
                     return;
                 }
@@ -317,6 +386,7 @@ public final class StartupCoordinator {
                     }
                 } else if (Boolean.TRUE.equals(got)) {
                     leaseHeld = true;
+                    renewLeaseLater();
                     callStart();
                 } else {
                     // Another instance is starting it: watch for readiness instead.
@@ -333,9 +403,27 @@ public final class StartupCoordinator {
             return "start:" + c.name;
         }
 
+        private void renewLeaseLater() {
+            leaseRenewal = lane.schedule(() -> {
+                if (done || !leaseHeld) {
+                    return;
+                }
+                Futures.attempt(() -> store.renewLease(leaseName(), instanceId, START_LEASE_TTL))
+                        .whenCompleteAsync((ok, ex) -> {
+                            if (ex == null && Boolean.TRUE.equals(ok)) {
+                                renewLeaseLater();
+                            } else if (!done) {
+                                log.debug("{}: start lease not renewed ({})", c.name,
+                                        ex == null ? "taken over" : Futures.message(ex));
+                            }
+                        }, lane);
+            }, START_LEASE_TTL.dividedBy(3));
+        }
+
         private void callStart() {
             peerStarting = false;
             stats.startIssued(c.name);
+            listener.onStartIssued(c.name);
             startCalledAt = clock.millis();
             lastInspectAt = startCalledAt;
             CompletableFuture<Void> started = runtime.start(c.name);
@@ -388,7 +476,7 @@ public final class StartupCoordinator {
 
         /** One readiness check now; its outcome either finishes the op or schedules the next. */
         void poll() {
-            if (done || pollInFlight) {
+            if (done || pollInFlight || deferred) {
                 return;
             }
             pollInFlight = true;
@@ -501,7 +589,9 @@ public final class StartupCoordinator {
         }
 
         void onEvent(ContainerEvent e) {
-            if (done) {
+            if (done || (deferred && e.type() != ContainerEvent.Type.DESTROY)) {
+                // While a stop is waited out, the container may still look healthy and running:
+                // whatever it says now is decided again once the stop is over.
                 return;
             }
             switch (e.type()) {
@@ -520,7 +610,7 @@ public final class StartupCoordinator {
                     pollNow();
                 }
                 // A DIE may be stale (from the stop we waited out): let an inspect decide.
-                case DIE, STOP -> {
+                case KILL, DIE, STOP -> {
                     inspectNext = true;
                     pollNow();
                 }
@@ -548,6 +638,10 @@ public final class StartupCoordinator {
 
         private void succeed() {
             if (done) {
+                return;
+            }
+            if (c.remoteCordon != null || c.stop != null) {
+                begin(); // a stop began meanwhile: wait it out first
                 return;
             }
             done = true;
@@ -606,14 +700,18 @@ public final class StartupCoordinator {
             if (timeout != null) {
                 timeout.cancel(false);
             }
+            if (leaseRenewal != null) {
+                leaseRenewal.cancel(false);
+            }
             if (nextPoll != null) {
                 nextPoll.cancel(false);
             }
         }
 
         private void releaseLease() {
-            if (leaseHeld) {
+            if (leaseHeld || leaseUncertain) {
                 leaseHeld = false;
+                leaseUncertain = false;
                 store.releaseLease(leaseName(), instanceId)
                         .whenComplete((v, ex) -> {
                             if (ex != null) {
@@ -652,18 +750,27 @@ public final class StartupCoordinator {
         c.stop = done;
         stats.stopAttempt(c.name);
         log.info("stopping {}: {}", c.name, reason);
-        runtime.stop(c.name, stopGrace).whenCompleteAsync((v, ex) -> {
-            c.stop = null;
+        Futures.attempt(() -> runtime.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
             if (ex == null) {
-                c.setState(ContainerState.STOPPED);
-                c.runningSinceMillis = 0;
-                c.lastStoppedMillis = clock.millis();
-                c.setCordoned(false);
-                stats.stopSucceeded(c.name);
-                log.info("{} stopped: {}", c.name, reason);
-                listener.onStopped(c.name, reason);
-                done.complete(null);
+                // Events that came during the stop were left to this: the engine says where it ended
+                // up (someone may have started it again meanwhile).
+                Futures.attempt(() -> runtime.inspect(c.name)).whenCompleteAsync((info, ex2) -> {
+                    c.stop = null;
+                    c.lastStoppedMillis = clock.millis();
+                    if (ex2 == null) {
+                        registry.applyInfo(c, info, false);
+                    } else {
+                        c.setState(ContainerState.STOPPED);
+                        c.runningSinceMillis = 0;
+                    }
+                    c.setCordoned(false);
+                    stats.stopSucceeded(c.name);
+                    log.info("{} stopped: {}", c.name, reason);
+                    listener.onStopped(c.name, reason);
+                    done.complete(null);
+                }, lane);
             } else {
+                c.stop = null;
                 String msg = Futures.message(ex);
                 c.setState(ContainerState.UNKNOWN);
                 c.setCordoned(false);

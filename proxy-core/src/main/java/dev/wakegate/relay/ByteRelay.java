@@ -9,14 +9,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * One direction of a raw byte relay (TCP listeners, upgraded WebSocket connections): everything
  * read from this channel is written to {@code peer}. Auto-read is off; this side reads again only
  * while the peer is writable, and the peer's writability change resumes it. A one-way shutdown
- * (with ALLOW_HALF_CLOSURE) is passed on as a shutdown of the peer's output; a close closes the
- * peer once its pending writes are flushed.
+ * (with ALLOW_HALF_CLOSURE) is passed on as a shutdown of the peer's output (over TLS after a
+ * close_notify, so the client sees a clean end of the stream, not a truncation); a close closes
+ * the peer once its pending writes are flushed.
  */
 final class ByteRelay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
@@ -89,12 +91,7 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             if (peer instanceof DuplexChannel duplex && peer.isActive()) {
-                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-                    duplex.shutdownOutput();
-                    if (duplex.isInputShutdown()) {
-                        peer.close();
-                    }
-                });
+                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> shutdownOutput(duplex));
             } else {
                 peer.close();
             }
@@ -104,6 +101,23 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Ends the peer's output, with a TLS close_notify first when the peer speaks TLS; closes it when both ways are done. */
+    private static void shutdownOutput(DuplexChannel duplex) {
+        SslHandler tls = duplex.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            finishShutdown(duplex);
+        } else {
+            tls.closeOutbound().addListener(f -> finishShutdown(duplex));
+        }
+    }
+
+    private static void finishShutdown(DuplexChannel duplex) {
+        duplex.shutdownOutput();
+        if (duplex.isInputShutdown()) {
+            duplex.close();
+        }
     }
 
     @Override

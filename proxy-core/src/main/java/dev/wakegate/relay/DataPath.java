@@ -5,8 +5,7 @@ import dev.wakegate.config.Limits;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerGate;
 import dev.wakegate.park.ParkingLot;
-import dev.wakegate.route.Route;
-import dev.wakegate.route.RouteTrie;
+import dev.wakegate.route.HostRouter;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolverGroup;
 
@@ -18,11 +17,12 @@ import java.util.function.Function;
 
 /**
  * What every connection handler of one {@link FrontServer} shares: the current routes (swapped
- * atomically), the lifecycle gate, local endpoints, metrics, limits, the parking lot, and one
- * {@link UpstreamPool} per event loop. Thread-safe; the pools themselves are loop-confined.
+ * atomically), the lifecycle gate, local endpoints, metrics, limits, the parking lot, what the
+ * listeners do about HTTPS, and one {@link UpstreamPool} per event loop. Thread-safe; the pools
+ * themselves are loop-confined.
  */
 final class DataPath {
-    final AtomicReference<RouteTrie<Route>> routes;
+    final AtomicReference<HostRouter> routes;
     final ContainerGate gate;
     final LocalEndpoints endpoints;
     final ProxyMetrics metrics;
@@ -32,12 +32,14 @@ final class DataPath {
     final Duration parkDeadline;
     final Transport transport;
     final AddressResolverGroup<? extends SocketAddress> resolver;
+    final HttpsPolicy https;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final Function<EventLoop, UpstreamConnector> connectors;
 
-    DataPath(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics,
+    DataPath(HostRouter routes, ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics,
              Timeouts timeouts, Limits limits, Duration parkDeadline, Transport transport,
-             AddressResolverGroup<? extends SocketAddress> resolver, Function<EventLoop, UpstreamConnector> connectors) {
+             AddressResolverGroup<? extends SocketAddress> resolver, Function<EventLoop, UpstreamConnector> connectors,
+             HttpsPolicy https) {
         this.routes = new AtomicReference<>(routes);
         this.gate = gate;
         this.endpoints = endpoints;
@@ -48,6 +50,7 @@ final class DataPath {
         this.parkDeadline = parkDeadline;
         this.transport = transport;
         this.resolver = resolver;
+        this.https = https;
         this.connectors = connectors != null ? connectors
                 : loop -> UpstreamPool.bootstrapConnector(loop, transport, resolver, timeouts);
     }

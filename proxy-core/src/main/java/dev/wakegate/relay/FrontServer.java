@@ -6,8 +6,10 @@ import dev.wakegate.config.Limits;
 import dev.wakegate.config.TcpSpec;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerGate;
+import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
 import dev.wakegate.route.RouteTrie;
+import dev.wakegate.tls.TlsTermination;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,12 +27,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The proxy's listeners: one HTTP front listener and one listener per {@link TcpSpec}, all on the
- * given event-loop group (whose upstream connections share the client's loop). Routes can be
- * swapped at runtime with {@link #updateRoutes}; each request sees one consistent trie.
+ * The proxy's listeners: one HTTP front listener, the HTTPS listener when TLS is configured, and
+ * one listener per {@link TcpSpec} (plain, or terminating TLS), all on the given event-loop group
+ * (whose upstream connections share the client's loop). Routes can be swapped at runtime with
+ * {@link #updateRoutes}; each request sees one consistent table.
  *
  * <p>Lifecycle: construct, {@link #start()} (binds, from any non-event-loop thread), then
  * {@link #close()}: stop accepting, let in-flight exchanges finish for at most
@@ -46,43 +50,62 @@ public final class FrontServer implements AutoCloseable {
 
     private final HostPort listen;
     private final List<TcpSpec> tcp;
+    private final Optional<TlsTermination> tls;
     private final EventLoopGroup group;
     private final DataPath dataPath;
     private final DnsAddressResolverGroup resolver;
     private final ChannelGroup listeners = new DefaultChannelGroup("wakegate-listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup clients = new DefaultChannelGroup("wakegate-clients", GlobalEventExecutor.INSTANCE);
     private InetSocketAddress httpAddress;
+    private InetSocketAddress httpsAddress;
     private final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
     private boolean started;
     private boolean closed;
 
     public FrontServer(HostPort listen, RouteTrie<Route> routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
                        ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics, EventLoopGroup group) {
-        this(listen, routes, tcp, timeouts, limits, gate, endpoints, metrics, group, DEFAULT_PARK_DEADLINE);
+        this(listen, HostRouter.of(routes), tcp, timeouts, limits, gate, endpoints, metrics, group, DEFAULT_PARK_DEADLINE,
+                Optional.empty());
+    }
+
+    /** Routes without host names, no TLS. */
+    public FrontServer(HostPort listen, RouteTrie<Route> routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
+                       ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics, EventLoopGroup group,
+                       Duration parkDeadline) {
+        this(listen, HostRouter.of(routes), tcp, timeouts, limits, gate, endpoints, metrics, group, parkDeadline,
+                Optional.empty());
     }
 
     /**
      * @param listen       the HTTP front listener ({@code port 0}: any free port, see {@link #httpAddress()})
      * @param routes       the initial routes (may be empty)
-     * @param tcp          raw TCP listeners
+     * @param tcp          raw TCP listeners ({@code tls} ones need {@code tls})
      * @param group        event loops for listeners, clients and upstreams ({@link Transport#newEventLoopGroup})
      * @param parkDeadline safety deadline of a parked request, should the gate never complete
+     * @param tls          the HTTPS listener's settings and certificates; the caller closes it after this server
      */
-    public FrontServer(HostPort listen, RouteTrie<Route> routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
+    public FrontServer(HostPort listen, HostRouter routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
                        ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics, EventLoopGroup group,
-                       Duration parkDeadline) {
+                       Duration parkDeadline, Optional<TlsTermination> tls) {
         this.listen = Objects.requireNonNull(listen, "listen");
         this.tcp = List.copyOf(tcp);
+        this.tls = Objects.requireNonNull(tls, "tls");
+        for (TcpSpec spec : this.tcp) {
+            if (spec.tls() && tls.isEmpty()) {
+                throw new IllegalArgumentException("tcp listener " + spec.listen() + " terminates TLS, but there are no certificates");
+            }
+        }
         this.group = Objects.requireNonNull(group, "group");
         Transport transport = Transport.of(group);
         this.resolver = DnsResolvers.create(transport.datagramChannel(), timeouts.upstreamConnect());
         this.dataPath = new DataPath(Objects.requireNonNull(routes, "routes"), Objects.requireNonNull(gate, "gate"),
                 Objects.requireNonNull(endpoints, "endpoints"), Objects.requireNonNull(metrics, "metrics"),
-                timeouts, limits, parkDeadline, transport, resolver, null);
+                timeouts, limits, parkDeadline, transport, resolver, null,
+                tls.map(t -> HttpsPolicy.of(t.settings())).orElse(HttpsPolicy.NONE));
     }
 
     /**
-     * Binds the HTTP listener and every TCP listener; returns when all are bound.
+     * Binds the HTTP listener, the HTTPS listener and every TCP listener; returns when all are bound.
      *
      * @throws IllegalStateException naming the address when one cannot be bound (the others are closed)
      */
@@ -92,7 +115,10 @@ public final class FrontServer implements AutoCloseable {
         }
         started = true;
         try {
-            httpAddress = bind(listen, new HttpInitializer(), false);
+            httpAddress = bind(listen, new HttpInitializer(Scheme.HTTP), false);
+            if (tls.isPresent()) {
+                httpsAddress = bind(tls.get().settings().listen(), new HttpInitializer(Scheme.HTTPS), false);
+            }
             for (TcpSpec spec : tcp) {
                 tcpAddresses.add(bind(spec.listen(), new TcpInitializer(spec), true));
             }
@@ -105,17 +131,30 @@ public final class FrontServer implements AutoCloseable {
 
     /**
      * An HTTP client connection: one handler does head parsing, routing, parking and relaying
-     * (phases of one connection state machine); after a 101 it is replaced by {@link #RELAY}.
+     * (phases of one connection state machine); after a 101 it is replaced by {@link #RELAY}. On
+     * the HTTPS listener the TLS handlers come first.
      */
     private final class HttpInitializer extends ChannelInitializer<Channel> {
+        private final Scheme scheme;
+
+        HttpInitializer(Scheme scheme) {
+            this.scheme = scheme;
+        }
+
         @Override
         protected void initChannel(Channel ch) {
             clients.add(ch);
-            ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop())));
+            if (scheme == Scheme.HTTPS) {
+                tls.orElseThrow().addHandlers(ch.pipeline(), true, handshakeTimeoutMillis());
+            }
+            ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop()), scheme));
         }
     }
 
-    /** A TCP-listener connection: {@link #TCP_FRONT} holds it until ready, then gives way to {@link #RELAY}. */
+    /**
+     * A TCP-listener connection: {@link #TCP_FRONT} holds it until ready, then gives way to
+     * {@link #RELAY}; a listener with {@code tls} has the TLS handlers first and relays plain bytes.
+     */
     private final class TcpInitializer extends ChannelInitializer<Channel> {
         private final TcpSpec spec;
 
@@ -126,8 +165,16 @@ public final class FrontServer implements AutoCloseable {
         @Override
         protected void initChannel(Channel ch) {
             clients.add(ch);
+            if (spec.tls()) {
+                tls.orElseThrow().addHandlers(ch.pipeline(), false, handshakeTimeoutMillis());
+            }
             ch.pipeline().addLast(TCP_FRONT, new TcpFrontHandler(spec, dataPath));
         }
+    }
+
+    /** A ClientHello and handshake get as long as a request head: {@code timeouts.header_read}. */
+    private long handshakeTimeoutMillis() {
+        return dataPath.timeouts.headerRead().toMillis();
     }
 
     private InetSocketAddress bind(HostPort address, ChannelInitializer<Channel> init, boolean halfClosure) {
@@ -158,8 +205,8 @@ public final class FrontServer implements AutoCloseable {
     public static ChannelHandler detachedHttpHandler(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints,
                                                      ProxyMetrics metrics, Timeouts timeouts, Limits limits,
                                                      UpstreamConnector connector) {
-        DataPath dp = new DataPath(routes, gate, endpoints, metrics, timeouts, limits, DEFAULT_PARK_DEADLINE,
-                Transport.NIO, null, loop -> connector);
+        DataPath dp = new DataPath(HostRouter.of(routes), gate, endpoints, metrics, timeouts, limits,
+                DEFAULT_PARK_DEADLINE, Transport.NIO, null, loop -> connector, HttpsPolicy.NONE);
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -168,18 +215,28 @@ public final class FrontServer implements AutoCloseable {
         };
     }
 
-    /** Replaces the routes; requests whose head is parsed after this call use the new trie. */
-    public void updateRoutes(RouteTrie<Route> routes) {
+    /** Replaces the routes; requests whose head is parsed after this call use the new table. */
+    public void updateRoutes(HostRouter routes) {
         dataPath.routes.set(Objects.requireNonNull(routes, "routes"));
     }
 
-    public RouteTrie<Route> routes() {
+    /** Replaces the routes with routes that name no host. */
+    public void updateRoutes(RouteTrie<Route> routes) {
+        updateRoutes(HostRouter.of(routes));
+    }
+
+    public HostRouter routes() {
         return dataPath.routes.get();
     }
 
     /** The bound HTTP address (after {@link #start()}). */
     public InetSocketAddress httpAddress() {
         return httpAddress;
+    }
+
+    /** The bound HTTPS address (after {@link #start()}), or null when there is no TLS. */
+    public InetSocketAddress httpsAddress() {
+        return httpsAddress;
     }
 
     /** The bound TCP listener addresses, in the order of the specs. */

@@ -24,7 +24,6 @@ final class HeadRewriter {
     private static final byte[] XF_HOST = ascii("x-forwarded-host");
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] XFF_PREFIX = ascii("X-Forwarded-For: ");
-    private static final byte[] PROTO_LINE = ascii("X-Forwarded-Proto: http\r\n");
     private static final byte[] HOST_PREFIX = ascii("X-Forwarded-Host: ");
     private static final byte[] CONNECTION_UPGRADE = ascii("Connection: upgrade\r\n");
 
@@ -36,8 +35,9 @@ final class HeadRewriter {
      *
      * @param in       buffer holding the head, starting at {@code base}
      * @param clientIp the client's address text for X-Forwarded-For
+     * @param scheme   the listener the request came in on, for X-Forwarded-Proto
      */
-    static void rewrite(ByteBuf in, int base, RequestHead head, String clientIp, ByteBuf out) {
+    static void rewrite(ByteBuf in, int base, RequestHead head, String clientIp, Scheme scheme, ByteBuf out) {
         boolean upgrading = head.upgrade() != null;
         int count = head.headerCount();
         int lineEnd = count > 0 ? head.nameStart(0) : head.headLength() - 2;
@@ -78,7 +78,7 @@ final class HeadRewriter {
             }
         }
         out.writeCharSequence(clientIp, StandardCharsets.US_ASCII);
-        out.writeBytes(CRLF).writeBytes(PROTO_LINE);
+        out.writeBytes(CRLF).writeBytes(scheme.forwardedProtoLine);
         if (head.host() != null) {
             out.writeBytes(HOST_PREFIX).writeCharSequence(head.host(), StandardCharsets.ISO_8859_1);
             out.writeBytes(CRLF);

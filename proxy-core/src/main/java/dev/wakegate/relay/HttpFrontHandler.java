@@ -7,7 +7,9 @@ import dev.wakegate.http1.RequestHeadParser;
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.park.BrowserNavigation;
 import dev.wakegate.park.ParkedRequest;
+import dev.wakegate.route.HostNames;
 import dev.wakegate.route.Route;
+import dev.wakegate.tls.TlsTermination;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -56,6 +58,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private final DataPath dp;
     private final UpstreamPool pool;
+    private final Scheme scheme;
     private final RequestHeadParser parser;
     private final RequestHead head = new RequestHead();
     private final RequestBody body = new RequestBody();
@@ -90,8 +93,14 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private ParkedRequest parked;
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
+        this(dp, pool, Scheme.HTTP);
+    }
+
+    /** @param scheme the listener: HTTPS adds the Host-SNI check, HSTS and {@code X-Forwarded-Proto: https} */
+    HttpFrontHandler(DataPath dp, UpstreamPool pool, Scheme scheme) {
         this.dp = dp;
         this.pool = pool;
+        this.scheme = scheme;
         this.parser = new RequestHeadParser(dp.limits.maxRequestLine(), dp.limits.maxHeadSize(), dp.limits.maxHeaders());
     }
 
@@ -102,7 +111,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         this.ctx = ctx;
         headTimer = new DeadlineTimer(ctx.executor(), this::onHeadTimeout);
         idleTimer = new DeadlineTimer(ctx.executor(), this::onIdleTimeout);
-        exchange = new UpstreamExchange(dp, pool, ctx, this);
+        exchange = new UpstreamExchange(dp, pool, ctx, this, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE);
         if (ctx.channel().isActive()) {
             start();
         }
@@ -297,12 +306,22 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         route = null;
 
         String path = head.path();
+        if (scheme == Scheme.HTTPS && !hostMatchesServerName()) {
+            cumulation.skipBytes(headLength);
+            answerLocally(421, "the Host header names another host than the TLS server name (SNI)", null, false, false);
+            return;
+        }
         if (dp.endpoints.handles(path)) {
             cumulation.skipBytes(headLength);
             startLocalEndpoint(path);
             return;
         }
-        Route r = dp.routes.get().find(path);
+        if (scheme == Scheme.HTTP && dp.https.redirects(path)) {
+            cumulation.skipBytes(headLength);
+            redirectToHttps();
+            return;
+        }
+        Route r = dp.routes.get().find(head.host(), path);
         if (r == null) {
             cumulation.skipBytes(headLength);
             answerLocally(404, "no route for " + path, null, false, false);
@@ -332,7 +351,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private ByteBuf rewriteHead(int headLength) {
         ByteBuf out = ctx.alloc().buffer(headLength + 160);
-        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, clientIp, out);
+        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, clientIp, scheme, out);
         cumulation.skipBytes(headLength);
         return out;
     }
@@ -445,6 +464,26 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         responseComplete = true;
         keepAliveAfter = true;
         maybeFinish();
+    }
+
+    // ---------------------------------------------------------------- HTTPS
+
+    /** Over TLS: the Host header names the host of the ClientHello's server name (when the client sent one, and a Host). */
+    private boolean hostMatchesServerName() {
+        String serverName = TlsTermination.serverName(ctx.channel());
+        return serverName == null || head.host() == null || HostNames.sameHost(serverName, head.host());
+    }
+
+    /** {@code tls.redirect_http}: a 308 to the same URL over https. */
+    private void redirectToHttps() {
+        boolean close = !clientKeepAlive || draining;
+        ByteBuf redirect = dp.https.redirect(ctx.alloc(), head.host(), head.uri(), close);
+        if (redirect == null) {
+            answerLocally(400, "this listener redirects to https, which needs a Host header and a path", null, false, false);
+            return;
+        }
+        enterLocal();
+        writeLocal(redirect, 308, close);
     }
 
     // ---------------------------------------------------------------- parking
@@ -610,7 +649,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
         if (metricsPending && status != 0) {
             metricsPending = false;
-            dp.metrics.requestCompleted(route == null ? null : route.path(), status);
+            dp.metrics.requestCompleted(route == null ? null : route.name(), status);
         }
     }
 

@@ -3,11 +3,13 @@ package dev.wakegate.relay;
 import dev.wakegate.config.TcpSpec;
 import dev.wakegate.lifecycle.ContainerGate;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.List;
@@ -21,12 +23,17 @@ import java.util.concurrent.CompletableFuture;
  * connection. {@code gate.connectionOpened/Closed} bracket the whole client connection, and the
  * open is counted before the readiness check: an idle stop cordons and then re-reads the counts,
  * so either it sees this connection or this connection sees the cordon (see {@code LifecycleGate}).
+ *
+ * <p>Nothing asks for reads before the relay, but on a TLS listener the TLS handler reads by itself
+ * to finish the handshake and may pass on what the client sent right after it: those bytes are
+ * held (at most one read's worth, after which the TLS handler stops reading) and go upstream first.
  */
 final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
     private final TcpSpec spec;
     private final DataPath dp;
     private final List<String> containers;
     private boolean parked;
+    private ByteBuf early;     // client bytes that arrived before the relay (TLS listeners only)
 
     TcpFrontHandler(TcpSpec spec, DataPath dp) {
         this.spec = spec;
@@ -40,6 +47,9 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
         if (!containers.isEmpty()) {
             gate.connectionOpened(containers);
             ctx.channel().closeFuture().addListener(f -> gate.connectionClosed(containers));
+        }
+        if (spec.tls()) {
+            ctx.read(); // the TLS handshake runs while the connection waits for the upstream (its own timeout applies)
         }
         if (containers.isEmpty() || gate.isReady(containers)) {
             connect(ctx);
@@ -103,19 +113,41 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             client.closeFuture().addListener(c -> up.close());
+            ByteBuf pending = early;
+            early = null;
+            if (pending != null) {
+                up.writeAndFlush(pending, up.voidPromise());
+            }
             ctx.pipeline().replace(this, HttpFrontHandler.RELAY, new ByteRelay(up));
         });
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ReferenceCountUtil.release(msg); // nothing is read before the relay takes over
+        if (msg instanceof ByteBuf b && ctx.channel().isActive()) {
+            early = early == null ? b : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), early, b);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         unpark();
+        releaseEarly();
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseEarly();
+    }
+
+    private void releaseEarly() {
+        if (early != null) {
+            early.release();
+            early = null;
+        }
     }
 
     @Override

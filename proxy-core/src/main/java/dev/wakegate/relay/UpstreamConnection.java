@@ -151,6 +151,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
                     fail(head.errorReason() != null ? head.errorReason() : "malformed response head");
                     return;
                 }
+                if (parser.sawBareLf()) {
+                    // Lines ended by a bare LF: forward the head as CRLF lines, as read here.
+                    ByteBuf normalized = ResponseHeadParser.withCrLf(channel.alloc(), cumulation, n);
+                    cumulation.release();
+                    cumulation = normalized;
+                    parser.reset();
+                    n = parser.parse(cumulation, head);
+                }
                 if (head.status() == 101 && upgradeRequested) {
                     ByteBuf headBytes = cumulation.readRetainedSlice(n);
                     ByteBuf leftover = cumulation.isReadable() ? cumulation.readRetainedSlice(cumulation.readableBytes()) : null;

@@ -65,6 +65,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private final ChannelHandlerContext ctx;
     private final Front front;
     private final DeadlineTimer responseTimer; // request sent, no response head yet (504)
+    private final HttpsPolicy https;           // HSTS on response heads over HTTPS; NONE on plain HTTP
 
     private long generation;                   // one per exchange: a late connect belongs to an old one
     private HostPort address;
@@ -81,7 +82,8 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private boolean upstreamReused;
     private UpstreamConnection upstream;
 
-    UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front) {
+    UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front, HttpsPolicy https) {
+        this.https = https;
         this.dp = dp;
         this.pool = pool;
         this.ctx = ctx;
@@ -313,7 +315,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         responseHeadSeen = true;
         responseStarted = true;
         front.responseHead(parsed.status(), parsed.keepAlive() && mode != BodyFramer.Mode.UNTIL_CLOSE);
-        ctx.write(responseHead, ctx.voidPromise());
+        https.writeResponseHead(ctx, responseHead, parsed);
     }
 
     @Override

@@ -3,38 +3,103 @@ package dev.wakegate.route;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.RouteSpec;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The runtime form of one HTTP route, as the router finds it in the {@link RouteTrie}: where
- * requests go and which containers must be ready first. Immutable, shared by every event loop.
+ * The runtime form of one HTTP route, as the {@link HostRouter} finds it: where requests go and
+ * which containers must be ready first. Immutable, shared by every event loop.
  *
- * @param path        the normalised prefix ({@code /a/b}, or {@code /} for the root route)
- * @param containers  containers to wake before forwarding; empty for plain proxying
- * @param upstream    the address requests are forwarded to
- * @param waitingPage whether browser navigations get the waiting page instead of being held
+ * <p>{@link #name()} is what metrics and logs call the route: the path for a route without host
+ * names, else the host names before the path ({@code app.example.com/api}). It is made once here,
+ * so the data path never builds a string per request.
  */
-public record Route(String path, List<String> containers, HostPort upstream, boolean waitingPage) {
+public final class Route {
+    private final String path;
+    private final List<String> containers;
+    private final HostPort upstream;
+    private final boolean waitingPage;
+    private final List<String> hosts;
+    private final String name;
 
-    public Route {
-        containers = List.copyOf(containers);
+    /**
+     * @param path        the normalised prefix ({@code /a/b}, or {@code /} for the root route)
+     * @param containers  containers to wake before forwarding; empty for plain proxying
+     * @param upstream    the address requests are forwarded to
+     * @param waitingPage whether browser navigations get the waiting page instead of being held
+     * @param hosts       the normalised host names it serves ({@link HostNames#normalise}); empty: any other host
+     */
+    public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts) {
+        this.path = Objects.requireNonNull(path, "path");
+        this.containers = List.copyOf(containers);
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.waitingPage = waitingPage;
+        this.hosts = List.copyOf(hosts);
+        this.name = this.hosts.isEmpty() ? path : String.join(",", this.hosts) + path;
+    }
+
+    /** A route without host names: it serves every host no other route names. */
+    public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage) {
+        this(path, containers, upstream, waitingPage, List.of());
     }
 
     public static Route of(RouteSpec spec) {
         return new Route(RouteTrie.Builder.normalise(spec.path()), spec.containers(), spec.upstream(),
-                spec.waitingPage());
+                spec.waitingPage(), spec.hosts());
     }
 
     /**
-     * Builds the trie of a validated route list.
+     * Builds the router of a validated route list.
      *
-     * @throws IllegalArgumentException for a duplicate or malformed path (a validated config has none)
+     * @throws IllegalArgumentException for a duplicate host and path, a malformed path or host
+     *                                  (a validated config has none)
      */
-    public static RouteTrie<Route> compile(List<RouteSpec> specs) {
-        RouteTrie.Builder<Route> builder = RouteTrie.builder();
+    public static HostRouter compile(List<RouteSpec> specs) {
+        HostRouter.Builder builder = HostRouter.builder();
         for (RouteSpec spec : specs) {
-            Route route = of(spec);
-            builder.add(route.path(), route);
+            builder.add(of(spec));
         }
         return builder.build();
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public List<String> containers() {
+        return containers;
+    }
+
+    public HostPort upstream() {
+        return upstream;
+    }
+
+    public boolean waitingPage() {
+        return waitingPage;
+    }
+
+    /** Exact names and {@code *.suffix} wildcards; empty for a route that serves any other host. */
+    public List<String> hosts() {
+        return hosts;
+    }
+
+    /** The path, or the host names and the path: the route's label in metrics and in {@code /health/services}. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Route r && path.equals(r.path) && containers.equals(r.containers)
+                && upstream.equals(r.upstream) && waitingPage == r.waitingPage && hosts.equals(r.hosts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(path, containers, upstream, waitingPage, hosts);
+    }
+
+    @Override
+    public String toString() {
+        return "Route[" + name + " -> " + upstream + (containers.isEmpty() ? "" : " waking " + containers) + "]";
     }
 }

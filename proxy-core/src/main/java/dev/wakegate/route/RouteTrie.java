@@ -27,6 +27,11 @@ public final class RouteTrie<T> {
         return new Builder<>();
     }
 
+    /** The bit mix of the open-addressing tables here and in {@link HostRouter}. */
+    static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+
     /** All values, in the order they were added. */
     public List<T> values() {
         return values;
@@ -108,10 +113,6 @@ public final class RouteTrie<T> {
                 keys[slot] = segments[k];
                 children[slot] = kids[k];
             }
-        }
-
-        static int spread(int h) {
-            return h ^ (h >>> 16);
         }
 
         Node<T> child(String path, int from, int length, int hash) {

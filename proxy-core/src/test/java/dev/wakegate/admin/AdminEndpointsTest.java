@@ -362,6 +362,7 @@ class AdminEndpointsTest {
         final List<String> stopped = new ArrayList<>();
         int idleChecks;
         Dependency docker = new Dependency("unix:///var/run/docker.sock", true);
+        Eviction eviction = Eviction.ACTIVE;
         Dependency store = new Dependency("in-memory", true);
         IdleCheckResult lastIdleCheck;
         CompletableFuture<OperationResult> pendingStart;
@@ -407,6 +408,11 @@ class AdminEndpointsTest {
         @Override
         public Dependency docker() {
             return docker;
+        }
+
+        @Override
+        public Eviction eviction() {
+            return eviction;
         }
 
         @Override

@@ -23,6 +23,22 @@ class ConfigRefusalTest {
         return e;
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"5s", "2h"})
+    void refusesAnInstanceTimeoutOutsideItsBounds(String value) {
+        ConfigException e = refuse("state: { instance_timeout: " + value + " }");
+        assertThat(e.key()).isEqualTo("state.instance_timeout");
+        assertThat(e.reason()).contains("between 10s").contains("and 1h").contains("got " + value);
+    }
+
+    @Test
+    void readsTheInstanceTimeout() throws ConfigException {
+        ProxyConfig c = ConfigLoader.parse("state: { instance_timeout: 2m }\nroutes: [ { path: /, upstream: 127.0.0.1:1 } ]",
+                FILE, java.util.Map.of());
+        assertThat(c.state().instanceTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(ConfigLoader.defaults().state().instanceTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
+
     @Test
     void refusesUnknownTopLevelKey() {
         ConfigException e = refuse("listen: 127.0.0.1:8000\nlistn: 1\n");

@@ -25,7 +25,7 @@ class ExampleConfigsTest {
                 .containsExactlyInAnyOrder("wakegate-demo-web", "wakegate-demo-api", "wakegate-demo-db");
         assertThat(c.containers().get("wakegate-demo-api").dependsOn()).containsExactly("wakegate-demo-db");
         assertThat(c.listen()).isEqualTo(new HostPort("127.0.0.1", 8000));
-        RouteTrie<Route> trie = Route.compile(c.routes());
+        RouteTrie<Route> trie = Route.compile(c.routes()).routesFor(null);
         assertThat(trie.find("/api/users").upstream()).isEqualTo(new HostPort("127.0.0.1", 18082));
         assertThat(trie.find("/index.html").upstream()).isEqualTo(new HostPort("127.0.0.1", 18081));
     }
@@ -44,7 +44,7 @@ class ExampleConfigsTest {
                 Map.entry("filebeat", Priority.LOW));
         expected.forEach((name, p) -> assertThat(c.containers().get(name).priority()).as(name).isEqualTo(p));
 
-        RouteTrie<Route> trie = Route.compile(c.routes());
+        RouteTrie<Route> trie = Route.compile(c.routes()).routesFor(null);
         assertThat(trie.find("/assets/123").containers()).containsExactly("app", "mongodb", "redis");
         assertThat(trie.find("/metrics").containers()).containsExactly("app", "prometheus");
         assertThat(trie.find("/logs").containers()).containsExactly("kibana", "elasticsearch");

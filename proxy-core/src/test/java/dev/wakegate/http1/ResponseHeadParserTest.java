@@ -44,6 +44,42 @@ class ResponseHeadParserTest {
     }
 
     @Test
+    void bareLfEndsLinesLikeCrLfAndIsNoted() {
+        ResponseHead head = parsed("HTTP/1.1 200 OK\nContent-Type: text/plain\r\nContent-Length: 2\n\nhi");
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.contentLength()).isEqualTo(2);
+        assertThat(head.headLength()).isEqualTo(61);
+        assertThat(head.headerCount()).isEqualTo(2);
+        ResponseHeadParser parser = new ResponseHeadParser(1024);
+        ByteBuf lf = Unpooled.copiedBuffer(HeadFixtures.bytes("HTTP/1.1 204 No Content\n\n"));
+        ByteBuf crlf = Unpooled.copiedBuffer(HeadFixtures.bytes("HTTP/1.1 204 No Content\r\n\r\n"));
+        try {
+            assertThat(parser.parse(lf, new ResponseHead())).isEqualTo(25);
+            assertThat(parser.sawBareLf()).isTrue();
+            parser.reset();
+            assertThat(parser.parse(crlf, new ResponseHead())).isEqualTo(27);
+            assertThat(parser.sawBareLf()).isFalse();
+        } finally {
+            lf.release();
+            crlf.release();
+        }
+    }
+
+    @Test
+    void withCrLfRewritesOnlyTheHeadsBareLfs() {
+        ByteBuf in = Unpooled.copiedBuffer(HeadFixtures.bytes("HTTP/1.1 200 OK\nA: 1\r\nB: 2\n\nbody\nmore"));
+        ByteBuf out = ResponseHeadParser.withCrLf(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, in, 32);
+        try {
+            assertThat(out.toString(java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\nbody\nmore");
+            assertThat(in.readerIndex()).isZero();
+        } finally {
+            in.release();
+            out.release();
+        }
+    }
+
+    @Test
     void chunkedAndUntilClose() {
         assertThat(parsed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").bodyMode(false))
                 .isEqualTo(BodyFramer.Mode.CHUNKED);
@@ -74,7 +110,6 @@ class ResponseHeadParserTest {
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
             "HTTP/1.1 200 OK\r\nX: 1\r\n folded\r\n\r\n",
             "HTTP/1.1 200 OK\r\nX : 1\r\n\r\n",
-            "HTTP/1.1 200 OK\nX: 1\n\n",
             "HTTP/1.1 200 OK\rX: 1\r\n\r\n",
             "HTTP/1.1 200 OK\r\nX: \u0000\r\n\r\n",
             "HTTP/2 200 OK\r\n\r\n",

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 final class Harness {
     static final Instant T0 = Instant.parse("2024-01-15T10:00:00Z");
 
-    final MutableClock clock;
+    final java.time.Clock clock;
     final ManualScheduler scheduler;
     final FakeRuntime runtime;
     final FakeStateStore store;
@@ -28,28 +28,79 @@ final class Harness {
     final List<String> events = new ArrayList<>();
     AutomationSettings settings = settings(true, true, 5, 0);
     String instanceId = "i1";
+    Duration instanceTimeout = dev.wakegate.config.StateSettings.DEFAULT_INSTANCE_TIMEOUT;
     Lifecycle lifecycle;
 
     Harness() {
         this(new MutableClock(T0), null, null);
     }
 
-    /** A second instance sharing engine, store and time with {@code other}. */
+    /** A second instance sharing engine, store and time with {@code other} (its own connection to the store). */
     Harness(Harness other) {
-        this(other.clock, other.scheduler, other.runtime, other.store);
-        this.instanceId = "i2";
+        this(other, Duration.ZERO);
+    }
+
+    /**
+     * A second instance whose host clock is off by {@code skew} (negative: slow); the engine, the
+     * store (its clock is the right one) and the timers are shared with {@code other}.
+     */
+    Harness(Harness other, Duration skew) {
+        this(skew.isZero() ? other.time() : new SkewedClock(other.time(), skew), other.scheduler, other.runtime,
+                new FakeStateStore(other.store));
+        this.instanceId = "i" + (Integer.parseInt(other.instanceId.substring(1)) + 1);
     }
 
     private Harness(MutableClock clock, ManualScheduler scheduler, FakeRuntime runtime) {
         this(clock, scheduler, runtime, null);
     }
 
-    private Harness(MutableClock clock, ManualScheduler scheduler, FakeRuntime runtime, FakeStateStore store) {
+    private Harness(java.time.Clock clock, ManualScheduler scheduler, FakeRuntime runtime, FakeStateStore store) {
         this.clock = clock;
-        this.scheduler = scheduler != null ? scheduler : new ManualScheduler(clock);
+        this.scheduler = scheduler != null ? scheduler : new ManualScheduler((MutableClock) clock);
         this.runtime = runtime != null ? runtime : new FakeRuntime();
         this.store = store != null ? store : new FakeStateStore(clock);
         this.probe = new FakeProbe();
+    }
+
+    /** The shared test time (the store's and the timers'), whatever this instance's host clock says. */
+    MutableClock time() {
+        return clock instanceof SkewedClock s ? s.base : (MutableClock) clock;
+    }
+
+    /** Moves the shared time forward without running timers. */
+    void jump(Duration d) {
+        time().setMillis(time().millis() + d.toMillis());
+    }
+
+    /** A host clock off by a fixed amount from the shared test time. */
+    static final class SkewedClock extends java.time.Clock {
+        final MutableClock base;
+        final long skewMillis;
+
+        SkewedClock(MutableClock base, Duration skew) {
+            this.base = base;
+            this.skewMillis = skew.toMillis();
+        }
+
+        @Override
+        public long millis() {
+            return base.millis() + skewMillis;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     static AutomationSettings settings(boolean autoStart, boolean autoStop, int maxStops, int minRunning) {
@@ -72,7 +123,7 @@ final class Harness {
 
     Harness start() {
         lifecycle = Lifecycle.builder().settings(settings).containers(specs).runtime(runtime).store(store)
-                .probe(probe).clock(clock).scheduler(scheduler).instanceId(instanceId)
+                .probe(probe).clock(clock).scheduler(scheduler).instanceId(instanceId).instanceTimeout(instanceTimeout)
                 .listener(new LifecycleListener() {
                     @Override
                     public void onStartRequested(String container) {
@@ -121,6 +172,16 @@ final class Harness {
 
     void advance(Duration d) {
         scheduler.advance(d);
+    }
+
+    /** Runs the idle check now and lets {@code settle} pass for it (cordon acknowledgements, stops). */
+    IdleCheckResult check(Duration settle) {
+        CompletableFuture<IdleCheckResult> f = lifecycle.runIdleCheckNow();
+        scheduler.runPending();
+        if (!settle.isZero()) {
+            advance(settle);
+        }
+        return f.join();
     }
 
     ContainerState state(String name) {

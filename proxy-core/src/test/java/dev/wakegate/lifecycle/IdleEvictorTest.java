@@ -84,8 +84,8 @@ class IdleEvictorTest {
     @Test
     void noStopWhileAnotherInstanceReportsUsage() {
         Harness g = running(new Harness().container("svc"), "svc").start();
-        g.clock.setMillis(g.clock.millis() + Duration.ofMinutes(40).toMillis());
-        g.store.publishUsage("other", Map.of("svc", 2), Duration.ofSeconds(10));
+        g.jump(Duration.ofMillis(Duration.ofMinutes(40).toMillis()));
+        g.store.heartbeat("other", Map.of("svc", 2), Map.of(), Duration.ofSeconds(10));
         IdleCheckResult r = checkNow(g);
         assertThat(r.stopped()).isEmpty();
         assertThat(r.skipped()).containsEntry("svc", "in use by another instance");
@@ -118,13 +118,13 @@ class IdleEvictorTest {
         // Access order: b oldest, then c, then a.
         h.gate().requestStarted(List.of("b"));
         h.gate().requestEnded(List.of("b"));
-        h.clock.setMillis(h.clock.millis() + 1000);
+        h.jump(Duration.ofMillis(1000));
         h.gate().requestStarted(List.of("c"));
         h.gate().requestEnded(List.of("c"));
-        h.clock.setMillis(h.clock.millis() + 1000);
+        h.jump(Duration.ofMillis(1000));
         h.gate().requestStarted(List.of("a"));
         h.gate().requestEnded(List.of("a"));
-        h.clock.setMillis(h.clock.millis() + Duration.ofMinutes(31).toMillis());
+        h.jump(Duration.ofMillis(Duration.ofMinutes(31).toMillis()));
 
         IdleCheckResult r = checkNow(h);
         assertThat(r.stopped()).containsExactly("b", "c");
@@ -156,7 +156,7 @@ class IdleEvictorTest {
     @Test
     void requestArrivingJustBeforeTheCordonCancelsTheStop() {
         Harness h = running(new Harness().container("app"), "app").start();
-        h.clock.setMillis(h.clock.millis() + Duration.ofMinutes(31).toMillis());
+        h.jump(Duration.ofMillis(Duration.ofMinutes(31).toMillis()));
         // The check runs on the lane; a request lands between its decision and the cordon.
         CompletableFuture<IdleCheckResult> f = h.lifecycle.runIdleCheckNow();
         h.gate().requestStarted(List.of("app"));
@@ -178,12 +178,13 @@ class IdleEvictorTest {
     }
 
     @Test
-    void storeUnavailableStillEvictsFromMemory() {
+    void singleInstanceWithoutASharedStoreEvictsAsAlways() {
         Harness h = running(new Harness().container("app"), "app");
-        h.store.available = false;
+        h.store.shared = false;
         h.start();
         h.advance(Duration.ofMinutes(31));
         assertThat(h.runtime.stops).containsExactly("app");
+        assertThat(h.lifecycle.automation().eviction().suspended()).isFalse();
     }
 
     @Test
@@ -191,8 +192,8 @@ class IdleEvictorTest {
         Harness h = new Harness().container("app");
         h.runtime.add("app", RUNNING, false);
         // Another instance served it 25 minutes after T0; this instance starts 29 minutes after T0.
-        h.store.access.put("app", Harness.T0.plus(Duration.ofMinutes(25)));
-        h.clock.setMillis(Harness.T0.plus(Duration.ofMinutes(29)).toEpochMilli());
+        h.store.putRawLastAccess("app", Harness.T0.plus(Duration.ofMinutes(25)));
+        h.time().setMillis(Harness.T0.plus(Duration.ofMinutes(29)).toEpochMilli());
         h.start();
         assertThat(h.lifecycle.container("app").lastAccess()).isEqualTo(Harness.T0.plus(Duration.ofMinutes(25)));
         h.advance(Duration.ofMinutes(25)); // 54 min after T0: 29 min after the shared access
@@ -210,7 +211,7 @@ class IdleEvictorTest {
         }
         h.advance(Duration.ofSeconds(1));
         assertThat(h.store.accessWrites.get()).isEqualTo(1);
-        assertThat(h.store.access.get("app")).isNotNull();
+        assertThat(h.store.lastAccess("app")).isNotNull();
         h.advance(Duration.ofSeconds(5)); // nothing new: nothing written
         assertThat(h.store.accessWrites.get()).isEqualTo(1);
     }
@@ -222,11 +223,12 @@ class IdleEvictorTest {
         h.gate().requestStarted(List.of("app"));
         h.gate().requestEnded(List.of("app"));
         h.advance(Duration.ofSeconds(3));
-        assertThat(h.store.access).isEmpty();
+        assertThat(h.store.lastAccess("app")).isNull();
         h.store.available = true;
         h.advance(Duration.ofSeconds(1));
-        assertThat(h.store.access.get("app")).isEqualTo(Harness.T0.plus(Duration.ZERO));
-        assertThat(h.store.records).containsKey("app");
+        // Sent as "3 s ago" and stamped by the store's clock: the same instant here, one clock.
+        assertThat(h.store.lastAccess("app")).isEqualTo(Harness.T0);
+        assertThat(h.store.records()).containsKey("app");
     }
 
     @Test
@@ -234,8 +236,8 @@ class IdleEvictorTest {
         Harness h = running(new Harness().container("app"), "app").start();
         h.gate().requestStarted(List.of("app"));
         h.gate().connectionOpened(List.of("app"));
-        h.advance(Duration.ofSeconds(2));
-        assertThat(h.store.usage.get("i1")).containsEntry("app", 2);
+        h.advance(Duration.ofSeconds(1));
+        assertThat(h.store.peer("i1").usage()).containsEntry("app", 2);
     }
 
     @Test

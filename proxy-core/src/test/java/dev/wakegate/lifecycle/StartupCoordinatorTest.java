@@ -432,7 +432,7 @@ class StartupCoordinatorTest {
         assertThat(a.runtime.starts).containsExactly("app");
         assertThat(a.lifecycle.stats().total().startsIssued() + b.lifecycle.stats().total().startsIssued())
                 .isEqualTo(1);
-        assertThat(a.store.leaseOwner).doesNotContainKey("start:app");
+        assertThat(a.store.leaseHolder("start:app")).isNull();
     }
 
     @Test

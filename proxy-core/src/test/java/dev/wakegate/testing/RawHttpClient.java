@@ -57,6 +57,19 @@ public final class RawHttpClient implements AutoCloseable {
         }
     }
 
+    /** Over a socket already connected (and, for an SSLSocket, set up with its server name). */
+    public RawHttpClient(Socket connected) {
+        try {
+            socket = connected;
+            socket.setSoTimeout(10_000);
+            socket.setTcpNoDelay(true);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public RawHttpClient send(String text) {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }

@@ -40,7 +40,12 @@ public final class WebSocketTestClient implements AutoCloseable {
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
 
     public WebSocketTestClient(InetSocketAddress address, String path) {
-        URI uri = URI.create("ws://127.0.0.1:" + address.getPort() + path);
+        this(address, path, null, null);
+    }
+
+    /** Over TLS ({@code wss://serverName:port/path}, SNI and Host {@code serverName}) when {@code tls} is not null. */
+    public WebSocketTestClient(InetSocketAddress address, String path, io.netty.handler.ssl.SslContext tls, String serverName) {
+        URI uri = URI.create((tls == null ? "ws://127.0.0.1:" : "wss://" + serverName + ":") + address.getPort() + path);
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri).version(WebSocketVersion.V13).customHeaders(new DefaultHttpHeaders())
                 .maxFramePayloadLength(16 * 1024 * 1024).handleCloseFrames(true).build();
@@ -48,6 +53,9 @@ public final class WebSocketTestClient implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), serverName, address.getPort()));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024 * 1024),
                                 new WebSocketClientProtocolHandler(config), new Frames());
                     }

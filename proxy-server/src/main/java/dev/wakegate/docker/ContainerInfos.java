@@ -92,6 +92,17 @@ final class ContainerInfos {
     }
 
     /** Null for actions the lifecycle does not follow (e.g. exec_create, attach, kill). */
+    /** Signals that end a process unless it handles them: TERM (docker stop), KILL, INT, QUIT. */
+    private static final java.util.Set<String> DEADLY_SIGNALS =
+            java.util.Set.of("15", "9", "2", "3", "SIGTERM", "SIGKILL", "SIGINT", "SIGQUIT", "TERM", "KILL", "INT", "QUIT");
+
+    /** A kill event that likely ends the container (a HUP sent to reload it does not). */
+    private static boolean deadly(Event e) {
+        Map<String, String> attributes = e.getActor() == null ? null : e.getActor().getAttributes();
+        String signal = attributes == null ? null : attributes.get("signal");
+        return signal == null || DEADLY_SIGNALS.contains(signal.trim().toUpperCase(java.util.Locale.ROOT));
+    }
+
     static ContainerEvent fromEvent(Event e) {
         String action = e.getAction() != null ? e.getAction() : e.getStatus();
         if (action == null) {
@@ -107,6 +118,7 @@ final class ContainerInfos {
             type = switch (action) {
                 case "create" -> ContainerEvent.Type.CREATE;
                 case "start" -> ContainerEvent.Type.START;
+                case "kill" -> deadly(e) ? ContainerEvent.Type.KILL : null;
                 case "die" -> ContainerEvent.Type.DIE;
                 case "stop" -> ContainerEvent.Type.STOP;
                 case "destroy" -> ContainerEvent.Type.DESTROY;

@@ -78,7 +78,9 @@ public final class DockerRuntime implements ContainerRuntime {
     private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
     private static final long BACKOFF_MIN_MS = 100;
     private static final long BACKOFF_MAX_MS = 5_000;
-    private static final String[] FOLLOWED_EVENTS = {"create", "start", "die", "stop", "destroy", "health_status"};
+    private static final String[] FOLLOWED_EVENTS = {"create", "start", "kill", "die", "stop", "destroy", "health_status"};
+    /** How long {@link #close} lets engine calls under way (a stop, say) finish before interrupting them. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final String dockerHost;
     /** DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read by {@link DockerTls}; else no TLS (null for tcp://). */
@@ -243,8 +245,19 @@ public final class DockerRuntime implements ContainerRuntime {
         }
         closed = true;
         feeds.forEach(EventFeed::close);
-        executor.shutdownNow();
         eventsExecutor.shutdownNow();
+        // A stop under way is let finish (the engine carries on with it anyway), so the proxy's own
+        // view and the shared records end consistent; only what outlasts the grace is interrupted.
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.info("docker calls still under way after {}s; abandoning them", CLOSE_GRACE.toSeconds());
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
         closeQuietly(client);
         closeQuietly(eventsClient);
         stopClients.values().forEach(DockerRuntime::closeQuietly);
@@ -357,6 +370,10 @@ public final class DockerRuntime implements ContainerRuntime {
         if (cause instanceof DockerException de) {
             markReachable();
             return new StartFailure(name, StartFailure.Kind.FAILED, engineMessage(de));
+        }
+        if (closed) {
+            // Interrupted by close(): the engine is fine, the proxy is going away.
+            return new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, "docker runtime is closed");
         }
         String reason = unreachable(cause);
         markUnreachable(reason);

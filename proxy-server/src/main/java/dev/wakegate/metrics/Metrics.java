@@ -1,6 +1,5 @@
 package dev.wakegate.metrics;
 
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -9,7 +8,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
@@ -25,13 +23,12 @@ import java.util.Set;
 /**
  * The proxy's one meter registry (Prometheus), exposed at {@code GET /health/metrics}. Owns the
  * data-path metrics ({@link #proxyMetrics()}), the lifecycle metrics ({@link #lifecycle()}), JVM
- * metrics and Netty allocator metrics. Every meter name starts with {@code wakegate_}: a filter
- * prefixes the library binders' names (jvm.memory.used becomes wakegate_jvm_memory_used_bytes).
+ * metrics and Netty allocator metrics. wakegate's own meters are named {@code wakegate_*}; the
+ * library binders keep Micrometer's standard names ({@code jvm_*}, {@code process_*},
+ * {@code system_*}, {@code netty_allocator_*}) so stock JVM dashboards work unchanged.
  * One instance per process, made by the wiring; no static registry.
  */
 public final class Metrics implements AutoCloseable {
-    static final String PREFIX = "wakegate.";
-
     private final PrometheusMeterRegistry registry;
     private final MicrometerProxyMetrics proxyMetrics;
     private final LifecycleMetrics lifecycle;
@@ -41,8 +38,6 @@ public final class Metrics implements AutoCloseable {
 
     private Metrics(List<? extends ByteBufAllocatorMetricProvider> allocators) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // The filter must be in place before the first meter: it applies only to meters registered after it.
-        registry.config().meterFilter(prefixWith(PREFIX));
         proxyMetrics = new MicrometerProxyMetrics(registry);
         lifecycle = new LifecycleMetrics(registry);
         this.allocators = allocators;
@@ -110,6 +105,11 @@ public final class Metrics implements AutoCloseable {
         return lifecycle;
     }
 
+    /** Meters for the certificates of the HTTPS listener (expiry, reloads). */
+    public void bindTls(dev.wakegate.tls.CertificateStore store) {
+        TlsMetrics.bind(registry, store);
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
@@ -125,15 +125,5 @@ public final class Metrics implements AutoCloseable {
             gcMetrics.close();
         }
         registry.close();
-    }
-
-    /** Renames every meter not already under {@code prefix}. */
-    static MeterFilter prefixWith(String prefix) {
-        return new MeterFilter() {
-            @Override
-            public Meter.Id map(Meter.Id id) {
-                return id.getName().startsWith(prefix) ? id : id.withName(prefix + id.getName());
-            }
-        };
     }
 }

@@ -10,8 +10,8 @@ import dev.wakegate.lifecycle.ContainerEvent;
 import dev.wakegate.lifecycle.ContainerInfo;
 import dev.wakegate.lifecycle.ContainerRuntime;
 import dev.wakegate.lifecycle.Lifecycle;
+import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
-import dev.wakegate.route.RouteTrie;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * the reason logged; the rest of the proxy is unaffected.
  *
  * <p>Runs on the runtime's event thread and executor, never on an event loop; the merged routes are
- * handed to the front server as a new frozen trie.
+ * handed to the front server as a new frozen {@link HostRouter}.
  */
 final class LabelDiscovery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LabelDiscovery.class);
@@ -42,7 +42,7 @@ final class LabelDiscovery implements AutoCloseable {
     private final ProxyConfig base;
     private final ContainerRuntime runtime;
     private final Lifecycle lifecycle;
-    private final Consumer<RouteTrie<Route>> routesSink;
+    private final Consumer<HostRouter> routesSink;
 
     /** By engine container name: what its labels say, when they parse. Guarded by {@code this}. */
     private final Map<String, Labelled> labelled = new LinkedHashMap<>();
@@ -63,7 +63,7 @@ final class LabelDiscovery implements AutoCloseable {
     private AutoCloseable subscription;
 
     LabelDiscovery(ProxyConfig base, ContainerRuntime runtime, Lifecycle lifecycle,
-                   Consumer<RouteTrie<Route>> routesSink) {
+                   Consumer<HostRouter> routesSink) {
         this.base = base;
         this.runtime = runtime;
         this.lifecycle = lifecycle;
@@ -250,7 +250,7 @@ final class LabelDiscovery implements AutoCloseable {
                 refused.remove(e.getKey());
                 Labelled l = e.getValue();
                 log.info("container {} is managed from its labels as '{}' (routes {})", e.getKey(), l.spec().name(),
-                        l.routes().stream().map(r -> r.path()).toList());
+                        l.routes().stream().map(r -> Route.of(r).name()).toList());
             }
         }
         active = accepted;

@@ -51,7 +51,7 @@ final class LifecycleAdminModel implements AdminModel {
     public Map<String, List<String>> routes() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Route r : routes.get()) {
-            out.put(r.path(), r.containers());
+            out.put(r.name(), r.containers());
         }
         return out;
     }
@@ -75,6 +75,12 @@ final class LifecycleAdminModel implements AdminModel {
         AutomationSnapshot a = lifecycle.automation();
         return new Dependency(a.runtimeAvailable() ? "docker engine" : String.valueOf(a.runtimeProblem()),
                 a.runtimeAvailable());
+    }
+
+    @Override
+    public Eviction eviction() {
+        AutomationSnapshot.Eviction e = lifecycle.automation().eviction();
+        return e.suspended() ? new Eviction(true, e.suspendedReason(), e.suspendedSince()) : Eviction.ACTIVE;
     }
 
     @Override

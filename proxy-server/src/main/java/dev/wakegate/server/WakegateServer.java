@@ -4,10 +4,7 @@ import dev.wakegate.admin.AdminEndpoints;
 import dev.wakegate.config.ProxyConfig;
 import dev.wakegate.docker.DockerRuntime;
 import dev.wakegate.lifecycle.Lifecycle;
-import dev.wakegate.lifecycle.LifecycleListener;
 import dev.wakegate.lifecycle.NettyReadinessProbe;
-import dev.wakegate.lifecycle.StartFailure;
-import dev.wakegate.metrics.LifecycleMetrics;
 import dev.wakegate.metrics.Metrics;
 import dev.wakegate.relay.FrontServer;
 import dev.wakegate.relay.Transport;
@@ -15,6 +12,10 @@ import dev.wakegate.route.Route;
 import dev.wakegate.state.InMemoryStateStore;
 import dev.wakegate.state.StateStore;
 import dev.wakegate.state.redis.RedisStateStore;
+import dev.wakegate.tls.CertificateLoadException;
+import dev.wakegate.tls.ServerCertificate;
+import dev.wakegate.tls.TlsContexts;
+import dev.wakegate.tls.TlsTermination;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -31,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * The whole proxy, wired from one {@link ProxyConfig}: the front listeners on the worker event
  * loops, the lifecycle on a control loop of its own (idle checks, state sync, readiness probes),
  * the Docker runtime on its executor, the state store (Redis or in memory), the metrics and the
- * {@code /health/*} endpoints, and label discovery.
+ * {@code /health/*} endpoints, label discovery, and TLS termination with its certificates.
  *
  * <p>{@link #start} returns once the listeners are bound; {@link #close} drains in-flight work
  * (up to {@code timeouts.drain}) and releases everything, in the reverse order.
@@ -40,6 +42,7 @@ public final class WakegateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WakegateServer.class);
 
     private final ProxyConfig config;
+    private final Optional<TlsTermination> tls;
     private final Metrics metrics;
     private final DockerRuntime runtime;
     private final StateStore store;
@@ -51,7 +54,9 @@ public final class WakegateServer implements AutoCloseable {
 
     private WakegateServer(ProxyConfig config) {
         this.config = config;
+        this.tls = config.tls().map(WakegateServer::startTls); // first: a certificate that cannot be served refuses the start
         this.metrics = Metrics.createUnbound(); // JVM metrics: once listening, see startAll
+        tls.ifPresent(t -> metrics.bindTls(t.store()));
         this.runtime = DockerRuntime.create(config.dockerHost());
         this.store = config.redisUrl().<StateStore>map(RedisStateStore::connect).orElseGet(InMemoryStateStore::new);
         this.control = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wakegate-control", true),
@@ -61,17 +66,29 @@ public final class WakegateServer implements AutoCloseable {
                 .store(store)
                 .probe(NettyReadinessProbe.nio(control))
                 .scheduler(control.next())
-                .listener(listenerFor(metrics.lifecycle()))
+                .listener(metrics.lifecycle())
                 .build();
+        metrics.lifecycle().evictionSuspended(() -> lifecycle.automation().eviction().suspended());
         this.workers = Transport.newEventLoopGroup(config.workers());
         FrontServer[] self = new FrontServer[1];
         AdminEndpoints admin = new AdminEndpoints(
-                new LifecycleAdminModel(lifecycle, () -> self[0] == null ? List.<Route>of() : self[0].routes().values()),
+                new LifecycleAdminModel(lifecycle, () -> self[0] == null ? List.<Route>of() : self[0].routes().routes()),
                 config.adminToken(), metrics::prometheusText);
         this.front = new FrontServer(config.listen(), Route.compile(config.routes()), config.tcp(), config.timeouts(),
-                config.limits(), lifecycle.gate(), admin, metrics.proxyMetrics(), workers);
+                config.limits(), lifecycle.gate(), admin, metrics.proxyMetrics(), workers,
+                FrontServer.DEFAULT_PARK_DEADLINE, tls);
         self[0] = front;
         this.discovery = new LabelDiscovery(config, runtime, lifecycle, front::updateRoutes);
+    }
+
+    private static TlsTermination startTls(dev.wakegate.config.TlsSettings settings) {
+        try {
+            return TlsTermination.start(settings);
+        } catch (CertificateLoadException e) {
+            throw new IllegalStateException("tls: " + e.getMessage(), e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("tls: the TLS provider refuses the certificates: " + e.getMessage(), e);
+        }
     }
 
     /** Builds, starts and returns the proxy; the listeners are bound when it returns. */
@@ -101,13 +118,25 @@ public final class WakegateServer implements AutoCloseable {
         front.start();
         // Off the path to the first answer: JVM and allocator metrics load JMX (~100 ms at start).
         control.execute(metrics::bindRuntimeMetrics);
-        log.info("wakegate listening on {} (http){}, {} worker(s), {} managed container(s), {} route(s), state in {}",
-                front.httpAddress(), front.tcpAddresses().isEmpty() ? "" : " and " + front.tcpAddresses() + " (tcp)",
+        log.info("wakegate listening on {} (http){}{}, {} worker(s), {} managed container(s), {} route(s), state in {}",
+                front.httpAddress(), front.httpsAddress() == null ? "" : ", " + front.httpsAddress() + " (https)",
+                front.tcpAddresses().isEmpty() ? "" : " and " + front.tcpAddresses() + " (tcp)",
                 config.workers(), config.containers().size(), config.routes().size(), store.describe());
+        tls.ifPresent(t -> {
+            log.info("TLS by {}; certificates re-read when their files change", TlsContexts.describe(t.provider()));
+            for (ServerCertificate c : t.store().certificates()) {
+                log.info("serving certificate {} for {}", c.files().cert(), c.describe());
+            }
+        });
     }
 
     public InetSocketAddress httpAddress() {
         return front.httpAddress();
+    }
+
+    /** The HTTPS listener's address, or null without {@code tls:}. */
+    public InetSocketAddress httpsAddress() {
+        return front.httpsAddress();
     }
 
     public List<InetSocketAddress> tcpAddresses() {
@@ -126,6 +155,7 @@ public final class WakegateServer implements AutoCloseable {
     public void close() {
         log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
         closeQuietly(front);
+        tls.ifPresent(WakegateServer::closeQuietly);
         closeQuietly(discovery);
         closeQuietly(lifecycle);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -142,34 +172,5 @@ public final class WakegateServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("while shutting down {}: {}", c.getClass().getSimpleName(), e.toString());
         }
-    }
-
-    private static LifecycleListener listenerFor(LifecycleMetrics m) {
-        return new LifecycleListener() {
-            @Override
-            public void onStartRequested(String container) {
-                m.onStartRequested(container);
-            }
-
-            @Override
-            public void onReady(String container, long millis) {
-                m.onReady(container, millis);
-            }
-
-            @Override
-            public void onStartFailed(String container, StartFailure.Kind kind, String reason) {
-                m.onStartFailed(container, kind, reason);
-            }
-
-            @Override
-            public void onStopped(String container, String reason) {
-                m.onStopped(container, reason);
-            }
-
-            @Override
-            public void onStopFailed(String container, String reason) {
-                m.onStopFailed(container, reason);
-            }
-        };
     }
 }

@@ -42,7 +42,11 @@ class DockerRuntimeMappingTest {
         assertThat(ContainerInfos.fromEvent(event("die", Map.of("exitCode", "3"))).type()).isEqualTo(ContainerEvent.Type.DIE);
         assertThat(ContainerInfos.fromEvent(event("destroy", Map.of())).type()).isEqualTo(ContainerEvent.Type.DESTROY);
         assertThat(ContainerInfos.fromEvent(event("exec_create: sh", Map.of()))).isNull();
-        assertThat(ContainerInfos.fromEvent(event("kill", Map.of()))).isNull();
+        // a deadly signal (docker stop's TERM, KILL) takes the container out; a HUP to reload it does not
+        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "15"))).type()).isEqualTo(ContainerEvent.Type.KILL);
+        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "9"))).type()).isEqualTo(ContainerEvent.Type.KILL);
+        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "1")))).isNull();
+        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "SIGHUP")))).isNull();
     }
 
     @Test

@@ -118,7 +118,7 @@ class MetricsTest {
     }
 
     @Test
-    void everyExposedNameStartsWithWakegateAndTheTextParses() {
+    void ownMetricsAreWakegatesAndLibraryMetricsKeepTheirStandardNames() {
         metrics.proxyMetrics().requestCompleted("/assets", 200);
         metrics.lifecycle().onReady("app", 80);
         ByteBuf touch = ByteBufAllocator.DEFAULT.directBuffer(64);
@@ -126,25 +126,39 @@ class MetricsTest {
         PrometheusText text = PrometheusText.parse(metrics.prometheusText());
 
         assertThat(text.samples).isNotEmpty();
-        assertThat(text.samples).allSatisfy(s -> assertThat(s.name()).startsWith("wakegate_"));
-        assertThat(text.typedNames).allSatisfy(n -> assertThat(n).startsWith("wakegate_"));
+        // Stock JVM dashboards query jvm_*, process_*, system_*: no prefix on Micrometer's binders.
+        assertThat(text.typedNames).allSatisfy(n -> assertThat(n).matches("(wakegate|jvm|process|system|netty)_.*"));
+        assertThat(text.typedNames).noneMatch(n -> n.startsWith("wakegate_jvm_") || n.startsWith("wakegate_process_"));
         assertThat(text.typedNames).contains(
-                "wakegate_jvm_memory_used_bytes",
-                "wakegate_jvm_gc_memory_allocated_bytes_total",
-                "wakegate_jvm_threads_live_threads",
-                "wakegate_jvm_classes_loaded_classes",
-                "wakegate_process_uptime_seconds",
-                "wakegate_system_cpu_count",
-                "wakegate_netty_allocator_memory_used",
+                "jvm_memory_used_bytes",
+                "jvm_gc_memory_allocated_bytes_total",
+                "jvm_threads_live_threads",
+                "jvm_classes_loaded_classes",
+                "process_uptime_seconds",
+                "system_cpu_count",
+                "netty_allocator_memory_used",
                 "wakegate_requests_total",
                 "wakegate_parked_requests");
+    }
+
+    @Test
+    void countsDockerStartCallsAndShowsWhetherEvictionIsSuspended() {
+        java.util.concurrent.atomic.AtomicBoolean suspended = new java.util.concurrent.atomic.AtomicBoolean();
+        metrics.lifecycle().evictionSuspended(suspended::get);
+        metrics.lifecycle().onStartIssued("app");
+        metrics.lifecycle().onStartIssued("app");
+        PrometheusText before = PrometheusText.parse(metrics.prometheusText());
+        assertThat(before.value("wakegate_docker_start_calls_total", "container=\"app\"")).isEqualTo(2.0);
+        assertThat(before.value("wakegate_eviction_suspended")).isEqualTo(0.0);
+        suspended.set(true);
+        assertThat(PrometheusText.parse(metrics.prometheusText()).value("wakegate_eviction_suspended")).isEqualTo(1.0);
     }
 
     @Test
     void nettyAllocatorMetricsCoverTheDefaultAndPooledAllocators() {
         PrometheusText text = PrometheusText.parse(metrics.prometheusText());
         assertThat(text.samples.stream()
-                .filter(s -> s.name().equals("wakegate_netty_allocator_memory_used"))
+                .filter(s -> s.name().equals("netty_allocator_memory_used"))
                 .map(s -> s.labels().replaceAll(".*allocator_type=\"([A-Za-z]+)\".*", "$1"))
                 .distinct())
                 .contains("PooledByteBufAllocator", ByteBufAllocator.DEFAULT.getClass().getSimpleName());

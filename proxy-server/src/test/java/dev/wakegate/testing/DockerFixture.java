@@ -378,14 +378,20 @@ public final class DockerFixture implements AutoCloseable {
     }
 
     public long countEvents(String name, String action, Instant since) {
+        return eventTimes(name, action, since).size();
+    }
+
+    /** When the engine reported {@code action} for container {@code name}, since {@code since}, in order. */
+    public List<Instant> eventTimes(String name, String action, Instant since) {
         String until = timestamp(Instant.now().plusMillis(1));
-        AtomicLong count = new AtomicLong();
+        List<Instant> times = Collections.synchronizedList(new ArrayList<>());
         ResultCallback.Adapter<Event> cb = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Event e) {
                 String a = e.getAction() != null ? e.getAction() : e.getStatus();
                 if (action.equals(a)) {
-                    count.incrementAndGet();
+                    Long nanos = e.getTimeNano();
+                    times.add(nanos != null ? Instant.ofEpochSecond(0, nanos) : Instant.ofEpochSecond(e.getTime()));
                 }
             }
         };
@@ -399,7 +405,9 @@ public final class DockerFixture implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return count.get();
+        synchronized (times) {
+            return List.copyOf(times);
+        }
     }
 
     private static String timestamp(Instant t) {

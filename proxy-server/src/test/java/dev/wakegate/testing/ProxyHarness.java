@@ -50,8 +50,8 @@ public final class ProxyHarness implements AutoCloseable {
             throw new IllegalArgumentException("test config refused: " + e.getMessage(), e);
         }
         config = new ProxyConfig(config.source(), new HostPort("127.0.0.1", 0), config.workers(), config.automation(),
-                config.redisUrl(), config.dockerHost(), config.containers(), config.routes(), config.tcp(),
-                config.timeouts(), config.limits(), config.adminToken(), config.jsonLogs(), config.discovery());
+                config.state(), config.dockerHost(), config.containers(), config.routes(), config.tcp(),
+                config.timeouts(), config.limits(), config.adminToken(), config.jsonLogs(), config.discovery(), config.tls());
         WakegateServer server = WakegateServer.start(config);
         return new ProxyHarness(server, server.httpAddress().getPort());
     }

@@ -2,7 +2,8 @@ package dev.wakegate.state.redis;
 
 /**
  * The Lua scripts behind {@link RedisStateStore}: each makes one batch atomic and costs one round
- * trip. Times that must agree between instances (usage expiry) come from Redis' own clock.
+ * trip. Every instant that instances compare comes from Redis' own clock ({@code TIME}): the Java
+ * side sends and receives ages, never its own wall-clock time.
  */
 final class RedisScripts {
 
@@ -46,18 +47,26 @@ final class RedisScripts {
             end
             """;
 
+    /** The store's clock: Redis TIME in epoch millis. */
+    private static final String NOW = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            """;
+
     /**
-     * KEYS: last-access hash, container_states. ARGV: name, epochMillis, name, epochMillis...
-     * Raises each shared last access to at least the given value, and mirrors a raise into the
-     * container's record when it has one. Returns how many were raised.
+     * KEYS: last-access hash, container_states. ARGV: name, ageMillis, name, ageMillis...
+     * Raises each shared last access to at least now - age (Redis' clock), replacing a stored value
+     * in the future, and mirrors a raise into the container's record when it has one. Returns how
+     * many were raised.
      */
-    static final LuaScript RECORD_ACCESS = LuaScript.of("record-access", HELPERS + """
+    static final LuaScript RECORD_ACCESS = LuaScript.of("record-access", HELPERS + NOW + """
             local raised = 0
             for i = 1, #ARGV, 2 do
-              local name, ms = ARGV[i], tonumber(ARGV[i + 1])
+              local name = ARGV[i]
+              local ms = now - math.max(0, tonumber(ARGV[i + 1]))
               local cur = tonumber(redis.call('HGET', KEYS[1], name))
-              if cur == nil or ms > cur then
-                redis.call('HSET', KEYS[1], name, ARGV[i + 1])
+              if cur == nil or ms > cur or cur > now then
+                redis.call('HSET', KEYS[1], name, tostring(ms))
                 local rec = redis.call('HGET', KEYS[2], name)
                 if rec then redis.call('HSET', KEYS[2], name, with_access(rec, ms)) end
                 raised = raised + 1
@@ -67,22 +76,56 @@ final class RedisScripts {
             """);
 
     /**
-     * KEYS: container_states, last-access hash. ARGV: name, json, epochMillis-or-empty, ...
-     * Writes the records, but never with a last access older than the shared one (a record built
-     * from a stale view must not undo another instance's access); a newer one raises the shared value.
+     * KEYS: last-access hash. Returns name, ageMillis, ... by Redis' clock, leaving out values in the
+     * future (refused: written by a host whose clock ran fast).
      */
-    static final LuaScript SAVE_RECORDS = LuaScript.of("save-records", HELPERS + """
-            for i = 1, #ARGV, 3 do
-              local name, rec, ms = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+    static final LuaScript LOAD_ACCESS_AGES = LuaScript.of("load-access-ages", NOW + """
+            local out = {}
+            local flat = redis.call('HGETALL', KEYS[1])
+            for i = 1, #flat, 2 do
+              local ms = tonumber(flat[i + 1])
+              if ms ~= nil and ms <= now then
+                out[#out + 1] = flat[i]
+                out[#out + 1] = tostring(now - ms)
+              end
+            end
+            return out
+            """);
+
+    /**
+     * KEYS: container_states, last-access hash. ARGV: name, json, name, json, ...
+     * Writes the records with the shared last access in place of whatever they say (a record built
+     * from a stale view, or on a host with a wrong clock, must not move it); null when there is none.
+     */
+    static final LuaScript SAVE_RECORDS = LuaScript.of("save-records", HELPERS + NOW + """
+            for i = 1, #ARGV, 2 do
+              local name, rec = ARGV[i], ARGV[i + 1]
               local shared = tonumber(redis.call('HGET', KEYS[2], name))
-              if shared ~= nil and (ms == nil or shared > ms) then
+              if shared ~= nil and shared <= now then
                 rec = with_access(rec, shared)
-              elseif ms ~= nil then
-                redis.call('HSET', KEYS[2], name, ARGV[i + 2])
               end
               redis.call('HSET', KEYS[1], name, rec)
             end
-            return #ARGV / 3
+            return #ARGV / 2
+            """);
+
+    /** KEYS: lease key. ARGV: owner, ttlMillis. Sets the lease when free or already the owner's; 1 when the owner holds it. */
+    static final LuaScript ACQUIRE_LEASE = LuaScript.of("acquire-lease", """
+            local cur = redis.call('GET', KEYS[1])
+            if cur == false or cur == ARGV[1] then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+              return 1
+            end
+            return 0
+            """);
+
+    /** KEYS: lease key. ARGV: owner, ttlMillis. Extends the lease only while the owner holds it. */
+    static final LuaScript RENEW_LEASE = LuaScript.of("renew-lease", """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              return 1
+            end
+            return 0
             """);
 
     /** KEYS: lease key. ARGV: owner. Deletes the lease only while the owner holds it. */
@@ -94,48 +137,103 @@ final class RedisScripts {
             """);
 
     /**
-     * KEYS: this instance's usage hash, the live-instances sorted set. ARGV: instance, ttlMillis,
-     * name, count, ... Replaces the hash (zero counts left out), expires it after ttl, and records
-     * the instance as live until now + ttl by Redis' clock.
+     * KEYS: this instance's usage hash, the members hash, the cordons hash, the left hash. ARGV: instance,
+     * ttlMillis, field, count, ... (container counts, and cordon acknowledgements as
+     * {@code @ack:<id>}). Replaces the usage hash (zero container counts left out), expires it after
+     * ttl, records the instance as a member last seen now (Redis' clock), drops expired cordons
+     * and returns the others as container, id, owner, remainingMillis, ...
      */
-    static final LuaScript PUBLISH_USAGE = LuaScript.of("publish-usage", """
+    static final LuaScript HEARTBEAT = LuaScript.of("heartbeat", NOW + """
+            redis.call('HDEL', KEYS[4], ARGV[1])
             redis.call('DEL', KEYS[1])
             for i = 3, #ARGV, 2 do
-              if tonumber(ARGV[i + 1]) ~= 0 then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+              if tonumber(ARGV[i + 1]) ~= 0 or string.sub(ARGV[i], 1, 1) == '@' then
+                redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+              end
             end
+            redis.call('HSET', KEYS[1], '@seen', tostring(now))
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-            redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
-            return 1
+            redis.call('HSET', KEYS[2], ARGV[1], tostring(now))
+            local out = {}
+            local flat = redis.call('HGETALL', KEYS[3])
+            for i = 1, #flat, 2 do
+              local id, owner, expires = string.match(flat[i + 1], '^(%S+) (%S+) (%d+)$')
+              if expires == nil or tonumber(expires) <= now then
+                redis.call('HDEL', KEYS[3], flat[i])
+              else
+                out[#out + 1] = flat[i]
+                out[#out + 1] = id
+                out[#out + 1] = owner
+                out[#out + 1] = tostring(tonumber(expires) - now)
+              end
+            end
+            return out
             """);
 
     /**
-     * KEYS: the live-instances sorted set. ARGV: instance to leave out, usage-hash key prefix.
-     * Drops instances whose expiry passed and returns name, sum, name, sum, ... over the others.
-     * (Reads usage hashes whose names it derives, so this store targets a single Redis, not a cluster.)
+     * KEYS: the members hash, the left hash. ARGV: instance to leave out, usage-hash key prefix,
+     * how long (millis) a left instance is reported. Returns, for every other member: instance,
+     * silentMillis, presence (2 live: its usage hash has not expired; 1 silent), and the flat usage
+     * hash (field, value, ...) as a nested list; then for every instance that left: instance, 0,
+     * 0, {}. Drops left entries older than the given time. (Reads usage hashes whose names it
+     * derives, so this store targets a single Redis, not a cluster.)
      */
-    static final LuaScript LOAD_USAGE = LuaScript.of("load-usage", """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-            local sums, order = {}, {}
-            for _, inst in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    static final LuaScript LOAD_PEERS = LuaScript.of("load-peers", NOW + """
+            local out = {}
+            local members = redis.call('HGETALL', KEYS[1])
+            local isMember = {}
+            for i = 1, #members, 2 do
+              local inst = members[i]
+              isMember[inst] = true
               if inst ~= ARGV[1] then
                 local flat = redis.call('HGETALL', ARGV[2] .. inst)
-                for i = 1, #flat, 2 do
-                  local name = flat[i]
-                  if sums[name] == nil then sums[name] = 0; order[#order + 1] = name end
-                  sums[name] = sums[name] + tonumber(flat[i + 1])
-                end
+                out[#out + 1] = inst
+                out[#out + 1] = tostring(math.max(0, now - tonumber(members[i + 1])))
+                out[#out + 1] = #flat > 0 and 2 or 1
+                out[#out + 1] = flat
               end
             end
-            local out = {}
-            for _, name in ipairs(order) do
-              out[#out + 1] = name
-              out[#out + 1] = tostring(sums[name])
+            local gone = redis.call('HGETALL', KEYS[2])
+            for i = 1, #gone, 2 do
+              local inst = gone[i]
+              if now - tonumber(gone[i + 1]) > tonumber(ARGV[3]) then
+                redis.call('HDEL', KEYS[2], inst)
+              elseif inst ~= ARGV[1] and not isMember[inst] then
+                out[#out + 1] = inst
+                out[#out + 1] = '0'
+                out[#out + 1] = 0
+                out[#out + 1] = {}
+              end
             end
             return out
+            """);
+
+    /**
+     * KEYS: members hash, the instance's usage hash, the left hash. ARGV: instance. Removes the
+     * membership and usage and records the instance as left now.
+     */
+    static final LuaScript LEAVE = LuaScript.of("leave", NOW + """
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('DEL', KEYS[2])
+            redis.call('HSET', KEYS[3], ARGV[1], tostring(now))
+            return 1
+            """);
+
+    /** KEYS: cordons hash. ARGV: owner, ttlMillis, container, id, ... Each cordon expires at now + ttl. */
+    static final LuaScript PUT_CORDONS = LuaScript.of("put-cordons", NOW + """
+            local expires = tostring(now + tonumber(ARGV[2]))
+            for i = 3, #ARGV, 2 do
+              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1] .. ' ' .. ARGV[1] .. ' ' .. expires)
+            end
+            return 1
+            """);
+
+    /** KEYS: cordons hash. ARGV: container, id. Deletes the cordon only while it is still that one. */
+    static final LuaScript LIFT_CORDON = LuaScript.of("lift-cordon", """
+            local cur = redis.call('HGET', KEYS[1], ARGV[1])
+            if cur and string.sub(cur, 1, #ARGV[2] + 1) == ARGV[2] .. ' ' then
+              return redis.call('HDEL', KEYS[1], ARGV[1])
+            end
+            return 0
             """);
 }

@@ -2,13 +2,13 @@ package dev.wakegate.state.redis;
 
 import dev.wakegate.state.ContainerRecord;
 import dev.wakegate.state.ContainerRecordJson;
+import dev.wakegate.state.InMemoryStateStore;
 import dev.wakegate.state.StateStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +53,8 @@ public final class RedisStateStore implements StateStore {
     public static final String RECORDS_KEY = "container_states";
     public static final String DEFAULT_KEY_PREFIX = "wakegate:";
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    /** Usage-hash fields that are cordon acknowledgements; container names cannot start with '@'. */
+    private static final String ACK_PREFIX = "@ack:";
 
     private static final Logger log = LoggerFactory.getLogger(RedisStateStore.class);
     private static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS);
@@ -63,7 +64,9 @@ public final class RedisStateStore implements StateStore {
     private final String accessKey;
     private final String leasePrefix;
     private final String usagePrefix;
-    private final String instancesKey;
+    private final String membersKey;
+    private final String cordonsKey;
+    private final String leftKey;
     private final ClientResources resources;
     private final RedisClient client;
     private final Disposable eventSubscription;
@@ -82,7 +85,9 @@ public final class RedisStateStore implements StateStore {
         this.accessKey = keyPrefix + "last_access";
         this.leasePrefix = keyPrefix + "lease:";
         this.usagePrefix = keyPrefix + "usage:";
-        this.instancesKey = keyPrefix + "instances";
+        this.membersKey = keyPrefix + "members";
+        this.cordonsKey = keyPrefix + "cordons";
+        this.leftKey = keyPrefix + "left";
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2) // Lettuce's minimum; one connection needs no more
                 .computationThreadPoolSize(2)
@@ -199,49 +204,57 @@ public final class RedisStateStore implements StateStore {
             return CompletableFuture.completedFuture(null);
         }
         return script(RedisScripts.SAVE_RECORDS, ScriptOutputType.INTEGER, new String[] {RECORDS_KEY, accessKey}, () -> {
-            List<String> args = new ArrayList<>(records.size() * 3);
+            List<String> args = new ArrayList<>(records.size() * 2);
             records.forEach((name, record) -> {
                 args.add(name);
                 args.add(ContainerRecordJson.write(record));
-                args.add(record.lastAccess() == null ? "" : Long.toString(record.lastAccess().toEpochMilli()));
             });
             return args;
         }).thenApply(ignored -> null);
     }
 
     @Override
-    public CompletableFuture<Void> recordAccess(Map<String, Instant> lastAccess) {
-        if (lastAccess.isEmpty()) {
+    public CompletableFuture<Void> recordAccess(Map<String, Duration> ages) {
+        if (ages.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         return script(RedisScripts.RECORD_ACCESS, ScriptOutputType.INTEGER, new String[] {accessKey, RECORDS_KEY}, () -> {
-            List<String> args = new ArrayList<>(lastAccess.size() * 2);
-            lastAccess.forEach((name, at) -> {
+            List<String> args = new ArrayList<>(ages.size() * 2);
+            ages.forEach((name, age) -> {
                 args.add(name);
-                args.add(Long.toString(at.toEpochMilli()));
+                args.add(Long.toString(Math.max(0, age.toMillis())));
             });
             return args;
         }).thenApply(ignored -> null);
     }
 
     @Override
-    public CompletableFuture<Map<String, Instant>> loadAccess() {
-        return call(c -> c.hgetall(accessKey), fields -> {
-            Map<String, Instant> access = new HashMap<>();
-            fields.forEach((name, millis) -> {
-                try {
-                    access.put(name, Instant.ofEpochMilli(Long.parseLong(millis)));
-                } catch (NumberFormatException e) {
-                    log.warn("ignoring {} field '{}' in redis at {}: not epoch millis", accessKey, name, description);
-                }
-            });
-            return access;
-        });
+    public CompletableFuture<Map<String, Duration>> loadAccessAges() {
+        return script(RedisScripts.LOAD_ACCESS_AGES, ScriptOutputType.MULTI, new String[] {accessKey}, List::of)
+                .thenApply(result -> {
+                    Map<String, Duration> ages = new HashMap<>();
+                    List<?> flat = (List<?>) result;
+                    for (int i = 0; i + 1 < flat.size(); i += 2) {
+                        ages.put(String.valueOf(flat.get(i)), Duration.ofMillis(Long.parseLong(String.valueOf(flat.get(i + 1)))));
+                    }
+                    return ages;
+                });
     }
 
     @Override
     public CompletableFuture<Boolean> tryAcquireLease(String name, String owner, Duration ttl) {
-        return call(c -> c.set(leasePrefix + name, owner, SetArgs.Builder.nx().px(Math.max(1, ttl.toMillis()))), "OK"::equals);
+        return leaseScript(RedisScripts.ACQUIRE_LEASE, name, owner, ttl);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renewLease(String name, String owner, Duration ttl) {
+        return leaseScript(RedisScripts.RENEW_LEASE, name, owner, ttl);
+    }
+
+    private CompletableFuture<Boolean> leaseScript(LuaScript script, String name, String owner, Duration ttl) {
+        return script(script, ScriptOutputType.INTEGER, new String[] {leasePrefix + name},
+                () -> List.of(owner, Long.toString(Math.max(1, ttl.toMillis()))))
+                .thenApply(result -> ((Long) result) == 1L);
     }
 
     @Override
@@ -251,31 +264,98 @@ public final class RedisStateStore implements StateStore {
     }
 
     @Override
-    public CompletableFuture<Void> publishUsage(String instanceId, Map<String, Integer> inUse, Duration ttl) {
-        return script(RedisScripts.PUBLISH_USAGE, ScriptOutputType.INTEGER, new String[] {usagePrefix + instanceId, instancesKey}, () -> {
-            List<String> args = new ArrayList<>(2 + inUse.size() * 2);
-            args.add(instanceId);
+    public CompletableFuture<List<Cordon>> heartbeat(String instanceId, Map<String, Integer> inUse,
+                                                     Map<String, Integer> acks, Duration ttl) {
+        return script(RedisScripts.HEARTBEAT, ScriptOutputType.MULTI,
+                new String[] {usagePrefix + instanceId, membersKey, cordonsKey, leftKey}, () -> {
+                    List<String> args = new ArrayList<>(2 + (inUse.size() + acks.size()) * 2);
+                    args.add(instanceId);
+                    args.add(Long.toString(Math.max(1, ttl.toMillis())));
+                    inUse.forEach((name, count) -> {
+                        args.add(name);
+                        args.add(Integer.toString(count));
+                    });
+                    acks.forEach((id, count) -> {
+                        args.add(ACK_PREFIX + id);
+                        args.add(Integer.toString(count));
+                    });
+                    return args;
+                }).thenApply(result -> {
+                    List<?> flat = (List<?>) result;
+                    List<Cordon> cordons = new ArrayList<>(flat.size() / 4);
+                    for (int i = 0; i + 3 < flat.size(); i += 4) {
+                        cordons.add(new Cordon(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)),
+                                String.valueOf(flat.get(i + 2)),
+                                Duration.ofMillis(Long.parseLong(String.valueOf(flat.get(i + 3))))));
+                    }
+                    return cordons;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Peer>> loadPeers(String excludingInstance) {
+        return script(RedisScripts.LOAD_PEERS, ScriptOutputType.MULTI, new String[] {membersKey, leftKey},
+                () -> List.of(excludingInstance == null ? "" : excludingInstance, usagePrefix,
+                        Long.toString(InMemoryStateStore.LEFT_KEPT.toMillis())))
+                .thenApply(result -> {
+                    List<?> flat = (List<?>) result;
+                    Map<String, Peer> peers = new HashMap<>();
+                    for (int i = 0; i + 3 < flat.size(); i += 4) {
+                        long code = (Long) flat.get(i + 2);
+                        Presence presence = code == 2 ? Presence.LIVE : code == 1 ? Presence.SILENT : Presence.LEFT;
+                        boolean live = presence == Presence.LIVE;
+                        Map<String, Integer> usage = new HashMap<>();
+                        Map<String, Integer> acks = new HashMap<>();
+                        List<?> fields = (List<?>) flat.get(i + 3);
+                        for (int j = 0; live && j + 1 < fields.size(); j += 2) {
+                            String field = String.valueOf(fields.get(j));
+                            String value = String.valueOf(fields.get(j + 1));
+                            if (field.startsWith(ACK_PREFIX)) {
+                                acks.put(field.substring(ACK_PREFIX.length()), Integer.parseInt(value));
+                            } else if (!field.startsWith("@")) {
+                                usage.put(field, Integer.parseInt(value));
+                            }
+                        }
+                        peers.put(String.valueOf(flat.get(i)), new Peer(presence,
+                                Duration.ofMillis(Long.parseLong(String.valueOf(flat.get(i + 1)))), usage, acks));
+                    }
+                    return peers;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> leave(String instanceId) {
+        return script(RedisScripts.LEAVE, ScriptOutputType.INTEGER,
+                new String[] {membersKey, usagePrefix + instanceId, leftKey}, () -> List.of(instanceId))
+                .thenApply(ignored -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> putCordons(Map<String, String> cordonIds, String owner, Duration ttl) {
+        if (cordonIds.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return script(RedisScripts.PUT_CORDONS, ScriptOutputType.INTEGER, new String[] {cordonsKey}, () -> {
+            List<String> args = new ArrayList<>(2 + cordonIds.size() * 2);
+            args.add(owner);
             args.add(Long.toString(Math.max(1, ttl.toMillis())));
-            inUse.forEach((name, count) -> {
-                args.add(name);
-                args.add(Integer.toString(count));
+            cordonIds.forEach((container, id) -> {
+                args.add(container);
+                args.add(id);
             });
             return args;
         }).thenApply(ignored -> null);
     }
 
     @Override
-    public CompletableFuture<Map<String, Integer>> loadUsage(String excludingInstance) {
-        return script(RedisScripts.LOAD_USAGE, ScriptOutputType.MULTI, new String[] {instancesKey},
-                () -> List.of(excludingInstance == null ? "" : excludingInstance, usagePrefix))
-                .thenApply(result -> {
-                    List<?> flat = (List<?>) result;
-                    Map<String, Integer> sums = new HashMap<>();
-                    for (int i = 0; i + 1 < flat.size(); i += 2) {
-                        sums.put(String.valueOf(flat.get(i)), Integer.parseInt(String.valueOf(flat.get(i + 1))));
-                    }
-                    return sums;
-                });
+    public CompletableFuture<Void> liftCordon(String container, String cordonId) {
+        return script(RedisScripts.LIFT_CORDON, ScriptOutputType.INTEGER, new String[] {cordonsKey},
+                () -> List.of(container, cordonId)).thenApply(ignored -> null);
+    }
+
+    @Override
+    public boolean isShared() {
+        return true;
     }
 
     @Override

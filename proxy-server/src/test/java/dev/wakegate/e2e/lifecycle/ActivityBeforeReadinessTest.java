@@ -96,7 +96,7 @@ class ActivityBeforeReadinessTest {
                 tcp:
                   - { listen: 127.0.0.1:%d, container: db, upstream: db }
                 """.formatted(http.port(), echo.port(), tcpPort), "test.yml", Map.of());
-        front = new FrontServer(new HostPort("127.0.0.1", DockerFixture.freePort()), Route.compile(config.routes()), config.tcp(), config.timeouts(),
+        front = new FrontServer(new HostPort("127.0.0.1", DockerFixture.freePort()), Route.compile(config.routes()).routesFor(null), config.tcp(), config.timeouts(),
                 config.limits(), gate, LocalEndpoints.NONE, new CountingMetrics(), workers).start();
     }
 

@@ -137,7 +137,8 @@ class IdleStopE2ETest {
         awaitStopped(idle.name());
 
         assertThat(Duration.ofNanos(System.nanoTime() - lastRequest)).isGreaterThanOrEqualTo(IDLE);
-        assertThat(lifecycle().stats().countsOf(idle.name()).stopSuccesses()).isEqualTo(1);
+        await("the stop counted").atMost(Duration.ofSeconds(5))
+                .until(() -> lifecycle().stats().countsOf(idle.name()).stopSuccesses() == 1);
         HttpResponse<String> again = proxy.get("/idle/");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body().trim()).isEqualTo(idle.name());

@@ -227,10 +227,10 @@ class EndpointsE2ETest {
             assertThat(first.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
             PrometheusText before = PrometheusText.parse(first.body());
             assertThat(before.samples).isNotEmpty()
-                    .allSatisfy(s -> assertThat(s.name()).startsWith("wakegate_"));
+                    .allSatisfy(s -> assertThat(s.name()).matches("(wakegate|jvm|process|system|netty)_.*"));
             assertThat(before.samples.stream().map(PrometheusText.Sample::name))
-                    .anyMatch(n -> n.startsWith("wakegate_jvm_"))
-                    .anyMatch(n -> n.startsWith("wakegate_netty_allocator_"))
+                    .anyMatch(n -> n.startsWith("jvm_"))
+                    .anyMatch(n -> n.startsWith("netty_allocator_"))
                     .contains("wakegate_parked_requests");
 
             assertThat(fresh.get("/index.html").statusCode()).as("cold request").isEqualTo(200);

@@ -117,7 +117,8 @@ class MultiInstanceE2ETest {
     /**
      * A real crash: instance A is a separate JVM ({@link Main}) killed with SIGKILL while a request
      * through it is in flight, so nothing of it cleans up. Its published usage stays in Redis
-     * until the usage TTL ({@code ActivityTracker.USAGE_TTL}, 10 s); then B stops the container.
+     * until the usage TTL ({@code ActivityTracker.USAGE_TTL}, 10 s); then A is a silent member,
+     * unaccounted for, until B's {@code state.instance_timeout} (12 s here); then B stops the container.
      */
     @Test
     void instanceKilledWithARequestInFlightDoesNotBlockStopsForever(@TempDir Path dir) throws Exception {
@@ -135,7 +136,7 @@ class MultiInstanceE2ETest {
         a.environment().put("WAKEGATE_LISTEN", "127.0.0.1:" + aPort);
         child = a.start();
         ProxyHarness b = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 4s",
-                "idle_check_interval: 300ms"), Map.of("REDIS_URL", Ops.REDIS_URL)));
+                "idle_check_interval: 300ms") + "state: { instance_timeout: 12s }\n", Map.of("REDIS_URL", Ops.REDIS_URL)));
         await("instance A up").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> get(aPort, "/health/automation").statusCode() == 200);
 
@@ -153,11 +154,15 @@ class MultiInstanceE2ETest {
             return last != null && last.at().isAfter(killedAt)
                     && "in use by another instance".equals(last.skipped().get(web));
         });
-        docker.awaitStopped(web, Duration.ofSeconds(25));
+        await("A unaccounted for once its usage expired").atMost(Duration.ofSeconds(20)).until(() -> {
+            IdleCheckResult last = b.server().lifecycle().stats().snapshot().lastIdleCheck();
+            return last != null && !last.ranHere() && last.note().contains("unaccounted for");
+        });
+        docker.awaitStopped(web, Duration.ofSeconds(40));
         Duration afterKill = Duration.between(killedAt, Instant.now());
         await("B counted its stop").atMost(Duration.ofSeconds(5))
                 .until(() -> b.server().lifecycle().stats().countsOf(web).stopSuccesses() == 1);
-        assertThat(afterKill).as("stopped once A's usage expired, not before").isGreaterThan(Duration.ofSeconds(2));
+        assertThat(afterKill).as("stopped once A was presumed dead, not before").isGreaterThan(Duration.ofSeconds(11));
         assertThat(Files.readString(log)).contains("ready after");
     }
 

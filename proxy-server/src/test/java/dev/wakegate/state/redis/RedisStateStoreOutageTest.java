@@ -69,8 +69,9 @@ class RedisStateStoreOutageTest {
         server.start(); // same port; its script cache is empty, so EVALSHA falls back to EVAL
         await().atMost(Duration.ofSeconds(15)).until(store::isAvailable);
         assertThat(cameBack.get()).isGreaterThan(connectsBeforeOutage);
-        store.recordAccess(Map.of("app", T0.plusSeconds(1))).get(5, TimeUnit.SECONDS);
-        assertThat(store.loadAccess().get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("app", T0.plusSeconds(1)));
+        store.recordAccess(Map.of("app", Duration.ofSeconds(1))).get(5, TimeUnit.SECONDS);
+        assertThat(store.loadAccessAges().get(5, TimeUnit.SECONDS).get("app"))
+                .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
     }
 
     @Test
@@ -98,11 +99,11 @@ class RedisStateStoreOutageTest {
         server = new RedisServerProcess(RedisServerProcess.freePort()).start();
         store = RedisStateStore.connect(server.url());
         await().atMost(Duration.ofSeconds(10)).until(store::isAvailable);
-        Map<String, Instant> batch = new HashMap<>();
+        Map<String, Duration> batch = new HashMap<>();
         for (int i = 0; i < 100; i++) {
-            batch.put("c" + i, T0.plusSeconds(i));
+            batch.put("c" + i, Duration.ofSeconds(i));
         }
-        store.recordAccess(Map.of("warm-up", T0)).get(5, TimeUnit.SECONDS); // loads the script once
+        store.recordAccess(Map.of("warm-up", Duration.ZERO)).get(5, TimeUnit.SECONDS); // loads the script once
 
         RedisClient plainClient = RedisClient.create(server.url());
         try (StatefulRedisConnection<String, String> plain = plainClient.connect()) {
@@ -129,12 +130,16 @@ class RedisStateStoreOutageTest {
         return List.of(
                 store::loadRecords,
                 () -> store.saveRecords(Map.of("app", record())),
-                () -> store.recordAccess(Map.of("app", T0)),
-                store::loadAccess,
+                () -> store.recordAccess(Map.of("app", Duration.ZERO)),
+                store::loadAccessAges,
                 () -> store.tryAcquireLease("start:app", "a", Duration.ofSeconds(5)),
+                () -> store.renewLease("start:app", "a", Duration.ofSeconds(5)),
                 () -> store.releaseLease("start:app", "a"),
-                () -> store.publishUsage("a", Map.of("app", 1), Duration.ofSeconds(5)),
-                () -> store.loadUsage("a"));
+                () -> store.heartbeat("a", Map.of("app", 1), Map.of(), Duration.ofSeconds(5)),
+                () -> store.loadPeers("a"),
+                () -> store.leave("a"),
+                () -> store.putCordons(Map.of("app", "a/1"), "a", Duration.ofSeconds(5)),
+                () -> store.liftCordon("app", "a/1"));
     }
 
     private static void assertFailsWithin(Supplier<CompletableFuture<?>> call, Duration limit) {

@@ -1,0 +1,99 @@
+package dev.wakegate.tls;
+
+import dev.wakegate.config.TlsSettings;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.AttributeKey;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS termination for the listeners of one proxy: the certificates of {@code tls:} loaded into a
+ * {@link CertificateStore}, a {@link CertificateReloader} that keeps them current, and the handlers
+ * a connection needs ({@link #addHandlers}). Built once at start-up, off any event loop; a
+ * certificate that cannot be served refuses the start with its file and the reason.
+ */
+public final class TlsTermination implements AutoCloseable {
+    /** The server name the client sent in its ClientHello (lower case), or null when it sent none. */
+    public static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("wakegate.tls.server-name");
+
+    /** Handler names in a TLS pipeline. */
+    public static final String PLAIN_HTTP_CHECK = "tls-plain-http-check";
+    public static final String SNI = "tls-sni";
+    public static final String HANDSHAKE_EVENTS = "tls-handshake-events";
+
+    private final TlsSettings settings;
+    private final CertificateStore store;
+    private final CertificateReloader reloader;
+
+    private TlsTermination(TlsSettings settings, CertificateStore store, CertificateReloader reloader) {
+        this.settings = settings;
+        this.store = store;
+        this.reloader = reloader;
+    }
+
+    /**
+     * Loads every certificate (checked as of {@code clock}'s now) and starts watching their files.
+     *
+     * @throws CertificateLoadException naming the file that cannot be served and why
+     * @throws SSLException             when the TLS provider refuses the key material
+     */
+    public static TlsTermination start(TlsSettings settings, SslProvider provider, Duration reloadInterval, Clock clock)
+            throws CertificateLoadException, SSLException {
+        List<ServerCertificate> certificates = new ArrayList<>();
+        for (TlsSettings.CertificateFiles f : settings.certificates()) {
+            certificates.add(ServerCertificate.load(f, clock.instant()));
+        }
+        CertificateStore store = new CertificateStore(certificates, provider);
+        return new TlsTermination(settings, store,
+                new CertificateReloader(store, settings.certificates(), reloadInterval, clock));
+    }
+
+    /** With the provider {@link TlsContexts#provider()} picks and the default reload interval. */
+    public static TlsTermination start(TlsSettings settings) throws CertificateLoadException, SSLException {
+        return start(settings, TlsContexts.provider(), CertificateReloader.DEFAULT_INTERVAL, Clock.systemUTC());
+    }
+
+    public TlsSettings settings() {
+        return settings;
+    }
+
+    public CertificateStore store() {
+        return store;
+    }
+
+    public SslProvider provider() {
+        return store.provider();
+    }
+
+    /**
+     * Puts the TLS handlers first in a new connection's pipeline: for HTTP, a check that answers
+     * plain HTTP with a 400; then the SNI choice (which becomes the {@code SslHandler}); then a
+     * debug log of failed handshakes.
+     *
+     * @param handshakeTimeoutMillis the ClientHello and the handshake must complete within this
+     */
+    public void addHandlers(ChannelPipeline pipeline, boolean http, long handshakeTimeoutMillis) {
+        if (http) {
+            pipeline.addLast(PLAIN_HTTP_CHECK, new PlainHttpRejector());
+        }
+        pipeline.addLast(SNI, new SniSelector(store, handshakeTimeoutMillis));
+        pipeline.addLast(HANDSHAKE_EVENTS, HandshakeEvents.INSTANCE);
+    }
+
+    /** The server name of {@code channel}'s ClientHello, or null (no TLS, no name sent, or no handshake yet). */
+    public static String serverName(Channel channel) {
+        return channel.hasAttr(SERVER_NAME) ? channel.attr(SERVER_NAME).get() : null;
+    }
+
+    /** Stops watching the certificate files. */
+    @Override
+    public void close() {
+        reloader.close();
+    }
+}
