@@ -38,6 +38,14 @@ public final class ConfigLoader {
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8000);
     public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
+    /**
+     * Event-loop threads at most: each is a thread with its own allocator caches, and more loops
+     * than cores only add switching; far more (say 100000) would exhaust memory before serving.
+     */
+    public static final int MAX_WORKERS = 256;
+    /** The idle check reads every container and takes a store lease each time: never a busy loop. */
+    public static final Duration MIN_IDLE_CHECK_INTERVAL = Duration.ofMillis(100);
+
     // Docker's own container-name rule; also keeps names apart from HOST:PORT addresses.
     private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 
@@ -146,7 +154,7 @@ public final class ConfigLoader {
 
         ProxyConfig read(YamlSection root) throws ConfigException {
             HostPort listen = root.hostPort("listen", DEFAULT_LISTEN);
-            int workers = root.integer("workers", Runtime.getRuntime().availableProcessors(), 1);
+            int workers = root.integer("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS);
             AutomationSettings automation = automation(root.section("automation",
                     "auto_start", "auto_stop", "idle_timeout", "high_idle_timeout", "low_idle_timeout",
                     "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
@@ -180,8 +188,9 @@ public final class ConfigLoader {
                             listen))
                     : Optional.empty();
             List<TcpSpec> tcp = tcp(root, containers, listen, tls);
-            Timeouts timeouts = timeouts(root.section("timeouts", "header_read", "idle_keep_alive",
-                    "upstream_connect", "upstream_response", "upstream_idle", "drain"));
+            Timeouts timeouts = timeouts(root.section("timeouts", "header_read", "body_read", "idle_keep_alive",
+                    "client_send", "upstream_connect", "upstream_send", "upstream_response", "upstream_read",
+                    "upstream_idle", "docker_call", "drain"));
             Limits limits = limits(root.section("limits", "max_request_line", "max_head_size", "max_headers",
                     "park_buffer", "max_parked"));
             boolean json = root.section("logging", "json").bool("json", false);
@@ -200,7 +209,7 @@ public final class ConfigLoader {
                     a.duration("low_idle_timeout", d.lowIdleTimeout()),
                     a.duration("startup_timeout", d.startupTimeout()),
                     a.duration("health_check_interval", d.healthCheckInterval()),
-                    a.duration("idle_check_interval", d.idleCheckInterval()),
+                    a.duration("idle_check_interval", d.idleCheckInterval(), MIN_IDLE_CHECK_INTERVAL),
                     a.integer("max_stops_per_cycle", d.maxStopsPerCycle(), 1),
                     a.integer("min_running", d.minRunning(), 0));
         }
@@ -455,10 +464,15 @@ public final class ConfigLoader {
             Timeouts d = Timeouts.DEFAULTS;
             return new Timeouts(
                     t.duration("header_read", d.headerRead()),
+                    t.duration("body_read", d.bodyRead()),
                     t.duration("idle_keep_alive", d.idleKeepAlive()),
+                    t.duration("client_send", d.clientSend()),
                     t.duration("upstream_connect", d.upstreamConnect()),
+                    t.duration("upstream_send", d.upstreamSend()),
                     t.duration("upstream_response", d.upstreamResponse()),
+                    t.duration("upstream_read", d.upstreamRead()),
                     t.duration("upstream_idle", d.upstreamIdle()),
+                    t.duration("docker_call", d.dockerCall()),
                     t.duration("drain", d.drain()));
         }
 

@@ -26,15 +26,19 @@ public final class Durations {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("duration '" + s + "' is too large");
         }
-        return switch (s.substring(i)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> throw new IllegalArgumentException(
-                    "unknown duration unit in '" + s + "' (use ms, s, m, h or d)");
-        };
+        try {
+            return switch (s.substring(i)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> throw new IllegalArgumentException(
+                        "unknown duration unit in '" + s + "' (use ms, s, m, h or d)");
+            };
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("duration '" + s + "' is too large");
+        }
     }
 
     /** Formats a duration the way {@link #parse} reads it, with the largest exact unit. */

@@ -15,6 +15,9 @@ import java.util.TreeSet;
  * and refuses keys it was not told about.
  */
 final class YamlSection {
+    /** The longest duration any key takes. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
     private final String file;
     private final String path;
     private final JsonNode node; // an ObjectNode, or null for an absent section
@@ -117,12 +120,20 @@ final class YamlSection {
     }
 
     int integer(String key, int fallback, int min) throws ConfigException {
+        return integer(key, fallback, min, Integer.MAX_VALUE);
+    }
+
+    /** An integer in {@code [min, max]}. */
+    int integer(String key, int fallback, int min, int max) throws ConfigException {
         JsonNode v = get(key);
         if (v == null) {
             return fallback;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        if (!v.isIntegralNumber()) {
             throw error(key, "expected an integer, got " + describe(v));
+        }
+        if (!v.canConvertToInt() || v.intValue() > max) {
+            throw error(key, "must be at most " + max + ", got " + v.asText());
         }
         int n = v.intValue();
         if (n < min) {
@@ -137,6 +148,15 @@ final class YamlSection {
         return v == null ? fallback : duration(file, keyPath(key), v);
     }
 
+    /** A duration of at least {@code min}. */
+    Duration duration(String key, Duration fallback, Duration min) throws ConfigException {
+        Duration d = duration(key, fallback);
+        if (d.compareTo(min) < 0) {
+            throw error(key, "must be at least " + Durations.format(min) + ", got " + Durations.format(d));
+        }
+        return d;
+    }
+
     static Duration duration(String file, String keyPath, JsonNode v) throws ConfigException {
         if (v.isNumber()) {
             throw new ConfigException(file, keyPath, "expected a duration with a unit like 500ms, 45s, 30m or 2h, got " + v.asText());
@@ -149,6 +169,11 @@ final class YamlSection {
         }
         if (d.isZero() || d.isNegative()) {
             throw new ConfigException(file, keyPath, "must be greater than zero");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            // timers count in nanoseconds; nothing here means anything beyond a year
+            throw new ConfigException(file, keyPath, "must be at most " + Durations.format(MAX_DURATION)
+                    + ", got " + v.asText());
         }
         return d;
     }

@@ -14,7 +14,8 @@ import io.netty.buffer.ByteBuf;
  * after a complete body belong to the next message.
  *
  * <p>Chunked framing is strict RFC 9112 §7.1: hex sizes without sign, whitespace or overflow (at
- * most 2^62), extensions after ';' with no CTLs, CRLF everywhere (a bare CR or LF is an error),
+ * most 2^62), extensions after ';' by the RFC's grammar (token names, token or quoted-string
+ * values, no CTLs; an unterminated quoted string is an error), CRLF everywhere (a bare CR or LF is an error),
  * CRLF right after each chunk's data, trailer fields with token names and no obs-fold. Chunk lines
  * and the trailer section are bounded so a peer cannot make the framer scan forever without data.
  */
@@ -30,7 +31,6 @@ public final class BodyFramer {
     // chunked states
     private static final int SIZE_START = 0;   // first hex digit of a chunk size
     private static final int SIZE = 1;         // more hex digits, ';' or CR
-    private static final int EXT = 2;          // chunk extension bytes until CR
     private static final int SIZE_LF = 3;      // LF after the size line
     private static final int DATA = 4;
     private static final int DATA_CR = 5;
@@ -40,6 +40,15 @@ public final class BodyFramer {
     private static final int TRAILER_VALUE = 9;
     private static final int TRAILER_LF = 10;
     private static final int FINAL_LF = 11;
+    // chunk extensions, RFC 9112 7.1.1: *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )
+    private static final int EXT_BEFORE_NAME = 12;  // BWS after ';', then the first tchar of a name
+    private static final int EXT_NAME = 13;
+    private static final int EXT_AFTER_NAME = 14;   // BWS, then '=', ';' or CR
+    private static final int EXT_BEFORE_VALUE = 15; // BWS after '=', then a token or a quoted string
+    private static final int EXT_TOKEN = 16;
+    private static final int EXT_QUOTED = 17;
+    private static final int EXT_QUOTED_PAIR = 18;  // the byte after a backslash in a quoted string
+    private static final int EXT_AFTER_VALUE = 19;  // BWS, then ';' or CR
 
     private Mode mode = Mode.NONE;
     private long remaining;
@@ -153,7 +162,7 @@ public final class BodyFramer {
                     return true;
                 }
                 if (b == ';') {
-                    chunkState = EXT;
+                    chunkState = EXT_BEFORE_NAME;
                     return true;
                 }
                 if (b == Ascii.CR) {
@@ -162,18 +171,12 @@ public final class BodyFramer {
                 }
                 return fail("invalid chunk size");
             }
-            case EXT: {
+            case EXT_BEFORE_NAME, EXT_NAME, EXT_AFTER_NAME, EXT_BEFORE_VALUE, EXT_TOKEN, EXT_QUOTED, EXT_QUOTED_PAIR,
+                 EXT_AFTER_VALUE: {
                 if (++lineBytes > MAX_CHUNK_LINE) {
                     return fail("chunk size line too long");
                 }
-                if (b == Ascii.CR) {
-                    chunkState = SIZE_LF;
-                    return true;
-                }
-                if (Ascii.isSpecial(b) && b != Ascii.HT) {
-                    return fail("invalid character in a chunk extension");
-                }
-                return true;
+                return extension(b);
             }
             case SIZE_LF: {
                 if (b != Ascii.LF) {
@@ -253,6 +256,82 @@ public final class BodyFramer {
             default:
                 return fail("framer in an invalid state");
         }
+    }
+
+    /**
+     * One byte of a chunk extension. Strict, so that the proxy and the upstream cannot disagree on
+     * where the size line ends: a quoted string must close before the CR (an unterminated one,
+     * {@code 0;a="x}, would make a lenient reader swallow the line end), names and token values are
+     * tokens, and no CTL other than HTAB appears anywhere.
+     */
+    private boolean extension(byte b) {
+        boolean ws = b == Ascii.SP || b == Ascii.HT;
+        switch (chunkState) {
+            case EXT_BEFORE_NAME -> {
+                if (Ascii.isTchar(b)) {
+                    chunkState = EXT_NAME;
+                } else if (!ws) {
+                    return fail("invalid chunk extension name");
+                }
+            }
+            case EXT_NAME, EXT_AFTER_NAME -> {
+                if (b == '=') {
+                    chunkState = EXT_BEFORE_VALUE;
+                } else if (b == ';') {
+                    chunkState = EXT_BEFORE_NAME;
+                } else if (b == Ascii.CR) {
+                    chunkState = SIZE_LF;
+                } else if (ws) {
+                    chunkState = EXT_AFTER_NAME;
+                } else if (chunkState != EXT_NAME || !Ascii.isTchar(b)) {
+                    return fail("invalid chunk extension name");
+                }
+            }
+            case EXT_BEFORE_VALUE -> {
+                if (b == '"') {
+                    chunkState = EXT_QUOTED;
+                } else if (Ascii.isTchar(b)) {
+                    chunkState = EXT_TOKEN;
+                } else if (!ws) {
+                    return fail("invalid chunk extension value");
+                }
+            }
+            case EXT_TOKEN, EXT_AFTER_VALUE -> {
+                if (b == ';') {
+                    chunkState = EXT_BEFORE_NAME;
+                } else if (b == Ascii.CR) {
+                    chunkState = SIZE_LF;
+                } else if (ws) {
+                    chunkState = EXT_AFTER_VALUE;
+                } else if (chunkState != EXT_TOKEN || !Ascii.isTchar(b)) {
+                    return fail("invalid chunk extension value");
+                }
+            }
+            case EXT_QUOTED -> {
+                if (b == '"') {
+                    chunkState = EXT_AFTER_VALUE;
+                } else if (b == '\\') {
+                    chunkState = EXT_QUOTED_PAIR;
+                } else if (b == Ascii.CR || b == Ascii.LF) {
+                    return fail("unterminated quoted string in a chunk extension");
+                } else if (Ascii.isSpecial(b) && b != Ascii.HT) {
+                    return fail("invalid character in a chunk extension");
+                }
+            }
+            case EXT_QUOTED_PAIR -> {
+                if (b == Ascii.CR || b == Ascii.LF) {
+                    return fail("unterminated quoted string in a chunk extension");
+                }
+                if (Ascii.isSpecial(b) && b != Ascii.HT) {
+                    return fail("invalid character in a chunk extension");
+                }
+                chunkState = EXT_QUOTED;
+            }
+            default -> {
+                return fail("framer in an invalid state");
+            }
+        }
+        return true;
     }
 
     private boolean fail(String reason) {

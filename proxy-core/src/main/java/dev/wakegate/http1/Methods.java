@@ -18,6 +18,18 @@ public final class Methods {
     private Methods() {
     }
 
+    /**
+     * RFC 9110 section 9.2.2: GET, HEAD, OPTIONS, TRACE (the safe methods), PUT and DELETE are
+     * idempotent; POST, PATCH, CONNECT and every method this list does not name are not (an
+     * unknown method may do anything). Methods are case-sensitive.
+     */
+    public static boolean isIdempotent(String method) {
+        return switch (method) {
+            case GET, HEAD, OPTIONS, TRACE, PUT, DELETE -> true;
+            default -> false;
+        };
+    }
+
     /** The shared constant for the method in {@code a[start, end)} (case-sensitive), or null. */
     static String known(byte[] a, int start, int end) {
         switch (end - start) {

@@ -208,7 +208,7 @@ public final class ContainerRegistry {
             if (c.start != null || c.stop != null) {
                 continue;
             }
-            applyInfo(c, info == null ? ContainerInfo.missing(c.name) : info, true);
+            applyInfo(c, info == null ? ContainerInfo.missing(c.name) : info);
         }
     }
 
@@ -227,11 +227,13 @@ public final class ContainerRegistry {
     }
 
     /**
-     * Takes the engine's view of one container. A running container without a HEALTHCHECK that was
-     * already running when listed is trusted as ready ({@code fromListing}); one seen starting later
-     * (by hand) stays RUNNING until a request verifies it with its probe.
+     * Takes the engine's view of one container. A running container whose readiness is its Docker
+     * HEALTHCHECK is READY when healthy; one whose readiness is a probe is READY only once the
+     * probe has said so: one found running (when listed at start, or seen started by hand) stays
+     * RUNNING until {@link StartupCoordinator#verifyRunning} or a request's start probes it, since
+     * "running" may still mean "booting".
      */
-    void applyInfo(ManagedContainer c, ContainerInfo info, boolean fromListing) {
+    void applyInfo(ManagedContainer c, ContainerInfo info) {
         c.hasHealthcheck = info.hasHealthcheck();
         c.health = info.health() == null ? ContainerInfo.Health.NONE : info.health();
         switch (info.status()) {
@@ -241,9 +243,10 @@ public final class ContainerRegistry {
                 }
                 if (c.hasHealthcheck) {
                     c.setState(c.health == ContainerInfo.Health.HEALTHY ? ContainerState.READY : ContainerState.RUNNING);
-                } else if (!needsProbe(c) || (fromListing && c.state != ContainerState.RUNNING)) {
+                } else if (!needsProbe(c)) {
                     c.setState(ContainerState.READY);
                 } else if (c.state != ContainerState.READY) {
+                    // not verified yet (or not since it was last seen down): the probe decides
                     c.setState(ContainerState.RUNNING);
                 }
             }

@@ -125,7 +125,7 @@ public final class Lifecycle implements AutoCloseable {
         switch (event.type()) {
             case RESYNC -> coordinator.resync();
             case DISCONNECTED -> {
-                registry.markUnavailable("event stream disconnected");
+                registry.markUnavailable(event.detail() != null ? event.detail() : "event stream disconnected");
                 log.warn("{}; cold routes fail fast until it is back", registry.runtimeProblem());
                 coordinator.failAll(StartFailure.Kind.RUNTIME_UNAVAILABLE, registry.runtimeProblem());
             }
@@ -189,7 +189,8 @@ public final class Lifecycle implements AutoCloseable {
         ManagedContainer c = registry.register(spec);
         runtime.inspect(spec.name()).whenCompleteAsync((info, ex) -> {
             if (ex == null && c.start == null && c.stop == null && registry.get(spec.name()) == c) {
-                registry.applyInfo(c, info, true);
+                registry.applyInfo(c, info);
+                coordinator.verifyIfRunning(c);
             }
         }, lane);
     }

@@ -175,7 +175,7 @@ public final class StartupCoordinator {
         }
         path.remove(name);
 
-        StartOp op = new StartOp(c, manual);
+        StartOp op = new StartOp(c, manual, false);
         c.start = op;
         stats.startAttempt(name);
         listener.onStartRequested(name);
@@ -253,17 +253,38 @@ public final class StartupCoordinator {
             } else {
                 registry.markAvailable();
                 registry.reconcile(infos);
+                for (ManagedContainer c : registry.all()) {
+                    verifyIfRunning(c);
+                }
             }
             done.complete(null);
         }, lane);
         return done;
     }
 
+    /**
+     * A container found running whose readiness is a probe (no HEALTHCHECK, an upstream) is probed
+     * now, not taken as ready: it may have been started a moment before the proxy and still be
+     * booting. Requests for it park on this verification as on a start; nothing is started, and it
+     * counts as no start attempt. Lane only.
+     */
+    void verifyIfRunning(ManagedContainer c) {
+        if (c.state != ContainerState.RUNNING || c.start != null || c.stop != null || c.hasHealthcheck
+                || !ContainerRegistry.needsProbe(c)) {
+            return;
+        }
+        StartOp op = new StartOp(c, false, true);
+        c.start = op;
+        log.info("{} found running: probing its upstream before sending it requests", c.name);
+        op.armTimeout();
+        op.begin();
+    }
+
     /** Re-reads one container's state after an operation left it uncertain. */
     private void refresh(ManagedContainer c) {
         runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
             if (ex == null && c.start == null && c.stop == null) {
-                registry.applyInfo(c, info, false);
+                registry.applyInfo(c, info);
             }
         }, lane);
     }
@@ -278,6 +299,8 @@ public final class StartupCoordinator {
     final class StartOp {
         final ManagedContainer c;
         final boolean manual;
+        /** Only probes a container found running ({@link #verifyIfRunning}): no start, no start statistics. */
+        final boolean verifyOnly;
         final long requestedAt;
         final CompletableFuture<Void> future = new CompletableFuture<>();
         private boolean done;
@@ -298,9 +321,10 @@ public final class StartupCoordinator {
         private ScheduledFuture<?> timeout;
         private ScheduledFuture<?> nextPoll;
 
-        StartOp(ManagedContainer c, boolean manual) {
+        StartOp(ManagedContainer c, boolean manual, boolean verifyOnly) {
             this.c = c;
             this.manual = manual;
+            this.verifyOnly = verifyOnly;
             this.requestedAt = clock.millis();
         }
 
@@ -438,7 +462,10 @@ public final class StartupCoordinator {
                 }
                 if (ex != null) {
                     String msg = Futures.message(ex);
-                    if (msg.toLowerCase(Locale.ROOT).contains("no such container")) {
+                    if (Futures.unwrap(ex) instanceof StartFailure sf && sf.kind() == StartFailure.Kind.RUNTIME_UNAVAILABLE) {
+                        // the engine is gone or did not answer: say so (and never replay it)
+                        fail(StartFailure.Kind.RUNTIME_UNAVAILABLE, sf.reason());
+                    } else if (msg.toLowerCase(Locale.ROOT).contains("no such container")) {
                         c.setState(ContainerState.MISSING);
                         fail(StartFailure.Kind.MISSING, "no such container");
                     } else {
@@ -658,9 +685,13 @@ public final class StartupCoordinator {
             c.setState(ContainerState.READY);
             releaseLease();
             long millis = now - requestedAt;
-            stats.startSucceeded(c.name);
-            log.info("{} ready after {} ms", c.name, millis);
-            listener.onReady(c.name, millis);
+            if (verifyOnly) {
+                log.info("{} ready: its probe answered after {} ms", c.name, millis);
+            } else {
+                stats.startSucceeded(c.name);
+                log.info("{} ready after {} ms", c.name, millis);
+                listener.onReady(c.name, millis);
+            }
             future.complete(null);
         }
 
@@ -685,6 +716,11 @@ public final class StartupCoordinator {
                 // Where it ended up is uncertain (timeout, engine error): ask the engine.
                 c.setState(ContainerState.UNKNOWN);
                 refresh(c);
+            }
+            if (verifyOnly) {
+                log.warn("{} runs but is not ready: {}", c.name, failure.reason());
+                future.completeExceptionally(failure);
+                return;
             }
             stats.startFailed(c.name);
             if (ownFailure) {
@@ -758,7 +794,7 @@ public final class StartupCoordinator {
                     c.stop = null;
                     c.lastStoppedMillis = clock.millis();
                     if (ex2 == null) {
-                        registry.applyInfo(c, info, false);
+                        registry.applyInfo(c, info);
                     } else {
                         c.setState(ContainerState.STOPPED);
                         c.runningSinceMillis = 0;

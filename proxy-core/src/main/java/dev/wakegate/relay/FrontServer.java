@@ -36,9 +36,11 @@ import java.util.concurrent.TimeUnit;
  * (whose upstream connections share the client's loop). Routes can be swapped at runtime with
  * {@link #updateRoutes}; each request sees one consistent table.
  *
- * <p>Lifecycle: construct, {@link #start()} (binds, from any non-event-loop thread), then
- * {@link #close()}: stop accepting, let in-flight exchanges finish for at most
- * {@code timeouts.drain}, then close every connection. The event-loop group belongs to the caller.
+ * <p>Lifecycle: construct, {@link #bind()} (optional: binds every listener without accepting yet,
+ * so a port in use is reported before anything else starts), {@link #start()} (binds if not yet
+ * bound, then accepts; from any non-event-loop thread), then {@link #close()}: stop accepting, let
+ * in-flight exchanges finish for at most {@code timeouts.drain}, answer what has not started its
+ * response with a 503, then close every connection. The event-loop group belongs to the caller.
  */
 public final class FrontServer implements AutoCloseable {
     /** Handler names of the client pipelines. */
@@ -47,6 +49,8 @@ public final class FrontServer implements AutoCloseable {
     public static final String RELAY = HttpFrontHandler.RELAY;
     /** How long a parked request waits at most when the gate never answers (the gate's own timeout should come first). */
     public static final Duration DEFAULT_PARK_DEADLINE = Duration.ofMinutes(5);
+    /** After the drain deadline: how long the 503s to requests still waiting may take to go out. */
+    private static final long EXPIRED_ANSWER_MILLIS = 500;
 
     private final HostPort listen;
     private final List<TcpSpec> tcp;
@@ -59,6 +63,7 @@ public final class FrontServer implements AutoCloseable {
     private InetSocketAddress httpAddress;
     private InetSocketAddress httpsAddress;
     private final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
+    private boolean bound;
     private boolean started;
     private boolean closed;
 
@@ -105,15 +110,16 @@ public final class FrontServer implements AutoCloseable {
     }
 
     /**
-     * Binds the HTTP listener, the HTTPS listener and every TCP listener; returns when all are bound.
+     * Binds the HTTP listener, the HTTPS listener and every TCP listener, without accepting
+     * connections yet (the kernel queues them until {@link #start()}); returns when all are bound.
      *
      * @throws IllegalStateException naming the address when one cannot be bound (the others are closed)
      */
-    public synchronized FrontServer start() {
-        if (started) {
-            throw new IllegalStateException("already started");
+    public synchronized FrontServer bind() {
+        if (bound) {
+            throw new IllegalStateException("already bound");
         }
-        started = true;
+        bound = true;
         try {
             httpAddress = bind(listen, new HttpInitializer(Scheme.HTTP), false);
             if (tls.isPresent()) {
@@ -125,6 +131,25 @@ public final class FrontServer implements AutoCloseable {
         } catch (RuntimeException e) {
             listeners.close().awaitUninterruptibly();
             throw e;
+        }
+        return this;
+    }
+
+    /**
+     * Binds (unless {@link #bind()} did already) and starts accepting connections on every listener.
+     *
+     * @throws IllegalStateException naming the address when one cannot be bound (the others are closed)
+     */
+    public synchronized FrontServer start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        if (!bound) {
+            bind();
+        }
+        started = true;
+        for (Channel listener : listeners) {
+            listener.config().setAutoRead(true);
         }
         return this;
     }
@@ -183,15 +208,22 @@ public final class FrontServer implements AutoCloseable {
                 .channel(dataPath.transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false) // bound, not accepting until start()
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, UpstreamPool.WATER_MARK)
                 .childHandler(init);
         // binding resolves the listen host with the JDK: fine here, this is not an event loop
-        ChannelFuture f = b.bind(new InetSocketAddress(address.host(), address.port())).awaitUninterruptibly();
+        InetSocketAddress socketAddress = new InetSocketAddress(address.host(), address.port());
+        if (socketAddress.isUnresolved()) {
+            throw new IllegalStateException("cannot listen on " + address + ": cannot resolve host '" + address.host() + "'");
+        }
+        ChannelFuture f = b.bind(socketAddress).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            throw new IllegalStateException("cannot listen on " + address + ": " + f.cause().getMessage(), f.cause());
+            Throwable cause = f.cause();
+            String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+            throw new IllegalStateException("cannot listen on " + address + ": " + why, cause);
         }
         listeners.add(f.channel());
         return (InetSocketAddress) f.channel().localAddress();
@@ -257,8 +289,9 @@ public final class FrontServer implements AutoCloseable {
     /**
      * Graceful shutdown: stops accepting, closes idle keep-alive connections, lets in-flight
      * exchanges finish (their connections close after the response) for at most
-     * {@code timeouts.drain}, then closes what is left and the idle upstream connections. Blocks;
-     * must not be called from an event loop.
+     * {@code timeouts.drain}; then a request whose response has not started gets a 503 with
+     * {@code Connection: close} (not an empty reply), and what is left is closed, with the idle
+     * upstream connections. Blocks; must not be called from an event loop.
      */
     @Override
     public synchronized void close() {
@@ -271,7 +304,13 @@ public final class FrontServer implements AutoCloseable {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(HttpFrontHandler.DRAIN));
         }
         long drainMillis = dataPath.timeouts.drain().toMillis();
-        clients.newCloseFuture().awaitUninterruptibly(drainMillis, TimeUnit.MILLISECONDS);
+        if (!clients.newCloseFuture().awaitUninterruptibly(drainMillis, TimeUnit.MILLISECONDS)) {
+            for (Channel ch : clients) {
+                ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(HttpFrontHandler.DRAIN_EXPIRED));
+            }
+            // time to write those 503s; their connections close once they are out
+            clients.newCloseFuture().awaitUninterruptibly(EXPIRED_ANSWER_MILLIS, TimeUnit.MILLISECONDS);
+        }
         clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         for (UpstreamPool pool : dataPath.pools()) {
             if (!pool.loop().isShuttingDown()) {

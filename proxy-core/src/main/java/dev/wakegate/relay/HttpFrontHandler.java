@@ -51,6 +51,17 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             return "DRAIN";
         }
     };
+    /**
+     * User event fired by {@link FrontServer#close()} when the drain deadline has passed: a request
+     * whose response has not started gets a 503 with {@code Connection: close} rather than an empty
+     * reply; anything else is closed.
+     */
+    static final Object DRAIN_EXPIRED = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN_EXPIRED";
+        }
+    };
     static final String RELAY = "relay";
     private static final long LINGER_MILLIS = 2000;
 
@@ -62,6 +73,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private final RequestHeadParser parser;
     private final RequestHead head = new RequestHead();
     private final RequestBody body = new RequestBody();
+    private final WriteProgress clientWrites = new WriteProgress();
 
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
@@ -69,6 +81,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private String clientIp = "unknown";
     private DeadlineTimer headTimer;        // slow-loris: a started head must complete in time (408)
     private DeadlineTimer idleTimer;        // idle keep-alive between requests (silent close)
+    private DeadlineTimer bodyTimer;        // request body: between two reads (408, or a close once the response started)
+    private DeadlineTimer sendTimer;        // the client takes none of what is written to it (close)
     private boolean draining;
     private boolean started;
     private boolean pumping;
@@ -81,6 +95,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private boolean metricsPending;
     private String method;
     private boolean headRequest;
+    private boolean expectContinue;
     private boolean clientKeepAlive;
     private BodySink sink = BodySink.DISCARD;
     private boolean requestComplete;        // body received and passed on (upstream) or discarded (local answer)
@@ -111,6 +126,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         this.ctx = ctx;
         headTimer = new DeadlineTimer(ctx.executor(), this::onHeadTimeout);
         idleTimer = new DeadlineTimer(ctx.executor(), this::onIdleTimeout);
+        bodyTimer = new DeadlineTimer(ctx.executor(), this::onBodyTimeout);
+        sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
         exchange = new UpstreamExchange(dp, pool, ctx, this, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE);
         if (ctx.channel().isActive()) {
             start();
@@ -148,6 +165,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (state == FrontState.READ_HEAD && idleTimer.isArmed()) {
             armHeadTimer(false); // a new head started: slow-loris clock
         }
+        bodyTimer.disarm(); // bytes came: this wait is over; requestRead arms the next one
         pump();
     }
 
@@ -161,8 +179,15 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && state == FrontState.PROXYING) {
-            exchange.resume();
+        if (ctx.channel().isWritable()) {
+            sendTimer.disarm();
+            if (state == FrontState.PROXYING) {
+                exchange.resume();
+            }
+        } else if (!sendTimer.isArmed()) {
+            // above the high-water mark: the upstream is paused for the client until it takes more
+            clientWrites.mark(ctx.channel());
+            sendTimer.arm(dp.timeouts.clientSend().toNanos());
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -174,6 +199,10 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             if (state == FrontState.READ_HEAD && (cumulation == null || !cumulation.isReadable())) {
                 closeNow();
             }
+            return;
+        }
+        if (evt == DRAIN_EXPIRED) {
+            onDrainExpired();
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -260,30 +289,36 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void requestRead() {
         int buffered = cumulation == null ? 0 : cumulation.readableBytes();
+        boolean read;
         switch (state) {
-            case LOCAL -> {
-                if (!body.scanned() || buffered < dp.limits.maxHeadSize()) {
-                    ctx.read();
-                }
-            }
-            case PARKED, CONNECTING -> {
-                if (buffered < dp.limits.parkBufferBytes()) {
-                    ctx.read();
-                }
-            }
+            case LOCAL -> read = !body.scanned() || buffered < dp.limits.maxHeadSize();
+            case PARKED, CONNECTING -> read = buffered < dp.limits.parkBufferBytes();
             case PROXYING -> {
-                if (!body.scanned()) {
-                    if (exchange.canTakeBody()) {
-                        ctx.read();
-                    } else if (exchange.headPending() && buffered < dp.limits.parkBufferBytes()) {
-                        ctx.read(); // waiting for the first chunk before sending the head
-                    }
-                } else if (buffered < dp.limits.maxHeadSize()) {
-                    ctx.read(); // pipelined heads (bounded), and notice a client that goes away
+                if (body.scanned()) {
+                    read = buffered < dp.limits.maxHeadSize(); // pipelined heads (bounded), and notice a client that goes away
+                } else if (exchange.canTakeBody()) {
+                    read = true;
+                    exchange.awaitingUpstreamWritable(false);
+                } else if (exchange.headPending()) {
+                    read = buffered < dp.limits.parkBufferBytes(); // waiting for the first chunk before sending the head
+                } else {
+                    read = false;
+                    exchange.awaitingUpstreamWritable(true); // the upstream takes no more for now: its time, not the client's
                 }
             }
-            default -> {
+            default -> read = false;
+        }
+        if (read) {
+            ctx.read();
+        }
+        // body_read times the client only while the proxy waits for its body: not while reads are
+        // paused for backpressure, nor while it waits for a 100 Continue it asked for
+        if (read && !body.scanned() && !(expectContinue && !responseStarted)) {
+            if (!bodyTimer.isArmed()) {
+                bodyTimer.arm(dp.timeouts.bodyRead().toNanos());
             }
+        } else {
+            bodyTimer.disarm();
         }
     }
 
@@ -293,6 +328,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         exchangeId++;
         method = head.method();
         headRequest = "HEAD".equals(method);
+        expectContinue = head.expectContinue();
         clientKeepAlive = head.keepAlive() && !draining;
         body.reset(head);
         exchange.reset(head);
@@ -582,13 +618,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     @Override
-    public void upstreamFailed(int failureStatus, String detail) {
+    public void upstreamFailed(UpstreamFailure failure, String detail) {
         if (responseStarted) {
             closeNow();
             return;
         }
         boolean safe = body.scanned();
-        answerLocally(failureStatus, detail, null, false, !safe);
+        answerLocally(failure.status(), detail, null, false, !safe);
     }
 
     @Override
@@ -600,6 +636,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         state = state.check(FrontState.UPGRADED);
         headTimer.stop();
         idleTimer.stop();
+        bodyTimer.stop();
+        sendTimer.stop();
         exchange.dispose();
 
         dp.gate.connectionOpened(containers);
@@ -624,6 +662,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     private void finishExchange() {
+        bodyTimer.disarm();
         endRequest();
         exchange.end(upstreamReusable);
         route = null;
@@ -686,6 +725,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (headTimer != null) {
             headTimer.stop();
             idleTimer.stop();
+            bodyTimer.stop();
+            sendTimer.stop();
         }
         if (parked != null) {
             parked.destroy();
@@ -730,6 +771,70 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private void cancelHeadTimer() {
         headTimer.disarm();
         idleTimer.disarm();
+    }
+
+    /**
+     * The client stopped sending its request body ({@code body_read} between two reads): 408 and a
+     * close while no response has started, else just a close. The upstream connection, which got
+     * part of the body, is closed either way; a parked request gives up its place.
+     */
+    private void onBodyTimeout() {
+        if (body.scanned() || !(state == FrontState.LOCAL || state == FrontState.PARKED
+                || state == FrontState.CONNECTING || state == FrontState.PROXYING)) {
+            return;
+        }
+        abandonRequest();
+        if (responseStarted) {
+            closeNow();
+            return;
+        }
+        status = 408;
+        closeWith(ProxyResponses.problem(ctx.alloc(), 408, "request body not received: nothing for "
+                + dp.timeouts.bodyRead().toMillis() + "ms", null, true, false));
+    }
+
+    /**
+     * {@code client_send} passed with the channel above its high-water mark: if the client took
+     * nothing at all meanwhile, close it (the upstream connection, paused for it, goes too); a
+     * client that reads slowly but reads gets another period.
+     */
+    private void onSendTimeout() {
+        if (state == FrontState.CLOSED || ctx.channel().isWritable()) {
+            return;
+        }
+        if (clientWrites.advanced(ctx.channel())) {
+            sendTimer.arm(dp.timeouts.clientSend().toNanos());
+            return;
+        }
+        closeNow();
+    }
+
+    /** The drain deadline passed with this connection still busy. */
+    private void onDrainExpired() {
+        switch (state) {
+            case LOCAL, PARKED, CONNECTING, PROXYING -> {
+                if (responseStarted) {
+                    closeNow(); // cut mid-response: the client sees the framing end early
+                    return;
+                }
+                abandonRequest();
+                status = 503;
+                closeWith(ProxyResponses.problem(ctx.alloc(), 503, "the proxy is shutting down", null, true, true));
+            }
+            case READ_HEAD -> closeNow(); // at most part of a head: no request to answer yet
+            default -> {
+                // CLOSING: a last response is on its way; the server closes what is left right after
+            }
+        }
+    }
+
+    /** Lets go of the upstream side of the current request (parked place, upstream connection). */
+    private void abandonRequest() {
+        if (parked != null) {
+            parked.destroy();
+            parked = null;
+        }
+        exchange.dispose();
     }
 
     private void onIdleTimeout() {

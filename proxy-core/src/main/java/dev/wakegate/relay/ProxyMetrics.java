@@ -9,8 +9,8 @@ public interface ProxyMetrics {
     /** A response was sent for a request that matched {@code routePath} (null: no route). */
     void requestCompleted(String routePath, int status);
 
-    /** An upstream could not be used: {@code reason} is connect_refused, connect_timeout, reset, response_timeout, dns. */
-    void upstreamError(String upstream, String reason);
+    /** An upstream could not be used, or failed in the middle of a response. */
+    void upstreamError(String upstream, UpstreamFailure failure);
 
     /** A request or connection was parked (+1) or left parking (-1). */
     void parked(int delta);
@@ -21,7 +21,7 @@ public interface ProxyMetrics {
         }
 
         @Override
-        public void upstreamError(String upstream, String reason) {
+        public void upstreamError(String upstream, UpstreamFailure failure) {
         }
 
         @Override

@@ -103,7 +103,7 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
                 .connect(UpstreamAddresses.of(spec.upstream()));
         f.addListener(x -> {
             if (!f.isSuccess()) {
-                dp.metrics.upstreamError(spec.upstream().toString(), "connect_refused");
+                dp.metrics.upstreamError(spec.upstream().toString(), UpstreamFailure.CONNECT_REFUSED);
                 client.close();
                 return;
             }

@@ -50,8 +50,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         /** The response is malformed (bad head, bad chunked framing). */
         void upstreamFailed(String reason);
 
-        /** The connection closed while the exchange was using it (before its response completed). */
-        void upstreamClosed();
+        /**
+         * The connection closed while the exchange was using it (before its response completed);
+         * {@code responseBytesSeen} when any byte of a response had arrived on it by then.
+         */
+        void upstreamClosed(boolean responseBytesSeen);
 
         void upstreamWritabilityChanged();
     }
@@ -70,6 +73,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private boolean headRequest;
     private boolean upgradeRequested;
     private boolean used;
+    private boolean bytesSeen; // any byte arrived during the current exchange
 
     UpstreamConnection(UpstreamPool pool, HostPort address, int maxHeadSize) {
         this.pool = pool;
@@ -100,6 +104,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         head.reset();
         parser.reset();
         used = true;
+        bytesSeen = false;
         channel.read();
     }
 
@@ -136,6 +141,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        bytesSeen = true;
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         process();
     }
@@ -280,7 +286,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             } else {
                 releaseCumulation();
                 phase = Phase.DONE;
-                l.upstreamClosed();
+                l.upstreamClosed(bytesSeen);
             }
         }
         releaseCumulation();

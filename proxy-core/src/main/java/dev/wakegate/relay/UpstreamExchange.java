@@ -2,6 +2,7 @@ package dev.wakegate.relay;
 
 import dev.wakegate.config.HostPort;
 import dev.wakegate.http1.BodyFramer;
+import dev.wakegate.http1.Methods;
 import dev.wakegate.http1.RequestHead;
 import dev.wakegate.http1.ResponseHead;
 import io.netty.buffer.ByteBuf;
@@ -17,9 +18,14 @@ import java.net.UnknownHostException;
  * client connection: takes a connection from the loop's {@link UpstreamPool} (or opens one),
  * writes the rewritten head and then the body bytes the handler passes on, relays the response
  * it gets as the connection's {@link UpstreamConnection.Listener} to the client, and at the end
- * pools or closes the connection. It maps failures to 502/504 (connect refused or timed out, DNS,
- * malformed or reset response, no response head within the upstream-response timeout), and sends
- * a bodiless request once more when a reused keep-alive connection closes before answering.
+ * pools or closes the connection. Failures are {@link UpstreamFailure}s, which carry their
+ * 502/504 and metric tag (connect refused or timed out, DNS, malformed or reset response, a body
+ * the upstream takes none of for {@code upstream_send}, no response head within
+ * {@code upstream_response}, a response that stalls for {@code upstream_read}); each runs on a lazy
+ * {@link DeadlineTimer}, and only while the exchange waits on the upstream, never while it is
+ * paused for the client. One that may be the reused-connection race sends the request once more
+ * on a new connection when {@link UpstreamFailure#mayRetry} allows it (idempotent method, no body,
+ * no byte of the response seen).
  *
  * <p>The connection's state stays the handler's: the exchange reports through {@link Front},
  * whose implementation makes every state transition. Every buffer it takes is written or released
@@ -51,7 +57,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         void responseEnded(boolean reusable);
 
         /** No usable response will come; the connection is closed and the heads released. */
-        void upstreamFailed(int status, String detail);
+        void upstreamFailed(UpstreamFailure failure, String detail);
 
         /** 101 to an upgrade request: hand both channels to a raw relay. */
         void upgraded(UpstreamConnection c, ByteBuf switchingHead, ByteBuf leftover);
@@ -65,13 +71,18 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private final ChannelHandlerContext ctx;
     private final Front front;
     private final DeadlineTimer responseTimer; // request sent, no response head yet (504)
+    private final DeadlineTimer readTimer;     // response body: between two reads from the upstream
+    private final DeadlineTimer sendTimer;     // request body: the upstream takes none of it (stays unwritable)
+    private final WriteProgress upstreamWrites = new WriteProgress();
     private final HttpsPolicy https;           // HSTS on response heads over HTTPS; NONE on plain HTTP
 
     private long generation;                   // one per exchange: a late connect belongs to an old one
     private HostPort address;
     private boolean headRequest;
+    private boolean idempotent;
     private boolean upgrading;
     private boolean hasBody;
+    private boolean requestSent;
     private boolean expectContinue;
     private boolean responseStarted;
     private boolean responseHeadSeen;
@@ -89,16 +100,21 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         this.ctx = ctx;
         this.front = front;
         this.responseTimer = new DeadlineTimer(ctx.executor(), this::onResponseTimeout);
+        this.readTimer = new DeadlineTimer(ctx.executor(), this::onReadTimeout);
+        this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
     }
 
     // ---------------------------------------------------------------- the handler's side
 
     /** Takes what the exchange needs of a new request's head (called for every request). */
     void reset(RequestHead head) {
-        headRequest = "HEAD".equals(head.method());
+        String method = head.method();
+        headRequest = Methods.HEAD.equals(method);
+        idempotent = Methods.isIdempotent(method);
         upgrading = head.upgrade() != null;
         hasBody = head.hasBody();
         expectContinue = head.expectContinue();
+        requestSent = false;
         responseStarted = false;
         responseHeadSeen = false;
         retried = false;
@@ -118,6 +134,19 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     /** Whether an upstream connection is attached and can take body bytes now. */
     boolean canTakeBody() {
         return upstream != null && upstream.channel().isWritable() && outHead == null;
+    }
+
+    /**
+     * Whether the front holds request body bytes back because the upstream connection takes no
+     * more for now (unwritable): that wait is the upstream's, timed by {@code upstream_send}.
+     */
+    void awaitingUpstreamWritable(boolean waiting) {
+        if (!waiting || upstream == null) {
+            sendTimer.disarm();
+        } else if (!sendTimer.isArmed()) {
+            upstreamWrites.mark(upstream.channel());
+            sendTimer.arm(dp.timeouts.upstreamSend().toNanos());
+        }
     }
 
     /** Whether the head still waits to be sent (for the first chunk size of a chunked body). */
@@ -146,6 +175,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
 
     /** The whole request went upstream: the response clock runs until its head arrives. */
     void requestSent() {
+        requestSent = true;
         if (!responseHeadSeen) {
             responseTimer.arm(dp.timeouts.upstreamResponse().toNanos());
         }
@@ -160,8 +190,16 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     /** The client became writable: read more of the response. */
     void resume() {
         if (upstream != null) {
-            upstream.read();
+            readUpstream();
         }
+    }
+
+    /** Asks the upstream for more; after the response head, the wait for it is timed ({@code upstream_read}). */
+    private void readUpstream() {
+        if (responseHeadSeen) {
+            readTimer.arm(dp.timeouts.upstreamRead().toNanos());
+        }
+        upstream.read();
     }
 
     /** The exchange is over: pools the connection when {@code reusable}, else closes it. */
@@ -177,6 +215,8 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
             }
         }
         cancelResponseTimer();
+        readTimer.disarm();
+        sendTimer.disarm();
         releaseHeads();
     }
 
@@ -193,6 +233,8 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     /** The client connection is gone or upgraded: nothing may outlive it. */
     void dispose() {
         responseTimer.stop();
+        readTimer.stop();
+        sendTimer.stop();
         closeUpstream();
         releaseHeads();
     }
@@ -238,12 +280,12 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
             Throwable cause = f.cause();
             String up = address.toString();
             if (cause instanceof UnknownHostException || (cause != null && cause.getCause() instanceof UnknownHostException)) {
-                fail(502, "dns", "cannot resolve " + address.host());
+                fail(UpstreamFailure.DNS, "cannot resolve " + address.host());
             } else if (cause instanceof ConnectTimeoutException) {
-                fail(504, "connect_timeout", "cannot connect to " + up + " within "
+                fail(UpstreamFailure.CONNECT_TIMEOUT, "cannot connect to " + up + " within "
                         + dp.timeouts.upstreamConnect().toMillis() + "ms");
             } else {
-                fail(502, "connect_refused", "cannot connect to " + up);
+                fail(UpstreamFailure.CONNECT_REFUSED, "cannot connect to " + up);
             }
             front.pump();
             return;
@@ -263,9 +305,10 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private void sendHead() {
         ByteBuf h = outHead;
         outHead = null;
-        if (upstreamReused && !hasBody && !retried) {
-            // the same buffer, retained: a write leaves its bytes alone and only moves the reader
-            // index of a partly written buffer, which the retry puts back (no duplicate per request)
+        if (upstreamReused && !retried && UpstreamFailure.RESET.mayRetry(true, false, hasBody, idempotent)) {
+            // kept only for a request that a retry may send again; the same buffer, retained: a
+            // write leaves its bytes alone and only moves the reader index of a partly written
+            // buffer, which the retry puts back (no duplicate per request)
             retryHead = h.retain();
             retryHeadStart = h.readerIndex();
         }
@@ -278,12 +321,14 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     // ---------------------------------------------------------------- failures
 
     /** The upstream could not produce a response: the front answers 502/504 while nothing was sent, else closes. */
-    private void fail(int status, String metricReason, String detail) {
-        dp.metrics.upstreamError(address.toString(), metricReason);
+    private void fail(UpstreamFailure failure, String detail) {
+        dp.metrics.upstreamError(address.toString(), failure);
         closeUpstream();
         cancelResponseTimer();
+        readTimer.disarm();
+        sendTimer.disarm();
         releaseHeads();
-        front.upstreamFailed(status, detail);
+        front.upstreamFailed(failure, detail);
     }
 
     private void cancelResponseTimer() {
@@ -292,8 +337,30 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
 
     private void onResponseTimeout() {
         if (front.proxying() && !responseHeadSeen) {
-            fail(504, "response_timeout", "no response from " + address + " within "
+            fail(UpstreamFailure.RESPONSE_TIMEOUT, "no response from " + address + " within "
                     + dp.timeouts.upstreamResponse().toMillis() + "ms");
+            front.pump();
+        }
+    }
+
+    private void onSendTimeout() {
+        if (!front.proxying() || upstream == null || upstream.channel().isWritable()) {
+            return;
+        }
+        if (upstreamWrites.advanced(upstream.channel())) {
+            sendTimer.arm(dp.timeouts.upstreamSend().toNanos()); // slow but taking bytes: another period
+            return;
+        }
+        fail(UpstreamFailure.SEND_TIMEOUT, "upstream " + address + " took no more of the request body for "
+                + dp.timeouts.upstreamSend().toMillis() + "ms");
+        front.pump();
+    }
+
+    private void onReadTimeout() {
+        if (front.proxying() && responseHeadSeen && upstream != null) {
+            // the response has started: the front can only close, and a half-read connection is not reused
+            fail(UpstreamFailure.READ_TIMEOUT, "upstream " + address + " sent nothing for "
+                    + dp.timeouts.upstreamRead().toMillis() + "ms in the middle of a response");
             front.pump();
         }
     }
@@ -302,7 +369,12 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
 
     @Override
     public void upstreamInformational(ByteBuf informational) {
-        cancelResponseTimer();
+        if (requestSent) {
+            // an interim response (103 Early Hints) is no final one: the upstream still owes it
+            responseTimer.arm(dp.timeouts.upstreamResponse().toNanos());
+        } else {
+            cancelResponseTimer(); // 100 Continue: the client's body comes next, timed by body_read
+        }
         responseStarted = true;
         front.responseStarted();
         ctx.write(informational, ctx.voidPromise());
@@ -327,12 +399,15 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     public void upstreamReadComplete() {
         ctx.flush();
         if (front.proxying() && upstream != null && ctx.channel().isWritable()) {
-            upstream.read();
+            readUpstream();
+        } else {
+            readTimer.disarm(); // paused for the client (backpressure): the upstream is not late
         }
     }
 
     @Override
     public void upstreamResponseComplete(boolean reusable) {
+        readTimer.disarm();
         ctx.flush();
         front.responseEnded(reusable);
     }
@@ -340,19 +415,21 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     @Override
     public void upstreamFailed(String reason) {
         upstream = null; // the connection closes itself
-        fail(502, "bad_response", reason);
+        fail(UpstreamFailure.BAD_RESPONSE, reason);
         front.pump();
     }
 
     @Override
-    public void upstreamClosed() {
+    public void upstreamClosed(boolean responseBytesSeen) {
         UpstreamConnection dead = upstream;
         upstream = null;
         if (dead == null || !front.proxying()) {
             return;
         }
-        if (retryHead != null && !responseStarted && !retried) {
-            // a reused keep-alive connection was closed under us before any answer: try once more
+        if (retryHead != null && !retried
+                && UpstreamFailure.RESET.mayRetry(upstreamReused, responseStarted || responseBytesSeen, hasBody, idempotent)) {
+            // a reused keep-alive connection was closed under us before any answer, so the upstream
+            // most likely never saw the request; the method allows sending it again: once
             retried = true;
             cancelResponseTimer();
             outHead = retryHead.readerIndex(retryHeadStart);
@@ -362,7 +439,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
             front.pump();
             return;
         }
-        fail(502, "reset", "upstream " + address + " closed the connection before the response ended");
+        fail(UpstreamFailure.RESET, "upstream " + address + " closed the connection before the response ended");
         front.pump();
     }
 
@@ -376,6 +453,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     @Override
     public void upstreamSwitched(ByteBuf switchingHead, ByteBuf leftover) {
         cancelResponseTimer();
+        readTimer.disarm();
         releaseHeads();
         UpstreamConnection c = upstream;
         upstream = null;

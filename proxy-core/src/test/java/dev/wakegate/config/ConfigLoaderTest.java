@@ -53,10 +53,15 @@ class ConfigLoaderTest {
               - { listen: 127.0.0.1:16379, upstream: 127.0.0.1:6379 }
             timeouts:
               header_read: 5s
+              body_read: 45s
               idle_keep_alive: 30s
+              client_send: 50s
               upstream_connect: 2s
+              upstream_send: 40s
               upstream_response: 120s
+              upstream_read: 90s
               upstream_idle: 20s
+              docker_call: 3s
               drain: 1m
             limits:
               max_request_line: 4KiB
@@ -105,8 +110,10 @@ class ConfigLoaderTest {
                 new TcpSpec(new HostPort("127.0.0.1", 15432), Optional.of("postgres"), new HostPort("127.0.0.1", 5432)),
                 new TcpSpec(new HostPort("127.0.0.1", 16379), Optional.empty(), new HostPort("127.0.0.1", 6379)));
 
-        assertThat(c.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofSeconds(2), Duration.ofSeconds(120), Duration.ofSeconds(20), Duration.ofMinutes(1)));
+        assertThat(c.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(45),
+                Duration.ofSeconds(30), Duration.ofSeconds(50), Duration.ofSeconds(2), Duration.ofSeconds(40),
+                Duration.ofSeconds(120), Duration.ofSeconds(90), Duration.ofSeconds(20), Duration.ofSeconds(3),
+                Duration.ofMinutes(1)));
         assertThat(c.limits()).isEqualTo(new Limits(4096, 16384, 50, 1 << 20, 500));
         assertThat(c.jsonLogs()).isTrue();
         assertThat(c.adminToken()).isEmpty();

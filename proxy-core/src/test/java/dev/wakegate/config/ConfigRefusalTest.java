@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every way a config file is refused at start names the file, the key path and the reason. */
 class ConfigRefusalTest {
@@ -92,6 +94,40 @@ class ConfigRefusalTest {
         ConfigException e = refuse("automation: { idle_check_interval: 0s }");
         assertThat(e.key()).isEqualTo("automation.idle_check_interval");
         assertThat(e.reason()).contains("greater than zero");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "workers: 100000                                | workers                       | at most 256, got 100000",
+            "workers: 0                                     | workers                       | at least 1, got 0",
+            "workers: 99999999999                           | workers                       | at most 256",
+            "automation: { idle_check_interval: 1ms }       | automation.idle_check_interval | at least 100ms, got 1ms",
+            "automation: { idle_check_interval: 99ms }      | automation.idle_check_interval | at least 100ms",
+            "timeouts: { body_read: 0s }                    | timeouts.body_read            | greater than zero",
+            "timeouts: { upstream_send: -1s }               | timeouts.upstream_send        | duration",
+            "timeouts: { client_send: 5 }                   | timeouts.client_send          | unit",
+            "timeouts: { upstream_read: 400d }              | timeouts.upstream_read        | at most 365d, got 400d",
+            "timeouts: { docker_call: 99999999999999999d }  | timeouts.docker_call          | too large",
+            "timeouts: { body_reed: 10s }                   | timeouts.body_reed            | unknown key",
+    })
+    void refusesOutOfBoundsValuesNamingTheKey(String yaml, String key, String reason) {
+        ConfigException e = refuse(yaml);
+        assertThat(e.key()).isEqualTo(key);
+        assertThat(e.reason()).contains(reason);
+    }
+
+    @Test
+    void acceptsTheBoundsThemselves() throws ConfigException {
+        ProxyConfig c = ConfigLoader.parse("""
+                workers: 256
+                automation: { idle_check_interval: 100ms }
+                timeouts: { body_read: 365d, upstream_read: 1ms, docker_call: 1s }
+                """, FILE, Map.of());
+        assertThat(c.workers()).isEqualTo(256);
+        assertThat(c.automation().idleCheckInterval()).isEqualTo(java.time.Duration.ofMillis(100));
+        assertThat(c.timeouts().bodyRead()).isEqualTo(java.time.Duration.ofDays(365));
+        assertThat(c.timeouts().upstreamRead()).isEqualTo(java.time.Duration.ofMillis(1));
+        assertThat(c.timeouts().dockerCall()).isEqualTo(java.time.Duration.ofSeconds(1));
     }
 
     @Test

@@ -79,6 +79,36 @@ class BodyFramerTest {
         assertThat(outcome).contains("complete=false").doesNotContain("error=null");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "0;a=\"x\r\n\r\n", "0;a=\"x\r\n", "5;a=\"x\\\r\nhello\r\n0\r\n\r\n", "0;a=\"x\\\"\r\n\r\n",
+            "0;\r\n\r\n", "0;=v\r\n\r\n", "0;a=\r\n\r\n", "0;a b\r\n\r\n", "0;a=b c\r\n\r\n",
+            "0;a=\"x\"y\r\n\r\n", "0;a=(x)\r\n\r\n", "0;a=\"\u0001\"\r\n\r\n", "0;a=\"x\\\u0001\"\r\n\r\n",
+            "0;a\u007f\r\n\r\n", "0;a==b\r\n\r\n",
+    })
+    void rejectsChunkExtensionsOutsideTheGrammar(String input) {
+        String outcome = everySplit(BodyFramer.Mode.CHUNKED, -1, input);
+        assertThat(outcome).contains("complete=false").contains("error=");
+        assertThat(outcome).doesNotContain("error=null");
+    }
+
+    @Test
+    void unterminatedQuotedExtensionIsNamedAsSuch() {
+        assertThat(everySplit(BodyFramer.Mode.CHUNKED, -1, "0;a=\"x\r\n\r\n"))
+                .isEqualTo("body=6 complete=false error=unterminated quoted string in a chunk extension");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "0;a\r\n\r\n", "0;a=b\r\n\r\n", "0; a = b ;c\r\n\r\n",
+            "0;a=\"\"\r\n\r\n", "0;a=\"x y;z=\\\"q\\\\\"\r\n\r\n", "0;a=\"\u00e9\\\u00ff\"\r\n\r\n",
+            "0;a=\"x\";b\t=\tc\r\n\r\n", "0;a=\"x\"\t\r\n\r\n", "0;!#$%&'*+-.^_`|~=!#$%&'*+-.^_`|~\r\n\r\n",
+    })
+    void acceptsChunkExtensionsOfTheGrammar(String input) {
+        assertThat(everySplit(BodyFramer.Mode.CHUNKED, -1, input + "next"))
+                .isEqualTo("body=" + input.length() + " complete=true error=null");
+    }
+
     @Test
     void chunkSizeUpTo2Pow62IsAccepted() {
         String size = Long.toHexString(1L << 62);

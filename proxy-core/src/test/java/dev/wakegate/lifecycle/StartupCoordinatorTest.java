@@ -74,6 +74,62 @@ class StartupCoordinatorTest {
     }
 
     @Test
+    void aContainerFoundRunningAtStartIsProbedBeforeItCountsAsReady() {
+        HostPort upstream = HostPort.parse("127.0.0.1:9001");
+        Harness h = new Harness().container("app", Priority.NORMAL, upstream.toString(), HealthProbe.http("/healthz"));
+        h.runtime.add("app", RUNNING, false); // started a moment before the proxy, still booting
+        h.start();
+        assertThat(h.ready("app")).as("running is not ready: it may still be booting").isFalse();
+        assertThat(h.state("app")).isEqualTo(ContainerState.RUNNING);
+        assertThat(h.probe.httpCalls.get()).as("probed at once, without a request").isPositive();
+
+        CompletableFuture<Void> request = h.await("app");
+        assertThat(request).as("parked on the probe").isNotDone();
+        h.probe.ready.put(upstream, true);
+        h.advance(Duration.ofMillis(300));
+        assertThat(request).isCompleted();
+        assertThat(h.ready("app")).isTrue();
+        assertThat(h.probe.lastPath).isEqualTo("/healthz");
+        // a verification is no start: nothing started, nothing counted as one
+        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.events).isEmpty();
+        assertThat(h.lifecycle.stats().total().startAttempts()).isZero();
+    }
+
+    @Test
+    void aContainerFoundRunningThatAnswersItsProbeIsReadyWithoutARequest() {
+        HostPort upstream = HostPort.parse("127.0.0.1:9002");
+        Harness h = new Harness().container("app", Priority.NORMAL, upstream.toString(), HealthProbe.DEFAULT);
+        h.runtime.add("app", RUNNING, false);
+        h.probe.ready.put(upstream, true);
+        h.start();
+        assertThat(h.ready("app")).isTrue();
+        assertThat(h.probe.tcpCalls.get()).isEqualTo(1);
+        assertThat(h.runtime.starts).isEmpty();
+    }
+
+    @Test
+    void anEngineThatDoesNotAnswerAStartFailsItAsUnavailableAndIsNotReplayed() {
+        Harness h = new Harness().container("app");
+        h.runtime.add("app", EXITED, false);
+        h.start();
+        h.runtime.holdStarts = true;
+        CompletableFuture<Void> first = h.await("app");
+        h.runtime.heldStarts.get(0).completeExceptionally(new StartFailure("app", StartFailure.Kind.RUNTIME_UNAVAILABLE,
+                "docker engine unreachable at unix:///x.sock: no answer within 10s"));
+        h.scheduler.runPending();
+        StartFailure f = failureOf(first);
+        assertThat(f.kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
+        assertThat(f.reason()).contains("no answer within 10s");
+
+        CompletableFuture<Void> second = h.await("app");
+        assertThat(h.runtime.starts).as("asked the engine again, not a replayed failure").hasSize(2);
+        h.runtime.heldStarts.get(1).complete(null);
+        h.scheduler.runPending();
+        assertThat(second).isCompleted();
+    }
+
+    @Test
     void dependenciesStartFirstAndIndependentContainersInParallel() {
         Harness h = new Harness().container("a", "c").container("b").container("c");
         h.runtime.add("a", EXITED, false).add("b", EXITED, false).add("c", EXITED, false);

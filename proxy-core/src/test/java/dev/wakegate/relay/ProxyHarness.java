@@ -31,11 +31,19 @@ import static org.awaitility.Awaitility.await;
  */
 final class ProxyHarness implements AutoCloseable {
     /** Generous: the test machine is shared and leak detection is paranoid. */
-    static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10),
-            Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(5));
+    static final Timeouts TIMEOUTS = Timeouts.DEFAULTS.withHeaderRead(Duration.ofSeconds(10))
+            .withBodyRead(Duration.ofSeconds(10)).withIdleKeepAlive(Duration.ofSeconds(10))
+            .withClientSend(Duration.ofSeconds(20))
+            .withUpstreamConnect(Duration.ofSeconds(5)).withUpstreamSend(Duration.ofSeconds(20))
+            .withUpstreamResponse(Duration.ofSeconds(20))
+            .withUpstreamRead(Duration.ofSeconds(20)).withUpstreamIdle(Duration.ofSeconds(30))
+            .withDrain(Duration.ofSeconds(5));
     /** For the timeout tests. */
-    static final Timeouts SHORT = new Timeouts(Duration.ofMillis(800), Duration.ofMillis(800),
-            Duration.ofSeconds(2), Duration.ofMillis(800), Duration.ofSeconds(30), Duration.ofSeconds(5));
+    static final Timeouts SHORT = TIMEOUTS.withHeaderRead(Duration.ofMillis(800)).withBodyRead(Duration.ofMillis(800))
+            .withIdleKeepAlive(Duration.ofMillis(800)).withClientSend(Duration.ofMillis(800))
+            .withUpstreamConnect(Duration.ofSeconds(2))
+            .withUpstreamSend(Duration.ofMillis(800))
+            .withUpstreamResponse(Duration.ofMillis(800)).withUpstreamRead(Duration.ofMillis(800));
 
     final HttpTestServer a = new HttpTestServer("a");
     final HttpTestServer b = new HttpTestServer("b");
@@ -47,9 +55,18 @@ final class ProxyHarness implements AutoCloseable {
     final int deadPort;
 
     ProxyHarness(FakeGate gate, Timeouts timeouts, Limits limits, LocalEndpoints endpoints) {
+        this(gate, timeouts, limits, endpoints, 0);
+    }
+
+    /** With {@code /s} routed (no containers) to {@code scriptedPort} when it is not 0. */
+    ProxyHarness(FakeGate gate, Timeouts timeouts, Limits limits, LocalEndpoints endpoints, int scriptedPort) {
         this.gate = gate;
         this.deadPort = freePort();
-        RouteTrie<Route> routes = RouteTrie.<Route>builder()
+        RouteTrie.Builder<Route> builder = RouteTrie.builder();
+        if (scriptedPort != 0) {
+            builder.add("/s", new Route("/s", List.of(), hp(scriptedPort), true));
+        }
+        RouteTrie<Route> routes = builder
                 .add("/a", new Route("/a", List.of(), hp(a.port()), true))
                 .add("/b", new Route("/b", List.of(), hp(b.port()), true))
                 .add("/ws", new Route("/ws", List.of(), hp(a.port()), true))
@@ -78,6 +95,10 @@ final class ProxyHarness implements AutoCloseable {
 
     RawHttpClient client() {
         return new RawHttpClient(address());
+    }
+
+    RawHttpClient client(int readTimeoutMillis) {
+        return new RawHttpClient(address(), readTimeoutMillis);
     }
 
     /** Everything the data path counted is back to zero: no request in flight, nothing parked. */

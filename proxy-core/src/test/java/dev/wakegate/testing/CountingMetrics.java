@@ -1,6 +1,7 @@
 package dev.wakegate.testing;
 
 import dev.wakegate.relay.ProxyMetrics;
+import dev.wakegate.relay.UpstreamFailure;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,8 +19,8 @@ public final class CountingMetrics implements ProxyMetrics {
     }
 
     @Override
-    public void upstreamError(String upstream, String reason) {
-        upstreamErrors.add(upstream + " " + reason);
+    public void upstreamError(String upstream, UpstreamFailure failure) {
+        upstreamErrors.add(upstream + " " + failure.metricTag());
     }
 
     @Override

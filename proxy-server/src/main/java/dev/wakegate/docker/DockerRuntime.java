@@ -16,6 +16,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerEvent;
 import dev.wakegate.lifecycle.ContainerInfo;
 import dev.wakegate.lifecycle.ContainerRuntime;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -55,8 +57,18 @@ import java.util.function.Consumer;
  * <p>Every call runs on a small dedicated pool ({@code wakegate-docker-N}) and its future completes
  * there; callers on an event loop hop back themselves. Failures complete the future with a
  * {@link StartFailure} whose kind says why: {@code MISSING} ("no such container X"),
- * {@code RUNTIME_UNAVAILABLE} ("docker engine unreachable at HOST: cause"; fails fast, bounded by
- * the connect/response timeouts) or {@code FAILED} (the engine's own message).
+ * {@code RUNTIME_UNAVAILABLE} ("docker engine unreachable at HOST: cause") or {@code FAILED} (the
+ * engine's own message).
+ *
+ * <p>Every call is bounded by the call timeout ({@code timeouts.docker_call}; a stop by its grace
+ * period plus that), counted from when it was asked for. An engine that accepts connections but
+ * does not answer (a frozen dockerd) is treated as one that is gone: the call fails with
+ * {@code RUNTIME_UNAVAILABLE} "no answer within ...", and the event streams are dropped, so
+ * subscribers get DISCONNECTED (cold routes fail fast, health says degraded) and RESYNC once the
+ * engine answers again. While anyone follows the events the engine is also pinged every
+ * {@link #LIVENESS_INTERVAL}, so a freeze is noticed without traffic too. No engine call ever runs
+ * on the events thread, and a call past its deadline has its worker interrupted (the unix-socket
+ * transport has no read timeout of its own).
  *
  * <p>A name resolves to the container with exactly that name, else to a container carrying the
  * compose label {@code com.docker.compose.service=name} (a running one first, then the newest).
@@ -73,9 +85,10 @@ public final class DockerRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
-    /** Added to a stop's grace period: the engine answers only after the container is down. */
-    private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
+    /** How often a connected engine is pinged, so a frozen one is noticed while nothing else asks it. */
+    public static final Duration LIVENESS_INTERVAL = Duration.ofSeconds(5);
+    /** Socket read timeouts exceed the call deadlines by this. */
+    private static final Duration SOCKET_SLACK = Duration.ofSeconds(1);
     private static final long BACKOFF_MIN_MS = 100;
     private static final long BACKOFF_MAX_MS = 5_000;
     private static final String[] FOLLOWED_EVENTS = {"create", "start", "kill", "die", "stop", "destroy", "health_status"};
@@ -85,13 +98,17 @@ public final class DockerRuntime implements ContainerRuntime {
     private final String dockerHost;
     /** DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read by {@link DockerTls}; else no TLS (null for tcp://). */
     private final SSLConfig tls;
+    private final Duration callTimeout;
     private final DockerClient client;
-    /** Events stream: no response timeout, a quiet engine is not a dead one. */
+    /** Events stream: no response timeout, a quiet engine is not a dead one (the liveness ping tells). */
     private final DockerClient eventsClient;
-    /** Clients for stops whose grace outlasts {@link #RESPONSE_TIMEOUT}, keyed by response timeout seconds. */
+    /** Clients for stops whose grace outlasts {@link #callTimeout}, keyed by their deadline in milliseconds. */
     private final Map<Long, DockerClient> stopClients = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final ScheduledExecutorService eventsExecutor;
+    /** Call deadlines and the liveness ping: never blocked by an engine call. */
+    private final ScheduledExecutorService timer;
+    private final AtomicBoolean livenessPingInFlight = new AtomicBoolean();
     private final Map<String, String> resolved = new ConcurrentHashMap<>();
     private final AtomicInteger liveStreams = new AtomicInteger();
     private final Set<EventFeed> feeds = new CopyOnWriteArraySet<>();
@@ -99,13 +116,18 @@ public final class DockerRuntime implements ContainerRuntime {
     private final AtomicReference<Boolean> reachable = new AtomicReference<>();
     private volatile boolean closed;
 
-    private DockerRuntime(String dockerHost) {
+    private DockerRuntime(String dockerHost, Duration callTimeout) {
         this.dockerHost = dockerHost;
         // zerodep speaks https to a tcp:// engine whenever it is given an SSL config, so a plain
         // tcp:// engine gets none; a unix socket gets the inert one (see PlainTransport).
         this.tls = DockerTls.fromEnvironment(System.getenv(), System.getProperty("user.home"))
                 .orElse(dockerHost.startsWith("unix:") ? PlainTransport.INSTANCE : null);
-        this.client = newClient(RESPONSE_TIMEOUT);
+        this.callTimeout = callTimeout;
+        // the call's deadline, counted from when it was asked for (queueing included), is what the
+        // caller sees, and it interrupts the worker; the socket timeout, a little longer so the
+        // deadline always speaks first, is a backstop for tcp:// engines (the unix-socket transport
+        // ignores it)
+        this.client = newClient(callTimeout.plus(SOCKET_SLACK));
         this.eventsClient = newClient(null);
         this.executor = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads("wakegate-docker-"));
@@ -113,19 +135,33 @@ public final class DockerRuntime implements ContainerRuntime {
         ScheduledThreadPoolExecutor events = new ScheduledThreadPoolExecutor(1, daemonThreads("wakegate-docker-events-"));
         events.setRemoveOnCancelPolicy(true);
         this.eventsExecutor = events;
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads("wakegate-docker-timer-"));
+        deadlines.setRemoveOnCancelPolicy(true);
+        this.timer = deadlines;
+        long every = LIVENESS_INTERVAL.toMillis();
+        timer.scheduleWithFixedDelay(this::livenessPing, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** With the default call timeout ({@code timeouts.docker_call}). */
+    public static DockerRuntime create(String dockerHost) {
+        return create(dockerHost, Timeouts.DEFAULTS.dockerCall());
     }
 
     /**
-     * @param dockerHost {@code unix:///path} or {@code tcp://host:port}; null or blank means
-     *                   {@value #DEFAULT_HOST}
+     * @param dockerHost  {@code unix:///path} or {@code tcp://host:port}; null or blank means
+     *                    {@value #DEFAULT_HOST}
+     * @param callTimeout every engine call answers within this, or the engine counts as unreachable
      */
-    public static DockerRuntime create(String dockerHost) {
+    public static DockerRuntime create(String dockerHost, Duration callTimeout) {
         String host = dockerHost == null || dockerHost.isBlank() ? DEFAULT_HOST : dockerHost.trim();
         URI uri = URI.create(host);
         if (!"unix".equals(uri.getScheme()) && !"tcp".equals(uri.getScheme())) {
             throw new IllegalArgumentException("docker host must be unix:///path or tcp://host:port, got " + host);
         }
-        return new DockerRuntime(host);
+        if (callTimeout == null || callTimeout.isZero() || callTimeout.isNegative()) {
+            throw new IllegalArgumentException("docker call timeout must be positive, got " + callTimeout);
+        }
+        return new DockerRuntime(host, callTimeout);
     }
 
     public String dockerHost() {
@@ -134,7 +170,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     /** Completes with the engine's API version, or fails with "docker engine unreachable at ...". */
     public CompletableFuture<String> ping() {
-        return call(null, () -> {
+        return call(null, callTimeout, () -> {
             client.pingCmd().exec();
             return client.versionCmd().exec().getApiVersion();
         });
@@ -142,7 +178,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<Void> start(String name) {
-        return call(name, () -> {
+        return call(name, callTimeout, () -> {
             onContainer(name, id -> {
                 try {
                     client.startContainerCmd(id).exec();
@@ -158,8 +194,10 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public CompletableFuture<Void> stop(String name, Duration grace) {
         long graceSeconds = Math.max(0, (grace.toMillis() + 999) / 1000);
-        return call(name, () -> {
-            DockerClient stopper = stopClient(Duration.ofSeconds(graceSeconds).plus(STOP_MARGIN));
+        // the engine answers a stop only once the container is down: up to the grace period
+        Duration limit = Duration.ofSeconds(graceSeconds).plus(callTimeout);
+        return call(name, limit, () -> {
+            DockerClient stopper = stopClient(limit);
             onContainer(name, id -> {
                 try {
                     stopper.stopContainerCmd(id).withTimeout((int) Math.min(Integer.MAX_VALUE, graceSeconds)).exec();
@@ -174,7 +212,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ContainerInfo> inspect(String name) {
-        return call(name, () -> {
+        return call(name, callTimeout, () -> {
             String cached = cachedId(name);
             if (cached != null) {
                 try {
@@ -209,7 +247,8 @@ public final class DockerRuntime implements ContainerRuntime {
     /** Every container (running or not), each inspected so health, healthcheck and exit code are exact. */
     @Override
     public CompletableFuture<List<ContainerInfo>> list() {
-        return call(null, () -> {
+        // one list and one inspect per container: bounded as one call, it must not outlast the timeout
+        return call(null, callTimeout, () -> {
             List<Container> containers = client.listContainersCmd().withShowAll(true).exec();
             List<ContainerInfo> infos = new ArrayList<>(containers.size());
             for (Container c : containers) {
@@ -250,6 +289,7 @@ public final class DockerRuntime implements ContainerRuntime {
         // view and the shared records end consistent; only what outlasts the grace is interrupted.
         executor.shutdown();
         try {
+            // the deadlines keep running meanwhile: a call stuck on a silent engine ends at its own
             if (!executor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.info("docker calls still under way after {}s; abandoning them", CLOSE_GRACE.toSeconds());
                 executor.shutdownNow();
@@ -258,6 +298,7 @@ public final class DockerRuntime implements ContainerRuntime {
             Thread.currentThread().interrupt();
             executor.shutdownNow();
         }
+        timer.shutdownNow();
         closeQuietly(client);
         closeQuietly(eventsClient);
         stopClients.values().forEach(DockerRuntime::closeQuietly);
@@ -342,16 +383,31 @@ public final class DockerRuntime implements ContainerRuntime {
         T run() throws Exception;
     }
 
-    private <T> CompletableFuture<T> call(String name, Call<T> body) {
+    private <T> CompletableFuture<T> call(String name, Duration limit, Call<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        Worker worker = new Worker();
+        ScheduledFuture<?> deadline;
         try {
+            deadline = timer.schedule(() -> {
+                String reason = "docker engine unreachable at " + dockerHost + ": no answer within " + format(limit);
+                if (result.completeExceptionally(new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, reason))) {
+                    worker.interrupt();
+                    engineUnresponsive(reason);
+                }
+            }, limit.toMillis(), TimeUnit.MILLISECONDS);
             executor.execute(() -> {
+                worker.begin();
                 try {
                     T value = body.run();
-                    markReachable();
-                    result.complete(value);
+                    if (result.complete(value)) {
+                        markReachable();
+                    }
                 } catch (Throwable t) {
-                    result.completeExceptionally(translate(name, t));
+                    StartFailure failure = translate(name, t);
+                    result.completeExceptionally(failure);
+                } finally {
+                    deadline.cancel(false);
+                    worker.end();
                 }
             });
         } catch (RejectedExecutionException closedAlready) {
@@ -359,6 +415,72 @@ public final class DockerRuntime implements ContainerRuntime {
                     "docker runtime is closed"));
         }
         return result;
+    }
+
+    /**
+     * The thread running one call, so that its deadline can free it: the unix-socket transport has
+     * no read timeout, and a read on a silent engine would otherwise hold the worker until the
+     * engine answers or dies. Interrupting closes the call's channel (its connection is dropped).
+     */
+    private static final class Worker {
+        private Thread thread;
+        private boolean done;
+
+        synchronized void begin() {
+            thread = Thread.currentThread();
+        }
+
+        synchronized void interrupt() {
+            if (thread != null && !done) {
+                thread.interrupt();
+            }
+        }
+
+        void end() {
+            synchronized (this) {
+                done = true;
+                thread = null;
+            }
+            Thread.interrupted(); // an interrupt meant for this call must not reach the pool's next task
+        }
+    }
+
+    /**
+     * An engine call went unanswered: the engine accepts connections but does not work (frozen,
+     * or hopelessly overloaded). Treated like an engine that is gone: the event streams are
+     * dropped, so subscribers get DISCONNECTED now and RESYNC once it answers again.
+     */
+    private void engineUnresponsive(String reason) {
+        markUnreachable(reason);
+        for (EventFeed feed : feeds) {
+            feed.abort(reason);
+        }
+    }
+
+    /**
+     * Every {@link #LIVENESS_INTERVAL} while anyone follows the events: a bounded ping (one at a
+     * time). Also while a stream is still being opened, which a freeze at that moment would
+     * otherwise leave waiting for good: the stream itself has no deadline.
+     */
+    private void livenessPing() {
+        if (closed || feeds.isEmpty() || !livenessPingInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            call(null, callTimeout, () -> {
+                client.pingCmd().exec();
+                return null;
+            }).whenComplete((v, ex) -> livenessPingInFlight.set(false));
+        } catch (RuntimeException e) {
+            // never let the periodic task die; the next round tries again
+            livenessPingInFlight.set(false);
+            log.debug("docker liveness ping could not be sent", e);
+        }
+    }
+
+    private static String format(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     private StartFailure translate(String name, Throwable t) {
@@ -402,24 +524,30 @@ public final class DockerRuntime implements ContainerRuntime {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (root instanceof EngineSilent || root instanceof StartFailure) {
+            return root.getMessage(); // already "docker engine unreachable at ...: ..."
+        }
         String why = root.getMessage() == null ? root.getClass().getSimpleName()
                 : root.getClass().getSimpleName() + ": " + root.getMessage();
         return "docker engine unreachable at " + dockerHost + ": " + why;
     }
 
     private void markReachable() {
+        if (closed) {
+            return; // calls cut short by close() say nothing about the engine
+        }
         if (!Boolean.TRUE.equals(reachable.getAndSet(Boolean.TRUE))) {
-            String api;
-            try {
-                api = client.versionCmd().exec().getApiVersion();
-            } catch (RuntimeException e) {
-                api = "?";
-            }
-            log.info("docker engine connected (API {}) at {}", api, dockerHost);
+            // the API version for the log is one more call: bounded like the others, and never on
+            // the caller's thread (the events thread must not wait on an engine that just froze)
+            call(null, callTimeout, () -> client.versionCmd().exec().getApiVersion()).whenComplete((api, ex) ->
+                    log.info("docker engine connected (API {}) at {}", ex == null ? api : "?", dockerHost));
         }
     }
 
     private void markUnreachable(String reason) {
+        if (closed) {
+            return;
+        }
         if (!Boolean.FALSE.equals(reachable.getAndSet(Boolean.FALSE))) {
             log.warn("{}", reason);
         }
@@ -445,11 +573,11 @@ public final class DockerRuntime implements ContainerRuntime {
         return DockerClientImpl.getInstance(config, httpClient);
     }
 
-    private DockerClient stopClient(Duration needed) {
-        if (needed.compareTo(RESPONSE_TIMEOUT) <= 0) {
+    private DockerClient stopClient(Duration limit) {
+        if (limit.compareTo(callTimeout) <= 0) {
             return client;
         }
-        return stopClients.computeIfAbsent(needed.getSeconds(), s -> newClient(Duration.ofSeconds(s)));
+        return stopClients.computeIfAbsent(limit.toMillis(), ms -> newClient(Duration.ofMillis(ms).plus(SOCKET_SLACK)));
     }
 
     private static void closeQuietly(Closeable c) {
@@ -493,16 +621,28 @@ public final class DockerRuntime implements ContainerRuntime {
             }
             Attempt attempt = new Attempt();
             current = attempt;
-            try {
-                // fail fast through the client with a response timeout before opening the endless stream
+            // a bounded ping first (the stream itself has no deadline), on the call pool: this
+            // thread delivers every feed's events and must never wait on the engine
+            call(null, callTimeout, () -> {
                 client.pingCmd().exec();
-                eventsClient.eventsCmd()
-                        .withEventTypeFilter(EventType.CONTAINER)
-                        .withEventFilter(FOLLOWED_EVENTS)
-                        .exec(attempt);
-            } catch (RuntimeException e) {
-                attempt.end(e);
-            }
+                return null;
+            }).whenComplete((v, ex) -> onThread(() -> {
+                if (stopped || current != attempt || attempt.ended.get()) {
+                    return; // closed, or given up on meanwhile (a reconnect is on its way)
+                }
+                if (ex != null) {
+                    attempt.end(ex); // the call's own future: a StartFailure, not wrapped
+                    return;
+                }
+                try {
+                    eventsClient.eventsCmd()
+                            .withEventTypeFilter(EventType.CONTAINER)
+                            .withEventFilter(FOLLOWED_EVENTS)
+                            .exec(attempt); // returns at once: docker-java reads the stream on a thread of its own
+                } catch (RuntimeException e) {
+                    attempt.end(e);
+                }
+            }));
         }
 
         private void onConnected() {
@@ -526,14 +666,13 @@ public final class DockerRuntime implements ContainerRuntime {
             if (stopped) {
                 return;
             }
-            if (cause == null) {
-                markUnreachable("docker engine unreachable at " + dockerHost + ": event stream closed by the engine");
-            } else {
-                markUnreachable(unreachable(cause));
-            }
+            String reason = cause == null
+                    ? "docker engine unreachable at " + dockerHost + ": event stream closed by the engine"
+                    : unreachable(cause);
+            markUnreachable(reason);
             if (!disconnectReported) {
                 disconnectReported = true;
-                deliver(ContainerEvent.of(ContainerEvent.Type.DISCONNECTED));
+                deliver(ContainerEvent.disconnected(reason));
             }
             long delay = backoffMs;
             backoffMs = Math.min(BACKOFF_MAX_MS, backoffMs * 2);
@@ -560,6 +699,14 @@ public final class DockerRuntime implements ContainerRuntime {
                 eventsExecutor.execute(r);
             } catch (RejectedExecutionException shuttingDown) {
                 // closed meanwhile
+            }
+        }
+
+        /** Drops the current stream as lost (the engine did not answer a call): reconnects with backoff. */
+        void abort(String reason) {
+            Attempt a = current;
+            if (a != null) {
+                a.abort(new EngineSilent(reason));
             }
         }
 
@@ -590,8 +737,9 @@ public final class DockerRuntime implements ContainerRuntime {
             @Override
             public void onStart(Closeable stream) {
                 this.stream = stream;
-                if (stopped) {
-                    cancel();
+                if (stopped || ended.get()) {
+                    // closed, or given up on while the engine was silent and answered only now
+                    closeStream();
                     return;
                 }
                 onThread(EventFeed.this::onConnected);
@@ -625,12 +773,22 @@ public final class DockerRuntime implements ContainerRuntime {
                 }
             }
 
+            /** Ends it as lost with {@code cause} (subscribers hear DISCONNECTED), then closes the stream. */
+            void abort(Throwable cause) {
+                end(cause);
+                closeStream();
+            }
+
             void cancel() {
                 ended.set(true);
+                closeStream();
+            }
+
+            private void closeStream() {
                 Closeable s = stream;
                 if (s != null) {
                     try {
-                        s.close();
+                        s.close(); // interrupts the stream's reader and aborts its connection: does not wait for the engine
                     } catch (IOException | RuntimeException ignored) {
                         // already gone
                     }
@@ -641,6 +799,13 @@ public final class DockerRuntime implements ContainerRuntime {
             public void close() {
                 cancel();
             }
+        }
+    }
+
+    /** The cause of a stream dropped because the engine did not answer a call in time. */
+    private static final class EngineSilent extends IOException {
+        EngineSilent(String reason) {
+            super(reason, null);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.wakegate.metrics;
 
 import dev.wakegate.relay.ProxyMetrics;
+import dev.wakegate.relay.UpstreamFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -28,7 +29,7 @@ public final class MicrometerProxyMetrics implements ProxyMetrics {
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, AtomicReferenceArray<Counter>> requests = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> upstreamErrors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<UpstreamFailure, Counter>> upstreamErrors = new ConcurrentHashMap<>();
     private final AtomicInteger parked = new AtomicInteger();
 
     public MicrometerProxyMetrics(MeterRegistry registry) {
@@ -58,14 +59,13 @@ public final class MicrometerProxyMetrics implements ProxyMetrics {
     }
 
     @Override
-    public void upstreamError(String upstream, String reason) {
+    public void upstreamError(String upstream, UpstreamFailure failure) {
         String up = upstream == null ? "unknown" : upstream;
-        String why = Reasons.label(reason);
-        Map<String, Counter> byReason = upstreamErrors.computeIfAbsent(up, u -> new ConcurrentHashMap<>());
-        byReason.computeIfAbsent(why, r -> Counter.builder(UPSTREAM_ERRORS)
+        Map<UpstreamFailure, Counter> byReason = upstreamErrors.computeIfAbsent(up, u -> new ConcurrentHashMap<>());
+        byReason.computeIfAbsent(failure, f -> Counter.builder(UPSTREAM_ERRORS)
                 .description("Upstreams that could not be used, by reason")
                 .tag("upstream", up)
-                .tag("reason", r)
+                .tag("reason", f.metricTag())
                 .register(registry)).increment();
     }
 

@@ -6,6 +6,7 @@ import dev.wakegate.config.ProxyConfig;
 import dev.wakegate.server.logging.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -34,8 +35,13 @@ public final class Main {
               WAKEGATE_LOG_JSON    true: one JSON object per log line
               WAKEGATE_JAVA_OPTS, WAKEGATE_HEAP, WAKEGATE_CDS   JVM settings of bin/wakegate (see there)
 
-            SIGTERM stops accepting, lets in-flight requests finish (timeouts.drain), then exits.
+            SIGTERM (or SIGINT) stops accepting, lets in-flight requests finish (timeouts.drain),
+            then exits with status 0.
+            exit status: 0 after a clean stop, 1 when it cannot start (e.g. the port is in use),
+            2 for a refused config or bad options.
             """;
+
+    private static final String[] STOP_SIGNALS = {"TERM", "INT"};
 
     private Main() {
     }
@@ -97,16 +103,25 @@ public final class Main {
             log.error("wakegate could not start: {}", e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "wakegate-shutdown"));
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // SIGTERM and SIGINT end a clean drain with status 0, as nginx and HAProxy do: with the
+        // JVM's own handler the process would exit 143 (128 + 15) however cleanly it stopped
+        for (String signal : STOP_SIGNALS) {
+            try {
+                Signal.handle(new Signal(signal), s -> stopRequested.countDown());
+            } catch (IllegalArgumentException unavailable) {
+                log.debug("cannot handle SIG{}: the JVM's default applies", signal);
+            }
+        }
+        // any other way out (SIGHUP, System.exit) still drains through the hook
+        Thread hook = new Thread(server::close, "wakegate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        server.close();
         return 0;
     }
 }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The whole proxy, wired from one {@link ProxyConfig}: the front listeners on the worker event
@@ -35,8 +36,10 @@ import java.util.concurrent.TimeoutException;
  * the Docker runtime on its executor, the state store (Redis or in memory), the metrics and the
  * {@code /health/*} endpoints, label discovery, and TLS termination with its certificates.
  *
- * <p>{@link #start} returns once the listeners are bound; {@link #close} drains in-flight work
- * (up to {@code timeouts.drain}) and releases everything, in the reverse order.
+ * <p>{@link #start} binds the listeners first (a port in use is the first thing reported, before
+ * Docker or Redis are asked anything), then starts the lifecycle and discovery, then accepts
+ * connections; {@link #close} drains in-flight work (up to {@code timeouts.drain}) and releases
+ * everything, in the reverse order.
  */
 public final class WakegateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WakegateServer.class);
@@ -51,13 +54,15 @@ public final class WakegateServer implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final FrontServer front;
     private final LabelDiscovery discovery;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean accepting;
 
     private WakegateServer(ProxyConfig config) {
         this.config = config;
         this.tls = config.tls().map(WakegateServer::startTls); // first: a certificate that cannot be served refuses the start
         this.metrics = Metrics.createUnbound(); // JVM metrics: once listening, see startAll
         tls.ifPresent(t -> metrics.bindTls(t.store()));
-        this.runtime = DockerRuntime.create(config.dockerHost());
+        this.runtime = DockerRuntime.create(config.dockerHost(), config.timeouts().dockerCall());
         this.store = config.redisUrl().<StateStore>map(RedisStateStore::connect).orElseGet(InMemoryStateStore::new);
         this.control = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wakegate-control", true),
                 NioIoHandler.newFactory());
@@ -104,6 +109,7 @@ public final class WakegateServer implements AutoCloseable {
     }
 
     private void startAll() {
+        front.bind();
         try {
             // never fails: an unreachable engine or store leaves it degraded, catching up later
             lifecycle.start().get(config.automation().startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -116,6 +122,7 @@ public final class WakegateServer implements AutoCloseable {
         }
         discovery.start();
         front.start();
+        accepting = true;
         // Off the path to the first answer: JVM and allocator metrics load JMX (~100 ms at start).
         control.execute(metrics::bindRuntimeMetrics);
         log.info("wakegate listening on {} (http){}{}, {} worker(s), {} managed container(s), {} route(s), state in {}",
@@ -153,7 +160,12 @@ public final class WakegateServer implements AutoCloseable {
 
     @Override
     public void close() {
-        log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (accepting) {
+            log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
+        }
         closeQuietly(front);
         tls.ifPresent(WakegateServer::closeQuietly);
         closeQuietly(discovery);
@@ -163,7 +175,9 @@ public final class WakegateServer implements AutoCloseable {
         closeQuietly(store);
         control.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         closeQuietly(metrics);
-        log.info("wakegate stopped");
+        if (accepting) {
+            log.info("wakegate stopped");
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

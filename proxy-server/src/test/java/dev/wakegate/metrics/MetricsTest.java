@@ -1,6 +1,7 @@
 package dev.wakegate.metrics;
 
 import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.relay.UpstreamFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
@@ -51,14 +52,14 @@ class MetricsTest {
     @Test
     void upstreamErrorsAreCountedByUpstreamAndReason() {
         MicrometerProxyMetrics proxy = metrics.proxyMetrics();
-        proxy.upstreamError("127.0.0.1:3000", "connect_refused");
-        proxy.upstreamError("127.0.0.1:3000", "connect_refused");
-        proxy.upstreamError("127.0.0.1:3000", "Connection reset by peer: java.io.IOException");
+        proxy.upstreamError("127.0.0.1:3000", UpstreamFailure.CONNECT_REFUSED);
+        proxy.upstreamError("127.0.0.1:3000", UpstreamFailure.CONNECT_REFUSED);
+        proxy.upstreamError("127.0.0.1:3000", UpstreamFailure.READ_TIMEOUT);
         PrometheusText text = PrometheusText.parse(metrics.prometheusText());
         assertThat(text.value("wakegate_upstream_errors_total", "upstream=\"127.0.0.1:3000\"", "reason=\"connect_refused\""))
                 .isEqualTo(2.0);
-        // Free text never becomes a label value: it would make a series per message.
-        assertThat(text.value("wakegate_upstream_errors_total", "reason=\"other\"")).isEqualTo(1.0);
+        // the label is the failure's tag, never free text (a series per message)
+        assertThat(text.value("wakegate_upstream_errors_total", "reason=\"read_timeout\"")).isEqualTo(1.0);
     }
 
     @Test

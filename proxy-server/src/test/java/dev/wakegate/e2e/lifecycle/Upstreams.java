@@ -49,6 +49,15 @@ final class Upstreams {
         return new Site(name, port);
     }
 
+    /** The same, but httpd listens only {@code bootDelay} after the container starts (a slow boot). */
+    static Site plainSite(DockerFixture docker, String hint, String dir, Duration bootDelay) {
+        String name = DockerFixture.uniqueName(hint);
+        int port = DockerFixture.freePort();
+        docker.containerNamed(name).shell("sleep " + bootDelay.toMillis() / 1000.0 + " && " + script(name, port, dir))
+                .create();
+        return new Site(name, port);
+    }
+
     private static String script(String name, int port, String dir) {
         return "mkdir -p /www/cgi-bin /www/" + dir
                 + " && echo " + name + " > /www/index.html && cp /www/index.html /www/" + dir + "/index.html"

@@ -1,0 +1,66 @@
+package dev.wakegate.relay;
+
+/**
+ * Why an upstream produced no (complete) response: the one place that says which status the
+ * client gets when nothing of the response was sent yet, which label the failure has in
+ * {@code wakegate_upstream_errors_total{reason}}, and whether a request may be sent again.
+ *
+ * <p>A retry is only ever considered for a failure on a <em>reused</em> keep-alive connection
+ * before any byte of the response arrived (the upstream may have closed the idle connection just
+ * as the request went out, so it probably never saw it), and only for an idempotent, bodiless
+ * request: see {@link #mayRetry}. That is nginx's {@code proxy_next_upstream} default restricted
+ * to the reused-connection race, and RFC 9110 section 9.2.2: a proxy must not retry a
+ * non-idempotent request automatically.
+ */
+public enum UpstreamFailure {
+    /** The upstream's host name does not resolve. */
+    DNS(502, "dns", false),
+    /** The connection was refused (nothing listens) or failed otherwise while connecting. */
+    CONNECT_REFUSED(502, "connect_refused", false),
+    /** No connection within {@code timeouts.upstream_connect}. */
+    CONNECT_TIMEOUT(504, "connect_timeout", false),
+    /** The upstream closed (or reset) the connection before the response ended. */
+    RESET(502, "reset", true),
+    /** The upstream took none of the request body for {@code timeouts.upstream_send}. */
+    SEND_TIMEOUT(504, "send_timeout", false),
+    /** The response head or its body framing is malformed. */
+    BAD_RESPONSE(502, "bad_response", false),
+    /** No response head within {@code timeouts.upstream_response} after the request was sent. */
+    RESPONSE_TIMEOUT(504, "response_timeout", false),
+    /** The response stalled: nothing read for {@code timeouts.upstream_read} after its head. */
+    READ_TIMEOUT(504, "read_timeout", false);
+
+    private final int status;
+    private final String metricTag;
+    private final boolean retryableOnReused;
+
+    UpstreamFailure(int status, String metricTag, boolean retryableOnReused) {
+        this.status = status;
+        this.metricTag = metricTag;
+        this.retryableOnReused = retryableOnReused;
+    }
+
+    /** The status the client gets when no byte of the response went to it yet (502 or 504). */
+    public int status() {
+        return status;
+    }
+
+    /** The {@code reason} label of {@code wakegate_upstream_errors_total}. */
+    public String metricTag() {
+        return metricTag;
+    }
+
+    /** Whether this failure, on a reused connection before any response byte, may be the stale-connection race. */
+    public boolean retryableOnReused() {
+        return retryableOnReused;
+    }
+
+    /**
+     * Whether the request may be sent once more on a new connection: the failure is one that a
+     * stale reused connection causes, the connection was a reused one, no byte of the response
+     * arrived, the request has no body (it was streamed, not kept) and its method is idempotent.
+     */
+    public boolean mayRetry(boolean reusedConnection, boolean responseBytesSeen, boolean hasBody, boolean idempotent) {
+        return retryableOnReused && reusedConnection && !responseBytesSeen && !hasBody && idempotent;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.wakegate.server;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The process as an operator runs it ({@code java ... Main --config FILE}, a child JVM): a clean
+ * SIGTERM drain exits 0, as nginx and HAProxy do, not the JVM's 143; a port in use is the first
+ * thing reported (before Docker or Redis are asked anything) and exits 1.
+ */
+class MainProcessTest {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    Path dir;
+    private Process child;
+    private final List<Socket> engineConnections = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (child != null && child.isAlive()) {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        for (Socket s : engineConnections) {
+            s.close();
+        }
+    }
+
+    private Process run(String yaml) throws IOException {
+        Path config = dir.resolve("wakegate.yml");
+        Files.writeString(config, yaml);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        child = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+        return child;
+    }
+
+    private List<String> log() throws IOException {
+        return Files.readAllLines(dir.resolve("out.log"));
+    }
+
+    /** A listener that accepts connections and counts them, never answering: a stand-in engine. */
+    private ServerSocket countingEngine(AtomicInteger accepted) throws IOException {
+        ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!s.isClosed()) {
+                try {
+                    engineConnections.add(s.accept());
+                    accepted.incrementAndGet();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "counting-engine");
+        t.setDaemon(true);
+        t.start();
+        return s;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void cleanSigtermDrainExitsWithStatusZero() throws Exception {
+        int port = freePort();
+        run("""
+                listen: 127.0.0.1:%d
+                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
+                routes:
+                  - { path: /x, upstream: 127.0.0.1:1 }
+                """.formatted(port));
+        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/automation")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+
+        child.destroy(); // SIGTERM
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("exited after the drain").isTrue();
+        assertThat(child.exitValue()).as("log:%n%s", String.join("\n", log())).isZero();
+        assertThat(log()).anyMatch(l -> l.contains("wakegate stopped"));
+    }
+
+    @Test
+    void portInUseIsReportedFirstAndExitsWithStatusOne() throws Exception {
+        AtomicInteger engineAsked = new AtomicInteger();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket engine = countingEngine(engineAsked)) {
+            run("""
+                    listen: 127.0.0.1:%d
+                    docker: { host: "tcp://127.0.0.1:%d" }
+                    routes:
+                      - { path: /x, upstream: 127.0.0.1:1 }
+                    """.formatted(taken.getLocalPort(), engine.getLocalPort()));
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            List<String> log = log();
+            assertThat(child.exitValue()).as("log:%n%s", String.join("\n", log)).isEqualTo(1);
+
+            int refusal = -1;
+            for (int i = 0; i < log.size(); i++) {
+                if (log.get(i).contains("wakegate could not start: cannot listen on 127.0.0.1:" + taken.getLocalPort())) {
+                    refusal = i;
+                    break;
+                }
+            }
+            assertThat(refusal).as("the refusal is logged:%n%s", String.join("\n", log)).isNotNegative();
+            assertThat(log.get(refusal)).endsWith("Address already in use");
+            assertThat(log.subList(0, refusal)).as("nothing started before the bind")
+                    .noneMatch(l -> l.contains("lifecycle started") || l.contains("docker") || l.contains("redis")
+                            || l.contains("listening"));
+            assertThat(engineAsked.get()).as("the engine was never asked anything").isZero();
+        }
+    }
+}
