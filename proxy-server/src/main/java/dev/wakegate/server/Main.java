@@ -12,10 +12,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar wakegate.jar --config FILE}: see {@link #USAGE}. */
+/** {@code bin/wakegate --config FILE} (or {@code java -jar wakegate.jar --config FILE}): see {@link #USAGE}. */
 public final class Main {
     static final String USAGE = """
-            usage: java -jar wakegate.jar --config FILE [--check]
+            usage: wakegate --config FILE [--check]      (bin/wakegate, or java -jar wakegate.jar)
 
             wakegate: an HTTP/1.1 and TCP front proxy for a Docker Compose stack that starts
             stopped containers when a request needs them and stops idle ones.
@@ -36,6 +36,7 @@ public final class Main {
               WAKEGATE_LISTEN      the HTTP listener, HOST:PORT (default 0.0.0.0:8000)
               WAKEGATE_ADMIN_TOKEN bearer token for the POST /health/* operations (else loopback only)
               WAKEGATE_LOG_JSON    true: one JSON object per log line
+              WAKEGATE_JAVA_OPTS, WAKEGATE_HEAP, WAKEGATE_CDS   JVM settings of bin/wakegate (see there)
 
             SIGTERM (or SIGINT) stops accepting, lets in-flight requests finish (timeouts.drain),
             then exits with status 0.
