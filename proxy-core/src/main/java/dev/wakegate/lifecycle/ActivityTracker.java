@@ -1,5 +1,6 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.state.ContainerRecord;
 import dev.wakegate.state.StateStore;
 

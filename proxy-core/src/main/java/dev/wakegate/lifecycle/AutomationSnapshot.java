@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The automation as {@code /health/automation} shows it.
  *
- * @param runtimeProblem "docker engine unreachable: ..." while the engine is away, else null
+ * @param runtimeProblem the provider's account while the engine is away ("docker engine unreachable at ..."), else null
  * @param stateCounts    managed containers per state wire name ("ready", "stopped", ...)
  * @param eviction       whether idle stops are suspended now, and why
  */

@@ -1,5 +1,8 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.config.ContainerSpec;
 
 import java.time.Clock;
@@ -11,7 +14,7 @@ import java.util.Map;
 
 /**
  * The live view of every managed container, keyed by its config name (a container name or a
- * compose service name). Fed by a full {@link ContainerRuntime#list()} at start and after each
+ * compose service name). Fed by a full {@link WorkloadProvider#list()} at start and after each
  * RESYNC, and by engine events; read without locks by the data path.
  *
  * <p>The name→container map is immutable and swapped whole on {@link #register}/{@link #unregister}
@@ -80,7 +83,7 @@ public final class ContainerRegistry {
         return runtimeAvailable;
     }
 
-    /** Why the engine is unreachable ("docker engine unreachable: ..."), or null while it is reachable. */
+    /** Why the engine is unreachable, in the provider's words, or null while it is reachable. */
     public String runtimeProblem() {
         return runtimeProblem;
     }
@@ -175,11 +178,10 @@ public final class ContainerRegistry {
 
     // ---- lane only ----
 
-    void markUnavailable(String detail) {
+    /** The engine went away; {@code problem} is the provider's own account ("docker engine unreachable at HOST: ..."). */
+    void markUnavailable(String problem) {
         runtimeAvailable = false;
-        // the runtime's own messages already say "docker engine unreachable at HOST: ..."
-        runtimeProblem = detail != null && detail.startsWith("docker engine unreachable")
-                ? detail : "docker engine unreachable: " + detail;
+        runtimeProblem = problem;
     }
 
     void markAvailable() {
@@ -188,7 +190,7 @@ public final class ContainerRegistry {
     }
 
     /** Containers an event is about: matched by container name or compose service name. */
-    List<ManagedContainer> matching(ContainerEvent event) {
+    List<ManagedContainer> matching(WorkloadEvent event) {
         List<ManagedContainer> out = new ArrayList<>(1);
         ManagedContainer byContainer = event.name() == null ? null : byName.get(event.name());
         if (byContainer != null) {
@@ -202,19 +204,19 @@ public final class ContainerRegistry {
     }
 
     /** Applies a full listing; containers with a start or stop in progress are left to that operation. */
-    void reconcile(List<ContainerInfo> infos) {
+    void reconcile(List<WorkloadInfo> infos) {
         for (ManagedContainer c : byName.values()) {
-            ContainerInfo info = find(infos, c.name);
+            WorkloadInfo info = find(infos, c.name);
             if (c.start != null || c.stop != null) {
                 continue;
             }
-            applyInfo(c, info == null ? ContainerInfo.missing(c.name) : info);
+            applyInfo(c, info == null ? WorkloadInfo.missing(c.name) : info);
         }
     }
 
-    private static ContainerInfo find(List<ContainerInfo> infos, String name) {
-        ContainerInfo byService = null;
-        for (ContainerInfo info : infos) {
+    private static WorkloadInfo find(List<WorkloadInfo> infos, String name) {
+        WorkloadInfo byService = null;
+        for (WorkloadInfo info : infos) {
             if (name.equals(info.name())) {
                 return info;
             }
@@ -233,16 +235,16 @@ public final class ContainerRegistry {
      * RUNNING until {@link StartupCoordinator#verifyRunning} or a request's start probes it, since
      * "running" may still mean "booting".
      */
-    void applyInfo(ManagedContainer c, ContainerInfo info) {
+    void applyInfo(ManagedContainer c, WorkloadInfo info) {
         c.hasHealthcheck = info.hasHealthcheck();
-        c.health = info.health() == null ? ContainerInfo.Health.NONE : info.health();
+        c.health = info.health() == null ? WorkloadInfo.Health.NONE : info.health();
         switch (info.status()) {
             case RUNNING -> {
                 if (c.knownSinceMillis == 0) {
                     c.knownSinceMillis = clock.millis();
                 }
                 if (c.hasHealthcheck) {
-                    c.setState(c.health == ContainerInfo.Health.HEALTHY ? ContainerState.READY : ContainerState.RUNNING);
+                    c.setState(c.health == WorkloadInfo.Health.HEALTHY ? ContainerState.READY : ContainerState.RUNNING);
                 } else if (!needsProbe(c)) {
                     c.setState(ContainerState.READY);
                 } else if (c.state != ContainerState.READY) {
@@ -271,7 +273,7 @@ public final class ContainerRegistry {
     }
 
     /** Applies a CREATE/START/KILL/DIE/STOP/DESTROY/HEALTH_STATUS event when no operation owns the container. */
-    void applyEvent(ManagedContainer c, ContainerEvent e) {
+    void applyEvent(ManagedContainer c, WorkloadEvent e) {
         switch (e.type()) {
             case CREATE -> {
                 if (c.state == ContainerState.MISSING || c.state == ContainerState.UNKNOWN) {
@@ -281,7 +283,7 @@ public final class ContainerRegistry {
             case START -> {
                 c.runningSinceMillis = clock.millis();
                 if (c.hasHealthcheck) {
-                    c.health = ContainerInfo.Health.STARTING;
+                    c.health = WorkloadInfo.Health.STARTING;
                     c.setState(ContainerState.RUNNING);
                 } else {
                     c.setState(needsProbe(c) ? ContainerState.RUNNING : ContainerState.READY);
@@ -305,10 +307,10 @@ public final class ContainerRegistry {
             }
             case HEALTH_STATUS -> {
                 c.hasHealthcheck = true;
-                c.health = e.health() == null ? ContainerInfo.Health.NONE : e.health();
-                if (c.health == ContainerInfo.Health.HEALTHY && c.state == ContainerState.RUNNING) {
+                c.health = e.health() == null ? WorkloadInfo.Health.NONE : e.health();
+                if (c.health == WorkloadInfo.Health.HEALTHY && c.state == ContainerState.RUNNING) {
                     c.setState(ContainerState.READY);
-                } else if (c.health != ContainerInfo.Health.HEALTHY && c.state == ContainerState.READY) {
+                } else if (c.health != WorkloadInfo.Health.HEALTHY && c.state == ContainerState.READY) {
                     c.setState(ContainerState.RUNNING);
                 }
             }

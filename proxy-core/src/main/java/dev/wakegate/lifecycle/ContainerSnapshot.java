@@ -1,5 +1,6 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.config.Priority;
 
 import java.time.Instant;
@@ -16,7 +17,7 @@ import java.util.List;
  */
 public record ContainerSnapshot(String name, ContainerState state, Priority priority, Instant lastAccess,
                                 long idleTimeoutMinutes, long inFlight, long openConnections,
-                                ContainerInfo.Health health, boolean hasHealthcheck, boolean cordoned,
+                                WorkloadInfo.Health health, boolean hasHealthcheck, boolean cordoned,
                                 List<String> dependsOn, Instant lastStarted, Instant lastStopped,
                                 boolean fromLabels) {
 }

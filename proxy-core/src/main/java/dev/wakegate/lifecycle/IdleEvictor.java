@@ -1,5 +1,6 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.Durations;
 import dev.wakegate.config.Priority;

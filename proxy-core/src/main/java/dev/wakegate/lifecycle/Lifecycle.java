@@ -1,10 +1,14 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.ProxyConfig;
 import dev.wakegate.config.StateSettings;
 import dev.wakegate.state.StateStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +44,7 @@ public final class Lifecycle implements AutoCloseable {
     static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(2);
 
     private final AutomationSettings settings;
-    private final ContainerRuntime runtime;
+    private final WorkloadProvider provider;
     private final StateStore store;
     private final Clock clock;
     private final String instanceId;
@@ -58,7 +62,7 @@ public final class Lifecycle implements AutoCloseable {
 
     private Lifecycle(Builder b) {
         this.settings = Objects.requireNonNull(b.settings, "settings");
-        this.runtime = Objects.requireNonNull(b.runtime, "runtime");
+        this.provider = Objects.requireNonNull(b.provider, "provider");
         this.store = Objects.requireNonNull(b.store, "store");
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.instanceId = Objects.requireNonNull(b.instanceId, "instanceId");
@@ -66,7 +70,7 @@ public final class Lifecycle implements AutoCloseable {
         this.registry = new ContainerRegistry(clock);
         this.storeHealth = new StoreHealth(store);
         this.guard = new EvictionGuard(store, storeHealth, clock);
-        this.coordinator = new StartupCoordinator(registry, runtime, store, storeHealth,
+        this.coordinator = new StartupCoordinator(registry, provider, store, storeHealth,
                 Objects.requireNonNull(b.probe, "probe"), settings, clock, lane, instanceId, stats,
                 b.listener, b.stopGrace);
         SharedCordons cordons = new SharedCordons(registry, clock, instanceId, coordinator::recheck);
@@ -95,7 +99,7 @@ public final class Lifecycle implements AutoCloseable {
      * in degraded mode and it catches up when they come back.
      */
     public CompletableFuture<Void> start() {
-        subscription = runtime.subscribe(event -> lane.execute(() -> onEvent(event)));
+        subscription = provider.subscribe(event -> lane.execute(() -> onEvent(event)));
         CompletableFuture<Void> listed = coordinator.resync();
         CompletableFuture<Void> loaded = new CompletableFuture<>();
         store.onAvailable(() -> lane.execute(() -> {
@@ -121,11 +125,12 @@ public final class Lifecycle implements AutoCloseable {
         return CompletableFuture.allOf(listed, loaded);
     }
 
-    private void onEvent(ContainerEvent event) {
+    private void onEvent(WorkloadEvent event) {
         switch (event.type()) {
             case RESYNC -> coordinator.resync();
             case DISCONNECTED -> {
-                registry.markUnavailable(event.detail() != null ? event.detail() : "event stream disconnected");
+                String detail = event.detail();
+                registry.markUnavailable(detail != null ? detail : "the engine's event stream disconnected");
                 log.warn("{}; cold routes fail fast until it is back", registry.runtimeProblem());
                 coordinator.failAll(StartFailure.Kind.RUNTIME_UNAVAILABLE, registry.runtimeProblem());
             }
@@ -140,7 +145,7 @@ public final class Lifecycle implements AutoCloseable {
     /**
      * Stops timers and the event subscription, flushes last access once more, gives up the
      * idle-check lease and leaves the membership (so the others neither wait for this instance nor
-     * for its lease). Waits a moment for those writes; does not close runtime or store.
+     * for its lease). Waits a moment for those writes; does not close provider or store.
      */
     @Override
     public void close() {
@@ -187,7 +192,7 @@ public final class Lifecycle implements AutoCloseable {
      */
     public void register(ContainerSpec spec) {
         ManagedContainer c = registry.register(spec);
-        runtime.inspect(spec.name()).whenCompleteAsync((info, ex) -> {
+        provider.inspect(spec.name()).whenCompleteAsync((info, ex) -> {
             if (ex == null && c.start == null && c.stop == null && registry.get(spec.name()) == c) {
                 registry.applyInfo(c, info);
                 coordinator.verifyIfRunning(c);
@@ -310,11 +315,11 @@ public final class Lifecycle implements AutoCloseable {
         return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 
-    /** Collects the parts; {@code settings}, {@code runtime}, {@code store}, {@code probe}, {@code scheduler} are required. */
+    /** Collects the parts; {@code settings}, {@code provider}, {@code store}, {@code probe}, {@code scheduler} are required. */
     public static final class Builder {
         private AutomationSettings settings = AutomationSettings.DEFAULTS;
         private Map<String, ContainerSpec> containers = Map.of();
-        private ContainerRuntime runtime;
+        private @Nullable WorkloadProvider provider;
         private StateStore store;
         private ReadinessProbe probe;
         private Clock clock = Clock.systemUTC();
@@ -337,8 +342,8 @@ public final class Lifecycle implements AutoCloseable {
             return this;
         }
 
-        public Builder runtime(ContainerRuntime runtime) {
-            this.runtime = runtime;
+        public Builder provider(WorkloadProvider provider) {
+            this.provider = provider;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.config.ContainerSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ final class ManagedContainer {
 
     // --- written on the lane only; volatile so snapshots may read them from anywhere ---
     volatile ContainerState state = ContainerState.UNKNOWN;
-    volatile ContainerInfo.Health health = ContainerInfo.Health.NONE;
+    volatile WorkloadInfo.Health health = WorkloadInfo.Health.NONE;
     volatile boolean hasHealthcheck;
     /** Cordoned by this instance's own stop. */
     volatile boolean cordoned;

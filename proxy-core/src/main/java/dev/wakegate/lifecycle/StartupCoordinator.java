@@ -1,8 +1,13 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.HealthProbe;
+import dev.wakegate.config.Durations;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.state.StateStore;
 import org.slf4j.Logger;
@@ -14,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -26,8 +30,8 @@ import java.util.function.BooleanSupplier;
  * parallel, readiness noticed within milliseconds, and a stop that new requests wait out.
  *
  * <p>All of it runs on the {@link LifecycleExecutor} lane: an operation is a small state machine
- * ({@link StartOp}) whose steps are lane tasks chained on runtime, store and probe futures, so
- * nothing blocks and no lock is held around a runtime call. Waiters get their own future
+ * ({@link StartOp}) whose steps are lane tasks chained on provider, store and probe futures, so
+ * nothing blocks and no lock is held around an engine call. Waiters get their own future
  * (cancelling it does not disturb the shared operation).
  *
  * <p>Readiness, in order: the Docker HEALTHCHECK status when the container has one (HEALTH_STATUS
@@ -41,7 +45,7 @@ import java.util.function.BooleanSupplier;
  * most every 250 ms (and at once on a die/stop event), not after every probe.
  *
  * <p>With several instances, the start itself is guarded by the shared lease {@code start:<name>}:
- * the holder calls {@code runtime.start}, the others only watch for readiness (and take the lease
+ * the holder calls {@code provider.start}, the others only watch for readiness (and take the lease
  * over if it is released while the container is still down). When the store is unreachable the
  * instance starts on its own (degraded mode).
  *
@@ -70,7 +74,7 @@ public final class StartupCoordinator {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ContainerRegistry registry;
-    private final ContainerRuntime runtime;
+    private final WorkloadProvider provider;
     private final StateStore store;
     private final StoreHealth storeHealth;
     private final ReadinessProbe probe;
@@ -83,11 +87,11 @@ public final class StartupCoordinator {
     private final Duration stopGrace;
     private SharedCordons cordons;
 
-    StartupCoordinator(ContainerRegistry registry, ContainerRuntime runtime, StateStore store, StoreHealth storeHealth,
+    StartupCoordinator(ContainerRegistry registry, WorkloadProvider provider, StateStore store, StoreHealth storeHealth,
                        ReadinessProbe probe, AutomationSettings settings, Clock clock, LifecycleExecutor lane,
                        String instanceId, LifecycleStats stats, LifecycleListener listener, Duration stopGrace) {
         this.registry = registry;
-        this.runtime = runtime;
+        this.provider = provider;
         this.store = store;
         this.storeHealth = storeHealth;
         this.probe = probe;
@@ -185,8 +189,7 @@ public final class StartupCoordinator {
         Futures.joinFailFast(depFutures, depsReady);
         depsReady.whenCompleteAsync((v, ex) -> {
             if (ex != null) {
-                op.failWith(Futures.unwrap(ex) instanceof StartFailure sf ? sf
-                        : new StartFailure(name, StartFailure.Kind.FAILED, Futures.message(ex)));
+                op.failWith(StartFailure.of(name, ex));
             } else {
                 op.begin();
             }
@@ -217,12 +220,12 @@ public final class StartupCoordinator {
     }
 
     /** An engine event about {@code c}: handed to its start if one runs, else to the registry. Lane only. */
-    void onEvent(ManagedContainer c, ContainerEvent e) {
+    void onEvent(ManagedContainer c, WorkloadEvent e) {
         if (c.start != null) {
             c.start.onEvent(e);
         } else if (c.stop == null) {
             registry.applyEvent(c, e);
-            if (e.type() == ContainerEvent.Type.KILL) {
+            if (e.type() == WorkloadEvent.Type.KILL) {
                 // A process may survive the signal: ask the engine again once the die event had its chance.
                 lane.schedule(() -> refresh(c), KILL_RECHECK);
             }
@@ -243,10 +246,10 @@ public final class StartupCoordinator {
         }
     }
 
-    /** Lists the engine again and reconciles; marks the runtime (un)available. */
+    /** Lists the engine again and reconciles; marks the engine (un)available. */
     CompletableFuture<Void> resync() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        runtime.list().whenCompleteAsync((infos, ex) -> {
+        provider.list().whenCompleteAsync((infos, ex) -> {
             if (ex != null) {
                 registry.markUnavailable(Futures.message(ex));
                 log.warn("listing containers failed: {}", registry.runtimeProblem());
@@ -282,7 +285,7 @@ public final class StartupCoordinator {
 
     /** Re-reads one container's state after an operation left it uncertain. */
     private void refresh(ManagedContainer c) {
-        runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+        provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
             if (ex == null && c.start == null && c.stop == null) {
                 registry.applyInfo(c, info);
             }
@@ -294,7 +297,7 @@ public final class StartupCoordinator {
     /**
      * One start of one container, from "requested" to ready or failed. Lane only. Steps:
      * wait out a stop in progress → (inspect when the state is unknown) → take the start lease →
-     * {@code runtime.start} → poll readiness with backoff, also woken by engine events.
+     * {@code provider.start} → poll readiness with backoff, also woken by engine events.
      */
     final class StartOp {
         final ManagedContainer c;
@@ -330,7 +333,7 @@ public final class StartupCoordinator {
 
         void armTimeout() {
             Duration limit = settings.startupTimeout();
-            timeout = lane.schedule(() -> fail(StartFailure.Kind.TIMEOUT, "not ready after " + Futures.format(limit)),
+            timeout = lane.schedule(() -> fail(StartFailure.Kind.TIMEOUT, "not ready after " + Durations.format(limit)),
                     limit);
         }
 
@@ -357,13 +360,13 @@ public final class StartupCoordinator {
                     seenRunning = true;
                     poll();
                 }
-                case MISSING, UNKNOWN -> runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+                case MISSING, UNKNOWN -> provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
                     if (done) {
                         return;
                     }
                     if (ex != null) {
-                        fail(StartFailure.Kind.FAILED, Futures.message(ex));
-                    } else if (info.status() == ContainerInfo.Status.MISSING) {
+                        failOnEngine(ex);
+                    } else if (info.status() == WorkloadInfo.Status.MISSING) {
                         c.setState(ContainerState.MISSING);
                         fail(StartFailure.Kind.MISSING, "no such container");
                     } else if (info.running()) {
@@ -450,7 +453,7 @@ public final class StartupCoordinator {
             listener.onStartIssued(c.name);
             startCalledAt = clock.millis();
             lastInspectAt = startCalledAt;
-            CompletableFuture<Void> started = runtime.start(c.name);
+            CompletableFuture<Void> started = provider.start(c.name);
             if (probes()) {
                 // The engine runs the process before its start call returns (often by tens of ms):
                 // probe from now on, so a fast container is served as soon as it answers.
@@ -461,22 +464,30 @@ public final class StartupCoordinator {
                     return;
                 }
                 if (ex != null) {
-                    String msg = Futures.message(ex);
-                    if (Futures.unwrap(ex) instanceof StartFailure sf && sf.kind() == StartFailure.Kind.RUNTIME_UNAVAILABLE) {
-                        // the engine is gone or did not answer: say so (and never replay it)
-                        fail(StartFailure.Kind.RUNTIME_UNAVAILABLE, sf.reason());
-                    } else if (msg.toLowerCase(Locale.ROOT).contains("no such container")) {
-                        c.setState(ContainerState.MISSING);
-                        fail(StartFailure.Kind.MISSING, "no such container");
-                    } else {
-                        fail(StartFailure.Kind.FAILED, msg);
-                    }
+                    failOnEngine(ex);
                     return;
                 }
                 startIssued = true;
                 c.runningSinceMillis = clock.millis();
                 poll();
             }, lane);
+        }
+
+        /**
+         * The engine answered a start or an inspect with a failure: decided on its kind. An engine
+         * that is gone or did not answer is said so (and never replayed); a container it does not
+         * know is MISSING; anything else is the engine's refusal, in its own words.
+         */
+        private void failOnEngine(Throwable ex) {
+            StartFailure f = StartFailure.of(c.name, ex);
+            switch (f.kind()) {
+                case RUNTIME_UNAVAILABLE -> fail(StartFailure.Kind.RUNTIME_UNAVAILABLE, f.reason());
+                case MISSING -> {
+                    c.setState(ContainerState.MISSING);
+                    fail(StartFailure.Kind.MISSING, "no such container");
+                }
+                default -> fail(StartFailure.Kind.FAILED, f.reason());
+            }
         }
 
         private void schedulePoll() {
@@ -511,7 +522,7 @@ public final class StartupCoordinator {
             HostPort upstream = spec.upstream().orElse(null);
             if (!probes()) {
                 lastInspectAt = clock.millis();
-                runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+                provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
                     pollInFlight = false;
                     observe(null, ex == null ? info : null);
                 }, lane);
@@ -540,7 +551,7 @@ public final class StartupCoordinator {
                 // Not answering yet: ask the engine whether it still runs at all.
                 inspectNext = false;
                 lastInspectAt = now;
-                runtime.inspect(c.name).whenCompleteAsync((info, ex2) -> {
+                provider.inspect(c.name).whenCompleteAsync((info, ex2) -> {
                     pollInFlight = false;
                     if (unresolved instanceof UnknownHostException && ex2 == null && info.running()
                             && runningFor() >= UNRESOLVED_GRACE.toMillis()) {
@@ -561,7 +572,7 @@ public final class StartupCoordinator {
          * Decides from one observation: a probe result (null when not probed) and the engine's view
          * (null when not asked or when the inspect failed: a transient engine hiccup just means "not yet").
          */
-        private void observe(Boolean probeOk, ContainerInfo info) {
+        private void observe(Boolean probeOk, WorkloadInfo info) {
             if (done) {
                 return;
             }
@@ -578,7 +589,7 @@ public final class StartupCoordinator {
                         c.health = info.health();
                     }
                     case EXITED, DEAD, CREATED -> {
-                        if ((startIssued || seenRunning) && info.status() != ContainerInfo.Status.CREATED) {
+                        if ((startIssued || seenRunning) && info.status() != WorkloadInfo.Status.CREATED) {
                             c.setState(ContainerState.STOPPED);
                             c.runningSinceMillis = 0;
                             fail(StartFailure.Kind.FAILED, "exited with code " + info.exitCode());
@@ -596,12 +607,12 @@ public final class StartupCoordinator {
             }
             Step step;
             if (c.hasHealthcheck) {
-                if (c.health == ContainerInfo.Health.UNHEALTHY) {
+                if (c.health == WorkloadInfo.Health.UNHEALTHY) {
                     c.setState(ContainerState.RUNNING);
                     fail(StartFailure.Kind.FAILED, "unhealthy");
                     return;
                 }
-                step = c.health == ContainerInfo.Health.HEALTHY && (info == null || info.running())
+                step = c.health == WorkloadInfo.Health.HEALTHY && (info == null || info.running())
                         ? Step.READY : Step.NOT_YET;
             } else if (probeOk != null) {
                 step = probeOk ? Step.READY : Step.NOT_YET;
@@ -615,8 +626,8 @@ public final class StartupCoordinator {
             }
         }
 
-        void onEvent(ContainerEvent e) {
-            if (done || (deferred && e.type() != ContainerEvent.Type.DESTROY)) {
+        void onEvent(WorkloadEvent e) {
+            if (done || (deferred && e.type() != WorkloadEvent.Type.DESTROY)) {
                 // While a stop is waited out, the container may still look healthy and running:
                 // whatever it says now is decided again once the stop is over.
                 return;
@@ -624,10 +635,10 @@ public final class StartupCoordinator {
             switch (e.type()) {
                 case HEALTH_STATUS -> {
                     c.hasHealthcheck = true;
-                    c.health = e.health() == null ? ContainerInfo.Health.NONE : e.health();
-                    if (c.health == ContainerInfo.Health.HEALTHY) {
+                    c.health = e.health() == null ? WorkloadInfo.Health.NONE : e.health();
+                    if (c.health == WorkloadInfo.Health.HEALTHY) {
                         succeed();
-                    } else if (c.health == ContainerInfo.Health.UNHEALTHY) {
+                    } else if (c.health == WorkloadInfo.Health.UNHEALTHY) {
                         c.setState(ContainerState.RUNNING);
                         fail(StartFailure.Kind.FAILED, "unhealthy");
                     }
@@ -786,11 +797,11 @@ public final class StartupCoordinator {
         c.stop = done;
         stats.stopAttempt(c.name);
         log.info("stopping {}: {}", c.name, reason);
-        Futures.attempt(() -> runtime.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
+        Futures.attempt(() -> provider.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
             if (ex == null) {
                 // Events that came during the stop were left to this: the engine says where it ended
                 // up (someone may have started it again meanwhile).
-                Futures.attempt(() -> runtime.inspect(c.name)).whenCompleteAsync((info, ex2) -> {
+                Futures.attempt(() -> provider.inspect(c.name)).whenCompleteAsync((info, ex2) -> {
                     c.stop = null;
                     c.lastStoppedMillis = clock.millis();
                     if (ex2 == null) {

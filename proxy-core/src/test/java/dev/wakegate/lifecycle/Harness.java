@@ -21,7 +21,7 @@ final class Harness {
 
     final java.time.Clock clock;
     final ManualScheduler scheduler;
-    final FakeRuntime runtime;
+    final FakeProvider provider;
     final FakeStateStore store;
     final FakeProbe probe;
     final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
@@ -45,19 +45,19 @@ final class Harness {
      * store (its clock is the right one) and the timers are shared with {@code other}.
      */
     Harness(Harness other, Duration skew) {
-        this(skew.isZero() ? other.time() : new SkewedClock(other.time(), skew), other.scheduler, other.runtime,
+        this(skew.isZero() ? other.time() : new SkewedClock(other.time(), skew), other.scheduler, other.provider,
                 new FakeStateStore(other.store));
         this.instanceId = "i" + (Integer.parseInt(other.instanceId.substring(1)) + 1);
     }
 
-    private Harness(MutableClock clock, ManualScheduler scheduler, FakeRuntime runtime) {
-        this(clock, scheduler, runtime, null);
+    private Harness(MutableClock clock, ManualScheduler scheduler, FakeProvider provider) {
+        this(clock, scheduler, provider, null);
     }
 
-    private Harness(java.time.Clock clock, ManualScheduler scheduler, FakeRuntime runtime, FakeStateStore store) {
+    private Harness(java.time.Clock clock, ManualScheduler scheduler, FakeProvider provider, FakeStateStore store) {
         this.clock = clock;
         this.scheduler = scheduler != null ? scheduler : new ManualScheduler((MutableClock) clock);
-        this.runtime = runtime != null ? runtime : new FakeRuntime();
+        this.provider = provider != null ? provider : new FakeProvider();
         this.store = store != null ? store : new FakeStateStore(clock);
         this.probe = new FakeProbe();
     }
@@ -122,7 +122,7 @@ final class Harness {
     }
 
     Harness start() {
-        lifecycle = Lifecycle.builder().settings(settings).containers(specs).runtime(runtime).store(store)
+        lifecycle = Lifecycle.builder().settings(settings).containers(specs).provider(provider).store(store)
                 .probe(probe).clock(clock).scheduler(scheduler).instanceId(instanceId).instanceTimeout(instanceTimeout)
                 .listener(new LifecycleListener() {
                     @Override

@@ -6,9 +6,9 @@ import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.LabelConfig;
 import dev.wakegate.config.LabelConfig.Labelled;
 import dev.wakegate.config.ProxyConfig;
-import dev.wakegate.lifecycle.ContainerEvent;
-import dev.wakegate.lifecycle.ContainerInfo;
-import dev.wakegate.lifecycle.ContainerRuntime;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
@@ -40,7 +40,7 @@ final class LabelDiscovery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LabelDiscovery.class);
 
     private final ProxyConfig base;
-    private final ContainerRuntime runtime;
+    private final WorkloadProvider runtime;
     private final Lifecycle lifecycle;
     private final Consumer<HostRouter> routesSink;
 
@@ -62,7 +62,7 @@ final class LabelDiscovery implements AutoCloseable {
     private ProxyConfig merged;
     private AutoCloseable subscription;
 
-    LabelDiscovery(ProxyConfig base, ContainerRuntime runtime, Lifecycle lifecycle,
+    LabelDiscovery(ProxyConfig base, WorkloadProvider runtime, Lifecycle lifecycle,
                    Consumer<HostRouter> routesSink) {
         this.base = base;
         this.runtime = runtime;
@@ -85,7 +85,7 @@ final class LabelDiscovery implements AutoCloseable {
         return merged;
     }
 
-    private void onEvent(ContainerEvent event) {
+    private void onEvent(WorkloadEvent event) {
         switch (event.type()) {
             case RESYNC -> runtime.list().whenComplete((all, error) -> {
                 if (error == null) {
@@ -95,7 +95,7 @@ final class LabelDiscovery implements AutoCloseable {
                 }
             });
             case CREATE -> runtime.inspect(event.name()).whenComplete((info, error) -> {
-                if (error == null && info.status() != ContainerInfo.Status.MISSING) {
+                if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
                     upsert(info);
                 }
             });
@@ -105,9 +105,9 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private synchronized void resync(List<ContainerInfo> all) {
-        Map<String, ContainerInfo> present = new HashMap<>();
-        for (ContainerInfo info : all) {
+    private synchronized void resync(List<WorkloadInfo> all) {
+        Map<String, WorkloadInfo> present = new HashMap<>();
+        for (WorkloadInfo info : all) {
             present.put(info.name(), info);
         }
         boolean changed = labelled.keySet().removeIf(name -> !present.containsKey(name));
@@ -115,7 +115,7 @@ final class LabelDiscovery implements AutoCloseable {
         changed |= !engineNames.equals(present.keySet());
         engineNames.clear();
         engineNames.addAll(present.keySet());
-        for (ContainerInfo info : all) {
+        for (WorkloadInfo info : all) {
             changed |= consider(info);
         }
         if (changed) {
@@ -123,7 +123,7 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private synchronized void upsert(ContainerInfo info) {
+    private synchronized void upsert(WorkloadInfo info) {
         // the inspection raced with a removal: the DESTROY came first and must stay the last word
         if (info.id() != null && destroyed.contains(info.id())) {
             return;
@@ -170,7 +170,7 @@ final class LabelDiscovery implements AutoCloseable {
     }
 
     /** Reads one container's labels; true when what its labels say changed. */
-    private boolean consider(ContainerInfo info) {
+    private boolean consider(WorkloadInfo info) {
         if (!base.discovery().covers(info.labels())) {
             return labelled.remove(info.name()) != null;
         }

@@ -1,4 +1,4 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventActor;
 import com.github.dockerjava.api.model.HealthCheck;
-import dev.wakegate.lifecycle.ContainerEvent;
-import dev.wakegate.lifecycle.ContainerInfo.Health;
-import dev.wakegate.lifecycle.ContainerInfo.Status;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo.Health;
+import dev.wakegate.provider.WorkloadInfo.Status;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The engine-to-lifecycle mapping, without an engine. */
-class DockerRuntimeMappingTest {
+class DockerProviderMappingTest {
 
     private static Event event(String action, Map<String, String> attributes) {
         return new Event().withAction(action).withId("abc").withTimenano(1_700_000_000_123_456_789L)
@@ -24,10 +24,10 @@ class DockerRuntimeMappingTest {
 
     @Test
     void healthStatusEventCarriesTheNewHealth() {
-        ContainerEvent e = ContainerInfos.fromEvent(event("health_status: healthy",
+        WorkloadEvent e = ContainerInfos.fromEvent(event("health_status: healthy",
                 Map.of("name", "grafana", "image", "x", "com.docker.compose.service", "grafana-svc")));
 
-        assertThat(e.type()).isEqualTo(ContainerEvent.Type.HEALTH_STATUS);
+        assertThat(e.type()).isEqualTo(WorkloadEvent.Type.HEALTH_STATUS);
         assertThat(e.health()).isEqualTo(Health.HEALTHY);
         assertThat(e.name()).isEqualTo("grafana");
         assertThat(e.service()).isEqualTo("grafana-svc");
@@ -39,12 +39,12 @@ class DockerRuntimeMappingTest {
 
     @Test
     void followedActionsMapAndOthersAreDropped() {
-        assertThat(ContainerInfos.fromEvent(event("die", Map.of("exitCode", "3"))).type()).isEqualTo(ContainerEvent.Type.DIE);
-        assertThat(ContainerInfos.fromEvent(event("destroy", Map.of())).type()).isEqualTo(ContainerEvent.Type.DESTROY);
+        assertThat(ContainerInfos.fromEvent(event("die", Map.of("exitCode", "3"))).type()).isEqualTo(WorkloadEvent.Type.DIE);
+        assertThat(ContainerInfos.fromEvent(event("destroy", Map.of())).type()).isEqualTo(WorkloadEvent.Type.DESTROY);
         assertThat(ContainerInfos.fromEvent(event("exec_create: sh", Map.of()))).isNull();
         // a deadly signal (docker stop's TERM, KILL) takes the container out; a HUP to reload it does not
-        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "15"))).type()).isEqualTo(ContainerEvent.Type.KILL);
-        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "9"))).type()).isEqualTo(ContainerEvent.Type.KILL);
+        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "15"))).type()).isEqualTo(WorkloadEvent.Type.KILL);
+        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "9"))).type()).isEqualTo(WorkloadEvent.Type.KILL);
         assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "1")))).isNull();
         assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "SIGHUP")))).isNull();
     }
@@ -70,6 +70,6 @@ class DockerRuntimeMappingTest {
     @Test
     void engineMessageIsTakenFromTheJsonBody() {
         DockerException e = new DockerException("{\"message\":\"driver failed programming external connectivity\"}", 500);
-        assertThat(DockerRuntime.engineMessage(e)).isEqualTo("driver failed programming external connectivity");
+        assertThat(EngineCalls.engineMessage(e)).isEqualTo("driver failed programming external connectivity");
     }
 }

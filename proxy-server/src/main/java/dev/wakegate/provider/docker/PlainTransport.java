@@ -1,4 +1,4 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.transport.SSLConfig;
 
@@ -14,7 +14,7 @@ import java.security.Provider;
 import java.security.SecureRandom;
 
 /**
- * The {@link SSLConfig} {@link DockerRuntime} gives docker-java's zerodep transport for an engine
+ * The {@link SSLConfig} {@link DockerProvider} gives docker-java's zerodep transport for an engine
  * on a unix socket without {@code DOCKER_TLS_VERIFY} (a {@code tcp://} engine gets none: given
  * any SSL config, zerodep speaks https to it).
  *

@@ -1,14 +1,14 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.HealthCheck;
-import dev.wakegate.lifecycle.ContainerEvent;
-import dev.wakegate.lifecycle.ContainerInfo;
-import dev.wakegate.lifecycle.ContainerInfo.Health;
-import dev.wakegate.lifecycle.ContainerInfo.Status;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.WorkloadInfo.Health;
+import dev.wakegate.provider.WorkloadInfo.Status;
 
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Maps docker-java's models to the lifecycle's {@link ContainerInfo} and {@link ContainerEvent}.
+ * Maps docker-java's models to the lifecycle's {@link WorkloadInfo} and {@link WorkloadEvent}.
  * Pure functions, so the mapping is unit-tested without an engine.
  */
 final class ContainerInfos {
@@ -30,7 +30,7 @@ final class ContainerInfos {
     private ContainerInfos() {
     }
 
-    static ContainerInfo fromInspect(InspectContainerResponse r) {
+    static WorkloadInfo fromInspect(InspectContainerResponse r) {
         InspectContainerResponse.ContainerState state = r.getState();
         ContainerConfig config = r.getConfig();
         Map<String, String> labels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
@@ -38,7 +38,7 @@ final class ContainerInfos {
         boolean hasHealthcheck = (config != null && definesHealthcheck(config.getHealthcheck())) || healthState != null;
         Long exit = state == null ? null : state.getExitCodeLong();
         String error = state == null ? null : state.getError();
-        return new ContainerInfo(
+        return new WorkloadInfo(
                 r.getId(),
                 stripSlash(r.getName()),
                 labels.get(SERVICE_LABEL),
@@ -103,25 +103,25 @@ final class ContainerInfos {
         return signal == null || DEADLY_SIGNALS.contains(signal.trim().toUpperCase(java.util.Locale.ROOT));
     }
 
-    static ContainerEvent fromEvent(Event e) {
+    static WorkloadEvent fromEvent(Event e) {
         String action = e.getAction() != null ? e.getAction() : e.getStatus();
         if (action == null) {
             return null;
         }
-        ContainerEvent.Type type;
+        WorkloadEvent.Type type;
         Health health = null;
         if (action.startsWith("health_status")) {
-            type = ContainerEvent.Type.HEALTH_STATUS;
+            type = WorkloadEvent.Type.HEALTH_STATUS;
             int colon = action.indexOf(':');
             health = health(colon < 0 ? null : action.substring(colon + 1));
         } else {
             type = switch (action) {
-                case "create" -> ContainerEvent.Type.CREATE;
-                case "start" -> ContainerEvent.Type.START;
-                case "kill" -> deadly(e) ? ContainerEvent.Type.KILL : null;
-                case "die" -> ContainerEvent.Type.DIE;
-                case "stop" -> ContainerEvent.Type.STOP;
-                case "destroy" -> ContainerEvent.Type.DESTROY;
+                case "create" -> WorkloadEvent.Type.CREATE;
+                case "start" -> WorkloadEvent.Type.START;
+                case "kill" -> deadly(e) ? WorkloadEvent.Type.KILL : null;
+                case "die" -> WorkloadEvent.Type.DIE;
+                case "stop" -> WorkloadEvent.Type.STOP;
+                case "destroy" -> WorkloadEvent.Type.DESTROY;
                 default -> null;
             };
             if (type == null) {
@@ -135,6 +135,6 @@ final class ContainerInfos {
         String id = e.getActor() != null && e.getActor().getId() != null ? e.getActor().getId() : e.getId();
         long millis = e.getTimeNano() != null ? e.getTimeNano() / 1_000_000L
                 : e.getTime() != null ? e.getTime() * 1000L : System.currentTimeMillis();
-        return new ContainerEvent(type, id, attributes.get("name"), attributes.get(SERVICE_LABEL), health, labels, millis);
+        return new WorkloadEvent(type, id, attributes.get("name"), attributes.get(SERVICE_LABEL), health, labels, millis);
     }
 }

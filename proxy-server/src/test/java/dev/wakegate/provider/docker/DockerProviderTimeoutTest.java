@@ -1,4 +1,4 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import dev.wakegate.lifecycle.StartFailure;
 import org.junit.jupiter.api.AfterEach;
@@ -22,14 +22,14 @@ import static org.assertj.core.api.Assertions.within;
  * outside): every call fails within the call timeout as "unreachable", never hangs. The frozen
  * engine itself, a real dockerd stopped with SIGSTOP, is {@code FrozenEngineE2ETest}.
  */
-class DockerRuntimeTimeoutTest {
+class DockerProviderTimeoutTest {
     private static final Duration CALL_TIMEOUT = Duration.ofMillis(600);
 
     private final ServerSocket silent;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-    private final DockerRuntime runtime;
+    private final DockerProvider runtime;
 
-    DockerRuntimeTimeoutTest() throws IOException {
+    DockerProviderTimeoutTest() throws IOException {
         silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             while (!silent.isClosed()) {
@@ -42,7 +42,7 @@ class DockerRuntimeTimeoutTest {
         }, "silent-engine");
         t.setDaemon(true);
         t.start();
-        runtime = DockerRuntime.create("tcp://127.0.0.1:" + silent.getLocalPort(), CALL_TIMEOUT);
+        runtime = DockerProvider.create("tcp://127.0.0.1:" + silent.getLocalPort(), CALL_TIMEOUT);
     }
 
     @AfterEach
