@@ -2,7 +2,10 @@ package dev.wakegate.config;
 
 import java.time.Duration;
 
-/** The seed's automation knobs ({@code automation:} in YAML, {@code CONTAINER_*} in the environment). */
+/**
+ * When containers are started and stopped: {@code automation:} in YAML, {@code CONTAINER_*} in the
+ * environment (docs/configuration.md).
+ */
 public record AutomationSettings(
         boolean autoStart,
         boolean autoStop,

@@ -61,9 +61,7 @@ public final class ConfigLoader {
 
     /** Everything at its default, no file and no environment: for tests and code-built configs. */
     public static ProxyConfig defaults() {
-        return new ProxyConfig(Optional.empty(), DEFAULT_LISTEN, Runtime.getRuntime().availableProcessors(),
-                AutomationSettings.DEFAULTS, StateSettings.DEFAULTS, DEFAULT_DOCKER_HOST, Map.of(), List.of(), List.of(),
-                Timeouts.DEFAULTS, Limits.DEFAULTS, Optional.empty(), false, Discovery.DEFAULT, Optional.empty());
+        return ProxyConfig.builder().build();
     }
 
     /** Reads {@code file}, validates it and applies {@code env} (which wins over the file). */
@@ -89,10 +87,7 @@ public final class ConfigLoader {
         if (parsed.tls().isPresent()) {
             TlsChecks.checkCertificates(name, parsed.tls().get());
         }
-        return new ProxyConfig(Optional.of(file), parsed.listen(), parsed.workers(), parsed.automation(),
-                parsed.state(), parsed.dockerHost(), parsed.containers(), parsed.routes(), parsed.tcp(),
-                parsed.timeouts(), parsed.limits(), parsed.adminToken(), parsed.jsonLogs(), parsed.discovery(),
-                parsed.tls());
+        return parsed.toBuilder().source(file).build();
     }
 
     /**
@@ -187,8 +182,9 @@ public final class ConfigLoader {
             Limits limits = limits(root.section("limits", ConfigKeys.LIMITS));
             boolean json = root.section("logging", ConfigKeys.LOGGING).bool("json", false);
 
-            return new ProxyConfig(Optional.empty(), listen, workers, automation, state, dockerHost, containers,
-                    routes, tcp, timeouts, limits, Optional.empty(), json, discovery, tls);
+            return ProxyConfig.builder().listen(listen).workers(workers).automation(automation).state(state)
+                    .dockerHost(dockerHost).containers(containers).routes(routes).tcp(tcp).timeouts(timeouts)
+                    .limits(limits).jsonLogs(json).discovery(discovery).tls(tls).build();
         }
 
         private AutomationSettings automation(YamlSection a) throws ConfigException {

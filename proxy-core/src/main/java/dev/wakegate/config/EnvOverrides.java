@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The environment variables that override the config file, with the seed's names and units:
- * the three idle timeouts are in minutes, startup timeout and health-check interval in seconds
- * (a value with a unit, such as {@code 90s}, is read as a duration instead). An empty value counts
+ * The environment variables that override the config file (docs/configuration.md, "Environment
+ * variables"). A bare number is in the unit each variable has always had: minutes for the three
+ * idle timeouts, seconds for the startup timeout and the health-check interval (a value with a
+ * unit, such as {@code 90s}, is read as a duration instead). An empty value counts
  * as unset, as Compose's {@code VAR=} means. A bad value is refused naming the variable, with
  * "environment" as the file.
  */
@@ -92,10 +93,8 @@ public final class EnvOverrides {
         }
         boolean json = bool(env, LOG_JSON, config.jsonLogs());
 
-        return new ProxyConfig(config.source(), listen, config.workers(), automation, config.state().withRedis(redis),
-                dockerHost,
-                config.containers(), config.routes(), config.tcp(), config.timeouts(), config.limits(), token, json,
-                config.discovery(), config.tls());
+        return config.toBuilder().listen(listen).automation(automation).state(config.state().withRedis(redis))
+                .dockerHost(dockerHost).adminToken(token).jsonLogs(json).build();
     }
 
     private static String value(Map<String, String> env, String name) {

@@ -151,7 +151,7 @@ public final class ActivityTracker {
             if (all || c.recordDirty) {
                 ContainerState state = c.state;
                 // last_access is left to the store: it keeps the shared one on its own clock
-                records.put(c.name, new ContainerRecord(state.seedName(), c.spec.priority().wireName(), null,
+                records.put(c.name, new ContainerRecord(state.reportedName(), c.spec.priority().wireName(), null,
                         instantOrNull(c.lastStartedMillis), instantOrNull(c.lastStoppedMillis), instanceId));
                 sentState.put(c.name, state);
             }

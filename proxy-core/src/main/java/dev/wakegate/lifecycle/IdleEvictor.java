@@ -67,7 +67,7 @@ public final class IdleEvictor {
     private final LifecycleStats stats;
     private final Duration stopGrace;
     private final AtomicLong cordonSequence = new AtomicLong();
-    private CompletableFuture<IdleCheckResult> running;
+    private CompletableFuture<IdleCheckReport> running;
     private boolean closed;
 
     IdleEvictor(ContainerRegistry registry, StartupCoordinator coordinator, StateStore store, StoreHealth storeHealth,
@@ -88,8 +88,8 @@ public final class IdleEvictor {
     }
 
     /** Runs one check now (any thread); a check already running is shared rather than doubled. */
-    CompletableFuture<IdleCheckResult> runCheck() {
-        CompletableFuture<IdleCheckResult> result = new CompletableFuture<>();
+    CompletableFuture<IdleCheckReport> runCheck() {
+        CompletableFuture<IdleCheckReport> result = new CompletableFuture<>();
         lane.execute(() -> {
             if (running == null || running.isDone()) {
                 running = new CompletableFuture<>();
@@ -126,7 +126,7 @@ public final class IdleEvictor {
 
     /** One check in progress: its result, its lease, and what it decided. Lane only. */
     private final class Cycle {
-        final CompletableFuture<IdleCheckResult> result;
+        final CompletableFuture<IdleCheckReport> result;
         final Instant at = clock.instant();
         final Map<String, String> skipped = new LinkedHashMap<>();
         final List<String> stopped = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class IdleEvictor {
         ScheduledFuture<?> renewal;
         boolean leaseHeld;
 
-        Cycle(CompletableFuture<IdleCheckResult> result) {
+        Cycle(CompletableFuture<IdleCheckReport> result) {
             this.result = result;
         }
 
@@ -171,14 +171,14 @@ public final class IdleEvictor {
         }
 
         void notRun(String note) {
-            finish(IdleCheckResult.notRun(at, note));
+            finish(IdleCheckReport.notRun(at, note));
         }
 
         void done(String note) {
-            finish(new IdleCheckResult(at, true, note, stopped, skipped));
+            finish(new IdleCheckReport(at, true, note, stopped, skipped));
         }
 
-        private void finish(IdleCheckResult r) {
+        private void finish(IdleCheckReport r) {
             if (renewal != null) {
                 renewal.cancel(false);
             }

@@ -241,15 +241,15 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /** Runs the idle check now (the admin's POST /health/automation/idle-check). */
-    public CompletableFuture<IdleCheckResult> runIdleCheckNow() {
+    public CompletableFuture<IdleCheckReport> runIdleCheckNow() {
         return evictor.runCheck();
     }
 
     // ------------------------------------------------------------------ snapshots
 
     /** Every managed container, in registration order. */
-    public Map<String, ContainerSnapshot> containers() {
-        Map<String, ContainerSnapshot> out = new LinkedHashMap<>();
+    public Map<String, ContainerStatus> containers() {
+        Map<String, ContainerStatus> out = new LinkedHashMap<>();
         for (ManagedContainer c : registry.all()) {
             out.put(c.name, snapshot(c));
         }
@@ -257,15 +257,15 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /** One container, or null when not managed. */
-    public ContainerSnapshot container(String name) {
+    public ContainerStatus container(String name) {
         ManagedContainer c = registry.get(name);
         return c == null ? null : snapshot(c);
     }
 
-    private ContainerSnapshot snapshot(ManagedContainer c) {
+    private ContainerStatus snapshot(ManagedContainer c) {
         ContainerSpec spec = c.spec;
         Duration timeout = settings.idleTimeoutOf(spec);
-        return new ContainerSnapshot(c.name, c.state, spec.priority(), instant(c.lastAccess()),
+        return new ContainerStatus(c.name, c.state, spec.priority(), instant(c.lastAccess()),
                 idleMinutes(timeout), Math.max(0, c.inFlight.sum()), Math.max(0, c.openConnections.sum()), c.health,
                 c.hasHealthcheck, c.cordoned, spec.dependsOn(), instant(c.lastStartedMillis),
                 instant(c.lastStoppedMillis), spec.fromLabels());

@@ -26,7 +26,7 @@ public final class LifecycleStats {
     }
 
     /** Everything at one moment. {@code lastIdleCheck} is null before the first check. */
-    public record Snapshot(Counts total, Map<String, Counts> perContainer, IdleCheckResult lastIdleCheck) {
+    public record Snapshot(Counts total, Map<String, Counts> perContainer, IdleCheckReport lastIdleCheck) {
         public Instant lastIdleCheckTime() {
             return lastIdleCheck == null ? null : lastIdleCheck.at();
         }
@@ -49,7 +49,7 @@ public final class LifecycleStats {
 
     private final Counters total = new Counters();
     private final Map<String, Counters> perContainer = new ConcurrentHashMap<>();
-    private volatile IdleCheckResult lastIdleCheck;
+    private volatile IdleCheckReport lastIdleCheck;
 
     private Counters of(String name) {
         return perContainer.computeIfAbsent(name, n -> new Counters());
@@ -90,7 +90,7 @@ public final class LifecycleStats {
         of(name).stopFailures.increment();
     }
 
-    void idleChecked(IdleCheckResult result) {
+    void idleChecked(IdleCheckReport result) {
         lastIdleCheck = result;
     }
 

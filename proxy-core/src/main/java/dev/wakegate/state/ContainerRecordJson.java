@@ -15,7 +15,7 @@ import java.time.temporal.ChronoUnit;
  * "last_started":...,"last_stopped":...,"updated_by":"<instance>"}}.
  *
  * <p>All six keys are always written (absent values as {@code null}); instants are ISO-8601 UTC to
- * the second, as the seed shows them. Reading is lenient: unknown keys are ignored, a missing or
+ * the second (the layout docs/redis.md shows, which other tools reading the hash rely on). Reading is lenient: unknown keys are ignored, a missing or
  * unparsable instant reads as null.
  */
 public final class ContainerRecordJson {

@@ -23,8 +23,8 @@ class IdleEvictorTest {
         return h;
     }
 
-    private static IdleCheckResult checkNow(Harness h) {
-        CompletableFuture<IdleCheckResult> f = h.lifecycle.runIdleCheckNow();
+    private static IdleCheckReport checkNow(Harness h) {
+        CompletableFuture<IdleCheckReport> f = h.lifecycle.runIdleCheckNow();
         h.scheduler.runPending();
         assertThat(f).isCompleted();
         return f.join();
@@ -87,7 +87,7 @@ class IdleEvictorTest {
         Harness g = running(new Harness().container("svc"), "svc").start();
         g.jump(Duration.ofMillis(Duration.ofMinutes(40).toMillis()));
         g.store.heartbeat("other", Map.of("svc", 2), Map.of(), Duration.ofSeconds(10));
-        IdleCheckResult r = checkNow(g);
+        IdleCheckReport r = checkNow(g);
         assertThat(r.stopped()).isEmpty();
         assertThat(r.skipped()).containsEntry("svc", "in use by another instance");
         assertThat(g.provider.stops).isEmpty();
@@ -127,7 +127,7 @@ class IdleEvictorTest {
         h.gate().requestEnded(List.of("a"));
         h.jump(Duration.ofMillis(Duration.ofMinutes(31).toMillis()));
 
-        IdleCheckResult r = checkNow(h);
+        IdleCheckReport r = checkNow(h);
         assertThat(r.stopped()).containsExactly("b", "c");
         assertThat(r.skipped()).containsEntry("a", "max_stops_per_cycle 2");
         assertThat(h.provider.stops).containsExactly("b", "c");
@@ -159,7 +159,7 @@ class IdleEvictorTest {
         Harness h = running(new Harness().container("app"), "app").start();
         h.jump(Duration.ofMillis(Duration.ofMinutes(31).toMillis()));
         // The check runs on the lane; a request lands between its decision and the cordon.
-        CompletableFuture<IdleCheckResult> f = h.lifecycle.runIdleCheckNow();
+        CompletableFuture<IdleCheckReport> f = h.lifecycle.runIdleCheckNow();
         h.gate().requestStarted(List.of("app"));
         h.scheduler.runPending();
         assertThat(h.provider.stops).isEmpty();
@@ -173,7 +173,7 @@ class IdleEvictorTest {
         h.store.holdLease("idle-check", "other", Duration.ofHours(5));
         h.advance(Duration.ofMinutes(45));
         assertThat(h.provider.stops).isEmpty();
-        IdleCheckResult r = checkNow(h);
+        IdleCheckReport r = checkNow(h);
         assertThat(r.ranHere()).isFalse();
         assertThat(r.note()).contains("another instance");
     }
@@ -270,7 +270,7 @@ class IdleEvictorTest {
     void snapshotShowsWhatHealthContainersNeeds() {
         Harness h = running(new Harness().container("app"), "app").start();
         h.gate().requestStarted(List.of("app"));
-        ContainerSnapshot s = h.lifecycle.container("app");
+        ContainerStatus s = h.lifecycle.container("app");
         assertThat(s.state()).isEqualTo(ContainerState.READY);
         assertThat(s.priority()).isEqualTo(Priority.NORMAL);
         assertThat(s.idleTimeoutMinutes()).isEqualTo(30);

@@ -83,7 +83,7 @@ class SharedStateSafetyTest {
 
         h.store.available = true;
         h.advance(Duration.ofSeconds(5));
-        IdleCheckResult early = h.check(Duration.ZERO);
+        IdleCheckReport early = h.check(Duration.ZERO);
         assertThat(early.ranHere()).isFalse();
         assertThat(early.note()).contains("reachable again");
         assertThat(h.provider.stops).isEmpty();
@@ -105,7 +105,7 @@ class SharedStateSafetyTest {
         b.store.available = false;
         a.store.wipe();
         a.advance(Duration.ofSeconds(30));
-        IdleCheckResult during = a.check(Duration.ZERO);
+        IdleCheckReport during = a.check(Duration.ZERO);
         assertThat(during.ranHere()).isFalse();
         assertThat(during.note()).contains("i2").contains("unaccounted for");
         assertThat(a.provider.stops).isEmpty();
@@ -124,7 +124,7 @@ class SharedStateSafetyTest {
         Harness h = leader("app").start();
         h.store.failing.add("loadPeers");
         h.jump(Duration.ofMinutes(31));
-        IdleCheckResult r = h.check(Duration.ZERO);
+        IdleCheckReport r = h.check(Duration.ZERO);
         assertThat(r.ranHere()).isFalse();
         assertThat(r.note()).contains("could not read the shared activity");
         assertThat(h.provider.stops).isEmpty();
@@ -148,7 +148,7 @@ class SharedStateSafetyTest {
 
         a.advance(Duration.ofMinutes(15)); // b's usage expired long ago; its membership did not
         assertThat(a.provider.stops).isEmpty();
-        IdleCheckResult r = a.check(Duration.ZERO);
+        IdleCheckReport r = a.check(Duration.ZERO);
         assertThat(r.note()).contains("i2 (silent");
 
         // The bound: silent for instance_timeout, b is presumed dead and no longer holds stops.
@@ -167,7 +167,7 @@ class SharedStateSafetyTest {
         for (int i = 0; i < 5; i++) {
             a.advance(Duration.ofSeconds(60));
             assertThat(a.store.leaseHolder(IdleEvictor.LEASE)).isEqualTo("i1");
-            IdleCheckResult atB = b.lifecycle.stats().snapshot().lastIdleCheck();
+            IdleCheckReport atB = b.lifecycle.stats().snapshot().lastIdleCheck();
             assertThat(atB.ranHere()).isFalse();
             assertThat(atB.note()).contains("another instance holds");
         }
@@ -185,7 +185,7 @@ class SharedStateSafetyTest {
         Harness b = follower(a);
         a.provider.holdStops = true;
         a.advance(Duration.ofMinutes(10).plusSeconds(30));
-        CompletableFuture<IdleCheckResult> cycle = a.lifecycle.runIdleCheckNow();
+        CompletableFuture<IdleCheckReport> cycle = a.lifecycle.runIdleCheckNow();
         a.advance(Duration.ofSeconds(5)); // cordon acknowledged by b, the stop issued and hanging
         assertThat(a.provider.stops).containsExactly("app");
         a.advance(Duration.ofMinutes(5)); // far beyond the lease's two intervals
@@ -206,7 +206,7 @@ class SharedStateSafetyTest {
         a.advance(Duration.ofMinutes(10)); // idle exactly 10 minutes: not yet
         b.store.failing.add("heartbeat"); // b's acknowledgement will take a second ...
         a.advance(Duration.ofSeconds(1)); // the check at 10:01 cordons app and waits for b
-        CompletableFuture<IdleCheckResult> cycle = a.lifecycle.runIdleCheckNow(); // that same check
+        CompletableFuture<IdleCheckReport> cycle = a.lifecycle.runIdleCheckNow(); // that same check
         a.store.failing.add("renewLease"); // ... and meanwhile the lease cannot be renewed
         a.store.failing.add("tryAcquireLease");
         a.advance(Duration.ofSeconds(1));
@@ -225,7 +225,7 @@ class SharedStateSafetyTest {
         a.start();
         Harness b = follower(a);
         a.advance(Duration.ofMinutes(11));
-        CompletableFuture<IdleCheckResult> cycle = a.lifecycle.runIdleCheckNow();
+        CompletableFuture<IdleCheckReport> cycle = a.lifecycle.runIdleCheckNow();
         a.scheduler.runPending(); // decided and cordoned; b has not heard yet
         assertThat(b.ready("app")).isTrue();
         b.gate().requestStarted(List.of("app")); // forwarded by b before the cordon reaches it
@@ -246,7 +246,7 @@ class SharedStateSafetyTest {
         Harness b = follower(a);
         a.provider.holdStops = true;
         a.advance(Duration.ofMinutes(11));
-        CompletableFuture<IdleCheckResult> cycle = a.lifecycle.runIdleCheckNow();
+        CompletableFuture<IdleCheckReport> cycle = a.lifecycle.runIdleCheckNow();
         a.advance(Duration.ofSeconds(4)); // b acknowledged with nothing in use; the stop hangs
         assertThat(a.provider.stops).containsExactly("app");
         assertThat(b.ready("app")).isFalse();
@@ -290,7 +290,7 @@ class SharedStateSafetyTest {
         Harness b = follower(a);
         a.advance(Duration.ofMinutes(11));
         b.store.failing.add("heartbeat"); // its published usage lives on for the usage TTL
-        IdleCheckResult r = a.check(Duration.ofSeconds(4));
+        IdleCheckReport r = a.check(Duration.ofSeconds(4));
         assertThat(r.skipped().get("app")).contains("i2 did not acknowledge");
         assertThat(a.provider.stops).isEmpty();
         assertThat(a.ready("app")).isTrue();

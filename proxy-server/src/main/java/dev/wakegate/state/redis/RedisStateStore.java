@@ -1,5 +1,6 @@
 package dev.wakegate.state.redis;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.state.ContainerRecord;
 import dev.wakegate.state.ContainerRecordJson;
 import dev.wakegate.state.InMemoryStateStore;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +49,10 @@ import java.util.function.Supplier;
  */
 public final class RedisStateStore implements StateStore {
 
-    /** The seed's key, kept literal (no prefix) so {@code redis-cli hgetall container_states} works. */
+    /**
+     * The records' key, literal (no prefix) so {@code redis-cli hgetall container_states} works and
+     * tools reading it find it where docs/redis.md says.
+     */
     public static final String RECORDS_KEY = "container_states";
     public static final String DEFAULT_KEY_PREFIX = "wakegate:";
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
@@ -424,7 +427,7 @@ public final class RedisStateStore implements StateStore {
             commands.evalsha(script.sha(), type, keys, values).whenComplete((value, error) -> {
                 if (error == null) {
                     result.complete(value);
-                } else if (unwrap(error) instanceof RedisNoScriptException) {
+                } else if (Futures.unwrap(error) instanceof RedisNoScriptException) {
                     commands.eval(script.body(), type, keys, values).whenComplete((v, e) -> {
                         if (e == null) {
                             result.complete(v);
@@ -444,10 +447,6 @@ public final class RedisStateStore implements StateStore {
 
     private IllegalStateException notConnected() {
         return new IllegalStateException(closed ? "redis state store is closed" : "redis not connected at " + description);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static String rootMessage(Throwable error) {

@@ -8,7 +8,7 @@ import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.PrivateDockerd;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +41,7 @@ class FrozenEngineE2ETest {
 
     private static PrivateDockerd engine;
     private static DockerFixture docker;
-    private ProxyHarness proxy;
+    private WakegateHarness proxy;
 
     @BeforeAll
     static void privateEngine() {
@@ -73,7 +73,7 @@ class FrozenEngineE2ETest {
         docker.removeAll();
     }
 
-    private ProxyHarness start(Site... sites) {
+    private WakegateHarness start(Site... sites) {
         StringBuilder yaml = new StringBuilder("""
                 docker:
                   host: %s
@@ -93,7 +93,7 @@ class FrozenEngineE2ETest {
             String path = "/" + s.name().substring(DockerFixture.NAME_PREFIX.length()).split("-")[0];
             yaml.append("  - { path: %s, containers: [%s], upstream: %s }\n".formatted(path, s.name(), s.name()));
         }
-        proxy = ProxyHarness.start(yaml.toString());
+        proxy = WakegateHarness.start(yaml.toString());
         return proxy;
     }
 

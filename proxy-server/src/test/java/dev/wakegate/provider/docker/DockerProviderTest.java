@@ -1,5 +1,6 @@
 package dev.wakegate.provider.docker;
 
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Health;
@@ -94,7 +95,7 @@ class DockerProviderTest {
 
     @Test
     void startRunsTheContainerAndItsHealthcheckTurnsHealthy() throws Exception {
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String c = docker.httpServer("start", port, Duration.ofMillis(300));
         assertThat(get(runtime.inspect(c)).hasHealthcheck()).isTrue();
 
@@ -202,7 +203,7 @@ class DockerProviderTest {
 
     @Test
     void composeServiceNameResolvesToTheRunningContainerThenTheNewest() throws Exception {
-        String service = "svc" + DockerFixture.freePort();
+        String service = "svc" + Loopback.freePort();
         String older = docker.container("svc-a").composeService(service).create();
         Thread.sleep(1100); // the engine's Created is in whole seconds
         String newer = docker.container("svc-b").composeService(service).create();
@@ -221,7 +222,7 @@ class DockerProviderTest {
     @Test
     void eventsStartWithResyncThenFollowStartHealthAndDie() throws Exception {
         List<WorkloadEvent> events = new CopyOnWriteArrayList<>();
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String c = docker.httpServer("events", port, Duration.ZERO);
         try (AutoCloseable sub = runtime.subscribe(events::add)) {
             await().atMost(WAIT).until(() -> !events.isEmpty());
