@@ -1,5 +1,6 @@
 package dev.wakegate.config;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 
 /**
@@ -23,7 +24,7 @@ public record AutomationSettings(
             Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0);
 
     /** Idle timeout of a priority; null for CRITICAL (never stopped). */
-    public Duration idleTimeoutOf(Priority priority) {
+    public @Nullable Duration idleTimeoutOf(Priority priority) {
         return switch (priority) {
             case CRITICAL -> null;
             case HIGH -> highIdleTimeout;
@@ -33,7 +34,7 @@ public record AutomationSettings(
     }
 
     /** Idle timeout of a container: its own override, else its priority's; null when never stopped. */
-    public Duration idleTimeoutOf(ContainerSpec spec) {
+    public @Nullable Duration idleTimeoutOf(ContainerSpec spec) {
         if (spec.priority() == Priority.CRITICAL) {
             return null;
         }

@@ -1,6 +1,7 @@
 package dev.wakegate.config;
 
 import dev.wakegate.config.LabelConfig.Labelled;
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,13 +42,13 @@ public final class ConfigMerge {
             }
         }
         for (Labelled l : labelled) {
-            ContainerSpec spec = containers.get(l.spec().name());
+            ContainerSpec spec = Objects.requireNonNull(containers.get(l.spec().name())); // put above
             if (spec.fromLabels()) {
                 containers.put(spec.name(), withComposeDependencies(spec, l.composeDependsOn(), containers));
             }
         }
         for (Labelled l : labelled) {
-            ContainerSpec winner = containers.get(l.spec().name());
+            ContainerSpec winner = Objects.requireNonNull(containers.get(l.spec().name()));
             String file = ConfigChecks.labelsFile(l.spec().name());
             for (RouteSpec r : l.routes()) {
                 // YAML wins, host by host: a label route keeps the hosts YAML does not route on its path

@@ -1,5 +1,6 @@
 package dev.wakegate.config;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -80,7 +81,7 @@ public final class EnvOverrides {
             try {
                 listen = HostPort.parse(listenEnv);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(FILE, LISTEN, e.getMessage());
+                throw new ConfigException(FILE, LISTEN, String.valueOf(e.getMessage()));
             }
             for (TcpSpec t : config.tcp()) {
                 if (t.listen().equals(listen)) {
@@ -97,7 +98,7 @@ public final class EnvOverrides {
                 .dockerHost(dockerHost).adminToken(token).jsonLogs(json).build();
     }
 
-    private static String value(Map<String, String> env, String name) {
+    private static @Nullable String value(Map<String, String> env, String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? null : v.trim();
     }
@@ -132,7 +133,7 @@ public final class EnvOverrides {
                 d = Durations.parse(v);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(FILE, name, "expected a whole number of "
-                        + unit.toString().toLowerCase(Locale.ROOT) + " (or a duration like 90s): " + e.getMessage());
+                        + unit.toString().toLowerCase(Locale.ROOT) + " (or a duration like 90s): " + String.valueOf(e.getMessage()));
             }
         }
         if (d.isZero()) {

@@ -1,5 +1,6 @@
 package dev.wakegate.config;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Locale;
 
 /** How long a container may stay idle before the evictor stops it; CRITICAL is never stopped. */
@@ -12,7 +13,7 @@ public enum Priority {
     }
 
     /** Parses {@code critical|high|normal|low} (any case); null when the text names no priority. */
-    public static Priority parse(String text) {
+    public static @Nullable Priority parse(@Nullable String text) {
         if (text == null) {
             return null;
         }

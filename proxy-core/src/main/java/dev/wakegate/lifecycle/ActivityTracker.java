@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Usage of the managed containers: last access, in-flight requests and open connections, counted
@@ -250,7 +251,7 @@ public final class ActivityTracker {
         return Futures.attempt(() -> store.leave(instanceId)).exceptionally(ex -> null);
     }
 
-    private static Instant instantOrNull(long millis) {
+    private static @Nullable Instant instantOrNull(long millis) {
         return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 }

@@ -2,6 +2,8 @@ package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.AutomationSettings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Map;
  * @param eviction       whether idle stops are suspended now, and why
  */
 public record AutomationSnapshot(AutomationSettings settings, String instanceId, boolean runtimeAvailable,
-                                 String runtimeProblem, String store, boolean storeAvailable, int managedContainers,
+                                 @Nullable String runtimeProblem, String store, boolean storeAvailable, int managedContainers,
                                  Map<String, Integer> stateCounts, LifecycleStats.Snapshot statistics,
                                  Eviction eviction) {
 
@@ -20,7 +22,7 @@ public record AutomationSnapshot(AutomationSettings settings, String instanceId,
      * Idle stops: {@code suspendedReason} is null while they may happen, else why they wait
      * (state store unavailable, re-reading the others after it came back, an instance unaccounted for).
      */
-    public record Eviction(String suspendedReason, java.time.Instant suspendedSince) {
+    public record Eviction(@Nullable String suspendedReason, java.time.@Nullable Instant suspendedSince) {
         public boolean suspended() {
             return suspendedReason != null;
         }

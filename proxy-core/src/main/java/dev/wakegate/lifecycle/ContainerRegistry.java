@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live view of every managed container, keyed by its config name (a container name or a
@@ -32,8 +33,7 @@ public final class ContainerRegistry {
      * began before its container was dropped and re-added ends on the same counters.
      */
     private volatile Map<String, ManagedContainer> counted = Map.of();
-    private volatile boolean runtimeAvailable = true;
-    private volatile String runtimeProblem;
+    private volatile @Nullable String runtimeProblem;
 
     ContainerRegistry(Clock clock) {
         this.clock = clock;
@@ -62,12 +62,12 @@ public final class ContainerRegistry {
         return true;
     }
 
-    ManagedContainer get(String name) {
+    @Nullable ManagedContainer get(String name) {
         return byName.get(name);
     }
 
     /** The counters for {@code name}: its container object, managed or not; null when never managed. */
-    ManagedContainer counters(String name) {
+    @Nullable ManagedContainer counters(String name) {
         return counted.get(name);
     }
 
@@ -80,11 +80,11 @@ public final class ContainerRegistry {
     }
 
     public boolean runtimeAvailable() {
-        return runtimeAvailable;
+        return runtimeProblem == null;
     }
 
     /** Why the engine is unreachable, in the provider's words, or null while it is reachable. */
-    public String runtimeProblem() {
+    public @Nullable String runtimeProblem() {
         return runtimeProblem;
     }
 
@@ -117,7 +117,7 @@ public final class ContainerRegistry {
         return c;
     }
 
-    synchronized ManagedContainer unregister(String name) {
+    synchronized @Nullable ManagedContainer unregister(String name) {
         ManagedContainer c = byName.get(name);
         if (c != null) {
             c.managed = false;
@@ -180,12 +180,10 @@ public final class ContainerRegistry {
 
     /** The engine went away; {@code problem} is the provider's own account ("docker engine unreachable at HOST: ..."). */
     void markUnavailable(String problem) {
-        runtimeAvailable = false;
         runtimeProblem = problem;
     }
 
     void markAvailable() {
-        runtimeAvailable = true;
         runtimeProblem = null;
     }
 
@@ -214,7 +212,7 @@ public final class ContainerRegistry {
         }
     }
 
-    private static WorkloadInfo find(List<WorkloadInfo> infos, String name) {
+    private static @Nullable WorkloadInfo find(List<WorkloadInfo> infos, String name) {
         WorkloadInfo byService = null;
         for (WorkloadInfo info : infos) {
             if (name.equals(info.name())) {

@@ -6,6 +6,8 @@ import dev.wakegate.config.Durations;
 import dev.wakegate.config.Priority;
 import dev.wakegate.state.StateStore;
 import dev.wakegate.state.StateStore.Peer;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +69,7 @@ public final class IdleEvictor {
     private final LifecycleStats stats;
     private final Duration stopGrace;
     private final AtomicLong cordonSequence = new AtomicLong();
-    private CompletableFuture<IdleCheckReport> running;
+    private @Nullable CompletableFuture<IdleCheckReport> running;
     private boolean closed;
 
     IdleEvictor(ContainerRegistry registry, StartupCoordinator coordinator, StateStore store, StoreHealth storeHealth,
@@ -131,7 +133,7 @@ public final class IdleEvictor {
         final Map<String, String> skipped = new LinkedHashMap<>();
         final List<String> stopped = new ArrayList<>();
         long leaseValidUntil;
-        ScheduledFuture<?> renewal;
+        @Nullable ScheduledFuture<?> renewal;
         boolean leaseHeld;
 
         Cycle(CompletableFuture<IdleCheckReport> result) {
@@ -202,7 +204,7 @@ public final class IdleEvictor {
             return;
         }
         if (guard.blockedByStore()) {
-            cycle.notRun(guard.reason());
+            cycle.notRun(String.valueOf(guard.reason())); // set whenever blocked
             return;
         }
         long sentAt = clock.millis();
@@ -300,7 +302,8 @@ public final class IdleEvictor {
                 cycle.skipped.put(c.name, why);
                 continue;
             }
-            Duration timeout = settings.idleTimeoutOf(c.spec);
+            // not critical (reasonToKeep kept those), so it has a timeout
+            Duration timeout = Objects.requireNonNull(settings.idleTimeoutOf(c.spec));
             long idleSince = effectiveIdleSince(c);
             Duration idle = Duration.ofMillis(Math.max(0, now - idleSince));
             if (idle.compareTo(timeout) <= 0) {
@@ -326,7 +329,7 @@ public final class IdleEvictor {
     }
 
     /** Why {@code c} stays up whatever its idle time; null when only its idle time decides. */
-    private String reasonToKeep(ManagedContainer c, Map<String, Integer> elsewhere) {
+    private @Nullable String reasonToKeep(ManagedContainer c, Map<String, Integer> elsewhere) {
         ContainerState state = c.state;
         if (state != ContainerState.READY && state != ContainerState.RUNNING) {
             return "not running (" + state.wireName() + ")";
@@ -452,7 +455,7 @@ public final class IdleEvictor {
     }
 
     /** Why a cordon's acknowledgements forbid the stop (busy, or missing from a live instance); null when all say idle. */
-    private static String blockingAcknowledgement(Map<String, Peer> peers, String id) {
+    private static @Nullable String blockingAcknowledgement(Map<String, Peer> peers, @Nullable String id) {
         for (Map.Entry<String, Peer> e : peers.entrySet()) {
             Peer p = e.getValue();
             if (!p.live()) {

@@ -58,7 +58,7 @@ public final class Lifecycle implements AutoCloseable {
     private final IdleEvictor evictor;
     private final LifecycleGate gate;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
-    private AutoCloseable subscription;
+    private @Nullable AutoCloseable subscription;
 
     private Lifecycle(Builder b) {
         this.settings = Objects.requireNonNull(b.settings, "settings");
@@ -130,9 +130,10 @@ public final class Lifecycle implements AutoCloseable {
             case RESYNC -> coordinator.resync();
             case DISCONNECTED -> {
                 String detail = event.detail();
-                registry.markUnavailable(detail != null ? detail : "the engine's event stream disconnected");
-                log.warn("{}; cold routes fail fast until it is back", registry.runtimeProblem());
-                coordinator.failAll(StartFailure.Kind.RUNTIME_UNAVAILABLE, registry.runtimeProblem());
+                String problem = detail != null ? detail : "the engine's event stream disconnected";
+                registry.markUnavailable(problem);
+                log.warn("{}; cold routes fail fast until it is back", problem);
+                coordinator.failAll(StartFailure.Kind.RUNTIME_UNAVAILABLE, problem);
             }
             default -> {
                 for (ManagedContainer c : registry.matching(event)) {
@@ -257,7 +258,7 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /** One container, or null when not managed. */
-    public ContainerStatus container(String name) {
+    public @Nullable ContainerStatus container(String name) {
         ManagedContainer c = registry.get(name);
         return c == null ? null : snapshot(c);
     }
@@ -272,7 +273,7 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /** Whole minutes, rounded up: 0 must keep meaning "never stopped", so a 20s timeout shows as 1. */
-    private static long idleMinutes(Duration timeout) {
+    private static long idleMinutes(@Nullable Duration timeout) {
         return timeout == null ? 0 : (timeout.toSeconds() + 59) / 60;
     }
 
@@ -281,7 +282,8 @@ public final class Lifecycle implements AutoCloseable {
         for (ManagedContainer c : registry.all()) {
             counts.merge(c.state.wireName(), 1, Integer::sum);
         }
-        return new AutomationSnapshot(settings, instanceId, registry.runtimeAvailable(), registry.runtimeProblem(),
+        String engineProblem = registry.runtimeProblem(); // one read, so the two fields agree
+        return new AutomationSnapshot(settings, instanceId, engineProblem == null, engineProblem,
                 store.describe(), store.isAvailable() && !storeHealth.isDown(), registry.all().size(),
                 java.util.Collections.unmodifiableMap(counts), stats.snapshot(),
                 new AutomationSnapshot.Eviction(guard.reason(), guard.suspendedSince()));
@@ -311,7 +313,7 @@ public final class Lifecycle implements AutoCloseable {
                 + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 40);
     }
 
-    private static Instant instant(long millis) {
+    private static @Nullable Instant instant(long millis) {
         return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 
@@ -320,10 +322,10 @@ public final class Lifecycle implements AutoCloseable {
         private AutomationSettings settings = AutomationSettings.DEFAULTS;
         private Map<String, ContainerSpec> containers = Map.of();
         private @Nullable WorkloadProvider provider;
-        private StateStore store;
-        private ReadinessProbe probe;
+        private @Nullable StateStore store;
+        private @Nullable ReadinessProbe probe;
         private Clock clock = Clock.systemUTC();
-        private ScheduledExecutorService scheduler;
+        private @Nullable ScheduledExecutorService scheduler;
         private String instanceId = defaultInstanceId();
         private LifecycleListener listener = LifecycleListener.NONE;
         private Duration stopGrace = DEFAULT_STOP_GRACE;

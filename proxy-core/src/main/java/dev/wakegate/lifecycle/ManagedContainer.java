@@ -2,6 +2,7 @@ package dev.wakegate.lifecycle;
 
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.config.ContainerSpec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ final class ManagedContainer {
     /** Cordoned by this instance's own stop. */
     volatile boolean cordoned;
     /** Id of another instance's stop cordon in force, or null (see {@link SharedCordons}). */
-    volatile String remoteCordon;
+    volatile @Nullable String remoteCordon;
     /**
      * Shared last access (max over instances), as an instant on this host's clock: the store gives
      * an age by its own clock, and the age is subtracted from this host's now when it arrives.
@@ -65,13 +66,13 @@ final class ManagedContainer {
     volatile boolean managed = true;
 
     // --- lane only ---
-    StartupCoordinator.StartOp start;
-    CompletableFuture<Void> stop;
+    StartupCoordinator.@Nullable StartOp start;
+    @Nullable CompletableFuture<Void> stop;
     /** Completed when {@link #remoteCordon} goes away; null when there is none. */
-    CompletableFuture<Void> remoteCordonLifted;
+    @Nullable CompletableFuture<Void> remoteCordonLifted;
     /** When the remote cordon lapses by itself (a crashed owner), by this host's clock. */
     long remoteCordonUntilMillis;
-    StartFailure recentFailure;
+    @Nullable StartFailure recentFailure;
     long recentFailureUntilMillis;
     long flushedAccessMillis;
     boolean recordDirty = true;

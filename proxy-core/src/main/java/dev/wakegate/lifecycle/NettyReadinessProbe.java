@@ -24,6 +24,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Readiness probes over Netty, never blocking: a TCP connect, or an HTTP/1.1 {@code GET} whose
@@ -107,7 +108,7 @@ public final class NettyReadinessProbe implements ReadinessProbe {
         }
     }
 
-    private ChannelFuture connect(HostPort target, Duration timeout, StatusLineReader reader) {
+    private ChannelFuture connect(HostPort target, Duration timeout, @Nullable StatusLineReader reader) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Bootstrap b = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
                 .handler(new ChannelInitializer<>() {

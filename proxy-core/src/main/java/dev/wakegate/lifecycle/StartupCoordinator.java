@@ -10,6 +10,7 @@ import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.Durations;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.state.StateStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,8 @@ public final class StartupCoordinator {
     private final LifecycleStats stats;
     private final LifecycleListener listener;
     private final Duration stopGrace;
+    /** Set once by {@link #cordons(SharedCordons)} right after construction, before any start. */
+    @SuppressWarnings("NullAway.Init")
     private SharedCordons cordons;
 
     StartupCoordinator(ContainerRegistry registry, WorkloadProvider provider, StateStore store, StoreHealth storeHealth,
@@ -158,9 +161,10 @@ public final class StartupCoordinator {
             Futures.joinFailFast(deps, all);
             return all;
         }
-        if (!registry.runtimeAvailable()) {
+        String engineProblem = registry.runtimeProblem(); // one read: it may change meanwhile
+        if (engineProblem != null) {
             return CompletableFuture.failedFuture(
-                    new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, registry.runtimeProblem()));
+                    new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, engineProblem));
         }
         if (c.recentFailure != null && clock.millis() < c.recentFailureUntilMillis) {
             return CompletableFuture.failedFuture(c.recentFailure);
@@ -310,7 +314,7 @@ public final class StartupCoordinator {
         private boolean leaseHeld;
         /** The lease request failed without an answer: it may have been set, so it is released at the end anyway. */
         private boolean leaseUncertain;
-        private ScheduledFuture<?> leaseRenewal;
+        private @Nullable ScheduledFuture<?> leaseRenewal;
         private boolean startIssued;
         private boolean seenRunning;
         private boolean peerStarting;
@@ -321,8 +325,8 @@ public final class StartupCoordinator {
         private long startCalledAt;
         private long lastInspectAt;
         private boolean inspectNext;
-        private ScheduledFuture<?> timeout;
-        private ScheduledFuture<?> nextPoll;
+        private @Nullable ScheduledFuture<?> timeout;
+        private @Nullable ScheduledFuture<?> nextPoll;
 
         StartOp(ManagedContainer c, boolean manual, boolean verifyOnly) {
             this.c = c;
@@ -519,7 +523,6 @@ public final class StartupCoordinator {
             }
             pollInFlight = true;
             ContainerSpec spec = c.spec;
-            HostPort upstream = spec.upstream().orElse(null);
             if (!probes()) {
                 lastInspectAt = clock.millis();
                 provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
@@ -528,8 +531,10 @@ public final class StartupCoordinator {
                 }, lane);
                 return;
             }
-            CompletableFuture<Boolean> check = spec.health().kind() == HealthProbe.Kind.HTTP
-                    ? probe.http(upstream, spec.health().path(), PROBE_TIMEOUT)
+            HostPort upstream = spec.upstream().orElseThrow(); // probes() says it has one
+            String path = spec.health().path();
+            CompletableFuture<Boolean> check = spec.health().kind() == HealthProbe.Kind.HTTP && path != null
+                    ? probe.http(upstream, path, PROBE_TIMEOUT)
                     : probe.tcp(upstream, PROBE_TIMEOUT);
             check.whenCompleteAsync((ok, ex) -> {
                 if (done) {
@@ -572,7 +577,7 @@ public final class StartupCoordinator {
          * Decides from one observation: a probe result (null when not probed) and the engine's view
          * (null when not asked or when the inspect failed: a transient engine hiccup just means "not yet").
          */
-        private void observe(Boolean probeOk, WorkloadInfo info) {
+        private void observe(@Nullable Boolean probeOk, @Nullable WorkloadInfo info) {
             if (done) {
                 return;
             }
@@ -722,7 +727,7 @@ public final class StartupCoordinator {
                 c.recentFailureUntilMillis = clock.millis() + FAILURE_HOLD.toMillis();
             }
             releaseLease();
-            boolean ownFailure = failure.container().equals(c.name);
+            boolean ownFailure = c.name.equals(failure.container());
             if (ownFailure && c.state == ContainerState.STARTING) {
                 // Where it ended up is uncertain (timeout, engine error): ask the engine.
                 c.setState(ContainerState.UNKNOWN);

@@ -12,6 +12,7 @@ import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ final class LabelDiscovery implements AutoCloseable {
         }
     });
     private ProxyConfig merged;
-    private AutoCloseable subscription;
+    private @Nullable AutoCloseable subscription;
 
     LabelDiscovery(ProxyConfig base, WorkloadProvider runtime, Lifecycle lifecycle,
                    Consumer<HostRouter> routesSink) {
@@ -94,7 +95,7 @@ final class LabelDiscovery implements AutoCloseable {
                     log.warn("label discovery could not list containers: {}", error.getMessage());
                 }
             });
-            case CREATE -> runtime.inspect(event.name()).whenComplete((info, error) -> {
+            case CREATE -> runtime.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
                 if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
                     upsert(info);
                 }
@@ -134,7 +135,7 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private synchronized void remove(String id, String name) {
+    private synchronized void remove(@Nullable String id, @Nullable String name) {
         if (id != null) {
             destroyed.add(id);
         }
@@ -149,7 +150,7 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private boolean isSpecName(String name) {
+    private boolean isSpecName(@Nullable String name) {
         return labelled.values().stream().anyMatch(l -> l.spec().name().equals(name));
     }
 
@@ -159,7 +160,7 @@ final class LabelDiscovery implements AutoCloseable {
      * name; a label container named after its service while another container has that name would
      * have wakegate start and stop the other, unmanaged, container.
      */
-    private String shadowedBy(String containerName, Labelled l) {
+    private @Nullable String shadowedBy(String containerName, Labelled l) {
         String name = l.spec().name();
         if (!name.equals(containerName) && engineNames.contains(name)) {
             return "its compose service name '" + name
@@ -178,7 +179,7 @@ final class LabelDiscovery implements AutoCloseable {
         try {
             next = LabelConfig.parse(info.name(), info.service(), info.labels()).orElse(null);
         } catch (ConfigException e) {
-            refuse(info.name(), e.getMessage());
+            refuse(info.name(), String.valueOf(e.getMessage()));
             return labelled.remove(info.name()) != null;
         }
         if (next == null) {

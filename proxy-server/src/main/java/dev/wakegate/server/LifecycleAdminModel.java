@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adapts the {@link Lifecycle} to what the {@code /health/*} endpoints read and do. Reads are
@@ -117,7 +118,7 @@ final class LifecycleAdminModel implements AdminModel {
         return OperationResult.failed(name, detail);
     }
 
-    private static AdminModel.IdleCheckResult toAdmin(IdleCheckReport r) {
+    private static AdminModel.@Nullable IdleCheckResult toAdmin(@Nullable IdleCheckReport r) {
         if (r == null) {
             return null;
         }

@@ -118,7 +118,7 @@ public final class WakegateServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException e) {
-            log.warn("lifecycle start: {}", e.getCause().toString());
+            log.warn("lifecycle start: {}", String.valueOf(e.getCause()));
         }
         discovery.start();
         front.start();

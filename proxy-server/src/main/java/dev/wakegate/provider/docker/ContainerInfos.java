@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps docker-java's models to the lifecycle's {@link WorkloadInfo} and {@link WorkloadEvent}.
@@ -59,7 +60,7 @@ final class ContainerInfos {
         return test != null && !test.isEmpty() && !"NONE".equals(test.get(0));
     }
 
-    static Status status(String engineStatus) {
+    static Status status(@Nullable String engineStatus) {
         if (engineStatus == null) {
             return Status.MISSING;
         }
@@ -75,7 +76,7 @@ final class ContainerInfos {
         };
     }
 
-    static Health health(String engineHealth) {
+    static Health health(@Nullable String engineHealth) {
         if (engineHealth == null) {
             return Health.NONE;
         }
@@ -91,25 +92,24 @@ final class ContainerInfos {
         return name != null && name.startsWith("/") ? name.substring(1) : name;
     }
 
-    /** Null for actions the lifecycle does not follow (e.g. exec_create, attach, kill). */
     /** Signals that end a process unless it handles them: TERM (docker stop), KILL, INT, QUIT. */
-    private static final java.util.Set<String> DEADLY_SIGNALS =
-            java.util.Set.of("15", "9", "2", "3", "SIGTERM", "SIGKILL", "SIGINT", "SIGQUIT", "TERM", "KILL", "INT", "QUIT");
+    private static final Set<String> DEADLY_SIGNALS = Set.of("15", "9", "2", "3", "SIGTERM", "SIGKILL", "SIGINT", "SIGQUIT", "TERM", "KILL", "INT", "QUIT");
 
     /** A kill event that likely ends the container (a HUP sent to reload it does not). */
     private static boolean deadly(Event e) {
         Map<String, String> attributes = e.getActor() == null ? null : e.getActor().getAttributes();
         String signal = attributes == null ? null : attributes.get("signal");
-        return signal == null || DEADLY_SIGNALS.contains(signal.trim().toUpperCase(java.util.Locale.ROOT));
+        return signal == null || DEADLY_SIGNALS.contains(signal.trim().toUpperCase(Locale.ROOT));
     }
 
-    static WorkloadEvent fromEvent(Event e) {
+    /** The event as the lifecycle follows it; null for actions it does not (exec_create, attach, a HUP). */
+    static @Nullable WorkloadEvent fromEvent(Event e) {
         String action = e.getAction() != null ? e.getAction() : e.getStatus();
         if (action == null) {
             return null;
         }
-        WorkloadEvent.Type type;
-        Health health = null;
+        WorkloadEvent.@Nullable Type type;
+        @Nullable Health health = null;
         if (action.startsWith("health_status")) {
             type = WorkloadEvent.Type.HEALTH_STATUS;
             int colon = action.indexOf(':');

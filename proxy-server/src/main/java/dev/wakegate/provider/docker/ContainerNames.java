@@ -31,7 +31,7 @@ final class ContainerNames {
          * @param described the engine's description of it when resolving had to ask for it anyway
          *                  (resolution by name), else null
          */
-        T apply(String id, @Nullable InspectContainerResponse described);
+        @Nullable T apply(String id, @Nullable InspectContainerResponse described);
     }
 
     private final DockerClient client;
@@ -47,7 +47,7 @@ final class ContainerNames {
      *
      * @throws NotFoundException when no container answers to the name (or it went away meanwhile)
      */
-    <T> T onContainer(String name, Action<T> action) {
+    <T> @Nullable T onContainer(String name, Action<T> action) {
         String cached = liveStreams.get() > 0 ? resolved.get(name) : null;
         if (cached != null) {
             try {
@@ -61,7 +61,7 @@ final class ContainerNames {
         if (id == null) {
             throw new NotFoundException("no such container " + name);
         }
-        T result = action.apply(id, byName);
+        @Nullable T result = action.apply(id, byName);
         if (liveStreams.get() > 0) {
             resolved.put(name, id);
         }

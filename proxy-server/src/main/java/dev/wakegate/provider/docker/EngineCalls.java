@@ -53,7 +53,7 @@ final class EngineCalls implements AutoCloseable {
     /** The body of one call: engine requests on the calling worker. */
     @FunctionalInterface
     interface Call<T> {
-        T run() throws Exception;
+        @Nullable T run() throws Exception;
     }
 
     private final String dockerHost;

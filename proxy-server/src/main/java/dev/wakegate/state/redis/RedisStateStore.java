@@ -20,6 +20,7 @@ import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -76,11 +77,11 @@ public final class RedisStateStore implements StateStore {
     private final List<Runnable> availableListeners = new CopyOnWriteArrayList<>();
     private final Object availabilityLock = new Object();
 
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean available;
     private volatile boolean closed;
     /** Last reported state, so each change is logged once; null before the first report. */
-    private Boolean reported;
+    private @Nullable Boolean reported;
 
     private RedisStateStore(RedisURI uri, String keyPrefix) {
         this.uri = uri;
@@ -160,7 +161,7 @@ public final class RedisStateStore implements StateStore {
         });
     }
 
-    private void markAvailable(boolean up, String reason) {
+    private void markAvailable(boolean up, @Nullable String reason) {
         boolean cameBack;
         synchronized (availabilityLock) {
             available = up;
