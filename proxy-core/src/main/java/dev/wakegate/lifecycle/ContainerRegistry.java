@@ -175,6 +175,20 @@ public final class ContainerRegistry {
 
     // ---- lane only ----
 
+    /**
+     * Takes the shared last access, given as ages by the store's clock ("accessed 90 s ago"), as
+     * instants of this host's clock ({@code now} minus the age); only ever raises it.
+     */
+    void applySharedAccess(Map<String, java.time.Duration> ages, long now) {
+        ages.forEach((name, age) -> {
+            ManagedContainer c = byName.get(name);
+            long at = now - age.toMillis();
+            if (c != null && at > c.sharedAccessMillis) {
+                c.sharedAccessMillis = at;
+            }
+        });
+    }
+
     void markUnavailable(String detail) {
         runtimeAvailable = false;
         // the runtime's own messages already say "docker engine unreachable at HOST: ..."
