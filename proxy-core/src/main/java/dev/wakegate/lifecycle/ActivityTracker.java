@@ -118,14 +118,7 @@ public final class ActivityTracker {
                 storeHealth.failed("load access", ex);
             } else {
                 storeHealth.succeeded();
-                long now = clock.millis();
-                ages.forEach((name, age) -> {
-                    ManagedContainer c = registry.get(name);
-                    long at = now - age.toMillis();
-                    if (c != null && at > c.sharedAccessMillis) {
-                        c.sharedAccessMillis = at;
-                    }
-                });
+                registry.applySharedAccess(ages, clock.millis());
             }
             done.complete(null);
         }, lane);

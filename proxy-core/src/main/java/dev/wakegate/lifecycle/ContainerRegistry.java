@@ -1,9 +1,10 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadProvider;
-import dev.wakegate.config.ContainerSpec;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The live view of every managed container, keyed by its config name (a container name or a
@@ -177,6 +177,20 @@ public final class ContainerRegistry {
     }
 
     // ---- lane only ----
+
+    /**
+     * Takes the shared last access, given as ages by the store's clock ("accessed 90 s ago"), as
+     * instants of this host's clock ({@code now} minus the age); only ever raises it.
+     */
+    void applySharedAccess(Map<String, java.time.Duration> ages, long now) {
+        ages.forEach((name, age) -> {
+            ManagedContainer c = byName.get(name);
+            long at = now - age.toMillis();
+            if (c != null && at > c.sharedAccessMillis) {
+                c.sharedAccessMillis = at;
+            }
+        });
+    }
 
     /** The engine went away; {@code problem} is the provider's own account ("docker engine unreachable at HOST: ..."). */
     void markUnavailable(String problem) {

@@ -262,18 +262,6 @@ public final class IdleEvictor {
     private record Candidate(ManagedContainer container, long idleSince, Duration idle, Duration timeout) {
     }
 
-    /** Applies shared last access (ages by the store's clock) to the registry, as instants on this host's clock. */
-    private void applyAccess(Map<String, Duration> ages) {
-        long now = clock.millis();
-        ages.forEach((name, age) -> {
-            ManagedContainer c = registry.get(name);
-            long at = now - age.toMillis();
-            if (c != null && at > c.sharedAccessMillis) {
-                c.sharedAccessMillis = at;
-            }
-        });
-    }
-
     /**
      * When idle time counts from for {@code c}: its own idle start, or the last access of any
      * container that depends on it, whichever is later.
@@ -287,7 +275,7 @@ public final class IdleEvictor {
     }
 
     private void decide(Cycle cycle, Shared shared) {
-        applyAccess(shared.accessAges);
+        registry.applySharedAccess(shared.accessAges, clock.millis());
         Map<String, Integer> elsewhere = shared.usage();
         long now = clock.millis();
         List<Candidate> candidates = new ArrayList<>();
@@ -485,7 +473,7 @@ public final class IdleEvictor {
                 cycle.done("");
                 return;
             }
-            applyAccess(ages);
+            registry.applySharedAccess(ages, clock.millis());
             long now = clock.millis();
             List<Candidate> go = new ArrayList<>();
             for (Candidate cand : clear) {
