@@ -1,7 +1,7 @@
 package dev.wakegate.config;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When containers are started and stopped: {@code automation:} in YAML, {@code CONTAINER_*} in the

@@ -1,11 +1,11 @@
 package dev.wakegate.config;
 
-import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cross-reference checks shared by {@link ConfigLoader} (a YAML file) and {@link ConfigMerge}

@@ -1,7 +1,6 @@
 package dev.wakegate.config;
 
 import dev.wakegate.config.LabelConfig.Labelled;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**

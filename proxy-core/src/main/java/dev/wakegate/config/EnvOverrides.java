@@ -1,12 +1,12 @@
 package dev.wakegate.config;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The environment variables that override the config file (docs/configuration.md, "Environment

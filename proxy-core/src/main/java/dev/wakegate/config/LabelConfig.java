@@ -1,6 +1,5 @@
 package dev.wakegate.config;
 
-import org.jspecify.annotations.Nullable;
 import dev.wakegate.route.HostNames;
 import dev.wakegate.route.RouteTrie;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Config without YAML (docs/configuration.md, "Labels"): turns the {@code wakegate.*} labels of one

@@ -1,7 +1,7 @@
 package dev.wakegate.config;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** How long a container may stay idle before the evictor stops it; CRITICAL is never stopped. */
 public enum Priority {

@@ -1,12 +1,12 @@
 package dev.wakegate.config;
 
-import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One YAML mapping being read by {@link ConfigLoader}: knows its file and key path, so every

@@ -1,12 +1,12 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.async.Futures;
-import dev.wakegate.provider.WorkloadEvent;
-import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.ProxyConfig;
 import dev.wakegate.config.StateSettings;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.state.StateStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

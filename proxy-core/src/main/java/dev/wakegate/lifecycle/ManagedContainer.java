@@ -1,7 +1,7 @@
 package dev.wakegate.lifecycle;
 
-import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.provider.WorkloadInfo;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

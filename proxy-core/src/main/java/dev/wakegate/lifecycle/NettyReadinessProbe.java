@@ -1,6 +1,7 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.HostPort;
+import dev.wakegate.relay.DnsResolvers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -16,7 +17,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import dev.wakegate.relay.DnsResolvers;
 import io.netty.util.CharsetUtil;
 
 import java.net.InetSocketAddress;

@@ -1,21 +1,21 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.async.Futures;
+import dev.wakegate.config.AutomationSettings;
+import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.config.Durations;
+import dev.wakegate.config.HealthProbe;
+import dev.wakegate.config.HostPort;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadProvider;
-import dev.wakegate.config.AutomationSettings;
-import dev.wakegate.config.ContainerSpec;
-import dev.wakegate.config.HealthProbe;
-import dev.wakegate.config.Durations;
-import dev.wakegate.config.HostPort;
 import dev.wakegate.state.StateStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,8 +1,8 @@
 package dev.wakegate.lifecycle;
 
-import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.Priority;
+import dev.wakegate.provider.WorkloadInfo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

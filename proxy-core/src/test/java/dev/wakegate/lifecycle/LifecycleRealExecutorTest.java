@@ -1,8 +1,8 @@
 package dev.wakegate.lifecycle;
 
-import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.provider.WorkloadInfo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

@@ -1,7 +1,5 @@
 package dev.wakegate.lifecycle;
 
-import dev.wakegate.provider.WorkloadEvent;
-import dev.wakegate.provider.WorkloadInfo;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,6 +7,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.Priority;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;

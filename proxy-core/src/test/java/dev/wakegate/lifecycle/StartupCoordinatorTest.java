@@ -1,10 +1,10 @@
 package dev.wakegate.lifecycle;
 
-import dev.wakegate.provider.WorkloadEvent;
-import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Priority;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,10 +2,10 @@ package dev.wakegate.server;
 
 import dev.wakegate.admin.AdminEndpoints;
 import dev.wakegate.config.ProxyConfig;
-import dev.wakegate.provider.docker.DockerProvider;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.lifecycle.NettyReadinessProbe;
 import dev.wakegate.metrics.Metrics;
+import dev.wakegate.provider.docker.DockerProvider;
 import dev.wakegate.relay.FrontServer;
 import dev.wakegate.relay.Transport;
 import dev.wakegate.route.Route;

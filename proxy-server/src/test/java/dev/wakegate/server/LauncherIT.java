@@ -1,7 +1,7 @@
 package dev.wakegate.server;
 
-import dev.wakegate.testing.Loopback;
 import com.sun.net.httpserver.HttpServer;
+import dev.wakegate.testing.Loopback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

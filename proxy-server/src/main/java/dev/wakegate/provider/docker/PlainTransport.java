@@ -2,6 +2,8 @@ package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.transport.SSLConfig;
 
+import java.security.Provider;
+import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -10,8 +12,6 @@ import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import java.security.Provider;
-import java.security.SecureRandom;
 
 /**
  * The {@link SSLConfig} {@link DockerProvider} gives docker-java's zerodep transport for an engine

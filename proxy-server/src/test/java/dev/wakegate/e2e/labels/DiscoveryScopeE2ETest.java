@@ -1,8 +1,8 @@
 package dev.wakegate.e2e.labels;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerProxyTest;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

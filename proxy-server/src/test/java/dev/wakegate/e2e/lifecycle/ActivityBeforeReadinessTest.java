@@ -1,6 +1,5 @@
 package dev.wakegate.e2e.lifecycle;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.admin.LocalEndpoints;
 import dev.wakegate.config.ConfigLoader;
 import dev.wakegate.config.HostPort;
@@ -13,6 +12,7 @@ import dev.wakegate.route.Route;
 import dev.wakegate.testing.CountingMetrics;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.HttpTestServer;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.RawHttpClient;
 import dev.wakegate.testing.TcpEchoServer;
 import io.netty.channel.EventLoopGroup;

@@ -1,9 +1,9 @@
 package dev.wakegate.e2e.lifecycle;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.lifecycle.ContainerState;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.wakegate.e2e.lifecycle;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -1,11 +1,11 @@
 package dev.wakegate.e2e.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wakegate.provider.docker.DockerProvider;
+import dev.wakegate.e2e.lifecycle.Upstreams.Site;
+import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
-import dev.wakegate.lifecycle.StartFailure;
-import dev.wakegate.e2e.lifecycle.Upstreams.Site;
+import dev.wakegate.provider.docker.DockerProvider;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.PrivateDockerd;
 import dev.wakegate.testing.WakegateHarness;

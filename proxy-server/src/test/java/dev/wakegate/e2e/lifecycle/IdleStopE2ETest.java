@@ -1,12 +1,12 @@
 package dev.wakegate.e2e.lifecycle;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
 import dev.wakegate.lifecycle.ContainerState;
 import dev.wakegate.lifecycle.IdleCheckReport;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.HttpTestServer;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import dev.wakegate.testing.WebSocketTestClient;
 import org.junit.jupiter.api.AfterAll;

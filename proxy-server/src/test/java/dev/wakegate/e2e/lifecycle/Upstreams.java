@@ -1,10 +1,10 @@
 package dev.wakegate.e2e.lifecycle;
 
-import dev.wakegate.testing.Loopback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerFixture.Healthcheck;
+import dev.wakegate.testing.Loopback;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.wakegate.e2e.ops;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

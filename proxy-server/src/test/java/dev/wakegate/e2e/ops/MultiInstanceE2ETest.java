@@ -1,10 +1,10 @@
 package dev.wakegate.e2e.ops;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.lifecycle.IdleCheckReport;
 import dev.wakegate.lifecycle.LifecycleStats;
 import dev.wakegate.server.Main;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;

@@ -1,8 +1,8 @@
 package dev.wakegate.e2e.ops;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.state.redis.RedisServerProcess;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;

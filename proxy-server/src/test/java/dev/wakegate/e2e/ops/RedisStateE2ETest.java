@@ -1,9 +1,9 @@
 package dev.wakegate.e2e.ops;
 
-import dev.wakegate.testing.Loopback;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.state.redis.RedisServerProcess;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;

@@ -1,11 +1,11 @@
 package dev.wakegate.e2e.ops;
 
-import dev.wakegate.testing.Loopback;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.wakegate.testing.DockerFixture;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;

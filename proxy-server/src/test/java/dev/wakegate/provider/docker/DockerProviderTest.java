@@ -1,13 +1,13 @@
 package dev.wakegate.provider.docker;
 
-import dev.wakegate.testing.Loopback;
+import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Health;
 import dev.wakegate.provider.WorkloadInfo.Status;
-import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerSocketProxy;
+import dev.wakegate.testing.Loopback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

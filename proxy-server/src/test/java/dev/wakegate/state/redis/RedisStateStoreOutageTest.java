@@ -1,7 +1,7 @@
 package dev.wakegate.state.redis;
 
-import dev.wakegate.testing.Loopback;
 import dev.wakegate.state.ContainerRecord;
+import dev.wakegate.testing.Loopback;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
