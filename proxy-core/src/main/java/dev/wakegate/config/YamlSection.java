@@ -101,15 +101,31 @@ final class YamlSection {
         return of(file, keyPath(key), get(key), allowed);
     }
 
+    /** How one kind of value is read from its node, refusals naming the file and the key path. */
+    @FunctionalInterface
+    private interface ValueReader<T> {
+        T read(String file, String keyPath, JsonNode v) throws ConfigException;
+    }
+
+    /** The value under {@code key} as {@code reader} reads it, or {@code fallback} when absent. */
+    private <T> T value(String key, ValueReader<T> reader, T fallback) throws ConfigException {
+        T t = optional(key, reader);
+        return t == null ? fallback : t;
+    }
+
+    /** The value under {@code key} as {@code reader} reads it; null when absent. */
+    private <T> @Nullable T optional(String key, ValueReader<T> reader) throws ConfigException {
+        JsonNode v = get(key);
+        return v == null ? null : reader.read(file, keyPath(key), v);
+    }
+
     String string(String key, String fallback) throws ConfigException {
-        String s = optString(key);
-        return s == null ? fallback : s;
+        return value(key, YamlSection::text, fallback);
     }
 
     /** The text under {@code key}; null when absent. */
     @Nullable String optString(String key) throws ConfigException {
-        JsonNode v = get(key);
-        return v == null ? null : text(file, keyPath(key), v);
+        return optional(key, YamlSection::text);
     }
 
     boolean bool(String key, boolean fallback) throws ConfigException {
@@ -148,14 +164,12 @@ final class YamlSection {
 
     /** A positive duration ({@code 500ms}, {@code 45s}, {@code 30m}, {@code 2h}). */
     Duration duration(String key, Duration fallback) throws ConfigException {
-        Duration d = optDuration(key);
-        return d == null ? fallback : d;
+        return value(key, YamlSection::duration, fallback);
     }
 
     /** The duration under {@code key}; null when absent. */
     @Nullable Duration optDuration(String key) throws ConfigException {
-        JsonNode v = get(key);
-        return v == null ? null : duration(file, keyPath(key), v);
+        return optional(key, YamlSection::duration);
     }
 
     /** A duration of at least {@code min}. */
@@ -211,14 +225,12 @@ final class YamlSection {
     }
 
     HostPort hostPort(String key, HostPort fallback) throws ConfigException {
-        HostPort h = optHostPort(key);
-        return h == null ? fallback : h;
+        return value(key, YamlSection::hostPort, fallback);
     }
 
     /** The HOST:PORT under {@code key}; null when absent. */
     @Nullable HostPort optHostPort(String key) throws ConfigException {
-        JsonNode v = get(key);
-        return v == null ? null : hostPort(file, keyPath(key), v);
+        return optional(key, YamlSection::hostPort);
     }
 
     static HostPort hostPort(String file, String keyPath, JsonNode v) throws ConfigException {

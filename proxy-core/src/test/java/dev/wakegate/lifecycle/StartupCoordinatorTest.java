@@ -15,19 +15,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
+import static dev.wakegate.testing.StartFailures.failureOf;
 import static dev.wakegate.provider.WorkloadInfo.Status.EXITED;
 import static dev.wakegate.provider.WorkloadInfo.Status.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StartupCoordinatorTest {
-
-    private static StartFailure failureOf(CompletableFuture<?> f) {
-        assertThat(f).isCompletedExceptionally();
-        Throwable[] caught = new Throwable[1];
-        f.whenComplete((v, ex) -> caught[0] = ex);
-        assertThat(caught[0]).isInstanceOf(StartFailure.class);
-        return (StartFailure) caught[0];
-    }
 
     @Test
     void fiftyConcurrentWaitersShareOneStart() throws Exception {

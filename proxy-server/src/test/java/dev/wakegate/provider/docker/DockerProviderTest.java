@@ -2,12 +2,13 @@ package dev.wakegate.provider.docker;
 
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.provider.WorkloadEvent;
-import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Health;
 import dev.wakegate.provider.WorkloadInfo.Status;
+import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerSocketProxy;
 import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.StartFailures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,11 +62,10 @@ class DockerProviderTest {
         return f.get(30, TimeUnit.SECONDS);
     }
 
+    private static final Duration WAIT_FOR_FAILURE = Duration.ofSeconds(30);
+
     private static StartFailure failureOf(CompletableFuture<?> f) {
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> f.get(30, TimeUnit.SECONDS));
-        assertThat(e.getCause()).isInstanceOf(StartFailure.class);
-        return (StartFailure) e.getCause();
+        return StartFailures.failureOf(f, WAIT_FOR_FAILURE);
     }
 
     @Test

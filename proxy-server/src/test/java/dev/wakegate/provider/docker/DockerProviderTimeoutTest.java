@@ -1,6 +1,7 @@
 package dev.wakegate.provider.docker;
 
 import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.testing.StartFailures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,13 +85,6 @@ class DockerProviderTimeoutTest {
     }
 
     private static StartFailure failure(CompletableFuture<?> f) {
-        Throwable[] caught = new Throwable[1];
-        try {
-            f.handle((v, ex) -> caught[0] = ex).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("the call neither answered nor failed within 30s", e);
-        }
-        assertThat(caught[0]).isInstanceOf(StartFailure.class);
-        return (StartFailure) caught[0];
+        return StartFailures.failureOf(f, Duration.ofSeconds(30));
     }
 }
