@@ -137,7 +137,7 @@ class InMemoryStateStoreTest {
     }
 
     @Test
-    void recordJsonHasTheSeedsKeys() {
+    void recordJsonHasTheKeysDocsRedisShows() {
         String json = ContainerRecordJson.write(new ContainerRecord("running", "normal", T0.plusMillis(750), null, null, "i1"));
         assertThat(json).isEqualTo("{\"state\":\"running\",\"priority\":\"normal\",\"last_access\":\"2024-01-15T10:30:00Z\","
                 + "\"last_started\":null,\"last_stopped\":null,\"updated_by\":\"i1\"}");

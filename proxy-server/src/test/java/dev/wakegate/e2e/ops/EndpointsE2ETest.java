@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code /health/*} endpoints over real HTTP, checked against the seed's JSON shapes, with a
+ * The {@code /health/*} endpoints over real HTTP, checked against the JSON shapes docs/operating.md shows, with a
  * real engine: reads, the admin operations and their auth, 404s, timestamps, and the Prometheus
  * text with a real cold start in it. The proxy uses the in-memory store (the endpoints do not
  * depend on Redis; the Redis tests are beside this one).
@@ -73,7 +73,7 @@ class EndpointsE2ETest {
     }
 
     @Test
-    void containersDocumentHasTheSeedsShape() {
+    void containersDocumentHasTheDocumentedShape() {
         HttpResponse<String> r = proxy.get("/health/containers");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json");

@@ -8,6 +8,8 @@ import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo.Health;
 import dev.wakegate.provider.WorkloadInfo.Status;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 import java.util.Map;
@@ -37,16 +39,27 @@ class DockerProviderMappingTest {
                 .isEqualTo(Health.UNHEALTHY);
     }
 
-    @Test
-    void followedActionsMapAndOthersAreDropped() {
-        assertThat(ContainerInfos.fromEvent(event("die", Map.of("exitCode", "3"))).type()).isEqualTo(WorkloadEvent.Type.DIE);
-        assertThat(ContainerInfos.fromEvent(event("destroy", Map.of())).type()).isEqualTo(WorkloadEvent.Type.DESTROY);
-        assertThat(ContainerInfos.fromEvent(event("exec_create: sh", Map.of()))).isNull();
-        // a deadly signal (docker stop's TERM, KILL) takes the container out; a HUP to reload it does not
-        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "15"))).type()).isEqualTo(WorkloadEvent.Type.KILL);
-        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "9"))).type()).isEqualTo(WorkloadEvent.Type.KILL);
-        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "1")))).isNull();
-        assertThat(ContainerInfos.fromEvent(event("kill", Map.of("signal", "SIGHUP")))).isNull();
+    /** Empty "expected": the lifecycle does not follow it, so it is dropped. */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            create          | -       | CREATE
+            start           | -       | START
+            die             | -       | DIE
+            stop            | -       | STOP
+            destroy         | -       | DESTROY
+            exec_create: sh | -       | -
+            attach          | -       | -
+            kill            | 15      | KILL
+            kill            | 9       | KILL
+            kill            | SIGKILL | KILL
+            kill            | -       | KILL
+            kill            | 1       | -
+            kill            | SIGHUP  | -
+            """)
+    void followedActionsMapAndOthersAreDropped(String action, String signal, WorkloadEvent.Type expected) {
+        // a deadly signal (docker stop's TERM, KILL; or none said) takes the container out; a HUP to reload it does not
+        WorkloadEvent e = ContainerInfos.fromEvent(event(action, signal == null ? Map.of() : Map.of("signal", signal)));
+        assertThat(e == null ? null : e.type()).isEqualTo(expected);
     }
 
     @Test
@@ -57,14 +70,20 @@ class DockerProviderMappingTest {
         assertThat(ContainerInfos.definesHealthcheck(new HealthCheck().withTest(List.of("CMD-SHELL", "true")))).isTrue();
     }
 
-    @Test
-    void engineStatusesMap() {
-        assertThat(ContainerInfos.status("running")).isEqualTo(Status.RUNNING);
-        assertThat(ContainerInfos.status("exited")).isEqualTo(Status.EXITED);
-        assertThat(ContainerInfos.status("created")).isEqualTo(Status.CREATED);
-        assertThat(ContainerInfos.status("dead")).isEqualTo(Status.DEAD);
-        assertThat(ContainerInfos.health("starting")).isEqualTo(Health.STARTING);
-        assertThat(ContainerInfos.health(null)).isEqualTo(Health.NONE);
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(nullValues = "-", value = {
+            "running, RUNNING", "exited, EXITED", "created, CREATED", "dead, DEAD", "restarting, RESTARTING",
+            "paused, PAUSED", "removing, REMOVING", "Running, RUNNING", "-, MISSING", "something-new, MISSING"})
+    void engineStatusesMap(String engineStatus, Status expected) {
+        assertThat(ContainerInfos.status(engineStatus)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(nullValues = "-", value = {
+            "starting, STARTING", "healthy, HEALTHY", "unhealthy, UNHEALTHY", "' healthy', HEALTHY", "-, NONE",
+            "none, NONE"})
+    void engineHealthsMap(String engineHealth, Health expected) {
+        assertThat(ContainerInfos.health(engineHealth)).isEqualTo(expected);
     }
 
     @Test
