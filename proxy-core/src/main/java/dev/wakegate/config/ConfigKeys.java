@@ -25,7 +25,7 @@ final class ConfigKeys {
     static final Section STATE = new Section("state", "redis", "instance_timeout");
     static final Section DOCKER = new Section("docker", "host", "labels", "project");
     static final Section CONTAINER = new Section("containers.<name>",
-            "priority", "upstream", "health", "depends_on", "idle_timeout");
+            "priority", "upstream", "health", "depends_on", "idle_timeout", "kind", "replicas");
     static final Section HEALTH = new Section("containers.<name>.health", "http", "tcp");
     static final Section ROUTE = new Section("routes[]", "path", "containers", "upstream", "waiting_page", "host");
     static final Section TCP = new Section("tcp[]", "listen", "container", "upstream", "tls");

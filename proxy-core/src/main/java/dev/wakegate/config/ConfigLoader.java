@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -230,9 +231,27 @@ public final class ConfigLoader {
                     }
                 }
                 Optional<Duration> idle = Optional.ofNullable(c.optDuration("idle_timeout"));
-                out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false));
+                out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false, workload(c)));
             }
             return out;
+        }
+
+        /** {@code kind: container | service} and a service's {@code replicas}. */
+        private Workload workload(YamlSection c) throws ConfigException {
+            String kind = c.string("kind", Workload.Kind.CONTAINER.wireName());
+            if (kind.equals(Workload.Kind.CONTAINER.wireName())) {
+                if (c.has("replicas")) {
+                    throw c.error("replicas", "only a Swarm service has replicas (add kind: service)");
+                }
+                return Workload.CONTAINER;
+            }
+            if (!kind.equals(Workload.Kind.SERVICE.wireName())) {
+                throw c.error("kind", "unknown kind '" + kind + "' (expected container or service)");
+            }
+            if (!c.has("replicas")) {
+                return Workload.service(OptionalInt.empty());
+            }
+            return Workload.service(OptionalInt.of(c.integer("replicas", 1, 1, Workload.MAX_REPLICAS)));
         }
 
         private HealthProbe health(YamlSection h) throws ConfigException {

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param dependsOn   containers that must be ready before this one starts
  * @param idleTimeout overrides the priority's idle timeout when present
  * @param fromLabels  true when discovered from Docker labels rather than YAML
+ * @param workload    a container (the default) or a Swarm service, and a service's replicas
  */
 public record ContainerSpec(
         String name,
@@ -20,15 +21,27 @@ public record ContainerSpec(
         HealthProbe health,
         List<String> dependsOn,
         Optional<Duration> idleTimeout,
-        boolean fromLabels) {
+        boolean fromLabels,
+        Workload workload) {
 
     public ContainerSpec {
         dependsOn = List.copyOf(dependsOn);
+    }
+
+    /** A container (not a Swarm service). */
+    public ContainerSpec(String name, Priority priority, Optional<HostPort> upstream, HealthProbe health,
+                         List<String> dependsOn, Optional<Duration> idleTimeout, boolean fromLabels) {
+        this(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, Workload.CONTAINER);
     }
 
     /** A YAML-declared container with defaults for everything but its name. */
     public static ContainerSpec named(String name) {
         return new ContainerSpec(name, Priority.NORMAL, Optional.empty(), HealthProbe.DEFAULT, List.of(),
                 Optional.empty(), false);
+    }
+
+    /** The same entry, standing for {@code w} on the engine. */
+    public ContainerSpec withWorkload(Workload w) {
+        return new ContainerSpec(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, w);
     }
 }
