@@ -99,4 +99,15 @@ class WorkloadConfigTest {
         assertThat(merged.containers().get("web").workload().replicas()).hasValue(4);
         assertThat(merged.containers().get("web").fromLabels()).isFalse();
     }
+
+    @Test
+    void theSwarmStackExampleWakesItsServicesToTheirReplicas() throws Exception {
+        ProxyConfig c = ConfigLoader.load(dev.wakegate.testing.RepoFiles.path("config").resolve("swarm-stack.yml"),
+                Map.of());
+        assertThat(c.containers().values()).allSatisfy(spec -> assertThat(spec.workload().isService()).isTrue());
+        assertThat(c.containers().get("shop_web").workload().replicas()).hasValue(3);
+        assertThat(c.containers().get("shop_api").workload().replicas()).isEmpty();
+        assertThat(c.containers().get("shop_web").dependsOn()).containsExactly("shop_api");
+        assertThat(c.redisUrl()).hasValue("redis://redis:6379");
+    }
 }
