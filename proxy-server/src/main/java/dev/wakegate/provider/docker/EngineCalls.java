@@ -177,7 +177,7 @@ public final class EngineCalls implements AutoCloseable {
     }
 
     /** docker-java puts "Status 500: {\"message\":\"...\"}" in the message; keep the engine's words. */
-    static String engineMessage(DockerException e) {
+    public static String engineMessage(DockerException e) {
         String text = e.getMessage() == null ? "" : e.getMessage();
         int json = text.indexOf('{');
         if (json >= 0) {

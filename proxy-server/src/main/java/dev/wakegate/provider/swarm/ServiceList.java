@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code docker service ls} with every service's tasks: two requests, one call. An engine that is
- * not a swarm manager has no services to list: that is an empty list (said once in the log), not
- * an engine failure, so a proxy on a plain engine is not held up by it.
+ * not a swarm manager (or a socket proxy that does not allow the services endpoint) has no
+ * services to list: that is an empty list (said once in the log), not an engine failure, so a
+ * proxy on a plain engine is not held up by it.
  */
 final class ServiceList {
     private static final Logger log = LoggerFactory.getLogger(SwarmProvider.class);
@@ -36,12 +37,11 @@ final class ServiceList {
             List<JsonNode> services;
             try {
                 services = api.services();
-            } catch (DockerException e) {
-                if (e.getHttpStatus() != SwarmApi.NOT_A_MANAGER) {
-                    throw e;
-                }
+            } catch (DockerException refused) {
+                // The engine (or a socket proxy in front of it) answered but lists no services:
+                // not a swarm manager (503), or services not allowed (403). Containers go on.
                 if (notManagerSaid.compareAndSet(false, true)) {
-                    log.info("the docker engine is not a swarm manager: no services to manage");
+                    log.info("no swarm services to manage: {}", EngineCalls.engineMessage(refused));
                 }
                 return List.of();
             }
