@@ -17,8 +17,9 @@ import java.util.function.Function;
 
 /**
  * What every connection handler of one {@link FrontServer} shares: the current routes (swapped
- * atomically), the lifecycle gate, local endpoints, metrics, limits, the parking lot, what the
- * listeners do about HTTPS, and one {@link UpstreamPool} per event loop. Thread-safe; the pools
+ * atomically), the lifecycle gate, local endpoints, metrics, limits and the {@link ReadPolicy}
+ * made of them, the parking lot, what the listeners do about HTTPS, and one {@link UpstreamPool}
+ * per event loop. Thread-safe; the pools
  * themselves are loop-confined.
  */
 final class DataPath {
@@ -28,6 +29,7 @@ final class DataPath {
     final ProxyMetrics metrics;
     final Timeouts timeouts;
     final Limits limits;
+    final ReadPolicy readPolicy;
     final ParkingLot parkingLot;
     final Duration parkDeadline;
     final Transport transport;
@@ -46,6 +48,7 @@ final class DataPath {
         this.metrics = metrics;
         this.timeouts = timeouts;
         this.limits = limits;
+        this.readPolicy = new ReadPolicy(limits);
         this.parkingLot = new ParkingLot(limits.maxParked(), metrics);
         this.parkDeadline = parkDeadline;
         this.transport = transport;

@@ -301,12 +301,12 @@ public final class FrontServer implements AutoCloseable {
         closed = true;
         listeners.close().awaitUninterruptibly();
         for (Channel ch : clients) {
-            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(HttpFrontHandler.DRAIN));
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(Drain.STARTED));
         }
         long drainMillis = dataPath.timeouts.drain().toMillis();
         if (!clients.newCloseFuture().awaitUninterruptibly(drainMillis, TimeUnit.MILLISECONDS)) {
             for (Channel ch : clients) {
-                ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(HttpFrontHandler.DRAIN_EXPIRED));
+                ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(Drain.EXPIRED));
             }
             // time to write those 503s; their connections close once they are out
             clients.newCloseFuture().awaitUninterruptibly(EXPIRED_ANSWER_MILLIS, TimeUnit.MILLISECONDS);
