@@ -269,7 +269,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             local.redirectToHttps(head.host(), head.uri());
             return;
         }
-        Route r = dp.routes.get().find(head.host(), path);
+        Route r = dp.routes.current().find(head.host(), path);
         if (r == null) {
             cumulation.skipBytes(headLength);
             local.problem(404, "no route for " + path);
