@@ -119,24 +119,10 @@ final class HttpsPolicy {
         int base = head.readerIndex();
         for (int i = 0; i < parsed.headerCount(); i++) {
             int ns = base + parsed.nameStart(i);
-            int nl = parsed.nameEnd(i) - parsed.nameStart(i);
-            if (nl == STS.length && equalsLower(head, ns, STS)) {
+            if (HeadRewriter.nameIs(head, ns, parsed.nameEnd(i) - parsed.nameStart(i), STS)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean equalsLower(ByteBuf in, int start, byte[] lowerName) {
-        for (int k = 0; k < lowerName.length; k++) {
-            int b = in.getByte(start + k);
-            if (b >= 'A' && b <= 'Z') {
-                b += 32;
-            }
-            if (b != lowerName[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
