@@ -76,7 +76,13 @@ public final class Main {
             err.println("wakegate: --config FILE is required (see --help)");
             return 2;
         }
-        boolean json = Logging.configureFromEnvironment();
+        boolean json;
+        try {
+            json = Logging.configureFromEnvironment();
+        } catch (IllegalArgumentException e) {
+            err.println("wakegate: refusing to start: " + e.getMessage());
+            return 2;
+        }
         ProxyConfig config;
         try {
             config = ConfigLoader.load(file, System.getenv());
