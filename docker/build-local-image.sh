@@ -1,26 +1,42 @@
 #!/usr/bin/env bash
 # Builds the wakegate image on a machine that cannot pull base images (no registry reachable).
 #
-#   docker/build-local-image.sh            # -> wakegate/jre-local:17 (once) and wakegate/wakegate:local
+#   docker/build-local-image.sh            # -> wakegate/jre-local:<jdk> (once) and wakegate/wakegate:local
 #   VERIFY=1 docker/build-local-image.sh   # ...then runs the image and checks it answers HTTP
 #
 # 1. builds proxy-server/target/wakegate.jar if it is missing (REBUILD_JAR=1 forces it);
-# 2. makes the base image wakegate/jre-local:17 from the local JDK, unless it exists
-#    or was made for another set of bundled libraries (REBUILD_BASE=1 forces it): a jlinked runtime (modules from jdeps on the shaded jar), the
-#    glibc/libstdc++ libraries it links against (found with ldd), and busybox-static for a shell
-#    and wget, imported with `docker import`;
-# 3. `docker build -f docker/Dockerfile.local` on top of it: the jar, user 10001, HEALTHCHECK,
-#    ENTRYPOINT; the same layout as docker/Dockerfile. Tag: wakegate/wakegate:local (IMAGE=...).
+# 2. makes the base image wakegate/jre-local:<jdk major> from a local JDK, unless it exists
+#    or was made for another set of bundled libraries (REBUILD_BASE=1 forces it): a jlinked
+#    runtime (modules from jdeps on the shaded jar), the glibc libraries it links against (found
+#    with ldd), and busybox-static for a shell, wget and httpd, imported with `docker import`.
+#    The JDK: JLINK_JDK, else a Temurin 25 under /usr/lib/jvm, else JAVA_HOME / the java on PATH.
+#    25 measured better (docs/benchmarks.md): an AOT cache and compact object headers;
+# 3. `docker build -f docker/Dockerfile.local` on top of it: bin/wakegate and the jar, user 10001,
+#    HEALTHCHECK, ENTRYPOINT; on JDK 25 a training stage first runs the proxy on loopback (no
+#    engine, no network) to write the AOT cache lib/wakegate.aot (AOT=0 leaves it out). The same
+#    layout as docker/Dockerfile. Tag: wakegate/wakegate:local (IMAGE=...).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar="$root/proxy-server/target/wakegate.jar"
-base_image=${BASE_IMAGE:-wakegate/jre-local:17}
 image=${IMAGE:-wakegate/wakegate:local}
-java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+if [ -n "${JLINK_JDK:-}" ]; then
+  java_home=$JLINK_JDK
+elif jdk25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1) && [ -n "$jdk25" ]; then
+  java_home=$jdk25
+else
+  java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+fi
+jdk_version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$java_home/release")
+jdk_major=${jdk_version%%.*}
+base_image=${BASE_IMAGE:-wakegate/jre-local:$jdk_major}
 # Modules jdeps cannot see: TLS ciphers (Redis/Docker over TLS), Unsafe for Netty, JNDI for DNS
 # config lookups, JMX for Micrometer's JVM metrics.
 extra_modules=jdk.crypto.ec,jdk.unsupported,java.naming,java.management,jdk.management,jdk.net,jdk.zipfs
+# Modules jdeps names that nothing wakegate runs needs: java.desktop (java.beans for Jackson's and
+# snakeyaml's optional bean support, AWT for JNA's window handles), java.compiler (annotations),
+# java.security.jgss (Kerberos for HTTP auth). java.desktop alone is 12 MB of runtime.
+drop_modules='^(java\.desktop|java\.compiler|java\.security\.jgss)$'
 
 log() { printf "[build-local-image %ss] %s\n" "$SECONDS" "$*" >&2; }
 work=$(mktemp -d)
@@ -29,8 +45,10 @@ trap 'rm -rf "$work"' EXIT
 command -v docker >/dev/null || { log "docker client not found"; exit 1; }
 docker info >/dev/null 2>&1 || { log "no Docker engine answers (see scripts/setup-machine.sh)"; exit 1; }
 for tool in jlink jdeps; do
-  [ -x "$java_home/bin/$tool" ] || { log "$java_home/bin/$tool missing: set JAVA_HOME to a full JDK 17"; exit 1; }
+  [ -x "$java_home/bin/$tool" ] || { log "$java_home/bin/$tool missing: set JLINK_JDK to a full JDK 17 or newer"; exit 1; }
 done
+[ "${jdk_major:-0}" -ge 17 ] 2>/dev/null || { log "$java_home is JDK '$jdk_version': 17 or newer needed"; exit 1; }
+log "runtime from $java_home (JDK $jdk_version)"
 busybox=${BUSYBOX:-/bin/busybox}
 if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked' && ! ldd "$busybox" 2>&1 | grep -q 'not a dynamic'; then
   log "$busybox is not static: apt-get install busybox-static"; exit 1
@@ -46,18 +64,30 @@ fi
 # The base depends on the jar's bundled libraries, not on wakegate's own classes: key it on the
 # list of shaded artifacts so a new dependency (maybe needing a new module) rebuilds it, and an
 # ordinary code change does not.
-deps_key=$(unzip -p "$jar" 'META-INF/maven/*/pom.properties' 2>/dev/null | grep -v '^#' | sort | sha256sum | cut -c1-16)
+deps_key=$( (unzip -p "$jar" 'META-INF/maven/*/pom.properties' 2>/dev/null | grep -v '^#' | sort; echo "$jdk_version") | sha256sum | cut -c1-16)
 current_key=$(docker image inspect -f '{{index .Config.Labels "dev.wakegate.jre.deps"}}' "$base_image" 2>/dev/null || true)
 if [ "$current_key" != "$deps_key" ] || [ "${REBUILD_BASE:-0}" = 1 ]; then
   log "finding modules with jdeps (about 20 s)"
   modules=$("$java_home/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$jar" | tail -1)
-  modules=$(printf '%s,%s' "$modules" "$extra_modules" | tr ',' '\n' | sort -u | paste -sd, -)
+  modules=$(printf '%s,%s' "$modules" "$extra_modules" | tr ',' '\n' | grep -Ev "$drop_modules" | sort -u \
+    | while read -r m; do [ -n "$("$java_home/bin/java" --list-modules | grep "^$m@")" ] && echo "$m"; done | paste -sd, -)
   log "jlink: $modules"
   rootfs="$work/rootfs"
   mkdir -p "$rootfs"/{bin,etc,tmp,opt,app,etc/wakegate}
   chmod 1777 "$rootfs/tmp"
+  compress=--compress=2
+  [ "$jdk_major" -ge 21 ] && compress=--compress=zip-6
+  # No default CDS archive (--generate-cds-archive): the image's AOT cache holds the JDK's classes
+  # too, and on JDK 17 the launcher's own archive needs one (add it there if you build on 17).
+  cds_plugin=
+  [ "$jdk_major" -lt 25 ] && cds_plugin=--generate-cds-archive
   "$java_home/bin/jlink" --add-modules "$modules" --output "$rootfs/opt/java" \
-    --strip-debug --no-header-files --no-man-pages --compress=2
+    --strip-debug --no-header-files --no-man-pages "$compress" $cds_plugin
+  # The symbol table of libjvm.so (5 MB of 30 on JDK 25): a crash report then names fewer native
+  # frames; the dynamic symbols that JNI and the attach mechanism use stay.
+  if command -v strip >/dev/null; then
+    strip --strip-unneeded "$rootfs/opt/java/lib/server/libjvm.so"
+  fi
   # Debian's JDK keeps cacerts as a link into /etc; make sure the runtime has real trust anchors.
   if [ ! -s "$rootfs/opt/java/lib/security/cacerts" ] && [ -s "$java_home/lib/security/cacerts" ]; then
     rm -f "$rootfs/opt/java/lib/security/cacerts"
@@ -79,7 +109,8 @@ if [ "$current_key" != "$deps_key" ] || [ "${REBUILD_BASE:-0}" = 1 ]; then
   log "libraries: $(tr '\n' ' ' < "$work/libs")"
 
   cp "$busybox" "$rootfs/bin/busybox"
-  for applet in sh ash wget nc cat ls id ps sleep env mkdir rm printf echo head tail grep; do
+  for applet in sh ash wget nc cat ls id ps sleep env mkdir rm printf echo head tail grep tr sed cut dirname \
+      readlink stat kill httpd mktemp; do
     ln -s busybox "$rootfs/bin/$applet"
   done
   cat > "$rootfs/etc/passwd" <<'PASSWD'
@@ -105,11 +136,17 @@ fi
 
 # --- 3. the wakegate image -------------------------------------------------------------------
 ctx="$work/context"
-mkdir -p "$ctx"
+mkdir -p "$ctx/bin" "$ctx/docker"
 cp "$jar" "$ctx/wakegate.jar"
+cp "$root/bin/wakegate" "$ctx/bin/wakegate"
+cp "$root/docker/aot-train.sh" "$ctx/docker/aot-train.sh"
 cp "$root/docker/Dockerfile.local" "$ctx/Dockerfile"
-log "docker build -> $image"
-if ! docker build --build-arg "BASE_IMAGE=$base_image" -t "$image" "$ctx" >"$work/build.log" 2>&1; then
+aot=${AOT:-1}
+[ "$jdk_major" -ge 25 ] || aot=0
+log "docker build -> $image (AOT cache: $([ "$aot" = 1 ] && echo yes || echo no))"
+# --network none: the training stage runs on loopback only.
+if ! docker build --network none --build-arg "BASE_IMAGE=$base_image" --build-arg "AOT=$aot" \
+    -t "$image" "$ctx" >"$work/build.log" 2>&1; then
   log "docker build failed:"; cat "$work/build.log" >&2; exit 1
 fi
 log "built $image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"

@@ -37,7 +37,7 @@ echo "== containers before any request (all stopped)"
 state
 
 echo "== starting wakegate with config/demo.yml"
-java -jar "$jar" --config config/demo.yml > /tmp/wakegate-demo.log 2>&1 &
+bin/wakegate --config config/demo.yml > /tmp/wakegate-demo.log 2>&1 &
 proxy_pid=$!
 for _ in $(seq 1 100); do curl -fs -o /dev/null http://127.0.0.1:8000/health/automation && break; sleep 0.1; done
 

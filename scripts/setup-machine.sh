@@ -10,7 +10,7 @@ command -v dockerd >/dev/null || need_pkgs+=(docker.io)
 command -v docker-compose >/dev/null || need_pkgs+=(docker-compose)
 dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
 command -v redis-server >/dev/null || need_pkgs+=(redis-server)
-# the TLS tests use curl and openssl as real clients
+# the TLS tests use curl and openssl as real clients (and DockerTlsTest openssl for certificates)
 command -v curl >/dev/null || need_pkgs+=(curl)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
 if [ "${WAKEGATE_BENCH_TOOLS:-0}" = 1 ]; then

@@ -39,8 +39,10 @@ CONNECTIONS=${CONNECTIONS:-32}
 ONLY=${ONLY:-direct nginx haproxy wakegate nginx-tls wakegate-tls nginx-hs wakegate-hs}
 TLS_KEY=${TLS_KEY:-ec}
 JAR=${JAR:-$root/proxy-server/target/wakegate.jar}
-JAVA=${JAVA:-java}
-JVM_OPTS=${JVM_OPTS:--XX:+UseParallelGC -Xms256m -Xmx256m}
+# The wakegate row runs the way users run it, through bin/wakegate and its JVM settings;
+# JVM_OPTS adds options after them (WAKEGATE_JAVA_OPTS), JAVA_HOME picks the JDK.
+WAKEGATE=${WAKEGATE:-$root/bin/wakegate}
+JVM_OPTS=${JVM_OPTS:-}
 PIN=${PIN:-1}
 # Loopback ports (override if taken).
 UPSTREAM_PORT=${UPSTREAM_PORT:-18180}
@@ -191,7 +193,7 @@ start_proxy() { # name -> sets proxy_pid
     haproxy) "${server_cpu[@]}" haproxy -db -f "$work/haproxy.cfg" & ;;
     wakegate)
       [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
-      "${server_cpu[@]}" "$JAVA" $JVM_OPTS -jar "$JAR" --config "$work/wakegate.yml" \
+      WAKEGATE_JAR="$JAR" WAKEGATE_JAVA_OPTS="$JVM_OPTS" "${server_cpu[@]}" "$WAKEGATE" --config "$work/wakegate.yml" \
         >"$work/logs/wakegate.log" 2>&1 & ;;
     wakegate-tls|wakegate-hs)
       [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }

@@ -26,13 +26,14 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Reads the YAML config file (the contract in DESIGN.md "Config") into a validated, immutable
+ * Reads the YAML config file (every key: docs/configuration.md) into a validated, immutable
  * {@link ProxyConfig}, then applies the environment overrides ({@link EnvOverrides}).
  *
  * <p>The YAML is read into a Jackson tree and checked by hand rather than bound to classes, so that
  * every refusal names the file, the key path ({@code routes[2].upstream},
  * {@code containers.grafana.depends_on[0]}) and the reason. Unknown keys are refused everywhere:
- * a typo must not silently fall back to a default. Called once at start-up, off any event loop.
+ * a typo must not silently fall back to a default. The keys each mapping accepts are declared in
+ * {@link ConfigKeys}. Called once at start-up, off any event loop.
  */
 public final class ConfigLoader {
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8000);
@@ -120,9 +121,7 @@ public final class ConfigLoader {
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new ConfigException(fileName, "(file)", "is empty: expected a YAML mapping with at least routes: or containers:");
         }
-        ProxyConfig fromFile = new Reader(fileName, baseDir).read(YamlSection.of(fileName, "", tree,
-                "listen", "workers", "automation", "state", "docker", "containers", "routes", "tcp",
-                "timeouts", "limits", "logging", "tls"));
+        ProxyConfig fromFile = new Reader(fileName, baseDir).read(YamlSection.of(fileName, "", tree, ConfigKeys.ROOT));
         return EnvOverrides.apply(fromFile, env);
     }
 
@@ -155,12 +154,9 @@ public final class ConfigLoader {
         ProxyConfig read(YamlSection root) throws ConfigException {
             HostPort listen = root.hostPort("listen", DEFAULT_LISTEN);
             int workers = root.integer("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS);
-            AutomationSettings automation = automation(root.section("automation",
-                    "auto_start", "auto_stop", "idle_timeout", "high_idle_timeout", "low_idle_timeout",
-                    "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
-                    "min_running"));
+            AutomationSettings automation = automation(root.section("automation", ConfigKeys.AUTOMATION));
 
-            YamlSection stateSection = root.section("state", "redis", "instance_timeout");
+            YamlSection stateSection = root.section("state", ConfigKeys.STATE);
             Optional<String> redis = Optional.ofNullable(stateSection.string("redis", null));
             if (redis.isPresent()) {
                 checkRedisUrl(file, stateSection.keyPath("redis"), redis.get());
@@ -174,7 +170,7 @@ public final class ConfigLoader {
                         + ", got " + Durations.format(instanceTimeout));
             }
             StateSettings state = new StateSettings(redis, instanceTimeout);
-            YamlSection docker = root.section("docker", "host", "labels", "project");
+            YamlSection docker = root.section("docker", ConfigKeys.DOCKER);
             String dockerHost = docker.string("host", DEFAULT_DOCKER_HOST);
             checkDockerHost(file, docker.keyPath("host"), dockerHost);
             Discovery discovery = new Discovery(docker.bool("labels", true),
@@ -184,16 +180,12 @@ public final class ConfigLoader {
             ConfigChecks.checkDependencies(file, containers);
             List<RouteSpec> routes = routes(root, containers);
             Optional<TlsSettings> tls = root.has("tls")
-                    ? Optional.of(tls(root.section("tls", "listen", "certificates", "redirect_http", "redirect_port", "hsts"),
-                            listen))
+                    ? Optional.of(tls(root.section("tls", ConfigKeys.TLS), listen))
                     : Optional.empty();
             List<TcpSpec> tcp = tcp(root, containers, listen, tls);
-            Timeouts timeouts = timeouts(root.section("timeouts", "header_read", "body_read", "idle_keep_alive",
-                    "client_send", "upstream_connect", "upstream_send", "upstream_response", "upstream_read",
-                    "upstream_idle", "docker_call", "drain"));
-            Limits limits = limits(root.section("limits", "max_request_line", "max_head_size", "max_headers",
-                    "park_buffer", "max_parked"));
-            boolean json = root.section("logging", "json").bool("json", false);
+            Timeouts timeouts = timeouts(root.section("timeouts", ConfigKeys.TIMEOUTS));
+            Limits limits = limits(root.section("limits", ConfigKeys.LIMITS));
+            boolean json = root.section("logging", ConfigKeys.LOGGING).bool("json", false);
 
             return new ProxyConfig(Optional.empty(), listen, workers, automation, state, dockerHost, containers,
                     routes, tcp, timeouts, limits, Optional.empty(), json, discovery, tls);
@@ -221,7 +213,7 @@ public final class ConfigLoader {
                     throw section.error(name, "not a valid container name (letters, digits, '_', '.', '-';"
                             + " starting with a letter or digit)");
                 }
-                YamlSection c = section.section(name, "priority", "upstream", "health", "depends_on", "idle_timeout");
+                YamlSection c = section.section(name, ConfigKeys.CONTAINER);
                 Priority priority = Priority.NORMAL;
                 if (c.has("priority")) {
                     String p = c.string("priority", null);
@@ -231,7 +223,7 @@ public final class ConfigLoader {
                     }
                 }
                 Optional<HostPort> upstream = Optional.ofNullable(c.hostPort("upstream", null));
-                HealthProbe health = health(c.section("health", "http", "tcp"));
+                HealthProbe health = health(c.section("health", ConfigKeys.HEALTH));
                 List<String> deps = c.strings("depends_on");
                 for (int i = 0; i < deps.size(); i++) {
                     if (deps.indexOf(deps.get(i)) != i) {
@@ -273,8 +265,7 @@ public final class ConfigLoader {
                 if (items.get(i).isNull()) {
                     throw new ConfigException(file, "routes[" + i + "]", "is empty: a route needs at least path:");
                 }
-                YamlSection r = YamlSection.of(file, "routes[" + i + "]", items.get(i),
-                        "path", "containers", "upstream", "waiting_page", "host");
+                YamlSection r = YamlSection.of(file, "routes[" + i + "]", items.get(i), ConfigKeys.ROUTE);
                 String rawPath = r.string("path", null);
                 if (rawPath == null) {
                     throw r.error("path", "is missing: every route needs a path prefix like /api");
@@ -360,7 +351,8 @@ public final class ConfigLoader {
             }
             List<TlsSettings.CertificateFiles> certificates = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
-                YamlSection c = YamlSection.of(file, t.keyPath("certificates") + "[" + i + "]", items.get(i), "cert", "key");
+                YamlSection c = YamlSection.of(file, t.keyPath("certificates") + "[" + i + "]", items.get(i),
+                        ConfigKeys.CERTIFICATE);
                 String cert = c.string("cert", null);
                 String key = c.string("key", null);
                 if (cert == null) {
@@ -397,8 +389,7 @@ public final class ConfigLoader {
             List<TcpSpec> out = new ArrayList<>(items.size());
             Map<HostPort, Integer> seen = new HashMap<>();
             for (int i = 0; i < items.size(); i++) {
-                YamlSection t = YamlSection.of(file, "tcp[" + i + "]", items.get(i), "listen", "container", "upstream",
-                        "tls");
+                YamlSection t = YamlSection.of(file, "tcp[" + i + "]", items.get(i), ConfigKeys.TCP);
                 HostPort listen = t.hostPort("listen", null);
                 if (listen == null) {
                     throw t.error("listen", "is missing: a tcp entry needs listen: HOST:PORT");

@@ -2,6 +2,7 @@ package dev.wakegate.config;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,14 @@ public final class EnvOverrides {
     public static final String ADMIN_TOKEN = "WAKEGATE_ADMIN_TOKEN";
     public static final String LISTEN = "WAKEGATE_LISTEN";
     public static final String LOG_JSON = "WAKEGATE_LOG_JSON";
+
+    /**
+     * Every variable {@link #apply} reads (a test checks that it reads no other), for the lists in
+     * {@code --help} and docs/configuration.md.
+     */
+    public static final List<String> VARIABLES = List.of(AUTO_START, AUTO_STOP, IDLE_TIMEOUT, HIGH_IDLE_TIMEOUT,
+            LOW_IDLE_TIMEOUT, STARTUP_TIMEOUT, HEALTH_CHECK_INTERVAL, REDIS_URL, DOCKER_HOST, ADMIN_TOKEN, LISTEN,
+            LOG_JSON);
 
     private EnvOverrides() {
     }

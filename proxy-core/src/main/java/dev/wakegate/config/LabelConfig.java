@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Config without YAML (DESIGN.md "Docker labels"): turns the {@code wakegate.*} labels of one
+ * Config without YAML (docs/configuration.md, "Labels"): turns the {@code wakegate.*} labels of one
  * container into a {@link ContainerSpec} and its routes. Pure and quick; the Docker discovery in
  * proxy-server calls it for each container it sees and hands the results to {@link ConfigMerge}.
  *
@@ -34,7 +34,8 @@ public final class LabelConfig {
     /** Marks containers made by tests; tolerated so test containers may also be managed. */
     public static final String TEST = "wakegate.test";
 
-    private static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, HOST, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
+    /** Every {@code wakegate.*} label it accepts; any other is refused (and docs/configuration.md lists these). */
+    static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, HOST, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
             IDLE_TIMEOUT, WAITING_PAGE, TEST);
 
     /** Set by Compose v2 on each container: {@code service:condition:restart} entries, comma-separated. */

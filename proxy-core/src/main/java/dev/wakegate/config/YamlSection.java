@@ -3,10 +3,8 @@ package dev.wakegate.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -30,9 +28,9 @@ final class YamlSection {
 
     /**
      * Wraps {@code node} (null or YAML null means an empty section) after checking that it is a
-     * mapping whose keys are all in {@code allowed}.
+     * mapping whose keys are all in {@code allowed}, the section's entry in {@link ConfigKeys}.
      */
-    static YamlSection of(String file, String path, JsonNode node, String... allowed) throws ConfigException {
+    static YamlSection of(String file, String path, JsonNode node, ConfigKeys.Section allowed) throws ConfigException {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return new YamlSection(file, path, null);
         }
@@ -40,12 +38,11 @@ final class YamlSection {
             throw new ConfigException(file, path.isEmpty() ? "(root)" : path,
                     "expected a mapping (key: value), got " + describe(node));
         }
-        Set<String> known = Set.of(allowed);
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!known.contains(key)) {
+            if (!allowed.allows(key)) {
                 throw new ConfigException(file, join(path, key),
-                        "unknown key (expected one of " + String.join(", ", new TreeSet<>(Arrays.asList(allowed))) + ")");
+                        "unknown key (expected one of " + String.join(", ", new TreeSet<>(allowed.keys())) + ")");
             }
         }
         return new YamlSection(file, path, node);
@@ -99,7 +96,7 @@ final class YamlSection {
         return get(key) != null;
     }
 
-    YamlSection section(String key, String... allowed) throws ConfigException {
+    YamlSection section(String key, ConfigKeys.Section allowed) throws ConfigException {
         return of(file, keyPath(key), get(key), allowed);
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,9 +86,79 @@ public final class ProblemResponses {
         return buf;
     }
 
-    /** The standard reason phrase, or "Unknown" style text from Netty for unregistered codes. */
+    /**
+     * The reason phrase for a status code, the words Netty's {@code HttpResponseStatus} uses
+     * (RFC 7231's, as the proxy always sent), or "Client Error (499)" style text for unregistered
+     * codes: a table of our own, so that the proxy ships without Netty's HTTP codec for these words.
+     */
     public static String reason(int status) {
-        return HttpResponseStatus.valueOf(status).reasonPhrase();
+        return switch (status) {
+            case 100 -> "Continue";
+            case 101 -> "Switching Protocols";
+            case 102 -> "Processing";
+            case 103 -> "Early Hints";
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 202 -> "Accepted";
+            case 203 -> "Non-Authoritative Information";
+            case 204 -> "No Content";
+            case 205 -> "Reset Content";
+            case 206 -> "Partial Content";
+            case 207 -> "Multi-Status";
+            case 300 -> "Multiple Choices";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 304 -> "Not Modified";
+            case 305 -> "Use Proxy";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 402 -> "Payment Required";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 406 -> "Not Acceptable";
+            case 407 -> "Proxy Authentication Required";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 411 -> "Length Required";
+            case 412 -> "Precondition Failed";
+            case 413 -> "Request Entity Too Large";
+            case 414 -> "Request-URI Too Long";
+            case 415 -> "Unsupported Media Type";
+            case 416 -> "Requested Range Not Satisfiable";
+            case 417 -> "Expectation Failed";
+            case 421 -> "Misdirected Request";
+            case 422 -> "Unprocessable Entity";
+            case 423 -> "Locked";
+            case 424 -> "Failed Dependency";
+            case 425 -> "Unordered Collection";
+            case 426 -> "Upgrade Required";
+            case 428 -> "Precondition Required";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 505 -> "HTTP Version Not Supported";
+            case 506 -> "Variant Also Negotiates";
+            case 507 -> "Insufficient Storage";
+            case 510 -> "Not Extended";
+            case 511 -> "Network Authentication Required";
+            default -> (switch (status / 100) {
+                case 1 -> "Informational";
+                case 2 -> "Success";
+                case 3 -> "Redirection";
+                case 4 -> "Client Error";
+                case 5 -> "Server Error";
+                default -> "Unknown Status";
+            }) + " (" + status + ")";
+        };
     }
 
     private static void header(StringBuilder head, String name, String value) {

@@ -156,10 +156,6 @@ final class HttpExchange {
         return upgrade;
     }
 
-    boolean hasBody() {
-        return hasBody;
-    }
-
     boolean expectContinue() {
         return expectContinue;
     }

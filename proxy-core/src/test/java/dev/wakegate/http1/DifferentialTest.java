@@ -34,7 +34,7 @@ class DifferentialTest {
                 "we decode no codings: a proxy that forwards gzip-coded bodies it cannot check answers 501 (RFC 9112 6.1)");
         stricter(c, H + " X: 1\r\n\r\n",
                 "whitespace before the first field line: RFC 9112 2.2 says reject; Netty appends it to the Host value");
-        stricter(c, H + "X: 1\r\n\tfolded\r\n\r\n", "obs-fold: RFC 9112 5.2 lets a server reject it; DESIGN.md says reject");
+        stricter(c, H + "X: 1\r\n\tfolded\r\n\r\n", "obs-fold: RFC 9112 5.2 lets a server reject it; wakegate rejects it");
         stricter(c, "GET /a\u0000 HTTP/1.1\r\nHost: a\r\n\r\n", "NUL in the target: Netty keeps it (and it would reach the upstream)");
         stricter(c, "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", "exactly one SP between request-line parts (RFC 9112 3)");
         stricter(c, "GET\t/\tHTTP/1.1\r\nHost: a\r\n\r\n", "HTAB as a request-line separator is only a MAY; CTL in the head");

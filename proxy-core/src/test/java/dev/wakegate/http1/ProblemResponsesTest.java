@@ -70,4 +70,12 @@ class ProblemResponsesTest {
         assertThatThrownBy(() -> ProblemResponses.simple(ByteBufAllocator.DEFAULT, 200, "text/plain", new byte[0], Connection.KEEP_ALIVE,
                 "X Y", "a")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void reasonPhrasesAreNettysForEveryCode() {
+        for (int status = 0; status < 1000; status++) {
+            assertThat(ProblemResponses.reason(status)).as("%d", status)
+                    .isEqualTo(io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase());
+        }
+    }
 }

@@ -14,6 +14,7 @@ import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerEvent;
@@ -95,6 +96,8 @@ public final class DockerRuntime implements ContainerRuntime {
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final String dockerHost;
+    /** DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read by {@link DockerTls}; else no TLS (null for tcp://). */
+    private final SSLConfig tls;
     private final Duration callTimeout;
     private final DockerClient client;
     /** Events stream: no response timeout, a quiet engine is not a dead one (the liveness ping tells). */
@@ -115,6 +118,10 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private DockerRuntime(String dockerHost, Duration callTimeout) {
         this.dockerHost = dockerHost;
+        // zerodep speaks https to a tcp:// engine whenever it is given an SSL config, so a plain
+        // tcp:// engine gets none; a unix socket gets the inert one (see PlainTransport).
+        this.tls = DockerTls.fromEnvironment(System.getenv(), System.getProperty("user.home"))
+                .orElse(dockerHost.startsWith("unix:") ? PlainTransport.INSTANCE : null);
         this.callTimeout = callTimeout;
         // the call's deadline, counted from when it was asked for (queueing included), is what the
         // caller sees, and it interrupts the worker; the socket timeout, a little longer so the
@@ -549,12 +556,14 @@ public final class DockerRuntime implements ContainerRuntime {
     // ---- clients ----
 
     private DockerClient newClient(Duration responseTimeout) {
+        // TLS is ours (DockerTls): docker-java's own reads the PEM files with BouncyCastle, not shipped.
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
+                .withDockerTlsVerify(false)
                 .build();
         ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(tls)
                 .maxConnections(16)
                 .connectionTimeout(CONNECT_TIMEOUT);
         if (responseTimeout != null) {

@@ -32,10 +32,54 @@ public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final MicrometerProxyMetrics proxyMetrics;
     private final LifecycleMetrics lifecycle;
-    private final JvmGcMetrics gcMetrics;
+    private final List<? extends ByteBufAllocatorMetricProvider> allocators;
+    private JvmGcMetrics gcMetrics;
+    private boolean runtimeBound;
 
     private Metrics(List<? extends ByteBufAllocatorMetricProvider> allocators) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        proxyMetrics = new MicrometerProxyMetrics(registry);
+        lifecycle = new LifecycleMetrics(registry);
+        this.allocators = allocators;
+    }
+
+    /**
+     * Metrics with allocator metrics for Netty's default allocator ({@code ByteBufAllocator.DEFAULT},
+     * adaptive in Netty 4.2) and {@code PooledByteBufAllocator.DEFAULT}, and the JVM metrics.
+     */
+    public static Metrics create() {
+        Metrics metrics = createUnbound();
+        metrics.bindRuntimeMetrics();
+        return metrics;
+    }
+
+    /**
+     * Like {@link #create()}, but the JVM and allocator metrics wait for {@link #bindRuntimeMetrics}:
+     * binding them loads the JMX and management classes and took ~100 ms of the start-up, which the
+     * proxy spends after its listeners are bound instead (the wiring calls it then).
+     */
+    public static Metrics createUnbound() {
+        List<ByteBufAllocatorMetricProvider> allocators = new ArrayList<>();
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+            allocators.add(provider);
+        }
+        allocators.add(PooledByteBufAllocator.DEFAULT);
+        return new Metrics(allocators);
+    }
+
+    /** Metrics with allocator metrics for exactly these allocators (those the bootstrap uses). */
+    public static Metrics create(List<? extends ByteBufAllocatorMetricProvider> allocators) {
+        Metrics metrics = new Metrics(List.copyOf(allocators));
+        metrics.bindRuntimeMetrics();
+        return metrics;
+    }
+
+    /** Binds the JVM (memory, GC, threads, classes, CPU, uptime) and Netty allocator metrics; once. */
+    public synchronized void bindRuntimeMetrics() {
+        if (runtimeBound) {
+            return;
+        }
+        runtimeBound = true;
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
@@ -49,26 +93,6 @@ public final class Metrics implements AutoCloseable {
                 new NettyAllocatorMetrics(allocator).bindTo(registry);
             }
         }
-        proxyMetrics = new MicrometerProxyMetrics(registry);
-        lifecycle = new LifecycleMetrics(registry);
-    }
-
-    /**
-     * Metrics with allocator metrics for Netty's default allocator ({@code ByteBufAllocator.DEFAULT},
-     * adaptive in Netty 4.2) and {@code PooledByteBufAllocator.DEFAULT}.
-     */
-    public static Metrics create() {
-        List<ByteBufAllocatorMetricProvider> allocators = new ArrayList<>();
-        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
-            allocators.add(provider);
-        }
-        allocators.add(PooledByteBufAllocator.DEFAULT);
-        return new Metrics(allocators);
-    }
-
-    /** Metrics with allocator metrics for exactly these allocators (those the bootstrap uses). */
-    public static Metrics create(List<? extends ByteBufAllocatorMetricProvider> allocators) {
-        return new Metrics(List.copyOf(allocators));
     }
 
     /** For the data path: requests, upstream errors, parked requests. */
@@ -96,8 +120,10 @@ public final class Metrics implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        gcMetrics.close();
+    public synchronized void close() {
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
         registry.close();
     }
 }

@@ -12,27 +12,32 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar wakegate.jar --config FILE}: see {@link #USAGE}. */
+/** {@code bin/wakegate --config FILE} (or {@code java -jar wakegate.jar --config FILE}): see {@link #USAGE}. */
 public final class Main {
     static final String USAGE = """
-            usage: java -jar wakegate.jar --config FILE [--check]
+            usage: wakegate --config FILE [--check]      (bin/wakegate, or java -jar wakegate.jar)
 
             wakegate: an HTTP/1.1 and TCP front proxy for a Docker Compose stack that starts
             stopped containers when a request needs them and stops idle ones.
 
             options:
-              --config FILE   the YAML config (see config/demo.yml and DESIGN.md for every key)
+              --config FILE   the YAML config; examples in config/ (config/demo.yml, ...)
               --check         validate the config and exit (0: valid, 2: refused, with file, key and reason)
               --help          this text
 
-            environment (overrides the file):
+            every key, label and variable: docs/configuration.md in wakegate's repository
+
+            environment (overrides the file; a bare number is minutes or seconds, as shown):
               CONTAINER_AUTO_START, CONTAINER_AUTO_STOP          true|false
               CONTAINER_IDLE_TIMEOUT, CONTAINER_HIGH_IDLE_TIMEOUT, CONTAINER_LOW_IDLE_TIMEOUT   minutes
               CONTAINER_STARTUP_TIMEOUT, CONTAINER_HEALTH_CHECK_INTERVAL                        seconds
               REDIS_URL            share state through Redis (default: in memory)
               DOCKER_HOST          the engine (default unix:///var/run/docker.sock)
+              WAKEGATE_LISTEN      the HTTP listener, HOST:PORT (default 0.0.0.0:8000)
               WAKEGATE_ADMIN_TOKEN bearer token for the POST /health/* operations (else loopback only)
               WAKEGATE_LOG_JSON    true: one JSON object per log line
+              WAKEGATE_LOG_LEVEL   wakegate's own loggers: error|warn|info|debug|trace (default info)
+              WAKEGATE_JAVA_OPTS, WAKEGATE_HEAP, WAKEGATE_CDS   JVM settings of bin/wakegate (see there)
 
             SIGTERM (or SIGINT) stops accepting, lets in-flight requests finish (timeouts.drain),
             then exits with status 0.

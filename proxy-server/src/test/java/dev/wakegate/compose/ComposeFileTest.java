@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("docker")
 class ComposeFileTest {
-    /** The seed's priorities (seed/container-auto-start-stop.md, "Container Priority Levels"). */
+    /** The seed's priorities (its "Container Priority Levels"; config/seed-stack.yml has the same). */
     static final Map<String, Priority> SEED_PRIORITIES = Map.ofEntries(
             Map.entry("app", Priority.CRITICAL), Map.entry("mongodb", Priority.CRITICAL),
             Map.entry("redis", Priority.CRITICAL), Map.entry("worker", Priority.HIGH),

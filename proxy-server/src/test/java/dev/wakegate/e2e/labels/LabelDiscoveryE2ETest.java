@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Label discovery against the real engine (DESIGN.md "Docker labels"): containers created after
+ * Label discovery against the real engine (docs/configuration.md, "Labels"): containers created after
  * the proxy started, configured by labels alone, are routed, woken, stopped when idle and
  * forgotten when destroyed; dependencies between label containers start in order; YAML wins.
  */

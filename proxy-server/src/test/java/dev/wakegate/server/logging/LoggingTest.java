@@ -1,16 +1,20 @@
 package dev.wakegate.server.logging;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import ch.qos.logback.classic.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -66,6 +70,52 @@ class LoggingTest {
         LoggerFactory.getLogger("io.lettuce.core.RedisClient").info("chatter");
         LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline").warn("worth knowing");
         assertThat(output()).doesNotContain("chatter").contains("worth knowing");
+    }
+
+    @Test
+    void plainLinesEndWithTheStackTraceOfAnException() {
+        Logging.configure(false);
+        LoggerFactory.getLogger(LoggingTest.class).warn("probe failed", new IllegalStateException("refused"));
+        String[] lines = output().split("\\R");
+        assertThat(lines[0]).endsWith("WARN  [" + Thread.currentThread().getName() + "] LoggingTest - probe failed");
+        assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: refused");
+        assertThat(lines[2]).startsWith("\tat dev.wakegate.server.logging.LoggingTest.plainLinesEndWithTheStackTraceOfAnException");
+    }
+
+    @Test
+    void timestampsAreLogbackIso8601InUtc() {
+        assertThat(timestamp(0)).isEqualTo("1970-01-01 00:00:00,000");
+        assertThat(timestamp(1_700_000_000_123L)).isEqualTo("2023-11-14 22:13:20,123");
+        assertThat(timestamp(1_700_000_000_005L)).isEqualTo("2023-11-14 22:13:20,005");
+        assertThat(timestamp(1_700_000_000_050L)).isEqualTo("2023-11-14 22:13:20,050");
+        assertThat(timestamp(-1)).isEqualTo("1969-12-31 23:59:59,999");
+    }
+
+    @Test
+    void logbackStartsWithWakegateStdoutAppenderUnlessAFileIsNamed() {
+        LoggerContext context = new LoggerContext();
+        LogbackConfigurator configurator = new LogbackConfigurator();
+        ClassLoader noLogbackFiles = new URLClassLoader(new URL[0], null);
+        assertThat(configurator.configure(context, noLogbackFiles)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNotNull();
+        assertThat(context.getLogger("io.lettuce").getLevel()).isEqualTo(Level.WARN);
+
+        // the tests' logback-test.xml is on this class path: logback's own XML configurator takes over
+        assertThat(configurator.configure(new LoggerContext(), LoggingTest.class.getClassLoader()))
+                .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        System.setProperty("logback.configurationFile", "/etc/wakegate/logback.xml");
+        try {
+            assertThat(configurator.configure(new LoggerContext(), noLogbackFiles))
+                    .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        } finally {
+            System.clearProperty("logback.configurationFile");
+        }
+    }
+
+    private static String timestamp(long epochMillis) {
+        StringBuilder out = new StringBuilder();
+        TextLayout.appendTimestamp(out, epochMillis);
+        return out.toString();
     }
 
     @Test
