@@ -275,7 +275,10 @@ abstract class HeadScanner<H> {
         while (i < end && Ascii.isOws(a[i])) {
             i++;
         }
-        int ve = Ascii.trimOws(a, i, end);
+        int ve = end;
+        while (ve > i && Ascii.isOws(a[ve - 1])) {
+            ve--;
+        }
         return field(head, a, base, start, ne, i, ve);
     }
 
