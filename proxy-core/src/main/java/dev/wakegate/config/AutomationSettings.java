@@ -1,8 +1,12 @@
 package dev.wakegate.config;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
-/** The seed's automation knobs ({@code automation:} in YAML, {@code CONTAINER_*} in the environment). */
+/**
+ * When containers are started and stopped: {@code automation:} in YAML, {@code CONTAINER_*} in the
+ * environment (docs/configuration.md).
+ */
 public record AutomationSettings(
         boolean autoStart,
         boolean autoStop,
@@ -20,7 +24,7 @@ public record AutomationSettings(
             Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0);
 
     /** Idle timeout of a priority; null for CRITICAL (never stopped). */
-    public Duration idleTimeoutOf(Priority priority) {
+    public @Nullable Duration idleTimeoutOf(Priority priority) {
         return switch (priority) {
             case CRITICAL -> null;
             case HIGH -> highIdleTimeout;
@@ -30,7 +34,7 @@ public record AutomationSettings(
     }
 
     /** Idle timeout of a container: its own override, else its priority's; null when never stopped. */
-    public Duration idleTimeoutOf(ContainerSpec spec) {
+    public @Nullable Duration idleTimeoutOf(ContainerSpec spec) {
         if (spec.priority() == Priority.CRITICAL) {
             return null;
         }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cross-reference checks shared by {@link ConfigLoader} (a YAML file) and {@link ConfigMerge}
@@ -39,14 +41,14 @@ final class ConfigChecks {
         }
         List<String> cycle = findCycle(containers);
         if (cycle != null) {
-            ContainerSpec first = containers.get(cycle.get(0));
+            ContainerSpec first = Objects.requireNonNull(containers.get(cycle.get(0)));
             throw dependencyError(yamlFile, first, first.dependsOn().indexOf(cycle.get(1)),
                     "dependency cycle: " + String.join(" -> ", cycle));
         }
     }
 
     /** A cycle as {@code [a, b, a]}, or null; searched in declaration order so the report is stable. */
-    static List<String> findCycle(Map<String, ContainerSpec> containers) {
+    static @Nullable List<String> findCycle(Map<String, ContainerSpec> containers) {
         Map<String, Integer> state = new HashMap<>(); // absent: unvisited, 1: on the stack, 2: done
         for (String start : containers.keySet()) {
             List<String> cycle = visit(start, containers, state, new ArrayList<>());
@@ -57,7 +59,7 @@ final class ConfigChecks {
         return null;
     }
 
-    private static List<String> visit(String name, Map<String, ContainerSpec> containers, Map<String, Integer> state,
+    private static @Nullable List<String> visit(String name, Map<String, ContainerSpec> containers, Map<String, Integer> state,
                                       List<String> stack) {
         Integer s = state.get(name);
         if (s != null && s == 2) {

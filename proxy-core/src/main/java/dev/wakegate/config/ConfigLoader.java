@@ -22,8 +22,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the YAML config file (every key: docs/configuration.md) into a validated, immutable
@@ -61,9 +63,7 @@ public final class ConfigLoader {
 
     /** Everything at its default, no file and no environment: for tests and code-built configs. */
     public static ProxyConfig defaults() {
-        return new ProxyConfig(Optional.empty(), DEFAULT_LISTEN, Runtime.getRuntime().availableProcessors(),
-                AutomationSettings.DEFAULTS, StateSettings.DEFAULTS, DEFAULT_DOCKER_HOST, Map.of(), List.of(), List.of(),
-                Timeouts.DEFAULTS, Limits.DEFAULTS, Optional.empty(), false, Discovery.DEFAULT, Optional.empty());
+        return ProxyConfig.builder().build();
     }
 
     /** Reads {@code file}, validates it and applies {@code env} (which wins over the file). */
@@ -84,15 +84,12 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(name, "(file)", "cannot be read: " + e);
         }
-        Path base = file.toAbsolutePath().getParent();
+        Path base = Objects.requireNonNull(file.toAbsolutePath().getParent(), "a file has a parent directory");
         ProxyConfig parsed = parse(text, name, env, base);
         if (parsed.tls().isPresent()) {
             TlsChecks.checkCertificates(name, parsed.tls().get());
         }
-        return new ProxyConfig(Optional.of(file), parsed.listen(), parsed.workers(), parsed.automation(),
-                parsed.state(), parsed.dockerHost(), parsed.containers(), parsed.routes(), parsed.tcp(),
-                parsed.timeouts(), parsed.limits(), parsed.adminToken(), parsed.jsonLogs(), parsed.discovery(),
-                parsed.tls());
+        return parsed.toBuilder().source(file).build();
     }
 
     /**
@@ -116,7 +113,7 @@ public final class ConfigLoader {
             String where = loc == null ? "(root)" : "(line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
             throw new ConfigException(fileName, where, "not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ConfigException(fileName, "(file)", "cannot be read: " + e.getMessage());
+            throw new ConfigException(fileName, "(file)", "cannot be read: " + String.valueOf(e.getMessage()));
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new ConfigException(fileName, "(file)", "is empty: expected a YAML mapping with at least routes: or containers:");
@@ -157,7 +154,7 @@ public final class ConfigLoader {
             AutomationSettings automation = automation(root.section("automation", ConfigKeys.AUTOMATION));
 
             YamlSection stateSection = root.section("state", ConfigKeys.STATE);
-            Optional<String> redis = Optional.ofNullable(stateSection.string("redis", null));
+            Optional<String> redis = Optional.ofNullable(stateSection.optString("redis"));
             if (redis.isPresent()) {
                 checkRedisUrl(file, stateSection.keyPath("redis"), redis.get());
             }
@@ -174,7 +171,7 @@ public final class ConfigLoader {
             String dockerHost = docker.string("host", DEFAULT_DOCKER_HOST);
             checkDockerHost(file, docker.keyPath("host"), dockerHost);
             Discovery discovery = new Discovery(docker.bool("labels", true),
-                    Optional.ofNullable(docker.string("project", null)));
+                    Optional.ofNullable(docker.optString("project")));
 
             Map<String, ContainerSpec> containers = containers(root.anyKeys("containers"));
             ConfigChecks.checkDependencies(file, containers);
@@ -187,8 +184,9 @@ public final class ConfigLoader {
             Limits limits = limits(root.section("limits", ConfigKeys.LIMITS));
             boolean json = root.section("logging", ConfigKeys.LOGGING).bool("json", false);
 
-            return new ProxyConfig(Optional.empty(), listen, workers, automation, state, dockerHost, containers,
-                    routes, tcp, timeouts, limits, Optional.empty(), json, discovery, tls);
+            return ProxyConfig.builder().listen(listen).workers(workers).automation(automation).state(state)
+                    .dockerHost(dockerHost).containers(containers).routes(routes).tcp(tcp).timeouts(timeouts)
+                    .limits(limits).jsonLogs(json).discovery(discovery).tls(tls).build();
         }
 
         private AutomationSettings automation(YamlSection a) throws ConfigException {
@@ -216,13 +214,13 @@ public final class ConfigLoader {
                 YamlSection c = section.section(name, ConfigKeys.CONTAINER);
                 Priority priority = Priority.NORMAL;
                 if (c.has("priority")) {
-                    String p = c.string("priority", null);
+                    String p = c.optString("priority");
                     priority = Priority.parse(p);
                     if (priority == null) {
                         throw c.error("priority", "unknown priority '" + p + "' (expected critical, high, normal or low)");
                     }
                 }
-                Optional<HostPort> upstream = Optional.ofNullable(c.hostPort("upstream", null));
+                Optional<HostPort> upstream = Optional.ofNullable(c.optHostPort("upstream"));
                 HealthProbe health = health(c.section("health", ConfigKeys.HEALTH));
                 List<String> deps = c.strings("depends_on");
                 for (int i = 0; i < deps.size(); i++) {
@@ -231,7 +229,7 @@ public final class ConfigLoader {
                                 "'" + deps.get(i) + "' is listed twice");
                     }
                 }
-                Optional<Duration> idle = Optional.ofNullable(c.duration("idle_timeout", null));
+                Optional<Duration> idle = Optional.ofNullable(c.optDuration("idle_timeout"));
                 out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false));
             }
             return out;
@@ -242,7 +240,7 @@ public final class ConfigLoader {
                 throw new ConfigException(file, h.path(), "give either http: /path or tcp: true, not both");
             }
             if (h.has("http")) {
-                String path = h.string("http", null);
+                String path = h.string("http", "");
                 if (!path.startsWith("/")) {
                     throw h.error("http", "health check path must start with '/', got '" + path + "'");
                 }
@@ -266,7 +264,7 @@ public final class ConfigLoader {
                     throw new ConfigException(file, "routes[" + i + "]", "is empty: a route needs at least path:");
                 }
                 YamlSection r = YamlSection.of(file, "routes[" + i + "]", items.get(i), ConfigKeys.ROUTE);
-                String rawPath = r.string("path", null);
+                String rawPath = r.optString("path");
                 if (rawPath == null) {
                     throw r.error("path", "is missing: every route needs a path prefix like /api");
                 }
@@ -274,7 +272,7 @@ public final class ConfigLoader {
                 try {
                     path = RouteTrie.Builder.normalise(rawPath);
                 } catch (IllegalArgumentException e) {
-                    throw r.error("path", e.getMessage());
+                    throw r.error("path", String.valueOf(e.getMessage()));
                 }
                 List<String> hosts = hosts(r);
                 for (String key : hosts.isEmpty() ? List.of(path) : hosts.stream().map(h -> h + path).toList()) {
@@ -318,7 +316,7 @@ public final class ConfigLoader {
                     keys.add(r.keyPath("host") + "[" + j + "]");
                 }
             } else {
-                given = List.of(r.string("host", null));
+                given = List.of(r.optString("host"));
                 keys.add(r.keyPath("host"));
             }
             List<String> out = new ArrayList<>();
@@ -327,7 +325,7 @@ public final class ConfigLoader {
                 try {
                     h = HostNames.normalise(given.get(j));
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigException(file, keys.get(j), e.getMessage());
+                    throw new ConfigException(file, keys.get(j), String.valueOf(e.getMessage()));
                 }
                 if (out.contains(h)) {
                     throw new ConfigException(file, keys.get(j), "'" + h + "' is listed twice");
@@ -338,7 +336,7 @@ public final class ConfigLoader {
         }
 
         private TlsSettings tls(YamlSection t, HostPort frontListen) throws ConfigException {
-            HostPort listen = t.hostPort("listen", null);
+            HostPort listen = t.optHostPort("listen");
             if (listen == null) {
                 throw t.error("listen", "is missing: the HTTPS listener needs listen: HOST:PORT (e.g. 0.0.0.0:443)");
             }
@@ -353,8 +351,8 @@ public final class ConfigLoader {
             for (int i = 0; i < items.size(); i++) {
                 YamlSection c = YamlSection.of(file, t.keyPath("certificates") + "[" + i + "]", items.get(i),
                         ConfigKeys.CERTIFICATE);
-                String cert = c.string("cert", null);
-                String key = c.string("key", null);
+                String cert = c.optString("cert");
+                String key = c.optString("key");
                 if (cert == null) {
                     throw c.error("cert", "is missing: the PEM file with the certificate chain, leaf first");
                 }
@@ -380,7 +378,7 @@ public final class ConfigLoader {
                 redirectPort = Optional.of(port);
             }
             return new TlsSettings(listen, certificates, t.bool("redirect_http", false), redirectPort,
-                    Optional.ofNullable(t.duration("hsts", null)));
+                    Optional.ofNullable(t.optDuration("hsts")));
         }
 
         private List<TcpSpec> tcp(YamlSection root, Map<String, ContainerSpec> containers, HostPort frontListen,
@@ -390,7 +388,7 @@ public final class ConfigLoader {
             Map<HostPort, Integer> seen = new HashMap<>();
             for (int i = 0; i < items.size(); i++) {
                 YamlSection t = YamlSection.of(file, "tcp[" + i + "]", items.get(i), ConfigKeys.TCP);
-                HostPort listen = t.hostPort("listen", null);
+                HostPort listen = t.optHostPort("listen");
                 if (listen == null) {
                     throw t.error("listen", "is missing: a tcp entry needs listen: HOST:PORT");
                 }
@@ -408,7 +406,7 @@ public final class ConfigLoader {
                 if (terminate && tls.isEmpty()) {
                     throw t.error("tls", "needs certificates: add a tls: section with listen: and certificates:");
                 }
-                String container = t.string("container", null);
+                String container = t.optString("container");
                 if (container != null && !containers.containsKey(container)) {
                     throw t.error("container", "container '" + container + "' is not declared under containers:");
                 }
@@ -420,18 +418,18 @@ public final class ConfigLoader {
         }
 
         /** What an {@code upstream:} resolves to; container is null when it was a HOST:PORT. */
-        private record Target(HostPort address, String name, String container) {
+        private record Target(HostPort address, String name, @Nullable String container) {
         }
 
         private Target target(YamlSection s, String key, List<String> candidates, Map<String, ContainerSpec> containers,
                               String what) throws ConfigException {
-            String given = s.string(key, null);
+            String given = s.optString(key);
             if (given == null) {
                 List<String> withUpstream = candidates.stream()
-                        .filter(n -> containers.get(n).upstream().isPresent()).toList();
+                        .filter(n -> Objects.requireNonNull(containers.get(n)).upstream().isPresent()).toList();
                 if (withUpstream.size() == 1) {
                     String n = withUpstream.get(0);
-                    return new Target(containers.get(n).upstream().get(), n, n);
+                    return new Target(Objects.requireNonNull(containers.get(n)).upstream().get(), n, n);
                 }
                 throw s.error(key, withUpstream.isEmpty()
                         ? "is missing: " + what + " needs upstream: HOST:PORT or a container with an upstream address"
@@ -439,7 +437,7 @@ public final class ConfigLoader {
                                 + " both have an upstream address; name one");
             }
             if (HostPort.looksLikeAddress(given)) {
-                return new Target(s.hostPort(key, null), given, null);
+                return new Target(Objects.requireNonNull(s.optHostPort(key)), given, null); // present: given is its text
             }
             ContainerSpec spec = containers.get(given);
             if (spec == null) {

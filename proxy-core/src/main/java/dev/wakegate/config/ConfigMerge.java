@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -41,13 +42,13 @@ public final class ConfigMerge {
             }
         }
         for (Labelled l : labelled) {
-            ContainerSpec spec = containers.get(l.spec().name());
+            ContainerSpec spec = Objects.requireNonNull(containers.get(l.spec().name())); // put above
             if (spec.fromLabels()) {
                 containers.put(spec.name(), withComposeDependencies(spec, l.composeDependsOn(), containers));
             }
         }
         for (Labelled l : labelled) {
-            ContainerSpec winner = containers.get(l.spec().name());
+            ContainerSpec winner = Objects.requireNonNull(containers.get(l.spec().name()));
             String file = ConfigChecks.labelsFile(l.spec().name());
             for (RouteSpec r : l.routes()) {
                 // YAML wins, host by host: a label route keeps the hosts YAML does not route on its path

@@ -41,27 +41,39 @@ public final class Durations {
         }
     }
 
-    /** Formats a duration the way {@link #parse} reads it, with the largest exact unit. */
+    /**
+     * A duration in the notation {@link #parse} reads, exactly: the largest unit that divides it
+     * ({@code 30m}, {@code 2h}, {@code 365d}, {@code 1500ms}), except that whole seconds under two
+     * minutes stay seconds ({@code 60s}, {@code 90s}), as people say them. Config refusals, start
+     * failures and engine deadlines all read this way.
+     */
     public static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms != 0 && ms % 86_400_000L == 0) {
-            return ms / 86_400_000L + "d";
+        if (ms % 1000L != 0) {
+            return ms + "ms";
         }
-        if (ms != 0 && ms % 3_600_000L == 0) {
-            return ms / 3_600_000L + "h";
+        long s = ms / 1000L;
+        if (s < 120) {
+            return s + "s";
         }
-        if (ms != 0 && ms % 60_000L == 0) {
-            return ms / 60_000L + "m";
+        if (s % 86_400L == 0) {
+            return s / 86_400L + "d";
         }
-        if (ms % 1000L == 0) {
-            return ms / 1000L + "s";
+        if (s % 3_600L == 0) {
+            return s / 3_600L + "h";
         }
-        return ms + "ms";
+        if (s % 60L == 0) {
+            return s / 60L + "m";
+        }
+        return s + "s";
     }
 
-    /** A duration in the units people think in, for logs and reasons: seconds under two minutes, else minutes. */
+    /**
+     * {@link #format} of a duration cut to what people think in, for idle times and waits in logs
+     * and reasons: whole seconds under two minutes, else whole minutes ({@code idle 3m of 30m}).
+     */
     public static String approx(Duration d) {
         long s = d.toSeconds();
-        return s < 120 ? s + "s" : s / 60 + "m";
+        return format(Duration.ofSeconds(s < 120 ? s : s / 60 * 60));
     }
 }

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The environment variables that override the config file, with the seed's names and units:
- * the three idle timeouts are in minutes, startup timeout and health-check interval in seconds
- * (a value with a unit, such as {@code 90s}, is read as a duration instead). An empty value counts
+ * The environment variables that override the config file (docs/configuration.md, "Environment
+ * variables"). A bare number is in the unit each variable has always had: minutes for the three
+ * idle timeouts, seconds for the startup timeout and the health-check interval (a value with a
+ * unit, such as {@code 90s}, is read as a duration instead). An empty value counts
  * as unset, as Compose's {@code VAR=} means. A bad value is refused naming the variable, with
  * "environment" as the file.
  */
@@ -79,7 +81,7 @@ public final class EnvOverrides {
             try {
                 listen = HostPort.parse(listenEnv);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(FILE, LISTEN, e.getMessage());
+                throw new ConfigException(FILE, LISTEN, String.valueOf(e.getMessage()));
             }
             for (TcpSpec t : config.tcp()) {
                 if (t.listen().equals(listen)) {
@@ -92,13 +94,11 @@ public final class EnvOverrides {
         }
         boolean json = bool(env, LOG_JSON, config.jsonLogs());
 
-        return new ProxyConfig(config.source(), listen, config.workers(), automation, config.state().withRedis(redis),
-                dockerHost,
-                config.containers(), config.routes(), config.tcp(), config.timeouts(), config.limits(), token, json,
-                config.discovery(), config.tls());
+        return config.toBuilder().listen(listen).automation(automation).state(config.state().withRedis(redis))
+                .dockerHost(dockerHost).adminToken(token).jsonLogs(json).build();
     }
 
-    private static String value(Map<String, String> env, String name) {
+    private static @Nullable String value(Map<String, String> env, String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? null : v.trim();
     }
@@ -133,7 +133,7 @@ public final class EnvOverrides {
                 d = Durations.parse(v);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(FILE, name, "expected a whole number of "
-                        + unit.toString().toLowerCase(Locale.ROOT) + " (or a duration like 90s): " + e.getMessage());
+                        + unit.toString().toLowerCase(Locale.ROOT) + " (or a duration like 90s): " + String.valueOf(e.getMessage()));
             }
         }
         if (d.isZero()) {

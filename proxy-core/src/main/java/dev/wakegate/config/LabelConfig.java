@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Config without YAML (docs/configuration.md, "Labels"): turns the {@code wakegate.*} labels of one
@@ -67,7 +68,7 @@ public final class LabelConfig {
      * @param composeService its {@code com.docker.compose.service} label, or null
      * @return empty unless the container carries {@code wakegate.enable=true}
      */
-    public static Optional<Labelled> parse(String containerName, String composeService, Map<String, String> labels)
+    public static Optional<Labelled> parse(String containerName, @Nullable String composeService, Map<String, String> labels)
             throws ConfigException {
         String file = ConfigChecks.labelsFile(containerName);
         String enable = labels.get(ENABLE);
@@ -141,7 +142,7 @@ public final class LabelConfig {
                 }
                 idle = Optional.of(d);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(file, IDLE_TIMEOUT, e.getMessage());
+                throw new ConfigException(file, IDLE_TIMEOUT, String.valueOf(e.getMessage()));
             }
         }
 
@@ -163,7 +164,7 @@ public final class LabelConfig {
             try {
                 host = HostNames.normalise(given);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(file, HOST, e.getMessage());
+                throw new ConfigException(file, HOST, String.valueOf(e.getMessage()));
             }
             if (hosts.contains(host)) {
                 throw new ConfigException(file, HOST, "'" + host + "' is listed twice");
@@ -183,7 +184,7 @@ public final class LabelConfig {
             try {
                 path = RouteTrie.Builder.normalise(raw);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(file, ROUTE, e.getMessage());
+                throw new ConfigException(file, ROUTE, String.valueOf(e.getMessage()));
             }
             if (!paths.add(path)) {
                 throw new ConfigException(file, ROUTE, "route " + path + " is listed twice");
@@ -198,7 +199,7 @@ public final class LabelConfig {
     }
 
     /** Service names of a {@code com.docker.compose.depends_on} value ({@code db:service_healthy:false,cache:...}). */
-    static List<String> composeDependsOn(String value) {
+    static List<String> composeDependsOn(@Nullable String value) {
         List<String> out = new ArrayList<>();
         if (value == null) {
             return out;
@@ -216,7 +217,7 @@ public final class LabelConfig {
         return out;
     }
 
-    private static String value(Map<String, String> labels, String key) {
+    private static @Nullable String value(Map<String, String> labels, String key) {
         String v = labels.get(key);
         return v == null || v.isBlank() ? null : v.trim();
     }
@@ -238,7 +239,7 @@ public final class LabelConfig {
         try {
             return HostPort.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(file, key, e.getMessage());
+            throw new ConfigException(file, key, String.valueOf(e.getMessage()));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.wakegate.config;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** How long a container may stay idle before the evictor stops it; CRITICAL is never stopped. */
 public enum Priority {
@@ -12,7 +13,7 @@ public enum Priority {
     }
 
     /** Parses {@code critical|high|normal|low} (any case); null when the text names no priority. */
-    public static Priority parse(String text) {
+    public static @Nullable Priority parse(@Nullable String text) {
         if (text == null) {
             return null;
         }

@@ -22,7 +22,7 @@ final class TlsChecks {
             } catch (CertificateLoadException e) {
                 String key = "tls.certificates[" + i + "]." + (e.file().equals(c.key()) && !c.key().equals(c.cert())
                         ? "key" : "cert");
-                throw new ConfigException(file, key, e.getMessage());
+                throw new ConfigException(file, key, String.valueOf(e.getMessage()));
             }
         }
     }

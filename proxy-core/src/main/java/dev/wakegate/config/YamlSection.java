@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One YAML mapping being read by {@link ConfigLoader}: knows its file and key path, so every
@@ -18,9 +19,9 @@ final class YamlSection {
 
     private final String file;
     private final String path;
-    private final JsonNode node; // an ObjectNode, or null for an absent section
+    private final @Nullable JsonNode node; // an ObjectNode, or null for an absent section
 
-    private YamlSection(String file, String path, JsonNode node) {
+    private YamlSection(String file, String path, @Nullable JsonNode node) {
         this.file = file;
         this.path = path;
         this.node = node;
@@ -30,7 +31,7 @@ final class YamlSection {
      * Wraps {@code node} (null or YAML null means an empty section) after checking that it is a
      * mapping whose keys are all in {@code allowed}, the section's entry in {@link ConfigKeys}.
      */
-    static YamlSection of(String file, String path, JsonNode node, ConfigKeys.Section allowed) throws ConfigException {
+    static YamlSection of(String file, String path, @Nullable JsonNode node, ConfigKeys.Section allowed) throws ConfigException {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return new YamlSection(file, path, null);
         }
@@ -49,7 +50,7 @@ final class YamlSection {
     }
 
     /** Like {@link #of} but any key is allowed (a mapping keyed by names, such as {@code containers:}). */
-    static YamlSection anyKeys(String file, String path, JsonNode node) throws ConfigException {
+    static YamlSection anyKeys(String file, String path, @Nullable JsonNode node) throws ConfigException {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return new YamlSection(file, path, null);
         }
@@ -84,7 +85,7 @@ final class YamlSection {
     }
 
     /** The value under {@code key}; null when absent or written as YAML null. */
-    JsonNode get(String key) {
+    @Nullable JsonNode get(String key) {
         if (node == null) {
             return null;
         }
@@ -100,9 +101,31 @@ final class YamlSection {
         return of(file, keyPath(key), get(key), allowed);
     }
 
-    String string(String key, String fallback) throws ConfigException {
+    /** How one kind of value is read from its node, refusals naming the file and the key path. */
+    @FunctionalInterface
+    private interface ValueReader<T> {
+        T read(String file, String keyPath, JsonNode v) throws ConfigException;
+    }
+
+    /** The value under {@code key} as {@code reader} reads it, or {@code fallback} when absent. */
+    private <T> T value(String key, ValueReader<T> reader, T fallback) throws ConfigException {
+        T t = optional(key, reader);
+        return t == null ? fallback : t;
+    }
+
+    /** The value under {@code key} as {@code reader} reads it; null when absent. */
+    private <T> @Nullable T optional(String key, ValueReader<T> reader) throws ConfigException {
         JsonNode v = get(key);
-        return v == null ? fallback : text(file, keyPath(key), v);
+        return v == null ? null : reader.read(file, keyPath(key), v);
+    }
+
+    String string(String key, String fallback) throws ConfigException {
+        return value(key, YamlSection::text, fallback);
+    }
+
+    /** The text under {@code key}; null when absent. */
+    @Nullable String optString(String key) throws ConfigException {
+        return optional(key, YamlSection::text);
     }
 
     boolean bool(String key, boolean fallback) throws ConfigException {
@@ -141,8 +164,12 @@ final class YamlSection {
 
     /** A positive duration ({@code 500ms}, {@code 45s}, {@code 30m}, {@code 2h}). */
     Duration duration(String key, Duration fallback) throws ConfigException {
-        JsonNode v = get(key);
-        return v == null ? fallback : duration(file, keyPath(key), v);
+        return value(key, YamlSection::duration, fallback);
+    }
+
+    /** The duration under {@code key}; null when absent. */
+    @Nullable Duration optDuration(String key) throws ConfigException {
+        return optional(key, YamlSection::duration);
     }
 
     /** A duration of at least {@code min}. */
@@ -162,7 +189,7 @@ final class YamlSection {
         try {
             d = Durations.parse(text(file, keyPath, v));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(file, keyPath, e.getMessage());
+            throw new ConfigException(file, keyPath, String.valueOf(e.getMessage()));
         }
         if (d.isZero() || d.isNegative()) {
             throw new ConfigException(file, keyPath, "must be greater than zero");
@@ -188,7 +215,7 @@ final class YamlSection {
             try {
                 n = Sizes.parse(text(file, keyPath(key), v));
             } catch (IllegalArgumentException e) {
-                throw error(key, e.getMessage());
+                throw error(key, String.valueOf(e.getMessage()));
             }
         }
         if (n < 1 || n > Integer.MAX_VALUE) {
@@ -198,15 +225,19 @@ final class YamlSection {
     }
 
     HostPort hostPort(String key, HostPort fallback) throws ConfigException {
-        JsonNode v = get(key);
-        return v == null ? fallback : hostPort(file, keyPath(key), v);
+        return value(key, YamlSection::hostPort, fallback);
+    }
+
+    /** The HOST:PORT under {@code key}; null when absent. */
+    @Nullable HostPort optHostPort(String key) throws ConfigException {
+        return optional(key, YamlSection::hostPort);
     }
 
     static HostPort hostPort(String file, String keyPath, JsonNode v) throws ConfigException {
         try {
             return HostPort.parse(text(file, keyPath, v));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(file, keyPath, e.getMessage());
+            throw new ConfigException(file, keyPath, String.valueOf(e.getMessage()));
         }
     }
 

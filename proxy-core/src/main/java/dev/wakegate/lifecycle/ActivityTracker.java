@@ -1,5 +1,6 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.state.ContainerRecord;
 import dev.wakegate.state.StateStore;
 
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Usage of the managed containers: last access, in-flight requests and open connections, counted
@@ -116,14 +118,7 @@ public final class ActivityTracker {
                 storeHealth.failed("load access", ex);
             } else {
                 storeHealth.succeeded();
-                long now = clock.millis();
-                ages.forEach((name, age) -> {
-                    ManagedContainer c = registry.get(name);
-                    long at = now - age.toMillis();
-                    if (c != null && at > c.sharedAccessMillis) {
-                        c.sharedAccessMillis = at;
-                    }
-                });
+                registry.applySharedAccess(ages, clock.millis());
             }
             done.complete(null);
         }, lane);
@@ -150,7 +145,7 @@ public final class ActivityTracker {
             if (all || c.recordDirty) {
                 ContainerState state = c.state;
                 // last_access is left to the store: it keeps the shared one on its own clock
-                records.put(c.name, new ContainerRecord(state.seedName(), c.spec.priority().wireName(), null,
+                records.put(c.name, new ContainerRecord(state.reportedName(), c.spec.priority().wireName(), null,
                         instantOrNull(c.lastStartedMillis), instantOrNull(c.lastStoppedMillis), instanceId));
                 sentState.put(c.name, state);
             }
@@ -249,7 +244,7 @@ public final class ActivityTracker {
         return Futures.attempt(() -> store.leave(instanceId)).exceptionally(ex -> null);
     }
 
-    private static Instant instantOrNull(long millis) {
+    private static @Nullable Instant instantOrNull(long millis) {
         return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 }

@@ -1,6 +1,10 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.WorkloadProvider;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,7 +15,7 @@ import java.util.Map;
 
 /**
  * The live view of every managed container, keyed by its config name (a container name or a
- * compose service name). Fed by a full {@link ContainerRuntime#list()} at start and after each
+ * compose service name). Fed by a full {@link WorkloadProvider#list()} at start and after each
  * RESYNC, and by engine events; read without locks by the data path.
  *
  * <p>The name→container map is immutable and swapped whole on {@link #register}/{@link #unregister}
@@ -29,8 +33,7 @@ public final class ContainerRegistry {
      * began before its container was dropped and re-added ends on the same counters.
      */
     private volatile Map<String, ManagedContainer> counted = Map.of();
-    private volatile boolean runtimeAvailable = true;
-    private volatile String runtimeProblem;
+    private volatile @Nullable String runtimeProblem;
 
     ContainerRegistry(Clock clock) {
         this.clock = clock;
@@ -59,12 +62,12 @@ public final class ContainerRegistry {
         return true;
     }
 
-    ManagedContainer get(String name) {
+    @Nullable ManagedContainer get(String name) {
         return byName.get(name);
     }
 
     /** The counters for {@code name}: its container object, managed or not; null when never managed. */
-    ManagedContainer counters(String name) {
+    @Nullable ManagedContainer counters(String name) {
         return counted.get(name);
     }
 
@@ -77,11 +80,11 @@ public final class ContainerRegistry {
     }
 
     public boolean runtimeAvailable() {
-        return runtimeAvailable;
+        return runtimeProblem == null;
     }
 
-    /** Why the engine is unreachable ("docker engine unreachable: ..."), or null while it is reachable. */
-    public String runtimeProblem() {
+    /** Why the engine is unreachable, in the provider's words, or null while it is reachable. */
+    public @Nullable String runtimeProblem() {
         return runtimeProblem;
     }
 
@@ -114,7 +117,7 @@ public final class ContainerRegistry {
         return c;
     }
 
-    synchronized ManagedContainer unregister(String name) {
+    synchronized @Nullable ManagedContainer unregister(String name) {
         ManagedContainer c = byName.get(name);
         if (c != null) {
             c.managed = false;
@@ -175,20 +178,31 @@ public final class ContainerRegistry {
 
     // ---- lane only ----
 
-    void markUnavailable(String detail) {
-        runtimeAvailable = false;
-        // the runtime's own messages already say "docker engine unreachable at HOST: ..."
-        runtimeProblem = detail != null && detail.startsWith("docker engine unreachable")
-                ? detail : "docker engine unreachable: " + detail;
+    /**
+     * Takes the shared last access, given as ages by the store's clock ("accessed 90 s ago"), as
+     * instants of this host's clock ({@code now} minus the age); only ever raises it.
+     */
+    void applySharedAccess(Map<String, java.time.Duration> ages, long now) {
+        ages.forEach((name, age) -> {
+            ManagedContainer c = byName.get(name);
+            long at = now - age.toMillis();
+            if (c != null && at > c.sharedAccessMillis) {
+                c.sharedAccessMillis = at;
+            }
+        });
+    }
+
+    /** The engine went away; {@code problem} is the provider's own account ("docker engine unreachable at HOST: ..."). */
+    void markUnavailable(String problem) {
+        runtimeProblem = problem;
     }
 
     void markAvailable() {
-        runtimeAvailable = true;
         runtimeProblem = null;
     }
 
     /** Containers an event is about: matched by container name or compose service name. */
-    List<ManagedContainer> matching(ContainerEvent event) {
+    List<ManagedContainer> matching(WorkloadEvent event) {
         List<ManagedContainer> out = new ArrayList<>(1);
         ManagedContainer byContainer = event.name() == null ? null : byName.get(event.name());
         if (byContainer != null) {
@@ -202,19 +216,19 @@ public final class ContainerRegistry {
     }
 
     /** Applies a full listing; containers with a start or stop in progress are left to that operation. */
-    void reconcile(List<ContainerInfo> infos) {
+    void reconcile(List<WorkloadInfo> infos) {
         for (ManagedContainer c : byName.values()) {
-            ContainerInfo info = find(infos, c.name);
+            WorkloadInfo info = find(infos, c.name);
             if (c.start != null || c.stop != null) {
                 continue;
             }
-            applyInfo(c, info == null ? ContainerInfo.missing(c.name) : info);
+            applyInfo(c, info == null ? WorkloadInfo.missing(c.name) : info);
         }
     }
 
-    private static ContainerInfo find(List<ContainerInfo> infos, String name) {
-        ContainerInfo byService = null;
-        for (ContainerInfo info : infos) {
+    private static @Nullable WorkloadInfo find(List<WorkloadInfo> infos, String name) {
+        WorkloadInfo byService = null;
+        for (WorkloadInfo info : infos) {
             if (name.equals(info.name())) {
                 return info;
             }
@@ -233,16 +247,16 @@ public final class ContainerRegistry {
      * RUNNING until {@link StartupCoordinator#verifyRunning} or a request's start probes it, since
      * "running" may still mean "booting".
      */
-    void applyInfo(ManagedContainer c, ContainerInfo info) {
+    void applyInfo(ManagedContainer c, WorkloadInfo info) {
         c.hasHealthcheck = info.hasHealthcheck();
-        c.health = info.health() == null ? ContainerInfo.Health.NONE : info.health();
+        c.health = info.health() == null ? WorkloadInfo.Health.NONE : info.health();
         switch (info.status()) {
             case RUNNING -> {
                 if (c.knownSinceMillis == 0) {
                     c.knownSinceMillis = clock.millis();
                 }
                 if (c.hasHealthcheck) {
-                    c.setState(c.health == ContainerInfo.Health.HEALTHY ? ContainerState.READY : ContainerState.RUNNING);
+                    c.setState(c.health == WorkloadInfo.Health.HEALTHY ? ContainerState.READY : ContainerState.RUNNING);
                 } else if (!needsProbe(c)) {
                     c.setState(ContainerState.READY);
                 } else if (c.state != ContainerState.READY) {
@@ -271,7 +285,7 @@ public final class ContainerRegistry {
     }
 
     /** Applies a CREATE/START/KILL/DIE/STOP/DESTROY/HEALTH_STATUS event when no operation owns the container. */
-    void applyEvent(ManagedContainer c, ContainerEvent e) {
+    void applyEvent(ManagedContainer c, WorkloadEvent e) {
         switch (e.type()) {
             case CREATE -> {
                 if (c.state == ContainerState.MISSING || c.state == ContainerState.UNKNOWN) {
@@ -281,7 +295,7 @@ public final class ContainerRegistry {
             case START -> {
                 c.runningSinceMillis = clock.millis();
                 if (c.hasHealthcheck) {
-                    c.health = ContainerInfo.Health.STARTING;
+                    c.health = WorkloadInfo.Health.STARTING;
                     c.setState(ContainerState.RUNNING);
                 } else {
                     c.setState(needsProbe(c) ? ContainerState.RUNNING : ContainerState.READY);
@@ -305,10 +319,10 @@ public final class ContainerRegistry {
             }
             case HEALTH_STATUS -> {
                 c.hasHealthcheck = true;
-                c.health = e.health() == null ? ContainerInfo.Health.NONE : e.health();
-                if (c.health == ContainerInfo.Health.HEALTHY && c.state == ContainerState.RUNNING) {
+                c.health = e.health() == null ? WorkloadInfo.Health.NONE : e.health();
+                if (c.health == WorkloadInfo.Health.HEALTHY && c.state == ContainerState.RUNNING) {
                     c.setState(ContainerState.READY);
-                } else if (c.health != ContainerInfo.Health.HEALTHY && c.state == ContainerState.READY) {
+                } else if (c.health != WorkloadInfo.Health.HEALTHY && c.state == ContainerState.READY) {
                     c.setState(ContainerState.RUNNING);
                 }
             }

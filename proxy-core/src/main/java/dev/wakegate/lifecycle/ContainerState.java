@@ -15,10 +15,11 @@ public enum ContainerState {
     }
 
     /**
-     * The seed's word, used in the shared {@code container_states} records: a container the engine
-     * runs is "running" whether or not this instance has confirmed readiness (docs/redis.md).
+     * The word the shared {@code container_states} records (docs/redis.md) and
+     * {@code /health/containers} (docs/operating.md) use: a container the engine runs is "running"
+     * whether or not this instance has confirmed its readiness yet.
      */
-    public String seedName() {
+    public String reportedName() {
         return this == READY ? "running" : wireName();
     }
 

@@ -1,6 +1,7 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.state.StateStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +39,9 @@ final class EvictionGuard {
     /** When the store was last seen coming back (this host's clock); -1 while it is away or never reached. */
     private long availableSince = -1;
     private boolean heartbeatSince;
-    private volatile String reason;
-    private volatile Cause cause;
-    private volatile Instant suspendedSince;
+    private volatile @Nullable String reason;
+    private volatile @Nullable Cause cause;
+    private volatile @Nullable Instant suspendedSince;
 
     /** What stops wait for; each change of cause is logged once. */
     enum Cause {
@@ -133,12 +134,12 @@ final class EvictionGuard {
     }
 
     /** Why stops are suspended now, or null when they are not. Any thread. */
-    String reason() {
+    @Nullable String reason() {
         return reason;
     }
 
     /** Since when, or null. Any thread. */
-    Instant suspendedSince() {
+    @Nullable Instant suspendedSince() {
         return suspendedSince;
     }
 }

@@ -1,10 +1,13 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.Durations;
 import dev.wakegate.config.Priority;
 import dev.wakegate.state.StateStore;
 import dev.wakegate.state.StateStore.Peer;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +69,7 @@ public final class IdleEvictor {
     private final LifecycleStats stats;
     private final Duration stopGrace;
     private final AtomicLong cordonSequence = new AtomicLong();
-    private CompletableFuture<IdleCheckResult> running;
+    private @Nullable CompletableFuture<IdleCheckReport> running;
     private boolean closed;
 
     IdleEvictor(ContainerRegistry registry, StartupCoordinator coordinator, StateStore store, StoreHealth storeHealth,
@@ -87,8 +90,8 @@ public final class IdleEvictor {
     }
 
     /** Runs one check now (any thread); a check already running is shared rather than doubled. */
-    CompletableFuture<IdleCheckResult> runCheck() {
-        CompletableFuture<IdleCheckResult> result = new CompletableFuture<>();
+    CompletableFuture<IdleCheckReport> runCheck() {
+        CompletableFuture<IdleCheckReport> result = new CompletableFuture<>();
         lane.execute(() -> {
             if (running == null || running.isDone()) {
                 running = new CompletableFuture<>();
@@ -125,15 +128,15 @@ public final class IdleEvictor {
 
     /** One check in progress: its result, its lease, and what it decided. Lane only. */
     private final class Cycle {
-        final CompletableFuture<IdleCheckResult> result;
+        final CompletableFuture<IdleCheckReport> result;
         final Instant at = clock.instant();
         final Map<String, String> skipped = new LinkedHashMap<>();
         final List<String> stopped = new ArrayList<>();
         long leaseValidUntil;
-        ScheduledFuture<?> renewal;
+        @Nullable ScheduledFuture<?> renewal;
         boolean leaseHeld;
 
-        Cycle(CompletableFuture<IdleCheckResult> result) {
+        Cycle(CompletableFuture<IdleCheckReport> result) {
             this.result = result;
         }
 
@@ -170,14 +173,14 @@ public final class IdleEvictor {
         }
 
         void notRun(String note) {
-            finish(IdleCheckResult.notRun(at, note));
+            finish(IdleCheckReport.notRun(at, note));
         }
 
         void done(String note) {
-            finish(new IdleCheckResult(at, true, note, stopped, skipped));
+            finish(new IdleCheckReport(at, true, note, stopped, skipped));
         }
 
-        private void finish(IdleCheckResult r) {
+        private void finish(IdleCheckReport r) {
             if (renewal != null) {
                 renewal.cancel(false);
             }
@@ -201,7 +204,7 @@ public final class IdleEvictor {
             return;
         }
         if (guard.blockedByStore()) {
-            cycle.notRun(guard.reason());
+            cycle.notRun(String.valueOf(guard.reason())); // set whenever blocked
             return;
         }
         long sentAt = clock.millis();
@@ -259,18 +262,6 @@ public final class IdleEvictor {
     private record Candidate(ManagedContainer container, long idleSince, Duration idle, Duration timeout) {
     }
 
-    /** Applies shared last access (ages by the store's clock) to the registry, as instants on this host's clock. */
-    private void applyAccess(Map<String, Duration> ages) {
-        long now = clock.millis();
-        ages.forEach((name, age) -> {
-            ManagedContainer c = registry.get(name);
-            long at = now - age.toMillis();
-            if (c != null && at > c.sharedAccessMillis) {
-                c.sharedAccessMillis = at;
-            }
-        });
-    }
-
     /**
      * When idle time counts from for {@code c}: its own idle start, or the last access of any
      * container that depends on it, whichever is later.
@@ -284,7 +275,7 @@ public final class IdleEvictor {
     }
 
     private void decide(Cycle cycle, Shared shared) {
-        applyAccess(shared.accessAges);
+        registry.applySharedAccess(shared.accessAges, clock.millis());
         Map<String, Integer> elsewhere = shared.usage();
         long now = clock.millis();
         List<Candidate> candidates = new ArrayList<>();
@@ -299,7 +290,8 @@ public final class IdleEvictor {
                 cycle.skipped.put(c.name, why);
                 continue;
             }
-            Duration timeout = settings.idleTimeoutOf(c.spec);
+            // not critical (reasonToKeep kept those), so it has a timeout
+            Duration timeout = Objects.requireNonNull(settings.idleTimeoutOf(c.spec));
             long idleSince = effectiveIdleSince(c);
             Duration idle = Duration.ofMillis(Math.max(0, now - idleSince));
             if (idle.compareTo(timeout) <= 0) {
@@ -325,7 +317,7 @@ public final class IdleEvictor {
     }
 
     /** Why {@code c} stays up whatever its idle time; null when only its idle time decides. */
-    private String reasonToKeep(ManagedContainer c, Map<String, Integer> elsewhere) {
+    private @Nullable String reasonToKeep(ManagedContainer c, Map<String, Integer> elsewhere) {
         ContainerState state = c.state;
         if (state != ContainerState.READY && state != ContainerState.RUNNING) {
             return "not running (" + state.wireName() + ")";
@@ -451,7 +443,7 @@ public final class IdleEvictor {
     }
 
     /** Why a cordon's acknowledgements forbid the stop (busy, or missing from a live instance); null when all say idle. */
-    private static String blockingAcknowledgement(Map<String, Peer> peers, String id) {
+    private static @Nullable String blockingAcknowledgement(Map<String, Peer> peers, @Nullable String id) {
         for (Map.Entry<String, Peer> e : peers.entrySet()) {
             Peer p = e.getValue();
             if (!p.live()) {
@@ -481,7 +473,7 @@ public final class IdleEvictor {
                 cycle.done("");
                 return;
             }
-            applyAccess(ages);
+            registry.applySharedAccess(ages, clock.millis());
             long now = clock.millis();
             List<Candidate> go = new ArrayList<>();
             for (Candidate cand : clear) {

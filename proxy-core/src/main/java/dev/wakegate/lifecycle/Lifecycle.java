@@ -1,10 +1,14 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.ProxyConfig;
 import dev.wakegate.config.StateSettings;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.state.StateStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +44,7 @@ public final class Lifecycle implements AutoCloseable {
     static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(2);
 
     private final AutomationSettings settings;
-    private final ContainerRuntime runtime;
+    private final WorkloadProvider provider;
     private final StateStore store;
     private final Clock clock;
     private final String instanceId;
@@ -54,11 +58,11 @@ public final class Lifecycle implements AutoCloseable {
     private final IdleEvictor evictor;
     private final LifecycleGate gate;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
-    private AutoCloseable subscription;
+    private @Nullable AutoCloseable subscription;
 
     private Lifecycle(Builder b) {
         this.settings = Objects.requireNonNull(b.settings, "settings");
-        this.runtime = Objects.requireNonNull(b.runtime, "runtime");
+        this.provider = Objects.requireNonNull(b.provider, "provider");
         this.store = Objects.requireNonNull(b.store, "store");
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.instanceId = Objects.requireNonNull(b.instanceId, "instanceId");
@@ -66,7 +70,7 @@ public final class Lifecycle implements AutoCloseable {
         this.registry = new ContainerRegistry(clock);
         this.storeHealth = new StoreHealth(store);
         this.guard = new EvictionGuard(store, storeHealth, clock);
-        this.coordinator = new StartupCoordinator(registry, runtime, store, storeHealth,
+        this.coordinator = new StartupCoordinator(registry, provider, store, storeHealth,
                 Objects.requireNonNull(b.probe, "probe"), settings, clock, lane, instanceId, stats,
                 b.listener, b.stopGrace);
         SharedCordons cordons = new SharedCordons(registry, clock, instanceId, coordinator::recheck);
@@ -95,7 +99,7 @@ public final class Lifecycle implements AutoCloseable {
      * in degraded mode and it catches up when they come back.
      */
     public CompletableFuture<Void> start() {
-        subscription = runtime.subscribe(event -> lane.execute(() -> onEvent(event)));
+        subscription = provider.subscribe(event -> lane.execute(() -> onEvent(event)));
         CompletableFuture<Void> listed = coordinator.resync();
         CompletableFuture<Void> loaded = new CompletableFuture<>();
         store.onAvailable(() -> lane.execute(() -> {
@@ -121,13 +125,15 @@ public final class Lifecycle implements AutoCloseable {
         return CompletableFuture.allOf(listed, loaded);
     }
 
-    private void onEvent(ContainerEvent event) {
+    private void onEvent(WorkloadEvent event) {
         switch (event.type()) {
             case RESYNC -> coordinator.resync();
             case DISCONNECTED -> {
-                registry.markUnavailable(event.detail() != null ? event.detail() : "event stream disconnected");
-                log.warn("{}; cold routes fail fast until it is back", registry.runtimeProblem());
-                coordinator.failAll(StartFailure.Kind.RUNTIME_UNAVAILABLE, registry.runtimeProblem());
+                String detail = event.detail();
+                String problem = detail != null ? detail : "the engine's event stream disconnected";
+                registry.markUnavailable(problem);
+                log.warn("{}; cold routes fail fast until it is back", problem);
+                coordinator.failAll(StartFailure.Kind.RUNTIME_UNAVAILABLE, problem);
             }
             default -> {
                 for (ManagedContainer c : registry.matching(event)) {
@@ -140,7 +146,7 @@ public final class Lifecycle implements AutoCloseable {
     /**
      * Stops timers and the event subscription, flushes last access once more, gives up the
      * idle-check lease and leaves the membership (so the others neither wait for this instance nor
-     * for its lease). Waits a moment for those writes; does not close runtime or store.
+     * for its lease). Waits a moment for those writes; does not close provider or store.
      */
     @Override
     public void close() {
@@ -187,7 +193,7 @@ public final class Lifecycle implements AutoCloseable {
      */
     public void register(ContainerSpec spec) {
         ManagedContainer c = registry.register(spec);
-        runtime.inspect(spec.name()).whenCompleteAsync((info, ex) -> {
+        provider.inspect(spec.name()).whenCompleteAsync((info, ex) -> {
             if (ex == null && c.start == null && c.stop == null && registry.get(spec.name()) == c) {
                 registry.applyInfo(c, info);
                 coordinator.verifyIfRunning(c);
@@ -236,15 +242,15 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /** Runs the idle check now (the admin's POST /health/automation/idle-check). */
-    public CompletableFuture<IdleCheckResult> runIdleCheckNow() {
+    public CompletableFuture<IdleCheckReport> runIdleCheckNow() {
         return evictor.runCheck();
     }
 
     // ------------------------------------------------------------------ snapshots
 
     /** Every managed container, in registration order. */
-    public Map<String, ContainerSnapshot> containers() {
-        Map<String, ContainerSnapshot> out = new LinkedHashMap<>();
+    public Map<String, ContainerStatus> containers() {
+        Map<String, ContainerStatus> out = new LinkedHashMap<>();
         for (ManagedContainer c : registry.all()) {
             out.put(c.name, snapshot(c));
         }
@@ -252,22 +258,22 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /** One container, or null when not managed. */
-    public ContainerSnapshot container(String name) {
+    public @Nullable ContainerStatus container(String name) {
         ManagedContainer c = registry.get(name);
         return c == null ? null : snapshot(c);
     }
 
-    private ContainerSnapshot snapshot(ManagedContainer c) {
+    private ContainerStatus snapshot(ManagedContainer c) {
         ContainerSpec spec = c.spec;
         Duration timeout = settings.idleTimeoutOf(spec);
-        return new ContainerSnapshot(c.name, c.state, spec.priority(), instant(c.lastAccess()),
+        return new ContainerStatus(c.name, c.state, spec.priority(), instant(c.lastAccess()),
                 idleMinutes(timeout), Math.max(0, c.inFlight.sum()), Math.max(0, c.openConnections.sum()), c.health,
                 c.hasHealthcheck, c.cordoned, spec.dependsOn(), instant(c.lastStartedMillis),
                 instant(c.lastStoppedMillis), spec.fromLabels());
     }
 
     /** Whole minutes, rounded up: 0 must keep meaning "never stopped", so a 20s timeout shows as 1. */
-    private static long idleMinutes(Duration timeout) {
+    private static long idleMinutes(@Nullable Duration timeout) {
         return timeout == null ? 0 : (timeout.toSeconds() + 59) / 60;
     }
 
@@ -276,7 +282,8 @@ public final class Lifecycle implements AutoCloseable {
         for (ManagedContainer c : registry.all()) {
             counts.merge(c.state.wireName(), 1, Integer::sum);
         }
-        return new AutomationSnapshot(settings, instanceId, registry.runtimeAvailable(), registry.runtimeProblem(),
+        String engineProblem = registry.runtimeProblem(); // one read, so the two fields agree
+        return new AutomationSnapshot(settings, instanceId, engineProblem == null, engineProblem,
                 store.describe(), store.isAvailable() && !storeHealth.isDown(), registry.all().size(),
                 java.util.Collections.unmodifiableMap(counts), stats.snapshot(),
                 new AutomationSnapshot.Eviction(guard.reason(), guard.suspendedSince()));
@@ -306,19 +313,19 @@ public final class Lifecycle implements AutoCloseable {
                 + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 40);
     }
 
-    private static Instant instant(long millis) {
+    private static @Nullable Instant instant(long millis) {
         return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 
-    /** Collects the parts; {@code settings}, {@code runtime}, {@code store}, {@code probe}, {@code scheduler} are required. */
+    /** Collects the parts; {@code settings}, {@code provider}, {@code store}, {@code probe}, {@code scheduler} are required. */
     public static final class Builder {
         private AutomationSettings settings = AutomationSettings.DEFAULTS;
         private Map<String, ContainerSpec> containers = Map.of();
-        private ContainerRuntime runtime;
-        private StateStore store;
-        private ReadinessProbe probe;
+        private @Nullable WorkloadProvider provider;
+        private @Nullable StateStore store;
+        private @Nullable ReadinessProbe probe;
         private Clock clock = Clock.systemUTC();
-        private ScheduledExecutorService scheduler;
+        private @Nullable ScheduledExecutorService scheduler;
         private String instanceId = defaultInstanceId();
         private LifecycleListener listener = LifecycleListener.NONE;
         private Duration stopGrace = DEFAULT_STOP_GRACE;
@@ -337,8 +344,8 @@ public final class Lifecycle implements AutoCloseable {
             return this;
         }
 
-        public Builder runtime(ContainerRuntime runtime) {
-            this.runtime = runtime;
+        public Builder provider(WorkloadProvider provider) {
+            this.provider = provider;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.wakegate.lifecycle;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ final class LifecycleExecutor implements Executor {
     private final ScheduledExecutorService scheduler;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
-    private volatile Thread runner;
+    private volatile @Nullable Thread runner;
     private volatile boolean closed;
 
     LifecycleExecutor(ScheduledExecutorService scheduler) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lifecycle counters of this instance, overall and per container, and the last idle check: what
@@ -26,8 +27,8 @@ public final class LifecycleStats {
     }
 
     /** Everything at one moment. {@code lastIdleCheck} is null before the first check. */
-    public record Snapshot(Counts total, Map<String, Counts> perContainer, IdleCheckResult lastIdleCheck) {
-        public Instant lastIdleCheckTime() {
+    public record Snapshot(Counts total, Map<String, Counts> perContainer, @Nullable IdleCheckReport lastIdleCheck) {
+        public @Nullable Instant lastIdleCheckTime() {
             return lastIdleCheck == null ? null : lastIdleCheck.at();
         }
     }
@@ -49,7 +50,7 @@ public final class LifecycleStats {
 
     private final Counters total = new Counters();
     private final Map<String, Counters> perContainer = new ConcurrentHashMap<>();
-    private volatile IdleCheckResult lastIdleCheck;
+    private volatile @Nullable IdleCheckReport lastIdleCheck;
 
     private Counters of(String name) {
         return perContainer.computeIfAbsent(name, n -> new Counters());
@@ -90,7 +91,7 @@ public final class LifecycleStats {
         of(name).stopFailures.increment();
     }
 
-    void idleChecked(IdleCheckResult result) {
+    void idleChecked(IdleCheckReport result) {
         lastIdleCheck = result;
     }
 

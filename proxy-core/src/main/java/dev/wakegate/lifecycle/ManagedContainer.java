@@ -1,6 +1,8 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.provider.WorkloadInfo;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +44,12 @@ final class ManagedContainer {
 
     // --- written on the lane only; volatile so snapshots may read them from anywhere ---
     volatile ContainerState state = ContainerState.UNKNOWN;
-    volatile ContainerInfo.Health health = ContainerInfo.Health.NONE;
+    volatile WorkloadInfo.Health health = WorkloadInfo.Health.NONE;
     volatile boolean hasHealthcheck;
     /** Cordoned by this instance's own stop. */
     volatile boolean cordoned;
     /** Id of another instance's stop cordon in force, or null (see {@link SharedCordons}). */
-    volatile String remoteCordon;
+    volatile @Nullable String remoteCordon;
     /**
      * Shared last access (max over instances), as an instant on this host's clock: the store gives
      * an age by its own clock, and the age is subtracted from this host's now when it arrives.
@@ -64,13 +66,13 @@ final class ManagedContainer {
     volatile boolean managed = true;
 
     // --- lane only ---
-    StartupCoordinator.StartOp start;
-    CompletableFuture<Void> stop;
+    StartupCoordinator.@Nullable StartOp start;
+    @Nullable CompletableFuture<Void> stop;
     /** Completed when {@link #remoteCordon} goes away; null when there is none. */
-    CompletableFuture<Void> remoteCordonLifted;
+    @Nullable CompletableFuture<Void> remoteCordonLifted;
     /** When the remote cordon lapses by itself (a crashed owner), by this host's clock. */
     long remoteCordonUntilMillis;
-    StartFailure recentFailure;
+    @Nullable StartFailure recentFailure;
     long recentFailureUntilMillis;
     long flushedAccessMillis;
     boolean recordDirty = true;

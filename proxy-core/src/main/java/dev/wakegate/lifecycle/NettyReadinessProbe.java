@@ -1,6 +1,7 @@
 package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.HostPort;
+import dev.wakegate.relay.DnsResolvers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -16,7 +17,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import dev.wakegate.relay.DnsResolvers;
 import io.netty.util.CharsetUtil;
 
 import java.net.InetSocketAddress;
@@ -24,6 +24,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Readiness probes over Netty, never blocking: a TCP connect, or an HTTP/1.1 {@code GET} whose
@@ -107,7 +108,7 @@ public final class NettyReadinessProbe implements ReadinessProbe {
         }
     }
 
-    private ChannelFuture connect(HostPort target, Duration timeout, StatusLineReader reader) {
+    private ChannelFuture connect(HostPort target, Duration timeout, @Nullable StatusLineReader reader) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Bootstrap b = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
                 .handler(new ChannelInitializer<>() {

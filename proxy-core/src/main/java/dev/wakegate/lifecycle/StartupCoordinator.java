@@ -1,20 +1,25 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.config.Durations;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.HostPort;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.state.StateStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -26,8 +31,8 @@ import java.util.function.BooleanSupplier;
  * parallel, readiness noticed within milliseconds, and a stop that new requests wait out.
  *
  * <p>All of it runs on the {@link LifecycleExecutor} lane: an operation is a small state machine
- * ({@link StartOp}) whose steps are lane tasks chained on runtime, store and probe futures, so
- * nothing blocks and no lock is held around a runtime call. Waiters get their own future
+ * ({@link StartOp}) whose steps are lane tasks chained on provider, store and probe futures, so
+ * nothing blocks and no lock is held around an engine call. Waiters get their own future
  * (cancelling it does not disturb the shared operation).
  *
  * <p>Readiness, in order: the Docker HEALTHCHECK status when the container has one (HEALTH_STATUS
@@ -41,7 +46,7 @@ import java.util.function.BooleanSupplier;
  * most every 250 ms (and at once on a die/stop event), not after every probe.
  *
  * <p>With several instances, the start itself is guarded by the shared lease {@code start:<name>}:
- * the holder calls {@code runtime.start}, the others only watch for readiness (and take the lease
+ * the holder calls {@code provider.start}, the others only watch for readiness (and take the lease
  * over if it is released while the container is still down). When the store is unreachable the
  * instance starts on its own (degraded mode).
  *
@@ -70,7 +75,7 @@ public final class StartupCoordinator {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ContainerRegistry registry;
-    private final ContainerRuntime runtime;
+    private final WorkloadProvider provider;
     private final StateStore store;
     private final StoreHealth storeHealth;
     private final ReadinessProbe probe;
@@ -81,13 +86,15 @@ public final class StartupCoordinator {
     private final LifecycleStats stats;
     private final LifecycleListener listener;
     private final Duration stopGrace;
+    /** Set once by {@link #cordons(SharedCordons)} right after construction, before any start. */
+    @SuppressWarnings("NullAway.Init")
     private SharedCordons cordons;
 
-    StartupCoordinator(ContainerRegistry registry, ContainerRuntime runtime, StateStore store, StoreHealth storeHealth,
+    StartupCoordinator(ContainerRegistry registry, WorkloadProvider provider, StateStore store, StoreHealth storeHealth,
                        ReadinessProbe probe, AutomationSettings settings, Clock clock, LifecycleExecutor lane,
                        String instanceId, LifecycleStats stats, LifecycleListener listener, Duration stopGrace) {
         this.registry = registry;
-        this.runtime = runtime;
+        this.provider = provider;
         this.store = store;
         this.storeHealth = storeHealth;
         this.probe = probe;
@@ -154,9 +161,10 @@ public final class StartupCoordinator {
             Futures.joinFailFast(deps, all);
             return all;
         }
-        if (!registry.runtimeAvailable()) {
+        String engineProblem = registry.runtimeProblem(); // one read: it may change meanwhile
+        if (engineProblem != null) {
             return CompletableFuture.failedFuture(
-                    new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, registry.runtimeProblem()));
+                    new StartFailure(name, StartFailure.Kind.RUNTIME_UNAVAILABLE, engineProblem));
         }
         if (c.recentFailure != null && clock.millis() < c.recentFailureUntilMillis) {
             return CompletableFuture.failedFuture(c.recentFailure);
@@ -185,8 +193,7 @@ public final class StartupCoordinator {
         Futures.joinFailFast(depFutures, depsReady);
         depsReady.whenCompleteAsync((v, ex) -> {
             if (ex != null) {
-                op.failWith(Futures.unwrap(ex) instanceof StartFailure sf ? sf
-                        : new StartFailure(name, StartFailure.Kind.FAILED, Futures.message(ex)));
+                op.failWith(StartFailure.of(name, ex));
             } else {
                 op.begin();
             }
@@ -217,12 +224,12 @@ public final class StartupCoordinator {
     }
 
     /** An engine event about {@code c}: handed to its start if one runs, else to the registry. Lane only. */
-    void onEvent(ManagedContainer c, ContainerEvent e) {
+    void onEvent(ManagedContainer c, WorkloadEvent e) {
         if (c.start != null) {
             c.start.onEvent(e);
         } else if (c.stop == null) {
             registry.applyEvent(c, e);
-            if (e.type() == ContainerEvent.Type.KILL) {
+            if (e.type() == WorkloadEvent.Type.KILL) {
                 // A process may survive the signal: ask the engine again once the die event had its chance.
                 lane.schedule(() -> refresh(c), KILL_RECHECK);
             }
@@ -243,10 +250,10 @@ public final class StartupCoordinator {
         }
     }
 
-    /** Lists the engine again and reconciles; marks the runtime (un)available. */
+    /** Lists the engine again and reconciles; marks the engine (un)available. */
     CompletableFuture<Void> resync() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        runtime.list().whenCompleteAsync((infos, ex) -> {
+        provider.list().whenCompleteAsync((infos, ex) -> {
             if (ex != null) {
                 registry.markUnavailable(Futures.message(ex));
                 log.warn("listing containers failed: {}", registry.runtimeProblem());
@@ -282,7 +289,7 @@ public final class StartupCoordinator {
 
     /** Re-reads one container's state after an operation left it uncertain. */
     private void refresh(ManagedContainer c) {
-        runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+        provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
             if (ex == null && c.start == null && c.stop == null) {
                 registry.applyInfo(c, info);
             }
@@ -294,7 +301,7 @@ public final class StartupCoordinator {
     /**
      * One start of one container, from "requested" to ready or failed. Lane only. Steps:
      * wait out a stop in progress → (inspect when the state is unknown) → take the start lease →
-     * {@code runtime.start} → poll readiness with backoff, also woken by engine events.
+     * {@code provider.start} → poll readiness with backoff, also woken by engine events.
      */
     final class StartOp {
         final ManagedContainer c;
@@ -307,19 +314,25 @@ public final class StartupCoordinator {
         private boolean leaseHeld;
         /** The lease request failed without an answer: it may have been set, so it is released at the end anyway. */
         private boolean leaseUncertain;
-        private ScheduledFuture<?> leaseRenewal;
+        private @Nullable ScheduledFuture<?> leaseRenewal;
         private boolean startIssued;
         private boolean seenRunning;
         private boolean peerStarting;
         private boolean pollInFlight;
         /** Waiting out a stop (ours, or another instance's cordon): nothing may finish the op meanwhile. */
         private boolean deferred;
+        /**
+         * Sent a deadly signal by someone else and not dead yet: a start now would find the dying
+         * process still running (a no-op), and its exit would then read as this start failing.
+         */
+        private boolean awaitingDeath;
+        private @Nullable ScheduledFuture<?> deathCheck;
         private int polls;
         private long startCalledAt;
         private long lastInspectAt;
         private boolean inspectNext;
-        private ScheduledFuture<?> timeout;
-        private ScheduledFuture<?> nextPoll;
+        private @Nullable ScheduledFuture<?> timeout;
+        private @Nullable ScheduledFuture<?> nextPoll;
 
         StartOp(ManagedContainer c, boolean manual, boolean verifyOnly) {
             this.c = c;
@@ -330,7 +343,7 @@ public final class StartupCoordinator {
 
         void armTimeout() {
             Duration limit = settings.startupTimeout();
-            timeout = lane.schedule(() -> fail(StartFailure.Kind.TIMEOUT, "not ready after " + Futures.format(limit)),
+            timeout = lane.schedule(() -> fail(StartFailure.Kind.TIMEOUT, "not ready after " + Durations.format(limit)),
                     limit);
         }
 
@@ -353,17 +366,18 @@ public final class StartupCoordinator {
             }
             switch (c.state) {
                 case READY -> succeed();
+                case STOPPING -> awaitDeath();
                 case RUNNING -> {
                     seenRunning = true;
                     poll();
                 }
-                case MISSING, UNKNOWN -> runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+                case MISSING, UNKNOWN -> provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
                     if (done) {
                         return;
                     }
                     if (ex != null) {
-                        fail(StartFailure.Kind.FAILED, Futures.message(ex));
-                    } else if (info.status() == ContainerInfo.Status.MISSING) {
+                        failOnEngine(ex);
+                    } else if (info.status() == WorkloadInfo.Status.MISSING) {
                         c.setState(ContainerState.MISSING);
                         fail(StartFailure.Kind.MISSING, "no such container");
                     } else if (info.running()) {
@@ -382,6 +396,28 @@ public final class StartupCoordinator {
 
         private void resume() {
             deferred = false;
+            begin();
+        }
+
+        /** Waits for the die event of a container killed by someone else, or asks the engine after KILL_RECHECK. */
+        private void awaitDeath() {
+            awaitingDeath = true;
+            deathCheck = lane.schedule(this::deathSettled, KILL_RECHECK);
+        }
+
+        /** The die event came, or KILL_RECHECK passed without one (it may have survived the signal). */
+        private void deathSettled() {
+            if (done || !awaitingDeath) {
+                return;
+            }
+            awaitingDeath = false;
+            if (deathCheck != null) {
+                deathCheck.cancel(false);
+                deathCheck = null;
+            }
+            if (c.state == ContainerState.STOPPING) {
+                c.setState(ContainerState.UNKNOWN); // no die event: begin() inspects
+            }
             begin();
         }
 
@@ -450,7 +486,7 @@ public final class StartupCoordinator {
             listener.onStartIssued(c.name);
             startCalledAt = clock.millis();
             lastInspectAt = startCalledAt;
-            CompletableFuture<Void> started = runtime.start(c.name);
+            CompletableFuture<Void> started = provider.start(c.name);
             if (probes()) {
                 // The engine runs the process before its start call returns (often by tens of ms):
                 // probe from now on, so a fast container is served as soon as it answers.
@@ -461,22 +497,30 @@ public final class StartupCoordinator {
                     return;
                 }
                 if (ex != null) {
-                    String msg = Futures.message(ex);
-                    if (Futures.unwrap(ex) instanceof StartFailure sf && sf.kind() == StartFailure.Kind.RUNTIME_UNAVAILABLE) {
-                        // the engine is gone or did not answer: say so (and never replay it)
-                        fail(StartFailure.Kind.RUNTIME_UNAVAILABLE, sf.reason());
-                    } else if (msg.toLowerCase(Locale.ROOT).contains("no such container")) {
-                        c.setState(ContainerState.MISSING);
-                        fail(StartFailure.Kind.MISSING, "no such container");
-                    } else {
-                        fail(StartFailure.Kind.FAILED, msg);
-                    }
+                    failOnEngine(ex);
                     return;
                 }
                 startIssued = true;
                 c.runningSinceMillis = clock.millis();
                 poll();
             }, lane);
+        }
+
+        /**
+         * The engine answered a start or an inspect with a failure: decided on its kind. An engine
+         * that is gone or did not answer is said so (and never replayed); a container it does not
+         * know is MISSING; anything else is the engine's refusal, in its own words.
+         */
+        private void failOnEngine(Throwable ex) {
+            StartFailure f = StartFailure.of(c.name, ex);
+            switch (f.kind()) {
+                case RUNTIME_UNAVAILABLE -> fail(StartFailure.Kind.RUNTIME_UNAVAILABLE, f.reason());
+                case MISSING -> {
+                    c.setState(ContainerState.MISSING);
+                    fail(StartFailure.Kind.MISSING, "no such container");
+                }
+                default -> fail(StartFailure.Kind.FAILED, f.reason());
+            }
         }
 
         private void schedulePoll() {
@@ -508,17 +552,18 @@ public final class StartupCoordinator {
             }
             pollInFlight = true;
             ContainerSpec spec = c.spec;
-            HostPort upstream = spec.upstream().orElse(null);
             if (!probes()) {
                 lastInspectAt = clock.millis();
-                runtime.inspect(c.name).whenCompleteAsync((info, ex) -> {
+                provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
                     pollInFlight = false;
                     observe(null, ex == null ? info : null);
                 }, lane);
                 return;
             }
-            CompletableFuture<Boolean> check = spec.health().kind() == HealthProbe.Kind.HTTP
-                    ? probe.http(upstream, spec.health().path(), PROBE_TIMEOUT)
+            HostPort upstream = spec.upstream().orElseThrow(); // probes() says it has one
+            String path = spec.health().path();
+            CompletableFuture<Boolean> check = spec.health().kind() == HealthProbe.Kind.HTTP && path != null
+                    ? probe.http(upstream, path, PROBE_TIMEOUT)
                     : probe.tcp(upstream, PROBE_TIMEOUT);
             check.whenCompleteAsync((ok, ex) -> {
                 if (done) {
@@ -540,7 +585,7 @@ public final class StartupCoordinator {
                 // Not answering yet: ask the engine whether it still runs at all.
                 inspectNext = false;
                 lastInspectAt = now;
-                runtime.inspect(c.name).whenCompleteAsync((info, ex2) -> {
+                provider.inspect(c.name).whenCompleteAsync((info, ex2) -> {
                     pollInFlight = false;
                     if (unresolved instanceof UnknownHostException && ex2 == null && info.running()
                             && runningFor() >= UNRESOLVED_GRACE.toMillis()) {
@@ -561,7 +606,7 @@ public final class StartupCoordinator {
          * Decides from one observation: a probe result (null when not probed) and the engine's view
          * (null when not asked or when the inspect failed: a transient engine hiccup just means "not yet").
          */
-        private void observe(Boolean probeOk, ContainerInfo info) {
+        private void observe(@Nullable Boolean probeOk, @Nullable WorkloadInfo info) {
             if (done) {
                 return;
             }
@@ -578,7 +623,7 @@ public final class StartupCoordinator {
                         c.health = info.health();
                     }
                     case EXITED, DEAD, CREATED -> {
-                        if ((startIssued || seenRunning) && info.status() != ContainerInfo.Status.CREATED) {
+                        if ((startIssued || seenRunning) && info.status() != WorkloadInfo.Status.CREATED) {
                             c.setState(ContainerState.STOPPED);
                             c.runningSinceMillis = 0;
                             fail(StartFailure.Kind.FAILED, "exited with code " + info.exitCode());
@@ -596,12 +641,12 @@ public final class StartupCoordinator {
             }
             Step step;
             if (c.hasHealthcheck) {
-                if (c.health == ContainerInfo.Health.UNHEALTHY) {
+                if (c.health == WorkloadInfo.Health.UNHEALTHY) {
                     c.setState(ContainerState.RUNNING);
                     fail(StartFailure.Kind.FAILED, "unhealthy");
                     return;
                 }
-                step = c.health == ContainerInfo.Health.HEALTHY && (info == null || info.running())
+                step = c.health == WorkloadInfo.Health.HEALTHY && (info == null || info.running())
                         ? Step.READY : Step.NOT_YET;
             } else if (probeOk != null) {
                 step = probeOk ? Step.READY : Step.NOT_YET;
@@ -615,8 +660,17 @@ public final class StartupCoordinator {
             }
         }
 
-        void onEvent(ContainerEvent e) {
-            if (done || (deferred && e.type() != ContainerEvent.Type.DESTROY)) {
+        void onEvent(WorkloadEvent e) {
+            if (awaitingDeath && !done) {
+                registry.applyEvent(c, e);
+                switch (e.type()) {
+                    case DIE, STOP, DESTROY, START -> deathSettled();
+                    default -> {
+                    }
+                }
+                return;
+            }
+            if (done || (deferred && e.type() != WorkloadEvent.Type.DESTROY)) {
                 // While a stop is waited out, the container may still look healthy and running:
                 // whatever it says now is decided again once the stop is over.
                 return;
@@ -624,10 +678,10 @@ public final class StartupCoordinator {
             switch (e.type()) {
                 case HEALTH_STATUS -> {
                     c.hasHealthcheck = true;
-                    c.health = e.health() == null ? ContainerInfo.Health.NONE : e.health();
-                    if (c.health == ContainerInfo.Health.HEALTHY) {
+                    c.health = e.health() == null ? WorkloadInfo.Health.NONE : e.health();
+                    if (c.health == WorkloadInfo.Health.HEALTHY) {
                         succeed();
-                    } else if (c.health == ContainerInfo.Health.UNHEALTHY) {
+                    } else if (c.health == WorkloadInfo.Health.UNHEALTHY) {
                         c.setState(ContainerState.RUNNING);
                         fail(StartFailure.Kind.FAILED, "unhealthy");
                     }
@@ -711,7 +765,7 @@ public final class StartupCoordinator {
                 c.recentFailureUntilMillis = clock.millis() + FAILURE_HOLD.toMillis();
             }
             releaseLease();
-            boolean ownFailure = failure.container().equals(c.name);
+            boolean ownFailure = c.name.equals(failure.container());
             if (ownFailure && c.state == ContainerState.STARTING) {
                 // Where it ended up is uncertain (timeout, engine error): ask the engine.
                 c.setState(ContainerState.UNKNOWN);
@@ -741,6 +795,9 @@ public final class StartupCoordinator {
             }
             if (nextPoll != null) {
                 nextPoll.cancel(false);
+            }
+            if (deathCheck != null) {
+                deathCheck.cancel(false);
             }
         }
 
@@ -786,11 +843,11 @@ public final class StartupCoordinator {
         c.stop = done;
         stats.stopAttempt(c.name);
         log.info("stopping {}: {}", c.name, reason);
-        Futures.attempt(() -> runtime.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
+        Futures.attempt(() -> provider.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
             if (ex == null) {
                 // Events that came during the stop were left to this: the engine says where it ended
                 // up (someone may have started it again meanwhile).
-                Futures.attempt(() -> runtime.inspect(c.name)).whenCompleteAsync((info, ex2) -> {
+                Futures.attempt(() -> provider.inspect(c.name)).whenCompleteAsync((info, ex2) -> {
                     c.stop = null;
                     c.lastStoppedMillis = clock.millis();
                     if (ex2 == null) {

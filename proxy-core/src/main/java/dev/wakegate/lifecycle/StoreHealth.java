@@ -1,5 +1,6 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.state.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +23,8 @@ final class StoreHealth {
 
     void failed(String operation, Throwable cause) {
         if (down.compareAndSet(false, true)) {
-            Throwable root = cause;
-            while ((root instanceof java.util.concurrent.CompletionException
-                    || root instanceof java.util.concurrent.ExecutionException) && root.getCause() != null) {
-                root = root.getCause();
-            }
             log.warn("state store {} unavailable ({} failed: {}); deciding from memory until it is back",
-                    store.describe(), operation, root.toString());
+                    store.describe(), operation, Futures.unwrap(cause).toString());
         }
     }
 

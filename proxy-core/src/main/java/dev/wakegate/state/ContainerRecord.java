@@ -1,5 +1,7 @@
 package dev.wakegate.state;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 
 /**
@@ -8,7 +10,8 @@ import java.time.Instant;
  *
  * @param state      running, stopped, starting, stopping, missing, unknown
  * @param lastAccess last request through any instance, or null if never
+ * (every component may be null: a record written by another tool may lack any key)
  */
-public record ContainerRecord(String state, String priority, Instant lastAccess, Instant lastStarted,
-                              Instant lastStopped, String updatedBy) {
+public record ContainerRecord(@Nullable String state, @Nullable String priority, @Nullable Instant lastAccess,
+                              @Nullable Instant lastStarted, @Nullable Instant lastStopped, @Nullable String updatedBy) {
 }

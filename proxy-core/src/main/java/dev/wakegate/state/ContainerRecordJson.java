@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON form of a {@link ContainerRecord}, as stored in one field of the {@code container_states}
@@ -15,7 +16,7 @@ import java.time.temporal.ChronoUnit;
  * "last_started":...,"last_stopped":...,"updated_by":"<instance>"}}.
  *
  * <p>All six keys are always written (absent values as {@code null}); instants are ISO-8601 UTC to
- * the second, as the seed shows them. Reading is lenient: unknown keys are ignored, a missing or
+ * the second (the layout docs/redis.md shows, which other tools reading the hash rely on). Reading is lenient: unknown keys are ignored, a missing or
  * unparsable instant reads as null.
  */
 public final class ContainerRecordJson {
@@ -52,16 +53,16 @@ public final class ContainerRecordJson {
     }
 
     /** ISO-8601 UTC to the second ("2024-01-15T10:30:00Z"), or null. */
-    public static String format(Instant instant) {
+    public static @Nullable String format(@Nullable Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static String text(JsonNode node, String key) {
+    private static @Nullable String text(JsonNode node, String key) {
         JsonNode value = node.get(key);
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    private static Instant instant(JsonNode node, String key) {
+    private static @Nullable Instant instant(JsonNode node, String key) {
         String text = text(node, key);
         if (text == null) {
             return null;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link StateStore} used when no Redis is configured: one instance, nothing shared, nothing
@@ -124,7 +125,7 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     /** Who holds lease {@code name} now, or null: for tests. */
-    public synchronized String leaseHolder(String name) {
+    public synchronized @Nullable String leaseHolder(String name) {
         Lease current = leases.get(name);
         return current == null || current.expiresAt() <= clock.millis() ? null : current.owner();
     }
@@ -220,7 +221,7 @@ public final class InMemoryStateStore implements StateStore {
         return CompletableFuture.completedFuture(null);
     }
 
-    private static ContainerRecord withLastAccess(ContainerRecord r, Long lastAccessMillis) {
+    private static ContainerRecord withLastAccess(ContainerRecord r, @Nullable Long lastAccessMillis) {
         Instant lastAccess = lastAccessMillis == null ? null : Instant.ofEpochMilli(lastAccessMillis);
         return Objects.equals(r.lastAccess(), lastAccess) ? r
                 : new ContainerRecord(r.state(), r.priority(), lastAccess, r.lastStarted(), r.lastStopped(), r.updatedBy());

@@ -29,7 +29,7 @@ class EnvOverridesTest {
     }
 
     @Test
-    void environmentWinsOverTheFileInTheSeedsUnits() throws ConfigException {
+    void environmentWinsOverTheFileWithBareNumbersInMinutesOrSeconds() throws ConfigException {
         ProxyConfig c = parse(Map.ofEntries(
                 Map.entry("CONTAINER_AUTO_START", "false"),
                 Map.entry("CONTAINER_AUTO_STOP", "false"),

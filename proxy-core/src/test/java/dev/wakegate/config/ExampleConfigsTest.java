@@ -111,7 +111,7 @@ class ExampleConfigsTest {
     }
 
     @Test
-    void seedStackLoadsWithTheSeedsPrioritiesAndRouteMap() throws ConfigException {
+    void seedStackExampleLoadsWithItsPrioritiesAndRouteMap() throws ConfigException {
         ProxyConfig c = ConfigLoader.load(example("seed-stack.yml"), Map.of());
 
         assertThat(c.containers()).hasSize(11);

@@ -5,6 +5,7 @@ import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Priority;
+import dev.wakegate.testing.TestClock;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ final class Harness {
 
     final java.time.Clock clock;
     final ManualScheduler scheduler;
-    final FakeRuntime runtime;
+    final FakeProvider provider;
     final FakeStateStore store;
     final FakeProbe probe;
     final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
@@ -32,7 +33,7 @@ final class Harness {
     Lifecycle lifecycle;
 
     Harness() {
-        this(new MutableClock(T0), null, null);
+        this(new TestClock(T0), null, null);
     }
 
     /** A second instance sharing engine, store and time with {@code other} (its own connection to the store). */
@@ -45,62 +46,31 @@ final class Harness {
      * store (its clock is the right one) and the timers are shared with {@code other}.
      */
     Harness(Harness other, Duration skew) {
-        this(skew.isZero() ? other.time() : new SkewedClock(other.time(), skew), other.scheduler, other.runtime,
+        this(skew.isZero() ? other.time() : other.time().skewed(skew), other.scheduler, other.provider,
                 new FakeStateStore(other.store));
         this.instanceId = "i" + (Integer.parseInt(other.instanceId.substring(1)) + 1);
     }
 
-    private Harness(MutableClock clock, ManualScheduler scheduler, FakeRuntime runtime) {
-        this(clock, scheduler, runtime, null);
+    private Harness(TestClock clock, ManualScheduler scheduler, FakeProvider provider) {
+        this(clock, scheduler, provider, null);
     }
 
-    private Harness(java.time.Clock clock, ManualScheduler scheduler, FakeRuntime runtime, FakeStateStore store) {
+    private Harness(java.time.Clock clock, ManualScheduler scheduler, FakeProvider provider, FakeStateStore store) {
         this.clock = clock;
-        this.scheduler = scheduler != null ? scheduler : new ManualScheduler((MutableClock) clock);
-        this.runtime = runtime != null ? runtime : new FakeRuntime();
+        this.scheduler = scheduler != null ? scheduler : new ManualScheduler(TestClock.base(clock));
+        this.provider = provider != null ? provider : new FakeProvider();
         this.store = store != null ? store : new FakeStateStore(clock);
         this.probe = new FakeProbe();
     }
 
     /** The shared test time (the store's and the timers'), whatever this instance's host clock says. */
-    MutableClock time() {
-        return clock instanceof SkewedClock s ? s.base : (MutableClock) clock;
+    TestClock time() {
+        return TestClock.base(clock);
     }
 
     /** Moves the shared time forward without running timers. */
     void jump(Duration d) {
         time().setMillis(time().millis() + d.toMillis());
-    }
-
-    /** A host clock off by a fixed amount from the shared test time. */
-    static final class SkewedClock extends java.time.Clock {
-        final MutableClock base;
-        final long skewMillis;
-
-        SkewedClock(MutableClock base, Duration skew) {
-            this.base = base;
-            this.skewMillis = skew.toMillis();
-        }
-
-        @Override
-        public long millis() {
-            return base.millis() + skewMillis;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 
     static AutomationSettings settings(boolean autoStart, boolean autoStop, int maxStops, int minRunning) {
@@ -122,7 +92,7 @@ final class Harness {
     }
 
     Harness start() {
-        lifecycle = Lifecycle.builder().settings(settings).containers(specs).runtime(runtime).store(store)
+        lifecycle = Lifecycle.builder().settings(settings).containers(specs).provider(provider).store(store)
                 .probe(probe).clock(clock).scheduler(scheduler).instanceId(instanceId).instanceTimeout(instanceTimeout)
                 .listener(new LifecycleListener() {
                     @Override
@@ -175,8 +145,8 @@ final class Harness {
     }
 
     /** Runs the idle check now and lets {@code settle} pass for it (cordon acknowledgements, stops). */
-    IdleCheckResult check(Duration settle) {
-        CompletableFuture<IdleCheckResult> f = lifecycle.runIdleCheckNow();
+    IdleCheckReport check(Duration settle) {
+        CompletableFuture<IdleCheckReport> f = lifecycle.runIdleCheckNow();
         scheduler.runPending();
         if (!settle.isZero()) {
             advance(settle);

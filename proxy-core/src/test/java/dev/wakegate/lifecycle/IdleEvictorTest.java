@@ -2,6 +2,7 @@ package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.Priority;
+import dev.wakegate.provider.WorkloadInfo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,20 +11,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import static dev.wakegate.lifecycle.ContainerInfo.Status.RUNNING;
+import static dev.wakegate.provider.WorkloadInfo.Status.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class IdleEvictorTest {
 
     private static Harness running(Harness h, String... names) {
         for (String n : names) {
-            h.runtime.add(n, RUNNING, false);
+            h.provider.add(n, RUNNING, false);
         }
         return h;
     }
 
-    private static IdleCheckResult checkNow(Harness h) {
-        CompletableFuture<IdleCheckResult> f = h.lifecycle.runIdleCheckNow();
+    private static IdleCheckReport checkNow(Harness h) {
+        CompletableFuture<IdleCheckReport> f = h.lifecycle.runIdleCheckNow();
         h.scheduler.runPending();
         assertThat(f).isCompleted();
         return f.join();
@@ -38,11 +39,11 @@ class IdleEvictorTest {
         running(h, "low", "normal", "high").start();
 
         h.advance(Duration.ofMinutes(9));
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         h.advance(Duration.ofMinutes(2)); // 11 minutes: past LOW's 10
-        assertThat(h.runtime.stops).containsExactly("low");
+        assertThat(h.provider.stops).containsExactly("low");
         h.advance(Duration.ofMinutes(20)); // 31 minutes: past NORMAL's 30
-        assertThat(h.runtime.stops).containsExactly("low", "normal");
+        assertThat(h.provider.stops).containsExactly("low", "normal");
         assertThat(h.state("high")).isEqualTo(ContainerState.READY);
         assertThat(h.state("low")).isEqualTo(ContainerState.STOPPED);
         assertThat(h.events).contains("stopped low", "stopped normal");
@@ -55,9 +56,9 @@ class IdleEvictorTest {
         h.gate().requestStarted(List.of("app"));
         h.gate().requestEnded(List.of("app"));
         h.advance(Duration.ofMinutes(20));
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         h.advance(Duration.ofMinutes(11));
-        assertThat(h.runtime.stops).containsExactly("app");
+        assertThat(h.provider.stops).containsExactly("app");
     }
 
     @Test
@@ -65,11 +66,11 @@ class IdleEvictorTest {
         Harness h = running(new Harness().container("app"), "app").start();
         h.gate().requestStarted(List.of("app"));
         h.advance(Duration.ofMinutes(40));
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         assertThat(checkNow(h).skipped()).containsEntry("app", "1 request(s) in flight");
         h.gate().requestEnded(List.of("app"));
         h.advance(Duration.ofMinutes(31));
-        assertThat(h.runtime.stops).containsExactly("app");
+        assertThat(h.provider.stops).containsExactly("app");
     }
 
     @Test
@@ -77,7 +78,7 @@ class IdleEvictorTest {
         Harness h = running(new Harness().container("ws"), "ws").start();
         h.gate().connectionOpened(List.of("ws"));
         h.advance(Duration.ofMinutes(40));
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         assertThat(checkNow(h).skipped()).containsEntry("ws", "1 open connection(s)");
     }
 
@@ -86,17 +87,17 @@ class IdleEvictorTest {
         Harness g = running(new Harness().container("svc"), "svc").start();
         g.jump(Duration.ofMillis(Duration.ofMinutes(40).toMillis()));
         g.store.heartbeat("other", Map.of("svc", 2), Map.of(), Duration.ofSeconds(10));
-        IdleCheckResult r = checkNow(g);
+        IdleCheckReport r = checkNow(g);
         assertThat(r.stopped()).isEmpty();
         assertThat(r.skipped()).containsEntry("svc", "in use by another instance");
-        assertThat(g.runtime.stops).isEmpty();
+        assertThat(g.provider.stops).isEmpty();
     }
 
     @Test
     void criticalIsNeverStopped() {
         Harness h = running(new Harness().container("db", Priority.CRITICAL, null, HealthProbe.DEFAULT), "db").start();
         h.advance(Duration.ofHours(10));
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         assertThat(checkNow(h).skipped()).containsEntry("db", "critical");
     }
 
@@ -106,7 +107,7 @@ class IdleEvictorTest {
         h.settings = Harness.settings(true, true, 5, 2);
         running(h, "a", "b", "c").start();
         h.advance(Duration.ofMinutes(45));
-        assertThat(h.runtime.stops).hasSize(1);
+        assertThat(h.provider.stops).hasSize(1);
         assertThat(checkNow(h).skipped().values()).contains("min_running 2");
     }
 
@@ -126,29 +127,29 @@ class IdleEvictorTest {
         h.gate().requestEnded(List.of("a"));
         h.jump(Duration.ofMillis(Duration.ofMinutes(31).toMillis()));
 
-        IdleCheckResult r = checkNow(h);
+        IdleCheckReport r = checkNow(h);
         assertThat(r.stopped()).containsExactly("b", "c");
         assertThat(r.skipped()).containsEntry("a", "max_stops_per_cycle 2");
-        assertThat(h.runtime.stops).containsExactly("b", "c");
+        assertThat(h.provider.stops).containsExactly("b", "c");
         assertThat(h.lifecycle.stats().snapshot().lastIdleCheck()).isEqualTo(r);
     }
 
     @Test
     void requestDuringStopWaitsAndStartsTheContainerAgain() {
         Harness h = running(new Harness().container("app"), "app").start();
-        h.runtime.holdStops = true;
+        h.provider.holdStops = true;
         h.advance(Duration.ofMinutes(31));
-        assertThat(h.runtime.stops).containsExactly("app");
+        assertThat(h.provider.stops).containsExactly("app");
         assertThat(h.ready("app")).isFalse();
         assertThat(h.lifecycle.container("app").cordoned()).isTrue();
 
         CompletableFuture<Void> parked = h.await("app");
         assertThat(parked).isNotDone();
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
 
-        h.runtime.heldStops.get(0).complete(null);
+        h.provider.heldStops.get(0).complete(null);
         h.scheduler.runPending();
-        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.provider.starts).containsExactly("app");
         assertThat(parked).isCompleted();
         assertThat(h.ready("app")).isTrue();
     }
@@ -158,10 +159,10 @@ class IdleEvictorTest {
         Harness h = running(new Harness().container("app"), "app").start();
         h.jump(Duration.ofMillis(Duration.ofMinutes(31).toMillis()));
         // The check runs on the lane; a request lands between its decision and the cordon.
-        CompletableFuture<IdleCheckResult> f = h.lifecycle.runIdleCheckNow();
+        CompletableFuture<IdleCheckReport> f = h.lifecycle.runIdleCheckNow();
         h.gate().requestStarted(List.of("app"));
         h.scheduler.runPending();
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         assertThat(f.join().stopped()).isEmpty();
         assertThat(h.ready("app")).isTrue();
     }
@@ -171,8 +172,8 @@ class IdleEvictorTest {
         Harness h = running(new Harness().container("app"), "app").start();
         h.store.holdLease("idle-check", "other", Duration.ofHours(5));
         h.advance(Duration.ofMinutes(45));
-        assertThat(h.runtime.stops).isEmpty();
-        IdleCheckResult r = checkNow(h);
+        assertThat(h.provider.stops).isEmpty();
+        IdleCheckReport r = checkNow(h);
         assertThat(r.ranHere()).isFalse();
         assertThat(r.note()).contains("another instance");
     }
@@ -183,23 +184,23 @@ class IdleEvictorTest {
         h.store.shared = false;
         h.start();
         h.advance(Duration.ofMinutes(31));
-        assertThat(h.runtime.stops).containsExactly("app");
+        assertThat(h.provider.stops).containsExactly("app");
         assertThat(h.lifecycle.automation().eviction().suspended()).isFalse();
     }
 
     @Test
     void sharedLastAccessLoadedAtStartPreventsAnEarlyStop() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", RUNNING, false);
+        h.provider.add("app", RUNNING, false);
         // Another instance served it 25 minutes after T0; this instance starts 29 minutes after T0.
         h.store.putRawLastAccess("app", Harness.T0.plus(Duration.ofMinutes(25)));
         h.time().setMillis(Harness.T0.plus(Duration.ofMinutes(29)).toEpochMilli());
         h.start();
         assertThat(h.lifecycle.container("app").lastAccess()).isEqualTo(Harness.T0.plus(Duration.ofMinutes(25)));
         h.advance(Duration.ofMinutes(25)); // 54 min after T0: 29 min after the shared access
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         h.advance(Duration.ofMinutes(3));
-        assertThat(h.runtime.stops).containsExactly("app");
+        assertThat(h.provider.stops).containsExactly("app");
     }
 
     @Test
@@ -246,18 +247,18 @@ class IdleEvictorTest {
         CompletableFuture<Void> stop = h.lifecycle.stopContainer("app");
         h.scheduler.runPending();
         assertThat(stop).isCompleted();
-        assertThat(h.runtime.stops).containsExactly("app");
+        assertThat(h.provider.stops).containsExactly("app");
         LifecycleStats.Counts total = h.lifecycle.stats().total();
         assertThat(total.stopAttempts()).isEqualTo(1);
         assertThat(total.stopSuccesses()).isEqualTo(1);
         assertThat(total.stopFailures()).isZero();
 
-        h.runtime.down = true;
-        h.runtime.set("app", RUNNING, ContainerInfo.Health.NONE, 0);
+        h.provider.down = true;
+        h.provider.set("app", RUNNING, WorkloadInfo.Health.NONE, 0);
         h.lifecycle.container("app"); // still managed
-        h.runtime.down = false;
+        h.provider.down = false;
         h.await("app");
-        h.runtime.down = true;
+        h.provider.down = true;
         CompletableFuture<Void> failing = h.lifecycle.stopContainer("app");
         h.scheduler.runPending();
         assertThat(failing).isCompletedExceptionally();
@@ -269,7 +270,7 @@ class IdleEvictorTest {
     void snapshotShowsWhatHealthContainersNeeds() {
         Harness h = running(new Harness().container("app"), "app").start();
         h.gate().requestStarted(List.of("app"));
-        ContainerSnapshot s = h.lifecycle.container("app");
+        ContainerStatus s = h.lifecycle.container("app");
         assertThat(s.state()).isEqualTo(ContainerState.READY);
         assertThat(s.priority()).isEqualTo(Priority.NORMAL);
         assertThat(s.idleTimeoutMinutes()).isEqualTo(30);

@@ -2,6 +2,7 @@ package dev.wakegate.lifecycle;
 
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.ContainerSpec;
+import dev.wakegate.provider.WorkloadInfo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -22,13 +23,13 @@ class LifecycleRealExecutorTest {
     @Test
     void startsOnceAndStopsOnAPoolOfThreads() throws Exception {
         ScheduledExecutorService pool = Executors.newScheduledThreadPool(3);
-        FakeRuntime runtime = new FakeRuntime();
-        runtime.add("app", ContainerInfo.Status.EXITED, false);
+        FakeProvider provider = new FakeProvider();
+        provider.add("app", WorkloadInfo.Status.EXITED, false);
         FakeStateStore store = new FakeStateStore(Clock.systemUTC());
         AutomationSettings settings = new AutomationSettings(true, true, Duration.ofMinutes(30), Duration.ofHours(2),
                 Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10), 5, 0);
         try (Lifecycle lifecycle = Lifecycle.builder().settings(settings)
-                .containers(Map.of("app", ContainerSpec.named("app"))).runtime(runtime).store(store)
+                .containers(Map.of("app", ContainerSpec.named("app"))).provider(provider).store(store)
                 .probe(new FakeProbe()).scheduler(pool).instanceId("real").build()) {
             lifecycle.start().get();
             List<CompletableFuture<Void>> waiters = new ArrayList<>();
@@ -47,7 +48,7 @@ class LifecycleRealExecutorTest {
                 t.join();
             }
             CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(5, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(runtime.starts).containsExactly("app");
+            assertThat(provider.starts).containsExactly("app");
             assertThat(lifecycle.gate().isReady(List.of("app"))).isTrue();
 
             lifecycle.stopContainer("app").get(5, java.util.concurrent.TimeUnit.SECONDS);

@@ -1,5 +1,7 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.testing.TestClock;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +14,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deterministic {@link ScheduledExecutorService} driven by a {@link MutableClock}: tasks run only
+ * A deterministic {@link ScheduledExecutorService} driven by a {@link TestClock}: tasks run only
  * inside {@link #runPending()} / {@link #advance}, on the test thread, in time order. Submissions
  * are thread-safe, so other threads may hand it work.
  */
 final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
-    private final MutableClock clock;
+    private final TestClock clock;
     private final PriorityQueue<Task> queue = new PriorityQueue<>(
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seqNo, b.seqNo));
     private long seq;
 
-    ManualScheduler(MutableClock clock) {
+    ManualScheduler(TestClock clock) {
         this.clock = clock;
     }
 

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import static dev.wakegate.testing.Loopback.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The real probe against real loopback sockets. */
@@ -59,12 +60,6 @@ class NettyReadinessProbeTest {
         t.setDaemon(true);
         t.start();
         return ss;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return ss.getLocalPort();
-        }
     }
 
     @Test

@@ -7,6 +7,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.Priority;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import static dev.wakegate.lifecycle.ContainerInfo.Status.RUNNING;
+import static dev.wakegate.provider.WorkloadInfo.Status.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,7 +46,7 @@ class SharedStateSafetyTest {
         Harness h = new Harness();
         for (String c : containers) {
             h.container(c, Priority.LOW, null, HealthProbe.DEFAULT);
-            h.runtime.add(c, RUNNING, false);
+            h.provider.add(c, RUNNING, false);
         }
         return h;
     }
@@ -73,7 +75,7 @@ class SharedStateSafetyTest {
         Harness h = leader("app").start();
         h.store.available = false;
         h.advance(Duration.ofMinutes(45)); // 45 idle checks, a low container idle for 45 minutes
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         AutomationSnapshot.Eviction e = h.lifecycle.automation().eviction();
         assertThat(e.suspended()).isTrue();
         assertThat(e.suspendedReason()).contains("state store fake unavailable");
@@ -81,10 +83,10 @@ class SharedStateSafetyTest {
 
         h.store.available = true;
         h.advance(Duration.ofSeconds(5));
-        IdleCheckResult early = h.check(Duration.ZERO);
+        IdleCheckReport early = h.check(Duration.ZERO);
         assertThat(early.ranHere()).isFalse();
         assertThat(early.note()).contains("reachable again");
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
 
         h.advance(SETTLED);
         assertThat(h.check(Duration.ZERO).stopped()).containsExactly("app");
@@ -103,10 +105,10 @@ class SharedStateSafetyTest {
         b.store.available = false;
         a.store.wipe();
         a.advance(Duration.ofSeconds(30));
-        IdleCheckResult during = a.check(Duration.ZERO);
+        IdleCheckReport during = a.check(Duration.ZERO);
         assertThat(during.ranHere()).isFalse();
         assertThat(during.note()).contains("i2").contains("unaccounted for");
-        assertThat(a.runtime.stops).isEmpty();
+        assertThat(a.provider.stops).isEmpty();
 
         b.store.available = true; // b reconnects and publishes again
         a.advance(Duration.ofSeconds(2));
@@ -114,7 +116,7 @@ class SharedStateSafetyTest {
 
         b.gate().requestEnded(List.of("app"));
         a.advance(Duration.ofMinutes(11));
-        assertThat(a.runtime.stops).containsExactly("app");
+        assertThat(a.provider.stops).containsExactly("app");
     }
 
     @Test
@@ -122,16 +124,16 @@ class SharedStateSafetyTest {
         Harness h = leader("app").start();
         h.store.failing.add("loadPeers");
         h.jump(Duration.ofMinutes(31));
-        IdleCheckResult r = h.check(Duration.ZERO);
+        IdleCheckReport r = h.check(Duration.ZERO);
         assertThat(r.ranHere()).isFalse();
         assertThat(r.note()).contains("could not read the shared activity");
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
 
         h.store.failing.clear();
         h.advance(SETTLED); // a failed read counts as the store being away: the others are read again first
         h.store.failing.add("loadAccessAges");
         assertThat(h.check(Duration.ZERO).note()).contains("could not read the shared activity");
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
     }
 
     @Test
@@ -145,13 +147,13 @@ class SharedStateSafetyTest {
         b.store.available = false; // b is cut off from the store, its connection still open
 
         a.advance(Duration.ofMinutes(15)); // b's usage expired long ago; its membership did not
-        assertThat(a.runtime.stops).isEmpty();
-        IdleCheckResult r = a.check(Duration.ZERO);
+        assertThat(a.provider.stops).isEmpty();
+        IdleCheckReport r = a.check(Duration.ZERO);
         assertThat(r.note()).contains("i2 (silent");
 
         // The bound: silent for instance_timeout, b is presumed dead and no longer holds stops.
         a.advance(Duration.ofMinutes(6));
-        assertThat(a.runtime.stops).containsExactly("app");
+        assertThat(a.provider.stops).containsExactly("app");
     }
 
     // ------------------------------------------------------------------ leadership
@@ -165,7 +167,7 @@ class SharedStateSafetyTest {
         for (int i = 0; i < 5; i++) {
             a.advance(Duration.ofSeconds(60));
             assertThat(a.store.leaseHolder(IdleEvictor.LEASE)).isEqualTo("i1");
-            IdleCheckResult atB = b.lifecycle.stats().snapshot().lastIdleCheck();
+            IdleCheckReport atB = b.lifecycle.stats().snapshot().lastIdleCheck();
             assertThat(atB.ranHere()).isFalse();
             assertThat(atB.note()).contains("another instance holds");
         }
@@ -181,16 +183,16 @@ class SharedStateSafetyTest {
         a.settings = checkOnRequest(Duration.ofSeconds(60));
         a.start();
         Harness b = follower(a);
-        a.runtime.holdStops = true;
+        a.provider.holdStops = true;
         a.advance(Duration.ofMinutes(10).plusSeconds(30));
-        CompletableFuture<IdleCheckResult> cycle = a.lifecycle.runIdleCheckNow();
+        CompletableFuture<IdleCheckReport> cycle = a.lifecycle.runIdleCheckNow();
         a.advance(Duration.ofSeconds(5)); // cordon acknowledged by b, the stop issued and hanging
-        assertThat(a.runtime.stops).containsExactly("app");
+        assertThat(a.provider.stops).containsExactly("app");
         a.advance(Duration.ofMinutes(5)); // far beyond the lease's two intervals
         assertThat(a.store.leaseHolder(IdleEvictor.LEASE)).isEqualTo("i1");
         assertThat(b.lifecycle.stats().snapshot().lastIdleCheck().note()).contains("another instance holds");
-        assertThat(a.runtime.stops).as("no duplicate stop from a second leader").containsExactly("app");
-        a.runtime.heldStops.get(0).complete(null);
+        assertThat(a.provider.stops).as("no duplicate stop from a second leader").containsExactly("app");
+        a.provider.heldStops.get(0).complete(null);
         a.advance(Duration.ofSeconds(1));
         assertThat(cycle.join().stopped()).containsExactly("app");
     }
@@ -204,14 +206,14 @@ class SharedStateSafetyTest {
         a.advance(Duration.ofMinutes(10)); // idle exactly 10 minutes: not yet
         b.store.failing.add("heartbeat"); // b's acknowledgement will take a second ...
         a.advance(Duration.ofSeconds(1)); // the check at 10:01 cordons app and waits for b
-        CompletableFuture<IdleCheckResult> cycle = a.lifecycle.runIdleCheckNow(); // that same check
+        CompletableFuture<IdleCheckReport> cycle = a.lifecycle.runIdleCheckNow(); // that same check
         a.store.failing.add("renewLease"); // ... and meanwhile the lease cannot be renewed
         a.store.failing.add("tryAcquireLease");
         a.advance(Duration.ofSeconds(1));
         b.store.failing.remove("heartbeat");
         a.advance(Duration.ofSeconds(4));
         assertThat(cycle.join().skipped().get("app")).contains("lease was lost");
-        assertThat(a.runtime.stops).as("acknowledged, but no valid lease to act on").isEmpty();
+        assertThat(a.provider.stops).as("acknowledged, but no valid lease to act on").isEmpty();
     }
 
     // ------------------------------------------------------------------ the shared cordon
@@ -223,14 +225,14 @@ class SharedStateSafetyTest {
         a.start();
         Harness b = follower(a);
         a.advance(Duration.ofMinutes(11));
-        CompletableFuture<IdleCheckResult> cycle = a.lifecycle.runIdleCheckNow();
+        CompletableFuture<IdleCheckReport> cycle = a.lifecycle.runIdleCheckNow();
         a.scheduler.runPending(); // decided and cordoned; b has not heard yet
         assertThat(b.ready("app")).isTrue();
         b.gate().requestStarted(List.of("app")); // forwarded by b before the cordon reaches it
         a.advance(Duration.ofSeconds(4));
 
         assertThat(cycle.join().skipped()).containsEntry("app", "in use through instance i2");
-        assertThat(a.runtime.stops).isEmpty();
+        assertThat(a.provider.stops).isEmpty();
         a.advance(Duration.ofSeconds(2)); // the lift reaches b
         assertThat(b.ready("app")).isTrue();
         assertThat(a.ready("app")).isTrue();
@@ -242,23 +244,23 @@ class SharedStateSafetyTest {
         a.settings = checkOnRequest(Duration.ofHours(1));
         a.start();
         Harness b = follower(a);
-        a.runtime.holdStops = true;
+        a.provider.holdStops = true;
         a.advance(Duration.ofMinutes(11));
-        CompletableFuture<IdleCheckResult> cycle = a.lifecycle.runIdleCheckNow();
+        CompletableFuture<IdleCheckReport> cycle = a.lifecycle.runIdleCheckNow();
         a.advance(Duration.ofSeconds(4)); // b acknowledged with nothing in use; the stop hangs
-        assertThat(a.runtime.stops).containsExactly("app");
+        assertThat(a.provider.stops).containsExactly("app");
         assertThat(b.ready("app")).isFalse();
 
         b.gate().requestStarted(List.of("app"));
         CompletableFuture<Void> parked = b.await("app");
         a.advance(Duration.ofSeconds(2));
         assertThat(parked).isNotDone();
-        assertThat(a.runtime.starts).isEmpty();
+        assertThat(a.provider.starts).isEmpty();
 
-        a.runtime.heldStops.get(0).complete(null);
+        a.provider.heldStops.get(0).complete(null);
         a.advance(Duration.ofSeconds(2));
         assertThat(cycle.join().stopped()).containsExactly("app");
-        assertThat(a.runtime.starts).containsExactly("app");
+        assertThat(a.provider.starts).containsExactly("app");
         assertThat(parked).isCompleted();
         assertThat(b.ready("app")).isTrue();
     }
@@ -266,18 +268,18 @@ class SharedStateSafetyTest {
     @Test
     void eventsDuringAStopDoNotLetAWaitingRequestThroughToTheDyingContainer() {
         Harness h = leader("app").start();
-        h.runtime.holdStops = true;
+        h.provider.holdStops = true;
         h.lifecycle.stopContainer("app");
         h.scheduler.runPending();
         CompletableFuture<Void> parked = h.await("app");
-        h.runtime.emit(ContainerEvent.Type.KILL, "app"); // SIGTERM sent: still running and healthy for a moment
+        h.provider.emit(WorkloadEvent.Type.KILL, "app"); // SIGTERM sent: still running and healthy for a moment
         h.scheduler.runPending();
         assertThat(parked).isNotDone();
 
-        h.runtime.heldStops.get(0).complete(null);
+        h.provider.heldStops.get(0).complete(null);
         h.scheduler.runPending();
         assertThat(parked).isCompleted();
-        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.provider.starts).containsExactly("app");
     }
 
     @Test
@@ -288,9 +290,9 @@ class SharedStateSafetyTest {
         Harness b = follower(a);
         a.advance(Duration.ofMinutes(11));
         b.store.failing.add("heartbeat"); // its published usage lives on for the usage TTL
-        IdleCheckResult r = a.check(Duration.ofSeconds(4));
+        IdleCheckReport r = a.check(Duration.ofSeconds(4));
         assertThat(r.skipped().get("app")).contains("i2 did not acknowledge");
-        assertThat(a.runtime.stops).isEmpty();
+        assertThat(a.provider.stops).isEmpty();
         assertThat(a.ready("app")).isTrue();
     }
 
@@ -301,37 +303,37 @@ class SharedStateSafetyTest {
         Harness h = new Harness()
                 .container("db", Priority.LOW, null, HealthProbe.DEFAULT)
                 .container("app", Priority.NORMAL, null, HealthProbe.DEFAULT, "db");
-        h.runtime.add("db", RUNNING, false);
-        h.runtime.add("app", RUNNING, false);
+        h.provider.add("db", RUNNING, false);
+        h.provider.add("app", RUNNING, false);
         h.start();
         for (int i = 0; i < 6; i++) { // requests to app every 5 minutes for half an hour
             h.gate().requestStarted(List.of("app"));
             h.gate().requestEnded(List.of("app"));
             h.advance(Duration.ofMinutes(5));
         }
-        assertThat(h.runtime.stops).as("db never stopped under a busy app").isEmpty();
+        assertThat(h.provider.stops).as("db never stopped under a busy app").isEmpty();
         assertThat(h.check(Duration.ZERO).skipped()).containsEntry("db", "needed by app (ready)");
 
         h.advance(Duration.ofMinutes(27)); // app idle 32 min: stopped; db after it, never before
-        assertThat(h.runtime.stops).containsExactly("app", "db");
+        assertThat(h.provider.stops).containsExactly("app", "db");
     }
 
     @Test
     void aReadyContainerWhoseDependencyStoppedIsNotReadyAndItsRequestStartsTheDependency() {
         Harness h = new Harness().container("db").container("app", "db");
-        h.runtime.add("db", RUNNING, false);
-        h.runtime.add("app", RUNNING, false);
+        h.provider.add("db", RUNNING, false);
+        h.provider.add("app", RUNNING, false);
         h.start();
         assertThat(h.ready("app")).isTrue();
 
-        h.runtime.set("db", ContainerInfo.Status.EXITED, ContainerInfo.Health.NONE, 0); // stopped by hand
-        h.runtime.emit(ContainerEvent.Type.DIE, "db");
+        h.provider.set("db", WorkloadInfo.Status.EXITED, WorkloadInfo.Health.NONE, 0); // stopped by hand
+        h.provider.emit(WorkloadEvent.Type.DIE, "db");
         h.scheduler.runPending();
         assertThat(h.ready("app")).as("readiness covers the depends_on closure").isFalse();
 
         CompletableFuture<Void> request = h.await("app");
         assertThat(request).isCompleted();
-        assertThat(h.runtime.starts).containsExactly("db");
+        assertThat(h.provider.starts).containsExactly("db");
         assertThat(h.ready("app")).isTrue();
     }
 
@@ -347,7 +349,7 @@ class SharedStateSafetyTest {
         h.scheduler.runPending();
         h.jump(Duration.ofMinutes(11));
         assertThat(h.check(Duration.ZERO).skipped()).containsEntry("app", "1 open connection(s)");
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
 
         h.gate().connectionClosed(List.of("app"));
         h.gate().connectionClosed(List.of("app")); // a close without its open: a bug, never a -1
@@ -365,9 +367,9 @@ class SharedStateSafetyTest {
         b.gate().requestStarted(List.of("app"));
         b.gate().requestEnded(List.of("app"));
         a.advance(Duration.ofMinutes(9));
-        assertThat(a.runtime.stops).as("9 minutes after b's request; b's clock says 34").isEmpty();
+        assertThat(a.provider.stops).as("9 minutes after b's request; b's clock says 34").isEmpty();
         a.advance(Duration.ofMinutes(2).plus(IdleEvictor.ACK_WAIT)); // the check at 11 minutes, and its cordon
-        assertThat(a.runtime.stops).containsExactly("app");
+        assertThat(a.provider.stops).containsExactly("app");
     }
 
     @Test
@@ -376,7 +378,7 @@ class SharedStateSafetyTest {
         h.store.putRawLastAccess("app", Harness.T0.plus(Duration.ofDays(1)));
         h.start();
         h.advance(Duration.ofMinutes(12));
-        assertThat(h.runtime.stops).containsExactly("app");
+        assertThat(h.provider.stops).containsExactly("app");
     }
 
     // ------------------------------------------------------------------ the smaller cases
@@ -384,7 +386,7 @@ class SharedStateSafetyTest {
     @Test
     void aStartLeaseLeftByACrashedInstanceHoldsOthersUpOnlyForItsShortTtl() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", ContainerInfo.Status.EXITED, false);
+        h.provider.add("app", WorkloadInfo.Status.EXITED, false);
         h.start();
         h.store.holdLease("start:app", "crashed", StartupCoordinator.START_LEASE_TTL);
         CompletableFuture<Void> request = h.await("app");
@@ -392,13 +394,13 @@ class SharedStateSafetyTest {
         assertThat(request).isNotDone();
         h.advance(StartupCoordinator.START_LEASE_TTL);
         assertThat(request).isCompleted();
-        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.provider.starts).containsExactly("app");
     }
 
     @Test
     void aLeaseWhoseReplyWasLostIsReleasedAnyway() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", ContainerInfo.Status.EXITED, false);
+        h.provider.add("app", WorkloadInfo.Status.EXITED, false);
         h.start();
         h.store.losingReplies.add("tryAcquireLease");
         CompletableFuture<Void> request = h.await("app");
@@ -409,12 +411,12 @@ class SharedStateSafetyTest {
     @Test
     void aStartByHandDuringOurStopIsNotOverwrittenWithStopped() {
         Harness h = leader("app").start();
-        h.runtime.holdStops = true;
+        h.provider.holdStops = true;
         CompletableFuture<Void> stop = h.lifecycle.stopContainer("app");
         h.scheduler.runPending();
-        h.runtime.heldStops.get(0).complete(null); // the engine stopped it ...
-        h.runtime.set("app", RUNNING, ContainerInfo.Health.NONE, 0); // ... and someone started it again
-        h.runtime.emit(ContainerEvent.Type.START, "app");
+        h.provider.heldStops.get(0).complete(null); // the engine stopped it ...
+        h.provider.set("app", RUNNING, WorkloadInfo.Health.NONE, 0); // ... and someone started it again
+        h.provider.emit(WorkloadEvent.Type.START, "app");
         h.scheduler.runPending();
         assertThat(stop).isCompleted();
         assertThat(h.state("app")).isEqualTo(ContainerState.READY);
@@ -423,7 +425,7 @@ class SharedStateSafetyTest {
     @Test
     void aDeadlySignalTakesTheContainerOutAtOnceAndASurvivorComesBack() {
         Harness h = leader("app").start();
-        h.runtime.emit(ContainerEvent.Type.KILL, "app");
+        h.provider.emit(WorkloadEvent.Type.KILL, "app");
         h.scheduler.runPending();
         assertThat(h.ready("app")).isFalse();
         h.advance(StartupCoordinator.KILL_RECHECK.plusMillis(1)); // no die event: it survived the signal
@@ -431,10 +433,39 @@ class SharedStateSafetyTest {
     }
 
     @Test
+    void aRequestToAContainerKilledBySomeoneElseWaitsForItsDeathThenStartsIt() {
+        Harness h = leader("app").start();
+        h.provider.emit(WorkloadEvent.Type.KILL, "app"); // docker kill: the process is still dying
+        h.scheduler.runPending();
+        CompletableFuture<Void> parked = h.await("app");
+        h.scheduler.runPending();
+        assertThat(h.provider.starts).as("no start on the dying process").isEmpty();
+
+        h.provider.set("app", WorkloadInfo.Status.EXITED, WorkloadInfo.Health.NONE, 137);
+        h.provider.emit(WorkloadEvent.Type.DIE, "app");
+        h.scheduler.runPending();
+        assertThat(h.provider.starts).containsExactly("app");
+        assertThat(parked).isCompleted();
+        assertThat(parked.isCompletedExceptionally()).isFalse();
+    }
+
+    @Test
+    void aRequestToAContainerThatSurvivedItsSignalGoesThroughWithoutAStart() {
+        Harness h = leader("app").start();
+        h.provider.emit(WorkloadEvent.Type.KILL, "app");
+        h.scheduler.runPending();
+        CompletableFuture<Void> parked = h.await("app");
+        h.advance(StartupCoordinator.KILL_RECHECK.plusMillis(1)); // no die event
+        assertThat(parked).isCompleted();
+        assertThat(parked.isCompletedExceptionally()).isFalse();
+        assertThat(h.provider.starts).isEmpty();
+    }
+
+    @Test
     void registeringAnUnknownDependencyLaterLinksIt() {
         Harness h = new Harness().container("app", "db");
-        h.runtime.add("app", RUNNING, false);
-        h.runtime.add("db", ContainerInfo.Status.EXITED, false);
+        h.provider.add("app", RUNNING, false);
+        h.provider.add("db", WorkloadInfo.Status.EXITED, false);
         h.start();
         assertThat(h.ready("app")).isTrue(); // db is not managed (yet): nothing to wait for
         h.lifecycle.register(new ContainerSpec("db", Priority.NORMAL, Optional.empty(), HealthProbe.DEFAULT,

@@ -3,7 +3,11 @@ package dev.wakegate.lifecycle;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Priority;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,26 +15,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-import static dev.wakegate.lifecycle.ContainerInfo.Status.EXITED;
-import static dev.wakegate.lifecycle.ContainerInfo.Status.RUNNING;
+import static dev.wakegate.testing.StartFailures.failureOf;
+import static dev.wakegate.provider.WorkloadInfo.Status.EXITED;
+import static dev.wakegate.provider.WorkloadInfo.Status.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StartupCoordinatorTest {
 
-    private static StartFailure failureOf(CompletableFuture<?> f) {
-        assertThat(f).isCompletedExceptionally();
-        Throwable[] caught = new Throwable[1];
-        f.whenComplete((v, ex) -> caught[0] = ex);
-        assertThat(caught[0]).isInstanceOf(StartFailure.class);
-        return (StartFailure) caught[0];
-    }
-
     @Test
     void fiftyConcurrentWaitersShareOneStart() throws Exception {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.start();
-        h.runtime.holdStarts = true;
+        h.provider.holdStarts = true;
 
         List<CompletableFuture<Void>> waiters = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch go = new CountDownLatch(1);
@@ -52,13 +49,13 @@ class StartupCoordinatorTest {
             t.join();
         }
         h.scheduler.runPending();
-        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.provider.starts).containsExactly("app");
         assertThat(waiters).hasSize(50).noneMatch(CompletableFuture::isDone);
 
-        h.runtime.heldStarts.forEach(f -> f.complete(null));
+        h.provider.heldStarts.forEach(f -> f.complete(null));
         h.scheduler.runPending();
         assertThat(waiters).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
-        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.provider.starts).containsExactly("app");
         assertThat(h.lifecycle.stats().total().startsIssued()).isEqualTo(1);
         assertThat(h.ready("app")).isTrue();
     }
@@ -66,18 +63,18 @@ class StartupCoordinatorTest {
     @Test
     void aReadyContainerIsNotStartedAgain() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", RUNNING, false);
+        h.provider.add("app", RUNNING, false);
         h.start();
         assertThat(h.ready("app")).isTrue();
         assertThat(h.await("app")).isCompleted();
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
     }
 
     @Test
     void aContainerFoundRunningAtStartIsProbedBeforeItCountsAsReady() {
         HostPort upstream = HostPort.parse("127.0.0.1:9001");
         Harness h = new Harness().container("app", Priority.NORMAL, upstream.toString(), HealthProbe.http("/healthz"));
-        h.runtime.add("app", RUNNING, false); // started a moment before the proxy, still booting
+        h.provider.add("app", RUNNING, false); // started a moment before the proxy, still booting
         h.start();
         assertThat(h.ready("app")).as("running is not ready: it may still be booting").isFalse();
         assertThat(h.state("app")).isEqualTo(ContainerState.RUNNING);
@@ -91,7 +88,7 @@ class StartupCoordinatorTest {
         assertThat(h.ready("app")).isTrue();
         assertThat(h.probe.lastPath).isEqualTo("/healthz");
         // a verification is no start: nothing started, nothing counted as one
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
         assertThat(h.events).isEmpty();
         assertThat(h.lifecycle.stats().total().startAttempts()).isZero();
     }
@@ -100,22 +97,22 @@ class StartupCoordinatorTest {
     void aContainerFoundRunningThatAnswersItsProbeIsReadyWithoutARequest() {
         HostPort upstream = HostPort.parse("127.0.0.1:9002");
         Harness h = new Harness().container("app", Priority.NORMAL, upstream.toString(), HealthProbe.DEFAULT);
-        h.runtime.add("app", RUNNING, false);
+        h.provider.add("app", RUNNING, false);
         h.probe.ready.put(upstream, true);
         h.start();
         assertThat(h.ready("app")).isTrue();
         assertThat(h.probe.tcpCalls.get()).isEqualTo(1);
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
     }
 
     @Test
     void anEngineThatDoesNotAnswerAStartFailsItAsUnavailableAndIsNotReplayed() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.start();
-        h.runtime.holdStarts = true;
+        h.provider.holdStarts = true;
         CompletableFuture<Void> first = h.await("app");
-        h.runtime.heldStarts.get(0).completeExceptionally(new StartFailure("app", StartFailure.Kind.RUNTIME_UNAVAILABLE,
+        h.provider.heldStarts.get(0).completeExceptionally(new StartFailure("app", StartFailure.Kind.RUNTIME_UNAVAILABLE,
                 "docker engine unreachable at unix:///x.sock: no answer within 10s"));
         h.scheduler.runPending();
         StartFailure f = failureOf(first);
@@ -123,8 +120,8 @@ class StartupCoordinatorTest {
         assertThat(f.reason()).contains("no answer within 10s");
 
         CompletableFuture<Void> second = h.await("app");
-        assertThat(h.runtime.starts).as("asked the engine again, not a replayed failure").hasSize(2);
-        h.runtime.heldStarts.get(1).complete(null);
+        assertThat(h.provider.starts).as("asked the engine again, not a replayed failure").hasSize(2);
+        h.provider.heldStarts.get(1).complete(null);
         h.scheduler.runPending();
         assertThat(second).isCompleted();
     }
@@ -132,19 +129,19 @@ class StartupCoordinatorTest {
     @Test
     void dependenciesStartFirstAndIndependentContainersInParallel() {
         Harness h = new Harness().container("a", "c").container("b").container("c");
-        h.runtime.add("a", EXITED, false).add("b", EXITED, false).add("c", EXITED, false);
+        h.provider.add("a", EXITED, false).add("b", EXITED, false).add("c", EXITED, false);
         h.start();
-        h.runtime.holdStarts = true;
+        h.provider.holdStarts = true;
 
         CompletableFuture<Void> f = h.await("a", "b");
-        assertThat(h.runtime.starts).containsExactlyInAnyOrder("c", "b");
+        assertThat(h.provider.starts).containsExactlyInAnyOrder("c", "b");
 
-        h.runtime.heldStarts.forEach(s -> s.complete(null));
+        h.provider.heldStarts.forEach(s -> s.complete(null));
         h.scheduler.runPending();
-        assertThat(h.runtime.starts).containsExactly("c", "b", "a").hasSize(3);
+        assertThat(h.provider.starts).containsExactly("c", "b", "a").hasSize(3);
         assertThat(f).isNotDone();
 
-        h.runtime.heldStarts.get(2).complete(null);
+        h.provider.heldStarts.get(2).complete(null);
         h.scheduler.runPending();
         assertThat(f).isCompleted();
         assertThat(h.ready("a", "b", "c")).isTrue();
@@ -153,17 +150,17 @@ class StartupCoordinatorTest {
     @Test
     void aSharedDependencyIsStartedOnce() {
         Harness h = new Harness().container("a", "c").container("d", "c").container("c");
-        h.runtime.add("a", EXITED, false).add("d", EXITED, false).add("c", EXITED, false);
+        h.provider.add("a", EXITED, false).add("d", EXITED, false).add("c", EXITED, false);
         h.start();
-        h.runtime.holdStarts = true;
+        h.provider.holdStarts = true;
 
         CompletableFuture<Void> first = h.await("a");
         CompletableFuture<Void> second = h.await("d");
-        assertThat(h.runtime.starts).containsExactly("c");
-        h.runtime.heldStarts.get(0).complete(null);
+        assertThat(h.provider.starts).containsExactly("c");
+        h.provider.heldStarts.get(0).complete(null);
         h.scheduler.runPending();
-        assertThat(h.runtime.starts).containsExactlyInAnyOrder("c", "a", "d");
-        h.runtime.heldStarts.forEach(s -> s.complete(null));
+        assertThat(h.provider.starts).containsExactlyInAnyOrder("c", "a", "d");
+        h.provider.heldStarts.forEach(s -> s.complete(null));
         h.scheduler.runPending();
         assertThat(first).isCompleted();
         assertThat(second).isCompleted();
@@ -172,7 +169,7 @@ class StartupCoordinatorTest {
     @Test
     void healthcheckContainerIsReadyOnHealthyEvent() {
         Harness h = new Harness().container("db");
-        h.runtime.add("db", EXITED, true);
+        h.provider.add("db", EXITED, true);
         h.start();
 
         CompletableFuture<Void> f = h.await("db");
@@ -180,7 +177,7 @@ class StartupCoordinatorTest {
         assertThat(f).isNotDone();
         assertThat(h.ready("db")).isFalse();
 
-        h.runtime.emitHealth("db", ContainerInfo.Health.HEALTHY);
+        h.provider.emitHealth("db", WorkloadInfo.Health.HEALTHY);
         h.scheduler.runPending();
         assertThat(f).isCompleted();
         assertThat(h.ready("db")).isTrue();
@@ -189,11 +186,11 @@ class StartupCoordinatorTest {
     @Test
     void healthcheckContainerIsReadyByInspectBackstopWithoutEvent() {
         Harness h = new Harness().container("db");
-        h.runtime.add("db", EXITED, true);
+        h.provider.add("db", EXITED, true);
         h.start();
 
         CompletableFuture<Void> f = h.await("db");
-        h.runtime.set("db", RUNNING, ContainerInfo.Health.HEALTHY, 0); // no event
+        h.provider.set("db", RUNNING, WorkloadInfo.Health.HEALTHY, 0); // no event
         h.advance(Duration.ofMillis(300));
         assertThat(f).isCompleted();
     }
@@ -201,7 +198,7 @@ class StartupCoordinatorTest {
     @Test
     void httpProbeDecidesReadiness() {
         Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/healthz"));
-        h.runtime.add("web", EXITED, false);
+        h.provider.add("web", EXITED, false);
         h.start();
 
         CompletableFuture<Void> f = h.await("web");
@@ -219,7 +216,7 @@ class StartupCoordinatorTest {
     @Test
     void tcpConnectToUpstreamDecidesReadinessByDefault() {
         Harness h = new Harness().container("pg", Priority.NORMAL, "127.0.0.1:5432", HealthProbe.DEFAULT);
-        h.runtime.add("pg", EXITED, false);
+        h.provider.add("pg", EXITED, false);
         h.start();
 
         CompletableFuture<Void> f = h.await("pg");
@@ -234,7 +231,7 @@ class StartupCoordinatorTest {
     @Test
     void containerWithoutHealthcheckOrUpstreamIsReadyWhenRunning() {
         Harness h = new Harness().container("worker");
-        h.runtime.add("worker", EXITED, false);
+        h.provider.add("worker", EXITED, false);
         h.start();
         assertThat(h.await("worker")).isCompleted();
         assertThat(h.probe.tcpCalls.get() + h.probe.httpCalls.get()).isZero();
@@ -243,9 +240,9 @@ class StartupCoordinatorTest {
     @Test
     void exitDuringStartFailsEveryWaiter() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.start();
-        h.runtime.exitOnStart = 3;
+        h.provider.exitOnStart = 3;
 
         CompletableFuture<Void> one = h.gate().awaitReady(List.of("app"));
         CompletableFuture<Void> two = h.gate().awaitReady(List.of("app"));
@@ -256,16 +253,16 @@ class StartupCoordinatorTest {
             assertThat(sf.reason()).isEqualTo("exited with code 3");
             assertThat(sf.container()).isEqualTo("app");
         }
-        assertThat(h.runtime.starts).hasSize(1);
+        assertThat(h.provider.starts).hasSize(1);
     }
 
     @Test
     void exitDetectedByProbePathInspect() {
         Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/"));
-        h.runtime.add("web", EXITED, false);
+        h.provider.add("web", EXITED, false);
         h.start();
         CompletableFuture<Void> f = h.await("web");
-        h.runtime.set("web", EXITED, ContainerInfo.Health.NONE, 1); // exits, the DIE event is lost
+        h.provider.set("web", EXITED, WorkloadInfo.Health.NONE, 1); // exits, the DIE event is lost
         h.advance(Duration.ofMillis(300)); // failed probes ask the engine at most every 250 ms
         assertThat(failureOf(f).reason()).isEqualTo("exited with code 1");
     }
@@ -273,11 +270,11 @@ class StartupCoordinatorTest {
     @Test
     void unhealthyFailsEveryWaiter() {
         Harness h = new Harness().container("db");
-        h.runtime.add("db", EXITED, true);
+        h.provider.add("db", EXITED, true);
         h.start();
         CompletableFuture<Void> one = h.await("db");
         CompletableFuture<Void> two = h.await("db");
-        h.runtime.emitHealth("db", ContainerInfo.Health.UNHEALTHY);
+        h.provider.emitHealth("db", WorkloadInfo.Health.UNHEALTHY);
         h.scheduler.runPending();
         assertThat(failureOf(one).reason()).isEqualTo("unhealthy");
         assertThat(failureOf(two).kind()).isEqualTo(StartFailure.Kind.FAILED);
@@ -291,15 +288,15 @@ class StartupCoordinatorTest {
         StartFailure sf = failureOf(h.await("ghost"));
         assertThat(sf.kind()).isEqualTo(StartFailure.Kind.MISSING);
         assertThat(sf.reason()).isEqualTo("no such container");
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
     }
 
     @Test
     void runtimeStartErrorCarriesTheEnginesMessage() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.start();
-        h.runtime.startError = "image wakegate/app:1 not found";
+        h.provider.startError = "image wakegate/app:1 not found";
         CompletableFuture<Void> one = h.gate().awaitReady(List.of("app"));
         CompletableFuture<Void> two = h.gate().awaitReady(List.of("app"));
         h.scheduler.runPending();
@@ -307,26 +304,47 @@ class StartupCoordinatorTest {
         assertThat(failureOf(two).kind()).isEqualTo(StartFailure.Kind.FAILED);
     }
 
+    /** What the engine said is decided on by its kind; the words only travel to the client. */
+    @ParameterizedTest(name = "{0} \"{1}\" -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            MISSING             | removed meanwhile                                   | MISSING             | no such container
+            FAILED              | no such container image: wakegate/app:1 (pull it)   | FAILED              | no such container image: wakegate/app:1 (pull it)
+            RUNTIME_UNAVAILABLE | docker engine unreachable at unix:///x.sock: reset  | RUNTIME_UNAVAILABLE | docker engine unreachable at unix:///x.sock: reset
+            """)
+    void aStartFailureFromTheEngineIsDecidedOnItsKindNotItsText(StartFailure.Kind kind, String words,
+                                                                  StartFailure.Kind expectedKind, String expectedReason) {
+        Harness h = new Harness().container("app");
+        h.provider.add("app", EXITED, false);
+        h.start();
+        h.provider.startError = words;
+        h.provider.startErrorKind = kind;
+        StartFailure f = failureOf(h.await("app"));
+        assertThat(f.kind()).isEqualTo(expectedKind);
+        assertThat(f.reason()).isEqualTo(expectedReason);
+        assertThat(f.container()).isEqualTo("app");
+        assertThat(h.state("app") == ContainerState.MISSING).as("marked missing").isEqualTo(kind == StartFailure.Kind.MISSING);
+    }
+
     @Test
     void failureIsReplayedForOneSecondThenRetried() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.start();
-        h.runtime.startError = "boom";
+        h.provider.startError = "boom";
         failureOf(h.await("app"));
         failureOf(h.await("app"));
-        assertThat(h.runtime.starts).hasSize(1);
+        assertThat(h.provider.starts).hasSize(1);
 
-        h.runtime.startError = null;
+        h.provider.startError = null;
         h.advance(Duration.ofMillis(1001));
         assertThat(h.await("app")).isCompleted();
-        assertThat(h.runtime.starts).hasSize(2);
+        assertThat(h.provider.starts).hasSize(2);
     }
 
     @Test
     void notReadyWithinStartupTimeoutFailsWithTimeout() {
         Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/"));
-        h.runtime.add("web", EXITED, false);
+        h.provider.add("web", EXITED, false);
         h.start();
         CompletableFuture<Void> f = h.await("web");
         h.advance(Duration.ofSeconds(59));
@@ -344,11 +362,11 @@ class StartupCoordinatorTest {
     void autoStartDisabledFailsFastWithoutStarting() {
         Harness h = new Harness().container("app");
         h.settings = Harness.settings(false, true, 5, 0);
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.start();
         StartFailure sf = failureOf(h.await("app"));
         assertThat(sf.kind()).isEqualTo(StartFailure.Kind.AUTO_START_DISABLED);
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
         // An operator may still start it.
         CompletableFuture<Void> manual = h.lifecycle.startContainer("app");
         h.scheduler.runPending();
@@ -358,33 +376,33 @@ class StartupCoordinatorTest {
     @Test
     void runtimeDisconnectedFailsColdFastAndKeepsWarm() {
         Harness h = new Harness().container("warm").container("cold");
-        h.runtime.add("warm", RUNNING, false).add("cold", EXITED, false);
+        h.provider.add("warm", RUNNING, false).add("cold", EXITED, false);
         h.start();
-        h.runtime.down = true;
-        h.runtime.emitAll(ContainerEvent.Type.DISCONNECTED);
+        h.provider.down = true;
+        h.provider.emitAll(WorkloadEvent.Type.DISCONNECTED);
         h.scheduler.runPending();
 
         assertThat(h.ready("warm")).isTrue();
         StartFailure sf = failureOf(h.await("cold"));
         assertThat(sf.kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
-        assertThat(sf.reason()).startsWith("docker engine unreachable: ");
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(sf.reason()).as("the provider's own account").isEqualTo(FakeProvider.UNREACHABLE);
+        assertThat(h.provider.starts).isEmpty();
 
-        h.runtime.down = false;
-        int listsBefore = h.runtime.lists.get();
-        h.runtime.emitAll(ContainerEvent.Type.RESYNC);
+        h.provider.down = false;
+        int listsBefore = h.provider.lists.get();
+        h.provider.emitAll(WorkloadEvent.Type.RESYNC);
         h.scheduler.runPending();
-        assertThat(h.runtime.lists.get()).isEqualTo(listsBefore + 1);
+        assertThat(h.provider.lists.get()).isEqualTo(listsBefore + 1);
         assertThat(h.await("cold")).isCompleted();
     }
 
     @Test
     void disconnectFailsStartsInProgress() {
         Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.TCP);
-        h.runtime.add("web", EXITED, false);
+        h.provider.add("web", EXITED, false);
         h.start();
         CompletableFuture<Void> f = h.await("web");
-        h.runtime.emitAll(ContainerEvent.Type.DISCONNECTED);
+        h.provider.emitAll(WorkloadEvent.Type.DISCONNECTED);
         h.scheduler.runPending();
         assertThat(failureOf(f).kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
     }
@@ -392,10 +410,10 @@ class StartupCoordinatorTest {
     @Test
     void resyncPicksUpChangesMadeWhileDisconnected() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", RUNNING, false);
+        h.provider.add("app", RUNNING, false);
         h.start();
-        h.runtime.set("app", EXITED, ContainerInfo.Health.NONE, 0);
-        h.runtime.emitAll(ContainerEvent.Type.RESYNC);
+        h.provider.set("app", EXITED, WorkloadInfo.Health.NONE, 0);
+        h.provider.emitAll(WorkloadEvent.Type.RESYNC);
         h.scheduler.runPending();
         assertThat(h.ready("app")).isFalse();
         assertThat(h.state("app")).isEqualTo(ContainerState.STOPPED);
@@ -404,13 +422,13 @@ class StartupCoordinatorTest {
     @Test
     void cancelledWaiterDoesNotDisturbOthers() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.start();
-        h.runtime.holdStarts = true;
+        h.provider.holdStarts = true;
         CompletableFuture<Void> leaving = h.await("app");
         CompletableFuture<Void> staying = h.await("app");
         leaving.cancel(false);
-        h.runtime.heldStarts.get(0).complete(null);
+        h.provider.heldStarts.get(0).complete(null);
         h.scheduler.runPending();
         assertThat(staying).isCompleted();
         assertThat(staying.isCompletedExceptionally()).isFalse();
@@ -420,72 +438,72 @@ class StartupCoordinatorTest {
     @Test
     void manualDockerStopMakesItNotReadyAndTheNextRequestStartsItAgain() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", RUNNING, false);
+        h.provider.add("app", RUNNING, false);
         h.start();
         assertThat(h.ready("app")).isTrue();
 
-        h.runtime.set("app", EXITED, ContainerInfo.Health.NONE, 0);
-        h.runtime.emit(ContainerEvent.Type.DIE, "app");
+        h.provider.set("app", EXITED, WorkloadInfo.Health.NONE, 0);
+        h.provider.emit(WorkloadEvent.Type.DIE, "app");
         h.scheduler.runPending();
         assertThat(h.ready("app")).isFalse();
 
         assertThat(h.await("app")).isCompleted();
-        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.provider.starts).containsExactly("app");
         assertThat(h.ready("app")).isTrue();
     }
 
     @Test
     void containerStartedByHandIsVerifiedByProbeBeforeItIsReady() {
         Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/"));
-        h.runtime.add("web", EXITED, false);
+        h.provider.add("web", EXITED, false);
         h.start();
-        h.runtime.set("web", RUNNING, ContainerInfo.Health.NONE, 0);
-        h.runtime.emit(ContainerEvent.Type.START, "web");
+        h.provider.set("web", RUNNING, WorkloadInfo.Health.NONE, 0);
+        h.provider.emit(WorkloadEvent.Type.START, "web");
         h.scheduler.runPending();
         assertThat(h.ready("web")).isFalse();
         h.probe.ready.put(HostPort.parse("127.0.0.1:8001"), true);
         assertThat(h.await("web")).isCompleted();
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
     }
 
     @Test
     void startLeaseHeldByAnotherInstanceMeansNoStartHereButStillReady() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.start();
         h.store.holdLease("start:app", "other", Duration.ofSeconds(60));
 
         CompletableFuture<Void> f = h.await("app");
         h.advance(Duration.ofMillis(30));
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
         assertThat(f).isNotDone();
 
         // The other instance starts it.
-        h.runtime.set("app", RUNNING, ContainerInfo.Health.NONE, 0);
-        h.runtime.emit(ContainerEvent.Type.START, "app");
+        h.provider.set("app", RUNNING, WorkloadInfo.Health.NONE, 0);
+        h.provider.emit(WorkloadEvent.Type.START, "app");
         h.scheduler.runPending();
         assertThat(f).isCompleted();
-        assertThat(h.runtime.starts).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
         assertThat(h.lifecycle.stats().total().startsIssued()).isZero();
     }
 
     @Test
     void twoInstancesIssueExactlyOneStart() {
         Harness a = new Harness().container("app");
-        a.runtime.add("app", EXITED, false);
+        a.provider.add("app", EXITED, false);
         a.start();
         Harness b = new Harness(a).container("app").start();
-        a.runtime.holdStarts = true;
+        a.provider.holdStarts = true;
 
         CompletableFuture<Void> fa = a.gate().awaitReady(List.of("app"));
         CompletableFuture<Void> fb = b.gate().awaitReady(List.of("app"));
         a.scheduler.runPending();
-        a.runtime.heldStarts.forEach(s -> s.complete(null));
+        a.provider.heldStarts.forEach(s -> s.complete(null));
         a.advance(Duration.ofMillis(300));
 
         assertThat(fa).isCompleted();
         assertThat(fb).isCompleted();
-        assertThat(a.runtime.starts).containsExactly("app");
+        assertThat(a.provider.starts).containsExactly("app");
         assertThat(a.lifecycle.stats().total().startsIssued() + b.lifecycle.stats().total().startsIssued())
                 .isEqualTo(1);
         assertThat(a.store.leaseHolder("start:app")).isNull();
@@ -494,17 +512,17 @@ class StartupCoordinatorTest {
     @Test
     void storeUnavailableStillStartsLocally() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", EXITED, false);
+        h.provider.add("app", EXITED, false);
         h.store.available = false;
         h.start();
         assertThat(h.await("app")).isCompleted();
-        assertThat(h.runtime.starts).containsExactly("app");
+        assertThat(h.provider.starts).containsExactly("app");
     }
 
     @Test
     void unmanagedNamesAreRefusedWithoutEngineCalls() {
         Harness h = new Harness().container("app");
-        h.runtime.add("app", RUNNING, false).add("other", EXITED, false);
+        h.provider.add("app", RUNNING, false).add("other", EXITED, false);
         h.start();
         CompletableFuture<Void> start = h.lifecycle.startContainer("other");
         CompletableFuture<Void> stop = h.lifecycle.stopContainer("other");
@@ -512,19 +530,19 @@ class StartupCoordinatorTest {
         assertThat(start).isCompletedExceptionally();
         assertThat(stop).isCompletedExceptionally();
         start.whenComplete((v, ex) -> assertThat(ex).isInstanceOf(NotManagedException.class));
-        assertThat(h.runtime.starts).isEmpty();
-        assertThat(h.runtime.stops).isEmpty();
+        assertThat(h.provider.starts).isEmpty();
+        assertThat(h.provider.stops).isEmpty();
         assertThat(h.ready("other")).isFalse();
     }
 
     @Test
     void statsAndListenerCountStartsAndFailures() {
         Harness h = new Harness().container("ok").container("bad");
-        h.runtime.add("ok", EXITED, false).add("bad", EXITED, false);
-        h.runtime.exitOnStart = null;
+        h.provider.add("ok", EXITED, false).add("bad", EXITED, false);
+        h.provider.exitOnStart = null;
         h.start();
         h.await("ok");
-        h.runtime.exitOnStart = 2;
+        h.provider.exitOnStart = 2;
         h.await("bad");
 
         LifecycleStats.Counts total = h.lifecycle.stats().total();

@@ -15,12 +15,12 @@ import dev.wakegate.testing.TcpEchoServer;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static dev.wakegate.testing.Loopback.freePort;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -105,14 +105,6 @@ final class ProxyHarness implements AutoCloseable {
     void awaitQuiet() {
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.inFlight() == 0 && server.parkedCount() == 0
                 && metrics.parked.get() == 0);
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

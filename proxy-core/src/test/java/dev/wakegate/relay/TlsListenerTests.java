@@ -1,7 +1,7 @@
 package dev.wakegate.relay;
 
 import static dev.wakegate.relay.ProxyHarness.TIMEOUTS;
-import static dev.wakegate.relay.ProxyHarness.freePort;
+import static dev.wakegate.testing.Loopback.freePort;
 import static dev.wakegate.relay.ProxyHarness.hp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,12 +1,10 @@
 package dev.wakegate.state;
 
+import dev.wakegate.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +13,7 @@ class InMemoryStateStoreTest {
 
     private static final Instant T0 = Instant.parse("2024-01-15T10:30:00Z");
 
-    private final FakeClock clock = new FakeClock(T0);
+    private final TestClock clock = new TestClock(T0);
     private final InMemoryStateStore store = new InMemoryStateStore(clock);
 
     @Test
@@ -139,7 +137,7 @@ class InMemoryStateStoreTest {
     }
 
     @Test
-    void recordJsonHasTheSeedsKeys() {
+    void recordJsonHasTheKeysDocsRedisShows() {
         String json = ContainerRecordJson.write(new ContainerRecord("running", "normal", T0.plusMillis(750), null, null, "i1"));
         assertThat(json).isEqualTo("{\"state\":\"running\",\"priority\":\"normal\",\"last_access\":\"2024-01-15T10:30:00Z\","
                 + "\"last_started\":null,\"last_stopped\":null,\"updated_by\":\"i1\"}");
@@ -148,32 +146,5 @@ class InMemoryStateStoreTest {
 
     private static ContainerRecord record(String state, Instant lastAccess) {
         return new ContainerRecord(state, "normal", lastAccess, null, null, "test");
-    }
-
-    private static final class FakeClock extends Clock {
-        private volatile Instant now;
-
-        FakeClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

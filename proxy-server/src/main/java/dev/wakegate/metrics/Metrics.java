@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The proxy's one meter registry (Prometheus), exposed at {@code GET /health/metrics}. Owns the
@@ -33,7 +34,7 @@ public final class Metrics implements AutoCloseable {
     private final MicrometerProxyMetrics proxyMetrics;
     private final LifecycleMetrics lifecycle;
     private final List<? extends ByteBufAllocatorMetricProvider> allocators;
-    private JvmGcMetrics gcMetrics;
+    private @Nullable JvmGcMetrics gcMetrics;
     private boolean runtimeBound;
 
     private Metrics(List<? extends ByteBufAllocatorMetricProvider> allocators) {

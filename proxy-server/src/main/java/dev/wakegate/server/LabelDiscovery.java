@@ -6,12 +6,13 @@ import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.LabelConfig;
 import dev.wakegate.config.LabelConfig.Labelled;
 import dev.wakegate.config.ProxyConfig;
-import dev.wakegate.lifecycle.ContainerEvent;
-import dev.wakegate.lifecycle.ContainerInfo;
-import dev.wakegate.lifecycle.ContainerRuntime;
 import dev.wakegate.lifecycle.Lifecycle;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.WorkloadProvider;
 import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class LabelDiscovery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LabelDiscovery.class);
 
     private final ProxyConfig base;
-    private final ContainerRuntime runtime;
+    private final WorkloadProvider runtime;
     private final Lifecycle lifecycle;
     private final Consumer<HostRouter> routesSink;
 
@@ -60,9 +61,9 @@ final class LabelDiscovery implements AutoCloseable {
         }
     });
     private ProxyConfig merged;
-    private AutoCloseable subscription;
+    private @Nullable AutoCloseable subscription;
 
-    LabelDiscovery(ProxyConfig base, ContainerRuntime runtime, Lifecycle lifecycle,
+    LabelDiscovery(ProxyConfig base, WorkloadProvider runtime, Lifecycle lifecycle,
                    Consumer<HostRouter> routesSink) {
         this.base = base;
         this.runtime = runtime;
@@ -85,7 +86,7 @@ final class LabelDiscovery implements AutoCloseable {
         return merged;
     }
 
-    private void onEvent(ContainerEvent event) {
+    private void onEvent(WorkloadEvent event) {
         switch (event.type()) {
             case RESYNC -> runtime.list().whenComplete((all, error) -> {
                 if (error == null) {
@@ -94,8 +95,8 @@ final class LabelDiscovery implements AutoCloseable {
                     log.warn("label discovery could not list containers: {}", error.getMessage());
                 }
             });
-            case CREATE -> runtime.inspect(event.name()).whenComplete((info, error) -> {
-                if (error == null && info.status() != ContainerInfo.Status.MISSING) {
+            case CREATE -> runtime.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
+                if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
                     upsert(info);
                 }
             });
@@ -105,9 +106,9 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private synchronized void resync(List<ContainerInfo> all) {
-        Map<String, ContainerInfo> present = new HashMap<>();
-        for (ContainerInfo info : all) {
+    private synchronized void resync(List<WorkloadInfo> all) {
+        Map<String, WorkloadInfo> present = new HashMap<>();
+        for (WorkloadInfo info : all) {
             present.put(info.name(), info);
         }
         boolean changed = labelled.keySet().removeIf(name -> !present.containsKey(name));
@@ -115,7 +116,7 @@ final class LabelDiscovery implements AutoCloseable {
         changed |= !engineNames.equals(present.keySet());
         engineNames.clear();
         engineNames.addAll(present.keySet());
-        for (ContainerInfo info : all) {
+        for (WorkloadInfo info : all) {
             changed |= consider(info);
         }
         if (changed) {
@@ -123,7 +124,7 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private synchronized void upsert(ContainerInfo info) {
+    private synchronized void upsert(WorkloadInfo info) {
         // the inspection raced with a removal: the DESTROY came first and must stay the last word
         if (info.id() != null && destroyed.contains(info.id())) {
             return;
@@ -134,7 +135,7 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private synchronized void remove(String id, String name) {
+    private synchronized void remove(@Nullable String id, @Nullable String name) {
         if (id != null) {
             destroyed.add(id);
         }
@@ -149,7 +150,7 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private boolean isSpecName(String name) {
+    private boolean isSpecName(@Nullable String name) {
         return labelled.values().stream().anyMatch(l -> l.spec().name().equals(name));
     }
 
@@ -159,7 +160,7 @@ final class LabelDiscovery implements AutoCloseable {
      * name; a label container named after its service while another container has that name would
      * have wakegate start and stop the other, unmanaged, container.
      */
-    private String shadowedBy(String containerName, Labelled l) {
+    private @Nullable String shadowedBy(String containerName, Labelled l) {
         String name = l.spec().name();
         if (!name.equals(containerName) && engineNames.contains(name)) {
             return "its compose service name '" + name
@@ -170,7 +171,7 @@ final class LabelDiscovery implements AutoCloseable {
     }
 
     /** Reads one container's labels; true when what its labels say changed. */
-    private boolean consider(ContainerInfo info) {
+    private boolean consider(WorkloadInfo info) {
         if (!base.discovery().covers(info.labels())) {
             return labelled.remove(info.name()) != null;
         }
@@ -178,7 +179,7 @@ final class LabelDiscovery implements AutoCloseable {
         try {
             next = LabelConfig.parse(info.name(), info.service(), info.labels()).orElse(null);
         } catch (ConfigException e) {
-            refuse(info.name(), e.getMessage());
+            refuse(info.name(), String.valueOf(e.getMessage()));
             return labelled.remove(info.name()) != null;
         }
         if (next == null) {

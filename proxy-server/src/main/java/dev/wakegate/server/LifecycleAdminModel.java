@@ -1,9 +1,12 @@
 package dev.wakegate.server;
 
 import dev.wakegate.admin.AdminModel;
+import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.lifecycle.AutomationSnapshot;
 import dev.wakegate.lifecycle.ContainerState;
+import dev.wakegate.lifecycle.ContainerStatus;
+import dev.wakegate.lifecycle.IdleCheckReport;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.lifecycle.LifecycleStats;
 import dev.wakegate.lifecycle.NotManagedException;
@@ -15,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adapts the {@link Lifecycle} to what the {@code /health/*} endpoints read and do. Reads are
@@ -39,8 +42,8 @@ final class LifecycleAdminModel implements AdminModel {
     @Override
     public List<AdminModel.ContainerSnapshot> containers() {
         List<AdminModel.ContainerSnapshot> out = new ArrayList<>();
-        for (dev.wakegate.lifecycle.ContainerSnapshot c : lifecycle.containers().values()) {
-            out.add(new AdminModel.ContainerSnapshot(c.name(), seedState(c.state()), c.priority(), c.lastAccess(),
+        for (ContainerStatus c : lifecycle.containers().values()) {
+            out.add(new AdminModel.ContainerSnapshot(c.name(), c.state().reportedName(), c.priority(), c.lastAccess(),
                     c.idleTimeoutMinutes(), c.health() == null ? "none" : c.health().name().toLowerCase(),
                     (int) c.inFlight(), (int) c.openConnections(), c.fromLabels() ? ManagedBy.LABELS : ManagedBy.YAML));
         }
@@ -106,13 +109,8 @@ final class LifecycleAdminModel implements AdminModel {
         return lifecycle.runIdleCheckNow().thenApply(LifecycleAdminModel::toAdmin);
     }
 
-    /** The seed's words: a container the engine runs is "running" whether or not readiness was probed yet. */
-    private static String seedState(ContainerState state) {
-        return state == ContainerState.READY || state == ContainerState.RUNNING ? "running" : state.wireName();
-    }
-
     private static OperationResult failure(String name, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Futures.unwrap(error);
         if (cause instanceof NotManagedException) {
             return OperationResult.notManaged(name);
         }
@@ -120,7 +118,7 @@ final class LifecycleAdminModel implements AdminModel {
         return OperationResult.failed(name, detail);
     }
 
-    private static AdminModel.IdleCheckResult toAdmin(dev.wakegate.lifecycle.IdleCheckResult r) {
+    private static AdminModel.@Nullable IdleCheckResult toAdmin(@Nullable IdleCheckReport r) {
         if (r == null) {
             return null;
         }

@@ -2,10 +2,10 @@ package dev.wakegate.server;
 
 import dev.wakegate.admin.AdminEndpoints;
 import dev.wakegate.config.ProxyConfig;
-import dev.wakegate.docker.DockerRuntime;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.lifecycle.NettyReadinessProbe;
 import dev.wakegate.metrics.Metrics;
+import dev.wakegate.provider.docker.DockerProvider;
 import dev.wakegate.relay.FrontServer;
 import dev.wakegate.relay.Transport;
 import dev.wakegate.route.Route;
@@ -48,7 +48,7 @@ public final class WakegateServer implements AutoCloseable {
     private final ProxyConfig config;
     private final Optional<TlsTermination> tls;
     private final Metrics metrics;
-    private final DockerRuntime runtime;
+    private final DockerProvider runtime;
     private final StateStore store;
     private final EventLoopGroup control;
     private final EventLoopGroup workers;
@@ -63,12 +63,12 @@ public final class WakegateServer implements AutoCloseable {
         this.tls = config.tls().map(WakegateServer::startTls); // first: a certificate that cannot be served refuses the start
         this.metrics = Metrics.createUnbound(); // JVM metrics: once listening, see startAll
         tls.ifPresent(t -> metrics.bindTls(t.store()));
-        this.runtime = DockerRuntime.create(config.dockerHost(), config.timeouts().dockerCall());
+        this.runtime = DockerProvider.create(config.dockerHost(), config.timeouts().dockerCall());
         this.store = config.redisUrl().<StateStore>map(RedisStateStore::connect).orElseGet(InMemoryStateStore::new);
         this.control = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wakegate-control", true),
                 NioIoHandler.newFactory());
         this.lifecycle = Lifecycle.builder(config)
-                .runtime(runtime)
+                .provider(runtime)
                 .store(store)
                 .probe(NettyReadinessProbe.nio(control))
                 .scheduler(control.next())
@@ -118,7 +118,7 @@ public final class WakegateServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException e) {
-            log.warn("lifecycle start: {}", e.getCause().toString());
+            log.warn("lifecycle start: {}", String.valueOf(e.getCause()));
         }
         discovery.start();
         front.start();

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.Test;
  * Checks docker/docker-compose.yml, its socket-proxy override and docker/wakegate.yml: compose
  * accepts them, and what wakegate would read from them (the YAML file through
  * {@link ConfigLoader}, the labels through {@link LabelConfig}, merged by {@link ConfigMerge})
- * is the seed's stack: its eleven containers, their priorities and its route map.
+ * is the example stack of docs/deploying.md: its eleven containers, their priorities and its route map.
  */
 @Tag("docker")
 class ComposeFileTest {
-    /** The seed's priorities (its "Container Priority Levels"; config/seed-stack.yml has the same). */
-    static final Map<String, Priority> SEED_PRIORITIES = Map.ofEntries(
+    /** The stack's priorities (config/seed-stack.yml has the same). */
+    static final Map<String, Priority> STACK_PRIORITIES = Map.ofEntries(
             Map.entry("app", Priority.CRITICAL), Map.entry("mongodb", Priority.CRITICAL),
             Map.entry("redis", Priority.CRITICAL), Map.entry("worker", Priority.HIGH),
             Map.entry("prometheus", Priority.HIGH), Map.entry("grafana", Priority.NORMAL),
@@ -43,8 +43,8 @@ class ComposeFileTest {
             Map.entry("kibana", Priority.LOW), Map.entry("logstash", Priority.LOW),
             Map.entry("filebeat", Priority.LOW));
 
-    /** The seed's endpoint-to-container map. */
-    static final Map<String, Set<String>> SEED_ROUTES = Map.of(
+    /** The stack's endpoint-to-container map. */
+    static final Map<String, Set<String>> STACK_ROUTES = Map.of(
             "/assets", Set.of("app", "mongodb", "redis"),
             "/metrics", Set.of("app", "prometheus"),
             "/logs", Set.of("kibana", "elasticsearch"),
@@ -63,16 +63,16 @@ class ComposeFileTest {
     }
 
     @Test
-    void declaresWakegateAndTheSeedsElevenServices() {
+    void declaresWakegateAndTheStacksElevenServices() {
         Set<String> names = new TreeSet<>();
         services.fieldNames().forEachRemaining(names::add);
-        Set<String> expected = new TreeSet<>(SEED_PRIORITIES.keySet());
+        Set<String> expected = new TreeSet<>(STACK_PRIORITIES.keySet());
         expected.add("wakegate");
         assertThat(names).isEqualTo(expected);
     }
 
     @Test
-    void everyContainerIsDeclaredOnceWithTheSeedsPriority() throws Exception {
+    void everyContainerIsDeclaredOnceWithItsPriority() throws Exception {
         ProxyConfig yaml = ConfigLoader.load(ComposeFiles.docker("wakegate.yml"), Map.of());
         Map<String, Priority> seen = new HashMap<>();
         for (Map.Entry<String, ContainerSpec> e : yaml.containers().entrySet()) {
@@ -84,19 +84,19 @@ class ComposeFileTest {
                     .doesNotContainKey(name);
             seen.put(name, l.spec().priority());
         }
-        assertThat(seen).isEqualTo(SEED_PRIORITIES);
+        assertThat(seen).isEqualTo(STACK_PRIORITIES);
     }
 
     @Test
-    void mergedConfigServesTheSeedsRouteMap() throws Exception {
+    void mergedConfigServesTheStacksRouteMap() throws Exception {
         ProxyConfig merged = mergedConfig();
         Map<String, RouteSpec> byPath = new HashMap<>();
         for (RouteSpec r : merged.routes()) {
             byPath.put(r.path(), r);
         }
-        assertThat(byPath.keySet()).containsExactlyInAnyOrderElementsOf(SEED_ROUTES.keySet());
-        for (Map.Entry<String, Set<String>> e : SEED_ROUTES.entrySet()) {
-            // A route wakes its containers and, first, their depends_on: that set must cover the seed's.
+        assertThat(byPath.keySet()).containsExactlyInAnyOrderElementsOf(STACK_ROUTES.keySet());
+        for (Map.Entry<String, Set<String>> e : STACK_ROUTES.entrySet()) {
+            // A route wakes its containers and, first, their depends_on: that set must cover the stack's.
             Set<String> woken = withDependencies(byPath.get(e.getKey()).containers(), merged);
             assertThat(woken).as("containers woken by %s", e.getKey()).containsAll(e.getValue());
         }
@@ -106,7 +106,7 @@ class ComposeFileTest {
     }
 
     @Test
-    void environmentCarriesTheSeedsDefaultsAndWinsOverTheFile() throws Exception {
+    void environmentCarriesTheDocumentedDefaultsAndWinsOverTheFile() throws Exception {
         JsonNode env = services.path("wakegate").path("environment");
         Map<String, String> vars = new HashMap<>();
         env.fields().forEachRemaining(f -> vars.put(f.getKey(), f.getValue().asText()));
@@ -138,7 +138,7 @@ class ComposeFileTest {
 
     @Test
     void onlyCriticalServicesAndWakegateStartWithUpTheRestAreCreatedForWakegate() {
-        for (Map.Entry<String, Priority> e : SEED_PRIORITIES.entrySet()) {
+        for (Map.Entry<String, Priority> e : STACK_PRIORITIES.entrySet()) {
             JsonNode s = services.path(e.getKey());
             List<String> profiles = texts(s.path("profiles"));
             if (e.getValue() == Priority.CRITICAL) {
@@ -154,7 +154,7 @@ class ComposeFileTest {
 
     @Test
     void everyManagedServiceHasADockerHealthcheck() {
-        for (String name : SEED_PRIORITIES.keySet()) {
+        for (String name : STACK_PRIORITIES.keySet()) {
             assertThat(services.path(name).path("healthcheck").path("test").isMissingNode())
                     .as("%s has no healthcheck", name).isFalse();
         }

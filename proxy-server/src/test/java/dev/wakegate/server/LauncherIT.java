@@ -1,6 +1,7 @@
 package dev.wakegate.server;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.wakegate.testing.Loopback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,10 +117,7 @@ class LauncherIT {
     }
 
     private Path config() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Loopback.freePort();
         Path config = dir.resolve("wakegate.yml");
         Files.writeString(config, "listen: 127.0.0.1:" + port + "\nworkers: 1\ndocker: { labels: false }\nroutes:\n"
                 + "  - { path: /, upstream: 127.0.0.1:" + upstream.getAddress().getPort() + " }\n");

@@ -1,5 +1,6 @@
 package dev.wakegate.server;
 
+import dev.wakegate.testing.Loopback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,15 +79,9 @@ class MainProcessTest {
         return s;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void cleanSigtermDrainExitsWithStatusZero() throws Exception {
-        int port = freePort();
+        int port = Loopback.freePort();
         run("""
                 listen: 127.0.0.1:%d
                 docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }

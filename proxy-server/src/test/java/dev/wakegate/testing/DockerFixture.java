@@ -16,8 +16,6 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import org.awaitility.Awaitility;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * try (DockerFixture docker = new DockerFixture()) {
- *     int port = DockerFixture.freePort();
+ *     int port = Loopback.freePort();
  *     String app = docker.httpServer("app", port, Duration.ofMillis(300));
  *     ...
  * }
@@ -412,18 +410,6 @@ public final class DockerFixture implements AutoCloseable {
 
     private static String timestamp(Instant t) {
         return t.getEpochSecond() + "." + String.format(Locale.ROOT, "%09d", t.getNano());
-    }
-
-    // ---- ports ----
-
-    /** A loopback TCP port that was free a moment ago. */
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port", e);
-        }
     }
 
     @Override

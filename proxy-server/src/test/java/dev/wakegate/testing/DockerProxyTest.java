@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 public abstract class DockerProxyTest {
     protected DockerFixture docker;
-    protected ProxyHarness proxy;
+    protected WakegateHarness proxy;
 
     @BeforeEach
     void createDockerFixture() {

@@ -26,7 +26,7 @@ public final class DockerSocketProxy implements AutoCloseable {
     private volatile ServerSocketChannel server;
 
     public DockerSocketProxy() {
-        this(Path.of("/var/run/docker.sock"), DockerFixture.freePort());
+        this(Path.of("/var/run/docker.sock"), Loopback.freePort());
     }
 
     public DockerSocketProxy(Path socket, int port) {

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ public final class Logging {
     static final List<String> QUIET_LOGGERS = List.of("com.github.dockerjava", "io.lettuce", "reactor", "io.netty",
             "io.micrometer", "org.apache.hc");
 
-    private static volatile Boolean current;
+    private static volatile @Nullable Boolean current;
     private static volatile Level level = Level.INFO;
 
     private Logging() {

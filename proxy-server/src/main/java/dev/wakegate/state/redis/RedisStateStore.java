@@ -1,5 +1,6 @@
 package dev.wakegate.state.redis;
 
+import dev.wakegate.async.Futures;
 import dev.wakegate.state.ContainerRecord;
 import dev.wakegate.state.ContainerRecordJson;
 import dev.wakegate.state.InMemoryStateStore;
@@ -19,6 +20,7 @@ import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -30,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,10 @@ import java.util.function.Supplier;
  */
 public final class RedisStateStore implements StateStore {
 
-    /** The seed's key, kept literal (no prefix) so {@code redis-cli hgetall container_states} works. */
+    /**
+     * The records' key, literal (no prefix) so {@code redis-cli hgetall container_states} works and
+     * tools reading it find it where docs/redis.md says.
+     */
     public static final String RECORDS_KEY = "container_states";
     public static final String DEFAULT_KEY_PREFIX = "wakegate:";
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
@@ -73,11 +77,11 @@ public final class RedisStateStore implements StateStore {
     private final List<Runnable> availableListeners = new CopyOnWriteArrayList<>();
     private final Object availabilityLock = new Object();
 
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean available;
     private volatile boolean closed;
     /** Last reported state, so each change is logged once; null before the first report. */
-    private Boolean reported;
+    private @Nullable Boolean reported;
 
     private RedisStateStore(RedisURI uri, String keyPrefix) {
         this.uri = uri;
@@ -157,7 +161,7 @@ public final class RedisStateStore implements StateStore {
         });
     }
 
-    private void markAvailable(boolean up, String reason) {
+    private void markAvailable(boolean up, @Nullable String reason) {
         boolean cameBack;
         synchronized (availabilityLock) {
             available = up;
@@ -424,7 +428,7 @@ public final class RedisStateStore implements StateStore {
             commands.evalsha(script.sha(), type, keys, values).whenComplete((value, error) -> {
                 if (error == null) {
                     result.complete(value);
-                } else if (unwrap(error) instanceof RedisNoScriptException) {
+                } else if (Futures.unwrap(error) instanceof RedisNoScriptException) {
                     commands.eval(script.body(), type, keys, values).whenComplete((v, e) -> {
                         if (e == null) {
                             result.complete(v);
@@ -444,10 +448,6 @@ public final class RedisStateStore implements StateStore {
 
     private IllegalStateException notConnected() {
         return new IllegalStateException(closed ? "redis state store is closed" : "redis not connected at " + description);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static String rootMessage(Throwable error) {

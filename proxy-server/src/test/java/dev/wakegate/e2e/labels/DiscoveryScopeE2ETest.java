@@ -2,7 +2,8 @@ package dev.wakegate.e2e.labels;
 
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerProxyTest;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class DiscoveryScopeE2ETest extends DockerProxyTest {
     @Test
     void onlyContainersOfTheConfiguredComposeProjectAreManaged() {
         String project = DockerFixture.uniqueName("proj");
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 docker:
                   project: %s
                 automation:
@@ -43,7 +44,7 @@ class DiscoveryScopeE2ETest extends DockerProxyTest {
 
     @Test
     void discoveryCanBeTurnedOff() {
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 docker:
                   labels: false
                 automation:
@@ -58,7 +59,7 @@ class DiscoveryScopeE2ETest extends DockerProxyTest {
 
     private String labelled(String hint, String project) {
         Map<String, String> labels = new java.util.HashMap<>(labels("route", uniqueRoute(hint),
-                "upstream", "127.0.0.1:" + DockerFixture.freePort()));
+                "upstream", "127.0.0.1:" + Loopback.freePort()));
         if (project != null) {
             labels.put("com.docker.compose.project", project);
         }

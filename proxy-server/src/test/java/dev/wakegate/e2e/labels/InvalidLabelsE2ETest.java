@@ -4,7 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -27,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 @Tag("docker")
 class InvalidLabelsE2ETest {
     private DockerFixture docker;
-    private ProxyHarness proxy;
+    private WakegateHarness proxy;
     private ListAppender<ILoggingEvent> logged;
     private Logger discoveryLog;
 
@@ -51,12 +52,12 @@ class InvalidLabelsE2ETest {
 
     @Test
     void containerWithAnUnknownPriorityIsNotManagedWhileOthersAreAndTheProxyKeepsServing() {
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   auto_stop: false
                 """);
-        int badPort = DockerFixture.freePort();
-        int goodPort = DockerFixture.freePort();
+        int badPort = Loopback.freePort();
+        int goodPort = Loopback.freePort();
         String badRoute = uniqueRoute("bad");
         String goodRoute = uniqueRoute("good");
         String bad = docker.container("lbl-bad").shell(httpServerScript(badPort, badRoute, "bad"))

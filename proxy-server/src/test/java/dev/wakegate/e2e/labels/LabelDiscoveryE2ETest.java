@@ -3,7 +3,8 @@ package dev.wakegate.e2e.labels;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerProxyTest;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +34,12 @@ class LabelDiscoveryE2ETest extends DockerProxyTest {
 
     @Test
     void labelOnlyContainerCreatedLaterIsWokenStoppedWhenIdleAndForgottenWhenDestroyed() {
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   idle_check_interval: 300ms
                 """);
         assertThat(proxy.get("/health/containers").statusCode()).isEqualTo(200); // warm: the first call loads classes
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String route = uniqueRoute("wake");
         String name = docker.container("lbl-wake")
                 .shell(httpServerScript(port, route, "woken-by-label"))
@@ -74,13 +75,13 @@ class LabelDiscoveryE2ETest extends DockerProxyTest {
 
     @Test
     void labelDependencyIsStartedFirstEvenWhenTheDependentWasCreatedBeforeIt() {
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   auto_stop: false
                 """);
         assertThat(proxy.get("/health/containers").statusCode()).isEqualTo(200);
-        int appPort = DockerFixture.freePort();
-        int dbPort = DockerFixture.freePort();
+        int appPort = Loopback.freePort();
+        int dbPort = Loopback.freePort();
         String route = uniqueRoute("chain");
         String dbService = DockerFixture.uniqueName("db");
         String appService = DockerFixture.uniqueName("app");
@@ -108,12 +109,12 @@ class LabelDiscoveryE2ETest extends DockerProxyTest {
 
     @Test
     void yamlDeclarationWinsOverTheContainersLabels() {
-        int port = DockerFixture.freePort();
-        int wrongPort = DockerFixture.freePort();
+        int port = Loopback.freePort();
+        int wrongPort = Loopback.freePort();
         String route = uniqueRoute("yaml");
         String extraRoute = uniqueRoute("extra");
         String name = DockerFixture.uniqueName("lbl-yaml");
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   auto_stop: false
                 containers:

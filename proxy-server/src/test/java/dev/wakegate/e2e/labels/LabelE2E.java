@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wakegate.config.LabelConfig;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.WakegateHarness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +69,7 @@ final class LabelE2E {
     }
 
     /** The proxy's entry for {@code name} under {@code GET /health/containers}, or null when not managed. */
-    static JsonNode managed(ProxyHarness proxy, String name) {
+    static JsonNode managed(WakegateHarness proxy, String name) {
         HttpResponse<String> r = proxy.get("/health/containers");
         if (r.statusCode() != 200) {
             throw new AssertionError("GET /health/containers: " + r.statusCode() + " " + r.body());

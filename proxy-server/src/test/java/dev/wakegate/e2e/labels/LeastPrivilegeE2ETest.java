@@ -2,7 +2,8 @@ package dev.wakegate.e2e.labels;
 
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerProxyTest;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class LeastPrivilegeE2ETest extends DockerProxyTest {
         String running = docker.container("unmanaged-running").composeService(service).cmd("sleep", "3600").create();
         docker.start(running);
         Instant before = Instant.now();
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   idle_check_interval: 200ms
                   idle_timeout: 1s
@@ -64,14 +65,14 @@ class LeastPrivilegeE2ETest extends DockerProxyTest {
         String unmanaged = docker.sleeper("unmanaged-idle");
         docker.start(unmanaged);
         Instant before = Instant.now();
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   idle_check_interval: 200ms
                   idle_timeout: 1s
                   low_idle_timeout: 1s
                   high_idle_timeout: 1s
                 """);
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String route = uniqueRoute("evict");
         String label = docker.container("lbl-evict").shell(httpServerScript(port, route, "evictable"))
                 .labels(labels("route", route, "upstream", "127.0.0.1:" + port, "health", "/", "priority", "low",
@@ -97,19 +98,19 @@ class LeastPrivilegeE2ETest extends DockerProxyTest {
         String service = DockerFixture.uniqueName("shadow");
         String homonym = docker.containerNamed(service).cmd("sleep", "3600").create();
         docker.start(homonym);
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   auto_stop: false
                 """);
         Instant before = Instant.now();
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String route = uniqueRoute("shadow");
         String label = docker.container("lbl-shadow").composeService(service)
                 .shell(httpServerScript(port, route, "the-labelled-one"))
                 .labels(labels("route", route, "upstream", "127.0.0.1:" + port, "health", "/"))
                 .create();
         // a sibling created at the same time, valid: proves discovery has seen the pair
-        int okPort = DockerFixture.freePort();
+        int okPort = Loopback.freePort();
         String okRoute = uniqueRoute("shadow-ok");
         String sibling = docker.container("lbl-shadow-ok").shell(httpServerScript(okPort, okRoute, "ok"))
                 .labels(labels("route", okRoute, "upstream", "127.0.0.1:" + okPort)).create();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerFixture.Healthcheck;
 import dev.wakegate.testing.DockerProxyTest;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class UnresolvableUpstreamE2ETest extends DockerProxyTest {
     @Test
     void plainRouteToAnUnresolvableNameAnswers502NamingIt() {
         String route = uniqueRoute("dns-plain");
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 routes:
                   - { path: %s, upstream: %s:8080 }
                 """.formatted(route, HOST));
@@ -51,7 +51,7 @@ class UnresolvableUpstreamE2ETest extends DockerProxyTest {
 
     @Test
     void labelContainerWithAnUnresolvableUpstreamAnswers502NamingIt() {
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   auto_stop: false
                 """);
@@ -73,7 +73,7 @@ class UnresolvableUpstreamE2ETest extends DockerProxyTest {
 
     @Test
     void composePortLabelOutsideAComposeNetworkAnswersPromptlyNamingTheService() {
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   auto_stop: false
                 """);

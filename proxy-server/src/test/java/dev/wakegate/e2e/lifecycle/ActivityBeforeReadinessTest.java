@@ -12,6 +12,7 @@ import dev.wakegate.route.Route;
 import dev.wakegate.testing.CountingMetrics;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.HttpTestServer;
+import dev.wakegate.testing.Loopback;
 import dev.wakegate.testing.RawHttpClient;
 import dev.wakegate.testing.TcpEchoServer;
 import io.netty.channel.EventLoopGroup;
@@ -86,7 +87,7 @@ class ActivityBeforeReadinessTest {
 
     @BeforeEach
     void start() throws Exception {
-        int tcpPort = DockerFixture.freePort();
+        int tcpPort = Loopback.freePort();
         ProxyConfig config = ConfigLoader.parse("""
                 containers:
                   app: { upstream: 127.0.0.1:%d }
@@ -96,7 +97,7 @@ class ActivityBeforeReadinessTest {
                 tcp:
                   - { listen: 127.0.0.1:%d, container: db, upstream: db }
                 """.formatted(http.port(), echo.port(), tcpPort), "test.yml", Map.of());
-        front = new FrontServer(new HostPort("127.0.0.1", DockerFixture.freePort()), Route.compile(config.routes()).routesFor(null), config.tcp(), config.timeouts(),
+        front = new FrontServer(new HostPort("127.0.0.1", Loopback.freePort()), Route.compile(config.routes()).routesFor(null), config.tcp(), config.timeouts(),
                 config.limits(), gate, LocalEndpoints.NONE, new CountingMetrics(), workers).start();
     }
 

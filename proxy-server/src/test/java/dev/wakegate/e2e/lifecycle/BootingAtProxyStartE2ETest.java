@@ -2,7 +2,7 @@ package dev.wakegate.e2e.lifecycle;
 
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class BootingAtProxyStartE2ETest {
     private static final Duration BOOT = Duration.ofSeconds(3);
 
     private final DockerFixture docker = new DockerFixture();
-    private ProxyHarness proxy;
+    private WakegateHarness proxy;
 
     @AfterEach
     void cleanUp() {
@@ -43,7 +43,7 @@ class BootingAtProxyStartE2ETest {
         Site app = Upstreams.plainSite(docker, "booting", "app", BOOT);
         docker.start(app.name());
         long startedAt = System.nanoTime();
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 automation:
                   auto_stop: false
                   startup_timeout: 30s

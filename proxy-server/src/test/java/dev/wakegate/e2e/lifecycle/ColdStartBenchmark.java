@@ -3,7 +3,8 @@ package dev.wakegate.e2e.lifecycle;
 import dev.wakegate.lifecycle.ContainerState;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -48,9 +49,9 @@ class ColdStartBenchmark {
     void coldStartThroughWakegateAgainstTheFloor() throws Exception {
         int runs = Integer.getInteger("wakegate.bench.runs", 9);
         try (DockerFixture docker = new DockerFixture()) {
-            int port = DockerFixture.freePort();
+            int port = Loopback.freePort();
             String name = docker.httpServerWithoutHealthcheck("coldstart-bench", port, Duration.ZERO);
-            try (ProxyHarness proxy = ProxyHarness.start("""
+            try (WakegateHarness proxy = WakegateHarness.start("""
                     workers: 1
                     automation:
                       auto_stop: false

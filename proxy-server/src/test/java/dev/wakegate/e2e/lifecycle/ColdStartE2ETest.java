@@ -2,7 +2,8 @@ package dev.wakegate.e2e.lifecycle;
 
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Wake on demand against a real engine: a whole wakegate ({@link ProxyHarness}) in front of real
+ * Wake on demand against a real engine: a whole wakegate ({@link WakegateHarness}) in front of real
  * busybox containers with real HEALTHCHECKs. Cold requests are held and served, starts are single
  * flight, dependencies come first, and a container that cannot start gives a clear 503 quickly.
  */
@@ -34,7 +35,7 @@ class ColdStartE2ETest {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(5);
 
     private static DockerFixture docker;
-    private ProxyHarness proxy;
+    private WakegateHarness proxy;
 
     @BeforeAll
     static void engine() {
@@ -56,8 +57,8 @@ class ColdStartE2ETest {
     }
 
     /** automation with a short startup timeout and no idle stops; then {@code rest} (containers, routes). */
-    private ProxyHarness start(String rest) {
-        proxy = ProxyHarness.start("""
+    private WakegateHarness start(String rest) {
+        proxy = WakegateHarness.start("""
                 workers: 2
                 automation:
                   auto_stop: false
@@ -155,7 +156,7 @@ class ColdStartE2ETest {
     @Test
     void containerThatExitsAtOnceGives503WithTheExitCode() {
         String dead = docker.exitingContainer("exits", 3);
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         start("containers:\n  %s: { upstream: 127.0.0.1:%d }\n".formatted(dead, port)
                 + "routes:\n" + route("/dead", dead));
 
@@ -169,7 +170,7 @@ class ColdStartE2ETest {
     @Test
     void containerThatNeverGetsHealthyGives503Unhealthy() {
         String sick = docker.neverHealthy("sick");
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         start("containers:\n  %s: { upstream: 127.0.0.1:%d }\n".formatted(sick, port)
                 + "routes:\n" + route("/sick", sick));
 
@@ -183,7 +184,7 @@ class ColdStartE2ETest {
     @Test
     void missingContainerGives503NoSuchContainer() {
         String ghost = DockerFixture.uniqueName("ghost"); // declared, never created
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         start("containers:\n  %s: { upstream: 127.0.0.1:%d }\n".formatted(ghost, port)
                 + "routes:\n" + route("/ghost", ghost));
 

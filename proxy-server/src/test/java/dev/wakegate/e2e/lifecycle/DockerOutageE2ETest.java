@@ -3,7 +3,7 @@ package dev.wakegate.e2e.lifecycle;
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerSocketProxy;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 class DockerOutageE2ETest {
     private final DockerFixture docker = new DockerFixture();
     private final DockerSocketProxy engine = new DockerSocketProxy().start();
-    private ProxyHarness proxy;
+    private WakegateHarness proxy;
 
     @AfterEach
     void cleanUp() {
@@ -40,7 +40,7 @@ class DockerOutageE2ETest {
     void warmRoutesServeAndColdRoutesFailFastWhileTheEngineIsGoneThenRecover() {
         Site warm = Upstreams.site(docker, "warm", "warm");
         Site cold = Upstreams.site(docker, "cold", "cold");
-        proxy = ProxyHarness.start("""
+        proxy = WakegateHarness.start("""
                 docker:
                   host: %s
                 automation:

@@ -1,14 +1,14 @@
 package dev.wakegate.e2e.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wakegate.docker.DockerRuntime;
-import dev.wakegate.lifecycle.ContainerEvent;
-import dev.wakegate.lifecycle.ContainerInfo;
-import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
+import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.docker.DockerProvider;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.PrivateDockerd;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +41,7 @@ class FrozenEngineE2ETest {
 
     private static PrivateDockerd engine;
     private static DockerFixture docker;
-    private ProxyHarness proxy;
+    private WakegateHarness proxy;
 
     @BeforeAll
     static void privateEngine() {
@@ -73,7 +73,7 @@ class FrozenEngineE2ETest {
         docker.removeAll();
     }
 
-    private ProxyHarness start(Site... sites) {
+    private WakegateHarness start(Site... sites) {
         StringBuilder yaml = new StringBuilder("""
                 docker:
                   host: %s
@@ -93,7 +93,7 @@ class FrozenEngineE2ETest {
             String path = "/" + s.name().substring(DockerFixture.NAME_PREFIX.length()).split("-")[0];
             yaml.append("  - { path: %s, containers: [%s], upstream: %s }\n".formatted(path, s.name(), s.name()));
         }
-        proxy = ProxyHarness.start(yaml.toString());
+        proxy = WakegateHarness.start(yaml.toString());
         return proxy;
     }
 
@@ -148,14 +148,14 @@ class FrozenEngineE2ETest {
     @Test
     void everyCallStaysBoundedAndShutdownDoesNotWaitForAFrozenEngine() throws Exception {
         Site app = Upstreams.site(docker, "bounded", "bounded");
-        DockerRuntime runtime = DockerRuntime.create(engine.dockerHost(), Duration.ofSeconds(1));
-        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        DockerProvider runtime = DockerProvider.create(engine.dockerHost(), Duration.ofSeconds(1));
+        List<WorkloadEvent> events = new CopyOnWriteArrayList<>();
         AutoCloseable subscription = runtime.subscribe(events::add);
         try {
             await("event stream connected").atMost(PROMPTLY)
-                    .until(() -> events.stream().anyMatch(e -> e.type() == ContainerEvent.Type.RESYNC));
+                    .until(() -> events.stream().anyMatch(e -> e.type() == WorkloadEvent.Type.RESYNC));
             assertThat(runtime.inspect(app.name()).get(10, TimeUnit.SECONDS).status())
-                    .isEqualTo(ContainerInfo.Status.CREATED);
+                    .isEqualTo(WorkloadInfo.Status.CREATED);
 
             engine.freeze();
 
@@ -169,7 +169,7 @@ class FrozenEngineE2ETest {
                 assertThat(millis).as("call %d answered by its deadline", i).isLessThan(1_900);
             }
             await("subscribers hear DISCONNECTED").atMost(PROMPTLY)
-                    .until(() -> events.stream().anyMatch(e -> e.type() == ContainerEvent.Type.DISCONNECTED
+                    .until(() -> events.stream().anyMatch(e -> e.type() == WorkloadEvent.Type.DISCONNECTED
                             && e.detail() != null && e.detail().endsWith("no answer within 1s")));
 
             long t0 = System.nanoTime();
@@ -210,7 +210,7 @@ class FrozenEngineE2ETest {
 
         engine.freeze();
 
-        await("the liveness ping notices the freeze").atMost(DockerRuntime.LIVENESS_INTERVAL.plus(PROMPTLY))
+        await("the liveness ping notices the freeze").atMost(DockerProvider.LIVENESS_INTERVAL.plus(PROMPTLY))
                 .pollInterval(Duration.ofMillis(250)).until(this::dockerDegraded);
         assertThat(health().path("docker").path("description").asText())
                 .contains("docker engine unreachable").contains("no answer within 2s");

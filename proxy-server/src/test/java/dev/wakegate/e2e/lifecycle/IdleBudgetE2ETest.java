@@ -1,9 +1,9 @@
 package dev.wakegate.e2e.lifecycle;
 
-import dev.wakegate.lifecycle.IdleCheckResult;
+import dev.wakegate.lifecycle.IdleCheckReport;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 @Tag("docker")
 class IdleBudgetE2ETest {
     private final DockerFixture docker = new DockerFixture();
-    private ProxyHarness proxy;
+    private WakegateHarness proxy;
 
     @AfterEach
     void cleanUp() {
@@ -54,7 +54,7 @@ class IdleBudgetE2ETest {
             // discovery, keep the 30 min default and are never candidates
             yaml.append("  ").append(name).append(": { idle_timeout: 1s }\n");
         }
-        proxy = ProxyHarness.start(yaml.toString());
+        proxy = WakegateHarness.start(yaml.toString());
         Lifecycle lifecycle = proxy.server().lifecycle();
         CompletableFuture.allOf(names.stream().map(lifecycle::startContainer).toArray(CompletableFuture[]::new))
                 .get(30, TimeUnit.SECONDS);
@@ -66,16 +66,16 @@ class IdleBudgetE2ETest {
         await("all idle").atMost(Duration.ofSeconds(5))
                 .until(() -> Instant.now().isAfter(lastStarted.plusMillis(1500)));
 
-        IdleCheckResult first = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
+        IdleCheckReport first = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
         assertThat(first.stopped()).hasSize(1);
         assertThat(first.skipped().values()).contains("max_stops_per_cycle 1");
 
-        IdleCheckResult second = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
+        IdleCheckReport second = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
         assertThat(second.stopped()).hasSize(1);
 
         // Usually nothing else is managed and two of ours stay; another test's labelled container
         // running meanwhile counts toward min_running too, and then fewer of ours need to stay.
-        IdleCheckResult last = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
+        IdleCheckReport last = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
         for (int i = 0; i < 3 && !last.stopped().isEmpty(); i++) {
             assertThat(last.stopped()).hasSize(1);
             last = lifecycle.runIdleCheckNow().get(10, TimeUnit.SECONDS);
@@ -83,7 +83,7 @@ class IdleBudgetE2ETest {
         assertThat(last.stopped()).isEmpty();
         long managedRunning = lifecycle.containers().values().stream().filter(c -> c.state().countsAsRunning()).count();
         assertThat(managedRunning).isGreaterThanOrEqualTo(2);
-        IdleCheckResult finalCheck = last;
+        IdleCheckReport finalCheck = last;
         List<String> stillRunning = names.stream().filter(n -> running(docker, n)).toList();
         assertThat(stillRunning).allSatisfy(n -> assertThat(finalCheck.skipped()).containsEntry(n, "min_running 2"));
         if (managedRunning == stillRunning.size()) {

@@ -2,11 +2,12 @@ package dev.wakegate.e2e.lifecycle;
 
 import dev.wakegate.e2e.lifecycle.Upstreams.Site;
 import dev.wakegate.lifecycle.ContainerState;
-import dev.wakegate.lifecycle.IdleCheckResult;
+import dev.wakegate.lifecycle.IdleCheckReport;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.HttpTestServer;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import dev.wakegate.testing.WebSocketTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +48,7 @@ class IdleStopE2ETest {
 
     private static DockerFixture docker;
     private static HttpTestServer wsUpstream;
-    private static ProxyHarness proxy;
+    private static WakegateHarness proxy;
     private static Site idle;
     private static Site slow;
     private static Site tcp;
@@ -66,8 +67,8 @@ class IdleStopE2ETest {
         manual = Upstreams.site(docker, "manual", "manual");
         wsContainer = docker.sleeper("ws");
         critical = docker.sleeper("critical");
-        tcpListen = DockerFixture.freePort();
-        proxy = ProxyHarness.start("""
+        tcpListen = Loopback.freePort();
+        proxy = WakegateHarness.start("""
                 workers: 2
                 automation:
                   idle_check_interval: %s
@@ -202,7 +203,7 @@ class IdleStopE2ETest {
 
         assertStaysUp(critical);
 
-        IdleCheckResult last = lifecycle().runIdleCheckNow().get(10, TimeUnit.SECONDS);
+        IdleCheckReport last = lifecycle().runIdleCheckNow().get(10, TimeUnit.SECONDS);
         assertThat(last.skipped()).containsEntry(critical, "critical");
         assertThat(lifecycle().stats().countsOf(critical).stopAttempts()).isZero();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerFixture.Healthcheck;
+import dev.wakegate.testing.Loopback;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ final class Upstreams {
     /** httpd with a Docker HEALTHCHECK (wget every 200 ms); readiness comes from the health status. */
     static Site site(DockerFixture docker, String hint, String dir) {
         String name = DockerFixture.uniqueName(hint);
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         docker.containerNamed(name).shell(script(name, port, dir)).healthcheck(Healthcheck.httpGet(port)).create();
         return new Site(name, port);
     }
@@ -44,7 +45,7 @@ final class Upstreams {
     /** httpd without a HEALTHCHECK; readiness comes from the configured probe or a TCP connect. */
     static Site plainSite(DockerFixture docker, String hint, String dir) {
         String name = DockerFixture.uniqueName(hint);
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         docker.containerNamed(name).shell(script(name, port, dir)).create();
         return new Site(name, port);
     }
@@ -52,7 +53,7 @@ final class Upstreams {
     /** The same, but httpd listens only {@code bootDelay} after the container starts (a slow boot). */
     static Site plainSite(DockerFixture docker, String hint, String dir, Duration bootDelay) {
         String name = DockerFixture.uniqueName(hint);
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         docker.containerNamed(name).shell("sleep " + bootDelay.toMillis() / 1000.0 + " && " + script(name, port, dir))
                 .create();
         return new Site(name, port);

@@ -3,7 +3,8 @@ package dev.wakegate.e2e.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.metrics.PrometheusText;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code /health/*} endpoints over real HTTP, checked against the seed's JSON shapes, with a
+ * The {@code /health/*} endpoints over real HTTP, checked against the JSON shapes docs/operating.md shows, with a
  * real engine: reads, the admin operations and their auth, 404s, timestamps, and the Prometheus
  * text with a real cold start in it. The proxy uses the in-memory store (the endpoints do not
  * depend on Redis; the Redis tests are beside this one).
@@ -39,12 +40,12 @@ class EndpointsE2ETest {
     private static String web;
     private static String db;
     private static int port;
-    private static ProxyHarness proxy;
+    private static WakegateHarness proxy;
 
     @BeforeAll
     static void startProxy() {
         docker = new DockerFixture();
-        port = DockerFixture.freePort();
+        port = Loopback.freePort();
         web = docker.httpServer("endpoints-web", port, Duration.ZERO);
         db = docker.sleeper("endpoints-db");
         String yaml = """
@@ -60,7 +61,7 @@ class EndpointsE2ETest {
                   - { path: /web, containers: [%s], upstream: %s }
                   - { path: /plain, upstream: 127.0.0.1:%d }
                 """.formatted(web, port, db, db, web, web, port);
-        proxy = ProxyHarness.start(yaml, Map.of("WAKEGATE_ADMIN_TOKEN", TOKEN));
+        proxy = WakegateHarness.start(yaml, Map.of("WAKEGATE_ADMIN_TOKEN", TOKEN));
     }
 
     @AfterAll
@@ -72,7 +73,7 @@ class EndpointsE2ETest {
     }
 
     @Test
-    void containersDocumentHasTheSeedsShape() {
+    void containersDocumentHasTheDocumentedShape() {
         HttpResponse<String> r = proxy.get("/health/containers");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
@@ -205,9 +206,9 @@ class EndpointsE2ETest {
 
     @Test
     void withoutATokenLoopbackClientsMayPost() {
-        int p = DockerFixture.freePort();
+        int p = Loopback.freePort();
         String other = docker.httpServer("endpoints-open", p, Duration.ZERO);
-        try (ProxyHarness open = ProxyHarness.start(Ops.yaml(other, p, "priority: low", "idle_check_interval: 1h"))) {
+        try (WakegateHarness open = WakegateHarness.start(Ops.yaml(other, p, "priority: low", "idle_check_interval: 1h"))) {
             HttpResponse<String> check = open.post("/health/automation/idle-check");
             assertThat(check.statusCode()).isEqualTo(200);
             assertThat(Ops.json(check).path("status").asText()).isEqualTo("completed");
@@ -219,9 +220,9 @@ class EndpointsE2ETest {
 
     @Test
     void metricsAreValidPrometheusTextAndCountARealColdStart() {
-        int p = DockerFixture.freePort();
+        int p = Loopback.freePort();
         String cold = docker.httpServer("metrics-cold", p, Duration.ofMillis(300));
-        try (ProxyHarness fresh = ProxyHarness.start(Ops.yaml(cold, p, "priority: normal", "idle_check_interval: 1h"))) {
+        try (WakegateHarness fresh = WakegateHarness.start(Ops.yaml(cold, p, "priority: normal", "idle_check_interval: 1h"))) {
             HttpResponse<String> first = fresh.get("/health/metrics");
             assertThat(first.statusCode()).isEqualTo(200);
             assertThat(first.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));

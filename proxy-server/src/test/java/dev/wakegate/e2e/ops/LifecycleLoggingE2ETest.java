@@ -1,7 +1,8 @@
 package dev.wakegate.e2e.ops;
 
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,9 @@ class LifecycleLoggingE2ETest {
     @Test
     void oneLinePerLifecycleEventAndNoneForWarmRequests() {
         try (DockerFixture docker = new DockerFixture(); Ops.LogCapture logs = new Ops.LogCapture()) {
-            int port = DockerFixture.freePort();
+            int port = Loopback.freePort();
             String web = docker.httpServer("logging", port, Duration.ofMillis(300));
-            try (ProxyHarness proxy = ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 2s",
+            try (WakegateHarness proxy = WakegateHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 2s",
                     "idle_check_interval: 500ms"))) {
                 assertThat(proxy.get("/index.html").statusCode()).as("cold request").isEqualTo(200);
                 assertThat(logs.linesAbout(web, "start requested")).hasSize(1);

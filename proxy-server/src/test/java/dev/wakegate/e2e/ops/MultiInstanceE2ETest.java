@@ -1,10 +1,11 @@
 package dev.wakegate.e2e.ops;
 
-import dev.wakegate.lifecycle.IdleCheckResult;
+import dev.wakegate.lifecycle.IdleCheckReport;
 import dev.wakegate.lifecycle.LifecycleStats;
 import dev.wakegate.server.Main;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -54,17 +55,17 @@ class MultiInstanceE2ETest {
     @Test
     void concurrentColdRequestsThroughTwoInstancesAreAllServedByOneStart() {
         open.track(Ops.freshRedis());
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String web = docker.httpServer("shared-start", port, Duration.ofMillis(500));
         String yaml = Ops.yaml(web, port, "priority: normal", "auto_stop: false");
         Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
-        ProxyHarness a = open.track(ProxyHarness.start(yaml, env));
-        ProxyHarness b = open.track(ProxyHarness.start(yaml, env));
+        WakegateHarness a = open.track(WakegateHarness.start(yaml, env));
+        WakegateHarness b = open.track(WakegateHarness.start(yaml, env));
         assertThat(a.server().lifecycle().instanceId()).isNotEqualTo(b.server().lifecycle().instanceId());
 
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            for (ProxyHarness proxy : List.of(a, b)) {
+            for (WakegateHarness proxy : List.of(a, b)) {
                 responses.add(proxy.client().sendAsync(HttpRequest.newBuilder(proxy.uri("/index.html"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
             }
@@ -83,12 +84,12 @@ class MultiInstanceE2ETest {
     @Test
     void containerBusyThroughOneInstanceIsNotStoppedByTheOthersEvictor() {
         open.track(Ops.freshRedis());
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String web = Ops.slowCapableServer(docker, "busy", port, 5);
         Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
         // A serves the traffic and never evicts; B only evicts, with a 3 s idle timeout.
-        ProxyHarness a = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"), env));
-        ProxyHarness b = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 3s",
+        WakegateHarness a = open.track(WakegateHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"), env));
+        WakegateHarness b = open.track(WakegateHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 3s",
                 "idle_check_interval: 300ms"), env));
         assertThat(a.get("/index.html").statusCode()).isEqualTo(200);
 
@@ -123,9 +124,9 @@ class MultiInstanceE2ETest {
     @Test
     void instanceKilledWithARequestInFlightDoesNotBlockStopsForever(@TempDir Path dir) throws Exception {
         open.track(Ops.freshRedis());
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String web = Ops.slowCapableServer(docker, "crash", port, 120);
-        int aPort = DockerFixture.freePort();
+        int aPort = Loopback.freePort();
         Path config = dir.resolve("a.yml");
         Files.writeString(config, Ops.yaml(web, port, "priority: normal", "auto_stop: false"));
         Path log = dir.resolve("a.log");
@@ -135,7 +136,7 @@ class MultiInstanceE2ETest {
         a.environment().put("REDIS_URL", Ops.REDIS_URL);
         a.environment().put("WAKEGATE_LISTEN", "127.0.0.1:" + aPort);
         child = a.start();
-        ProxyHarness b = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 4s",
+        WakegateHarness b = open.track(WakegateHarness.start(Ops.yaml(web, port, "priority: normal, idle_timeout: 4s",
                 "idle_check_interval: 300ms") + "state: { instance_timeout: 12s }\n", Map.of("REDIS_URL", Ops.REDIS_URL)));
         await("instance A up").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> get(aPort, "/health/automation").statusCode() == 200);
@@ -150,12 +151,12 @@ class MultiInstanceE2ETest {
         Instant killedAt = Instant.now();
         assertThat(inFlight).failsWithin(Duration.ofSeconds(5));
         await("A's usage still counts right after the kill").atMost(Duration.ofSeconds(3)).until(() -> {
-            IdleCheckResult last = b.server().lifecycle().stats().snapshot().lastIdleCheck();
+            IdleCheckReport last = b.server().lifecycle().stats().snapshot().lastIdleCheck();
             return last != null && last.at().isAfter(killedAt)
                     && "in use by another instance".equals(last.skipped().get(web));
         });
         await("A unaccounted for once its usage expired").atMost(Duration.ofSeconds(20)).until(() -> {
-            IdleCheckResult last = b.server().lifecycle().stats().snapshot().lastIdleCheck();
+            IdleCheckReport last = b.server().lifecycle().stats().snapshot().lastIdleCheck();
             return last != null && !last.ranHere() && last.note().contains("unaccounted for");
         });
         docker.awaitStopped(web, Duration.ofSeconds(40));
@@ -166,7 +167,7 @@ class MultiInstanceE2ETest {
         assertThat(Files.readString(log)).contains("ready after");
     }
 
-    private static boolean skippedBecause(ProxyHarness proxy, String name, String reason) {
+    private static boolean skippedBecause(WakegateHarness proxy, String name, String reason) {
         LifecycleStats.Snapshot s = proxy.server().lifecycle().stats().snapshot();
         return s.lastIdleCheck() != null && reason.equals(s.lastIdleCheck().skipped().get(name));
     }

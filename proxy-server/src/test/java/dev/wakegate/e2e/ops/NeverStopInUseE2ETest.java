@@ -2,7 +2,8 @@ package dev.wakegate.e2e.ops;
 
 import dev.wakegate.state.redis.RedisServerProcess;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,11 +44,11 @@ class NeverStopInUseE2ETest {
 
     @Test
     void aDependencyStaysUpWhileItsDependantIsBusy() throws Exception {
-        int appPort = DockerFixture.freePort();
-        int dbPort = DockerFixture.freePort();
+        int appPort = Loopback.freePort();
+        int dbPort = Loopback.freePort();
         String app = docker.httpServer("dep-app", appPort, Duration.ZERO);
         String db = docker.httpServer("dep-db", dbPort, Duration.ZERO);
-        ProxyHarness proxy = open.track(ProxyHarness.start("""
+        WakegateHarness proxy = open.track(WakegateHarness.start("""
                 workers: 1
                 automation: { idle_check_interval: 300ms }
                 timeouts: { drain: 1s }
@@ -89,14 +90,14 @@ class NeverStopInUseE2ETest {
 
     @Test
     void aContainerJustIdleIsNotStoppedUnderRequestsThroughAnotherInstance() throws Exception {
-        RedisServerProcess redis = open.track(new RedisServerProcess(RedisServerProcess.freePort()).start());
-        int port = DockerFixture.freePort();
+        RedisServerProcess redis = open.track(new RedisServerProcess(Loopback.freePort()).start());
+        int port = Loopback.freePort();
         String web = Ops.slowCapableServer(docker, "cordon", port, 1);
         Map<String, String> env = Map.of("REDIS_URL", redis.url());
         // A decides (a 2 s idle timeout, checked every 300 ms); B only serves.
-        ProxyHarness a = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: low, idle_timeout: 2s",
+        WakegateHarness a = open.track(WakegateHarness.start(Ops.yaml(web, port, "priority: low, idle_timeout: 2s",
                 "idle_check_interval: 300ms"), env));
-        ProxyHarness b = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: low, idle_timeout: 2s",
+        WakegateHarness b = open.track(WakegateHarness.start(Ops.yaml(web, port, "priority: low, idle_timeout: 2s",
                 "auto_stop: false"), env));
         assertThat(b.get("/index.html").statusCode()).isEqualTo(200);
 
@@ -133,13 +134,13 @@ class NeverStopInUseE2ETest {
 
     @Test
     void redisRestartedEmptyWhileTheServingInstanceIsInItsBackoffStopsNothing() throws Exception {
-        RedisServerProcess redis = open.track(new RedisServerProcess(RedisServerProcess.freePort()).start());
-        int port = DockerFixture.freePort();
+        RedisServerProcess redis = open.track(new RedisServerProcess(Loopback.freePort()).start());
+        int port = Loopback.freePort();
         String web = Ops.slowCapableServer(docker, "empty", port, 25);
         Map<String, String> env = Map.of("REDIS_URL", redis.url());
-        ProxyHarness a = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: low, idle_timeout: 3s",
+        WakegateHarness a = open.track(WakegateHarness.start(Ops.yaml(web, port, "priority: low, idle_timeout: 3s",
                 "idle_check_interval: 300ms"), env));
-        ProxyHarness b = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: low, idle_timeout: 3s",
+        WakegateHarness b = open.track(WakegateHarness.start(Ops.yaml(web, port, "priority: low, idle_timeout: 3s",
                 "auto_stop: false"), env));
         assertThat(b.get("/index.html").statusCode()).isEqualTo(200);
 

@@ -6,7 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.WakegateHarness;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -123,7 +123,7 @@ final class Ops {
         return json(response.body());
     }
 
-    static long startsIssued(ProxyHarness proxy, String name) {
+    static long startsIssued(WakegateHarness proxy, String name) {
         return proxy.server().lifecycle().stats().countsOf(name).startsIssued();
     }
 

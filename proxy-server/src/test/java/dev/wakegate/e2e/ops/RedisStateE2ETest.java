@@ -3,7 +3,8 @@ package dev.wakegate.e2e.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.state.redis.RedisServerProcess;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class RedisStateE2ETest {
     @Test
     void hashHoldsEveryManagedContainerAfterTrafficAndARestartedProxyKeepsLastAccess() {
         Ops.RedisView redis = open.track(Ops.freshRedis());
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String web = docker.httpServer("state-web", port, Duration.ZERO);
         String db = docker.sleeper("state-db");
         String yaml = """
@@ -54,7 +55,7 @@ class RedisStateE2ETest {
                 """.formatted(web, port, db, web, web);
         Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
 
-        ProxyHarness first = open.track(ProxyHarness.start(yaml, env));
+        WakegateHarness first = open.track(WakegateHarness.start(yaml, env));
         assertThat(first.get("/index.html").statusCode()).isEqualTo(200);
 
         await("both containers in container_states").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -84,7 +85,7 @@ class RedisStateE2ETest {
         open.forget(first);
         first.close();
 
-        ProxyHarness second = open.track(ProxyHarness.start(yaml, env));
+        WakegateHarness second = open.track(WakegateHarness.start(yaml, env));
         Instant restored = second.server().lifecycle().container(web).lastAccess();
         assertThat(Duration.between(lastAccess, restored).abs()).isLessThan(Duration.ofMillis(200));
         Instant shown = Instant.parse(Ops.json(second.get("/health/containers")).path("containers").path(web)
@@ -97,10 +98,10 @@ class RedisStateE2ETest {
 
     @Test
     void warmRequestsSucceedWhileRedisDiesAndTheStateIsWrittenBackWhenItReturns() throws Exception {
-        RedisServerProcess redisServer = open.track(new RedisServerProcess(RedisServerProcess.freePort()).start());
-        int port = DockerFixture.freePort();
+        RedisServerProcess redisServer = open.track(new RedisServerProcess(Loopback.freePort()).start());
+        int port = Loopback.freePort();
         String web = docker.httpServer("outage-web", port, Duration.ZERO);
-        ProxyHarness proxy = open.track(ProxyHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"),
+        WakegateHarness proxy = open.track(WakegateHarness.start(Ops.yaml(web, port, "priority: normal", "auto_stop: false"),
                 Map.of("REDIS_URL", redisServer.url())));
         Ops.RedisView redis = open.track(new Ops.RedisView(redisServer.url()));
         assertThat(proxy.get("/index.html").statusCode()).isEqualTo(200);

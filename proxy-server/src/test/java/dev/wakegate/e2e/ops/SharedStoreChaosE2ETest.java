@@ -3,7 +3,8 @@ package dev.wakegate.e2e.ops;
 import dev.wakegate.lifecycle.LifecycleStats;
 import dev.wakegate.state.redis.RedisServerProcess;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,14 +48,14 @@ class SharedStoreChaosE2ETest {
     @Test
     void noStopAndNoFailedRequestUnderLoadWhileRedisDiesRestartsEmptyAndTheContainerIsKilled(@TempDir Path dir)
             throws Exception {
-        RedisServerProcess redis = open.track(new RedisServerProcess(RedisServerProcess.freePort())
+        RedisServerProcess redis = open.track(new RedisServerProcess(Loopback.freePort())
                 .persistingIn(dir.resolve("redis")).start());
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String web = Ops.slowCapableServer(docker, "chaos", port, 1);
         String yaml = Ops.yaml(web, port, "priority: low, idle_timeout: 3s", "idle_check_interval: 300ms");
         Map<String, String> env = Map.of("REDIS_URL", redis.url());
-        ProxyHarness a = open.track(ProxyHarness.start(yaml, env));
-        ProxyHarness b = open.track(ProxyHarness.start(yaml, env));
+        WakegateHarness a = open.track(WakegateHarness.start(yaml, env));
+        WakegateHarness b = open.track(WakegateHarness.start(yaml, env));
 
         Instant loadFrom = Instant.now();
         LoadLoop load = new LoadLoop(a.uri("/index.html"), 4);
@@ -108,7 +109,7 @@ class SharedStoreChaosE2ETest {
         assertThat(docker.countEvents(web, "stop", loadUntil)).isEqualTo(1);
     }
 
-    private static long stopAttempts(ProxyHarness proxy, String name) {
+    private static long stopAttempts(WakegateHarness proxy, String name) {
         LifecycleStats.Counts counts = proxy.server().lifecycle().stats().countsOf(name);
         return counts.stopAttempts();
     }

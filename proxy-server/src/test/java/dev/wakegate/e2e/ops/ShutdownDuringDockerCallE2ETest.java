@@ -5,7 +5,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.wakegate.testing.DockerFixture;
-import dev.wakegate.testing.ProxyHarness;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.WakegateHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,12 +41,12 @@ class ShutdownDuringDockerCallE2ETest {
 
     @Test
     void closingWhileAStopIsUnderWayLetsItFinishQuietly() throws Exception {
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         // Takes two seconds to stop: SIGTERM is trapped, then it exits.
         String slowStop = docker.container("slow-stop").shell("trap 'sleep 2; exit 0' TERM; "
                 + "mkdir -p /www && echo ok > /www/index.html && httpd -p 127.0.0.1:" + port + " -h /www; "
                 + "while true; do sleep 0.2; done").create();
-        ProxyHarness proxy = ProxyHarness.start(Ops.yaml(slowStop, port, "priority: normal", "auto_stop: false"));
+        WakegateHarness proxy = WakegateHarness.start(Ops.yaml(slowStop, port, "priority: normal", "auto_stop: false"));
         assertThat(proxy.get("/index.html").statusCode()).isEqualTo(200);
 
         logs.start();

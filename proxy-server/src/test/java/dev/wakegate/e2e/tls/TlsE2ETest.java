@@ -1,5 +1,6 @@
 package dev.wakegate.e2e.tls;
 
+import dev.wakegate.testing.Loopback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wakegate.metrics.PrometheusText;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.HttpTestServer;
-import dev.wakegate.testing.ProxyHarness;
 import dev.wakegate.testing.TestPki;
 import dev.wakegate.testing.TestPki.Issued;
 import dev.wakegate.testing.TestPki.KeyType;
+import dev.wakegate.testing.WakegateHarness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class TlsE2ETest {
     private static Issued wildcard;
     private static int tlsPort;
     private static String appContainer;
-    private static ProxyHarness proxy;
+    private static WakegateHarness proxy;
 
     @BeforeAll
     static void start() {
@@ -53,10 +54,10 @@ class TlsE2ETest {
         pki = new TestPki(dir);
         app = pki.issue("app", KeyType.EC, "app.example.test");
         wildcard = pki.issue("wild", KeyType.RSA, "*.example.test");
-        int appPort = DockerFixture.freePort();
+        int appPort = Loopback.freePort();
         appContainer = docker.httpServer("tls-app", appPort, Duration.ZERO);
-        tlsPort = DockerFixture.freePort();
-        proxy = ProxyHarness.start("""
+        tlsPort = Loopback.freePort();
+        proxy = WakegateHarness.start("""
                 workers: 1
                 timeouts: { drain: 1s }
                 containers:

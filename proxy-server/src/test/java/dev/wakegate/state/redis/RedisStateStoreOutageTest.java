@@ -1,6 +1,7 @@
 package dev.wakegate.state.redis;
 
 import dev.wakegate.state.ContainerRecord;
+import dev.wakegate.testing.Loopback;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +47,7 @@ class RedisStateStoreOutageTest {
 
     @Test
     void everyCallFailsFastWhileRedisIsDownAndWritesSucceedAgainAfterRestart() throws Exception {
-        server = new RedisServerProcess(RedisServerProcess.freePort()).start();
+        server = new RedisServerProcess(Loopback.freePort()).start();
         store = RedisStateStore.connect(server.url());
         AtomicInteger cameBack = new AtomicInteger();
         store.onAvailable(cameBack::incrementAndGet);
@@ -76,7 +77,7 @@ class RedisStateStoreOutageTest {
 
     @Test
     void storeCreatedWhileRedisIsDownConnectsWhenRedisComesUp() throws Exception {
-        server = new RedisServerProcess(RedisServerProcess.freePort());
+        server = new RedisServerProcess(Loopback.freePort());
         RedisStateStore.connect(server.url()).close(); // class loading and native transport set-up are not what we time
         long before = System.nanoTime();
         store = RedisStateStore.connect(server.url());
@@ -96,7 +97,7 @@ class RedisStateStoreOutageTest {
 
     @Test
     void recordAccessOfAHundredContainersIsOneRoundTrip() throws Exception {
-        server = new RedisServerProcess(RedisServerProcess.freePort()).start();
+        server = new RedisServerProcess(Loopback.freePort()).start();
         store = RedisStateStore.connect(server.url());
         await().atMost(Duration.ofSeconds(10)).until(store::isAvailable);
         Map<String, Duration> batch = new HashMap<>();

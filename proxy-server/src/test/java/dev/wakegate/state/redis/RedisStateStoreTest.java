@@ -64,7 +64,7 @@ class RedisStateStoreTest {
     }
 
     @Test
-    void recordsRoundTripAsOneSeedJsonFieldPerContainer() throws Exception {
+    void recordsRoundTripAsOneJsonFieldPerContainer() throws Exception {
         RedisStateStore store = store();
         // last_access comes from the shared last access, never from the record (none yet: null)
         ContainerRecord app = new ContainerRecord("running", "critical", null, T0.minusSeconds(600), null, "proxy-a");

@@ -1,23 +1,24 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.HealthCheck;
-import dev.wakegate.lifecycle.ContainerEvent;
-import dev.wakegate.lifecycle.ContainerInfo;
-import dev.wakegate.lifecycle.ContainerInfo.Health;
-import dev.wakegate.lifecycle.ContainerInfo.Status;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
+import dev.wakegate.provider.WorkloadInfo.Health;
+import dev.wakegate.provider.WorkloadInfo.Status;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Maps docker-java's models to the lifecycle's {@link ContainerInfo} and {@link ContainerEvent}.
+ * Maps docker-java's models to the lifecycle's {@link WorkloadInfo} and {@link WorkloadEvent}.
  * Pure functions, so the mapping is unit-tested without an engine.
  */
 final class ContainerInfos {
@@ -30,7 +31,7 @@ final class ContainerInfos {
     private ContainerInfos() {
     }
 
-    static ContainerInfo fromInspect(InspectContainerResponse r) {
+    static WorkloadInfo fromInspect(InspectContainerResponse r) {
         InspectContainerResponse.ContainerState state = r.getState();
         ContainerConfig config = r.getConfig();
         Map<String, String> labels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
@@ -38,7 +39,7 @@ final class ContainerInfos {
         boolean hasHealthcheck = (config != null && definesHealthcheck(config.getHealthcheck())) || healthState != null;
         Long exit = state == null ? null : state.getExitCodeLong();
         String error = state == null ? null : state.getError();
-        return new ContainerInfo(
+        return new WorkloadInfo(
                 r.getId(),
                 stripSlash(r.getName()),
                 labels.get(SERVICE_LABEL),
@@ -59,7 +60,7 @@ final class ContainerInfos {
         return test != null && !test.isEmpty() && !"NONE".equals(test.get(0));
     }
 
-    static Status status(String engineStatus) {
+    static Status status(@Nullable String engineStatus) {
         if (engineStatus == null) {
             return Status.MISSING;
         }
@@ -75,7 +76,7 @@ final class ContainerInfos {
         };
     }
 
-    static Health health(String engineHealth) {
+    static Health health(@Nullable String engineHealth) {
         if (engineHealth == null) {
             return Health.NONE;
         }
@@ -91,37 +92,36 @@ final class ContainerInfos {
         return name != null && name.startsWith("/") ? name.substring(1) : name;
     }
 
-    /** Null for actions the lifecycle does not follow (e.g. exec_create, attach, kill). */
     /** Signals that end a process unless it handles them: TERM (docker stop), KILL, INT, QUIT. */
-    private static final java.util.Set<String> DEADLY_SIGNALS =
-            java.util.Set.of("15", "9", "2", "3", "SIGTERM", "SIGKILL", "SIGINT", "SIGQUIT", "TERM", "KILL", "INT", "QUIT");
+    private static final Set<String> DEADLY_SIGNALS = Set.of("15", "9", "2", "3", "SIGTERM", "SIGKILL", "SIGINT", "SIGQUIT", "TERM", "KILL", "INT", "QUIT");
 
     /** A kill event that likely ends the container (a HUP sent to reload it does not). */
     private static boolean deadly(Event e) {
         Map<String, String> attributes = e.getActor() == null ? null : e.getActor().getAttributes();
         String signal = attributes == null ? null : attributes.get("signal");
-        return signal == null || DEADLY_SIGNALS.contains(signal.trim().toUpperCase(java.util.Locale.ROOT));
+        return signal == null || DEADLY_SIGNALS.contains(signal.trim().toUpperCase(Locale.ROOT));
     }
 
-    static ContainerEvent fromEvent(Event e) {
+    /** The event as the lifecycle follows it; null for actions it does not (exec_create, attach, a HUP). */
+    static @Nullable WorkloadEvent fromEvent(Event e) {
         String action = e.getAction() != null ? e.getAction() : e.getStatus();
         if (action == null) {
             return null;
         }
-        ContainerEvent.Type type;
-        Health health = null;
+        WorkloadEvent.@Nullable Type type;
+        @Nullable Health health = null;
         if (action.startsWith("health_status")) {
-            type = ContainerEvent.Type.HEALTH_STATUS;
+            type = WorkloadEvent.Type.HEALTH_STATUS;
             int colon = action.indexOf(':');
             health = health(colon < 0 ? null : action.substring(colon + 1));
         } else {
             type = switch (action) {
-                case "create" -> ContainerEvent.Type.CREATE;
-                case "start" -> ContainerEvent.Type.START;
-                case "kill" -> deadly(e) ? ContainerEvent.Type.KILL : null;
-                case "die" -> ContainerEvent.Type.DIE;
-                case "stop" -> ContainerEvent.Type.STOP;
-                case "destroy" -> ContainerEvent.Type.DESTROY;
+                case "create" -> WorkloadEvent.Type.CREATE;
+                case "start" -> WorkloadEvent.Type.START;
+                case "kill" -> deadly(e) ? WorkloadEvent.Type.KILL : null;
+                case "die" -> WorkloadEvent.Type.DIE;
+                case "stop" -> WorkloadEvent.Type.STOP;
+                case "destroy" -> WorkloadEvent.Type.DESTROY;
                 default -> null;
             };
             if (type == null) {
@@ -135,6 +135,6 @@ final class ContainerInfos {
         String id = e.getActor() != null && e.getActor().getId() != null ? e.getActor().getId() : e.getId();
         long millis = e.getTimeNano() != null ? e.getTimeNano() / 1_000_000L
                 : e.getTime() != null ? e.getTime() * 1000L : System.currentTimeMillis();
-        return new ContainerEvent(type, id, attributes.get("name"), attributes.get(SERVICE_LABEL), health, labels, millis);
+        return new WorkloadEvent(type, id, attributes.get("name"), attributes.get(SERVICE_LABEL), health, labels, millis);
     }
 }

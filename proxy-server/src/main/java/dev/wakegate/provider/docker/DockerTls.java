@@ -1,10 +1,7 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.transport.SSLConfig;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS to a Docker engine the way the docker CLI does it: {@code DOCKER_TLS_VERIFY=1} and the PEM
@@ -172,7 +173,7 @@ final class DockerTls implements SSLConfig {
     }
 
     /** The first {@code -----BEGIN type-----} block, decoded; null if there is none. */
-    private static byte[] block(String pem, String type) {
+    private static byte @Nullable [] block(String pem, String type) {
         String begin = "-----BEGIN " + type + "-----";
         int from = pem.indexOf(begin);
         if (from < 0) {

@@ -1,6 +1,7 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.testing.StartFailures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,14 +23,14 @@ import static org.assertj.core.api.Assertions.within;
  * outside): every call fails within the call timeout as "unreachable", never hangs. The frozen
  * engine itself, a real dockerd stopped with SIGSTOP, is {@code FrozenEngineE2ETest}.
  */
-class DockerRuntimeTimeoutTest {
+class DockerProviderTimeoutTest {
     private static final Duration CALL_TIMEOUT = Duration.ofMillis(600);
 
     private final ServerSocket silent;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-    private final DockerRuntime runtime;
+    private final DockerProvider runtime;
 
-    DockerRuntimeTimeoutTest() throws IOException {
+    DockerProviderTimeoutTest() throws IOException {
         silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             while (!silent.isClosed()) {
@@ -42,7 +43,7 @@ class DockerRuntimeTimeoutTest {
         }, "silent-engine");
         t.setDaemon(true);
         t.start();
-        runtime = DockerRuntime.create("tcp://127.0.0.1:" + silent.getLocalPort(), CALL_TIMEOUT);
+        runtime = DockerProvider.create("tcp://127.0.0.1:" + silent.getLocalPort(), CALL_TIMEOUT);
     }
 
     @AfterEach
@@ -84,13 +85,6 @@ class DockerRuntimeTimeoutTest {
     }
 
     private static StartFailure failure(CompletableFuture<?> f) {
-        Throwable[] caught = new Throwable[1];
-        try {
-            f.handle((v, ex) -> caught[0] = ex).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("the call neither answered nor failed within 30s", e);
-        }
-        assertThat(caught[0]).isInstanceOf(StartFailure.class);
-        return (StartFailure) caught[0];
+        return StartFailures.failureOf(f, Duration.ofSeconds(30));
     }
 }

@@ -1,7 +1,9 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.transport.SSLConfig;
 
+import java.security.Provider;
+import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -10,11 +12,9 @@ import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import java.security.Provider;
-import java.security.SecureRandom;
 
 /**
- * The {@link SSLConfig} {@link DockerRuntime} gives docker-java's zerodep transport for an engine
+ * The {@link SSLConfig} {@link DockerProvider} gives docker-java's zerodep transport for an engine
  * on a unix socket without {@code DOCKER_TLS_VERIFY} (a {@code tcp://} engine gets none: given
  * any SSL config, zerodep speaks https to it).
  *

@@ -1,12 +1,14 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
-import dev.wakegate.lifecycle.ContainerEvent;
-import dev.wakegate.lifecycle.ContainerInfo;
-import dev.wakegate.lifecycle.ContainerInfo.Health;
-import dev.wakegate.lifecycle.ContainerInfo.Status;
 import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo.Health;
+import dev.wakegate.provider.WorkloadInfo.Status;
+import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.testing.DockerFixture;
 import dev.wakegate.testing.DockerSocketProxy;
+import dev.wakegate.testing.Loopback;
+import dev.wakegate.testing.StartFailures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,17 +30,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @Tag("docker")
-class DockerRuntimeTest {
+class DockerProviderTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static DockerFixture docker;
-    private static DockerRuntime runtime;
+    private static DockerProvider runtime;
 
     @BeforeAll
     static void engine() {
         docker = new DockerFixture();
-        runtime = DockerRuntime.create(docker.dockerHost());
+        runtime = DockerProvider.create(docker.dockerHost());
     }
 
     @AfterAll
@@ -61,18 +62,17 @@ class DockerRuntimeTest {
         return f.get(30, TimeUnit.SECONDS);
     }
 
+    private static final Duration WAIT_FOR_FAILURE = Duration.ofSeconds(30);
+
     private static StartFailure failureOf(CompletableFuture<?> f) {
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> f.get(30, TimeUnit.SECONDS));
-        assertThat(e.getCause()).isInstanceOf(StartFailure.class);
-        return (StartFailure) e.getCause();
+        return StartFailures.failureOf(f, WAIT_FOR_FAILURE);
     }
 
     @Test
     void inspectReportsCreatedRunningExitedAndMissing() throws Exception {
         String c = docker.sleeper("inspect");
 
-        ContainerInfo created = get(runtime.inspect(c));
+        WorkloadInfo created = get(runtime.inspect(c));
         assertThat(created.name()).isEqualTo(c);
         assertThat(created.status()).isEqualTo(Status.CREATED);
         assertThat(created.hasHealthcheck()).isFalse();
@@ -83,18 +83,18 @@ class DockerRuntimeTest {
         assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.RUNNING);
 
         docker.stop(c);
-        ContainerInfo stopped = get(runtime.inspect(c));
+        WorkloadInfo stopped = get(runtime.inspect(c));
         assertThat(stopped.status()).isEqualTo(Status.EXITED);
         assertThat(stopped.running()).isFalse();
 
-        ContainerInfo missing = get(runtime.inspect("wakegate-test-no-such-container"));
+        WorkloadInfo missing = get(runtime.inspect("wakegate-test-no-such-container"));
         assertThat(missing.status()).isEqualTo(Status.MISSING);
         assertThat(missing.name()).isEqualTo("wakegate-test-no-such-container");
     }
 
     @Test
     void startRunsTheContainerAndItsHealthcheckTurnsHealthy() throws Exception {
-        int port = DockerFixture.freePort();
+        int port = Loopback.freePort();
         String c = docker.httpServer("start", port, Duration.ofMillis(300));
         assertThat(get(runtime.inspect(c)).hasHealthcheck()).isTrue();
 
@@ -144,7 +144,7 @@ class DockerRuntimeTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
 
         assertThat(ms).isBetween(900L, 10_000L);
-        ContainerInfo info = get(runtime.inspect(c));
+        WorkloadInfo info = get(runtime.inspect(c));
         assertThat(info.status()).isEqualTo(Status.EXITED);
         assertThat(info.exitCode()).isEqualTo(137);
     }
@@ -176,7 +176,7 @@ class DockerRuntimeTest {
         get(runtime.start(c));
 
         await().atMost(WAIT).until(() -> get(runtime.inspect(c)).status() == Status.EXITED);
-        ContainerInfo info = get(runtime.inspect(c));
+        WorkloadInfo info = get(runtime.inspect(c));
         assertThat(info.exitCode()).isEqualTo(3);
         assertThat(info.error()).isNull();
     }
@@ -189,7 +189,7 @@ class DockerRuntimeTest {
         docker.awaitStatus(sick, "running", WAIT);
         await().atMost(WAIT).until(() -> "unhealthy".equals(docker.health(sick)));
 
-        List<ContainerInfo> all = get(runtime.list());
+        List<WorkloadInfo> all = get(runtime.list());
 
         assertThat(all).filteredOn(i -> i.name().equals(stopped)).singleElement()
                 .satisfies(i -> assertThat(i.status()).isEqualTo(Status.CREATED));
@@ -202,12 +202,12 @@ class DockerRuntimeTest {
 
     @Test
     void composeServiceNameResolvesToTheRunningContainerThenTheNewest() throws Exception {
-        String service = "svc" + DockerFixture.freePort();
+        String service = "svc" + Loopback.freePort();
         String older = docker.container("svc-a").composeService(service).create();
         Thread.sleep(1100); // the engine's Created is in whole seconds
         String newer = docker.container("svc-b").composeService(service).create();
 
-        ContainerInfo byService = get(runtime.inspect(service));
+        WorkloadInfo byService = get(runtime.inspect(service));
         assertThat(byService.name()).isEqualTo(newer);
         assertThat(byService.service()).isEqualTo(service);
 
@@ -220,35 +220,35 @@ class DockerRuntimeTest {
 
     @Test
     void eventsStartWithResyncThenFollowStartHealthAndDie() throws Exception {
-        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
-        int port = DockerFixture.freePort();
+        List<WorkloadEvent> events = new CopyOnWriteArrayList<>();
+        int port = Loopback.freePort();
         String c = docker.httpServer("events", port, Duration.ZERO);
         try (AutoCloseable sub = runtime.subscribe(events::add)) {
             await().atMost(WAIT).until(() -> !events.isEmpty());
-            assertThat(events.get(0).type()).isEqualTo(ContainerEvent.Type.RESYNC);
+            assertThat(events.get(0).type()).isEqualTo(WorkloadEvent.Type.RESYNC);
 
             get(runtime.start(c));
             await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
-                    && e.type() == ContainerEvent.Type.HEALTH_STATUS && e.health() == Health.HEALTHY));
+                    && e.type() == WorkloadEvent.Type.HEALTH_STATUS && e.health() == Health.HEALTHY));
             get(runtime.stop(c, Duration.ofSeconds(2)));
             await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
-                    && e.type() == ContainerEvent.Type.DIE));
+                    && e.type() == WorkloadEvent.Type.DIE));
 
-            List<ContainerEvent.Type> mine = events.stream().filter(e -> c.equals(e.name()))
-                    .map(ContainerEvent::type).toList();
-            assertThat(mine).containsSubsequence(ContainerEvent.Type.START, ContainerEvent.Type.HEALTH_STATUS,
-                    ContainerEvent.Type.DIE);
-            ContainerEvent start = events.stream().filter(e -> c.equals(e.name())
-                    && e.type() == ContainerEvent.Type.START).findFirst().orElseThrow();
+            List<WorkloadEvent.Type> mine = events.stream().filter(e -> c.equals(e.name()))
+                    .map(WorkloadEvent::type).toList();
+            assertThat(mine).containsSubsequence(WorkloadEvent.Type.START, WorkloadEvent.Type.HEALTH_STATUS,
+                    WorkloadEvent.Type.DIE);
+            WorkloadEvent start = events.stream().filter(e -> c.equals(e.name())
+                    && e.type() == WorkloadEvent.Type.START).findFirst().orElseThrow();
             assertThat(start.id()).hasSize(64);
             assertThat(start.labels()).containsEntry(DockerFixture.TEST_LABEL, "true");
-            assertThat(events).noneMatch(e -> e.type() == ContainerEvent.Type.DISCONNECTED);
+            assertThat(events).noneMatch(e -> e.type() == WorkloadEvent.Type.DISCONNECTED);
         }
     }
 
     @Test
     void unreachableEngineFailsFastWithAClearMessage() {
-        try (DockerRuntime nowhere = DockerRuntime.create("unix:///tmp/nope.sock")) {
+        try (DockerProvider nowhere = DockerProvider.create("unix:///tmp/nope.sock")) {
             long t0 = System.nanoTime();
             StartFailure start = failureOf(nowhere.start("app"));
             StartFailure inspect = failureOf(nowhere.inspect("app"));
@@ -266,12 +266,12 @@ class DockerRuntimeTest {
 
     @Test
     void subscriptionToAnUnreachableEngineReportsDisconnectedOnceAndKeepsRetrying() throws Exception {
-        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
-        try (DockerRuntime nowhere = DockerRuntime.create("unix:///tmp/nope.sock");
+        List<WorkloadEvent> events = new CopyOnWriteArrayList<>();
+        try (DockerProvider nowhere = DockerProvider.create("unix:///tmp/nope.sock");
              AutoCloseable sub = nowhere.subscribe(events::add)) {
             await().atMost(WAIT).until(() -> !events.isEmpty());
             Thread.sleep(1500); // several backoff rounds (100, 200, 400, 800 ms)
-            assertThat(events).extracting(ContainerEvent::type).containsExactly(ContainerEvent.Type.DISCONNECTED);
+            assertThat(events).extracting(WorkloadEvent::type).containsExactly(WorkloadEvent.Type.DISCONNECTED);
             // still alive: calls still answer promptly
             assertThat(failureOf(nowhere.ping()).kind()).isEqualTo(StartFailure.Kind.RUNTIME_UNAVAILABLE);
         }
@@ -279,37 +279,37 @@ class DockerRuntimeTest {
 
     @Test
     void eventFeedReportsDisconnectedOnceWhenTheEngineGoesAwayAndResyncsWhenItReturns() throws Exception {
-        List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+        List<WorkloadEvent> events = new CopyOnWriteArrayList<>();
         try (DockerSocketProxy engine = new DockerSocketProxy().start();
-             DockerRuntime viaProxy = DockerRuntime.create(engine.dockerHost());
+             DockerProvider viaProxy = DockerProvider.create(engine.dockerHost());
              AutoCloseable sub = viaProxy.subscribe(events::add)) {
-            await().atMost(WAIT).until(() -> types(events).contains(ContainerEvent.Type.RESYNC));
+            await().atMost(WAIT).until(() -> types(events).contains(WorkloadEvent.Type.RESYNC));
 
             engine.stop();
-            await().atMost(WAIT).until(() -> types(events).contains(ContainerEvent.Type.DISCONNECTED));
+            await().atMost(WAIT).until(() -> types(events).contains(WorkloadEvent.Type.DISCONNECTED));
             assertThat(failureOf(viaProxy.inspect("app")).reason())
                     .startsWith("docker engine unreachable at " + engine.dockerHost() + ": ");
             Thread.sleep(1000); // several failed reconnects: still one DISCONNECTED
 
             engine.start();
             await().atMost(WAIT).until(() -> types(events).size() == 3);
-            assertThat(types(events)).containsExactly(ContainerEvent.Type.RESYNC, ContainerEvent.Type.DISCONNECTED,
-                    ContainerEvent.Type.RESYNC);
+            assertThat(types(events)).containsExactly(WorkloadEvent.Type.RESYNC, WorkloadEvent.Type.DISCONNECTED,
+                    WorkloadEvent.Type.RESYNC);
 
             String c = docker.sleeper("reconnect");
             get(viaProxy.start(c));
             await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
-                    && e.type() == ContainerEvent.Type.START));
+                    && e.type() == WorkloadEvent.Type.START));
         }
     }
 
-    private static List<ContainerEvent.Type> types(List<ContainerEvent> events) {
-        return events.stream().map(ContainerEvent::type).toList();
+    private static List<WorkloadEvent.Type> types(List<WorkloadEvent> events) {
+        return events.stream().map(WorkloadEvent::type).toList();
     }
 
     @Test
     void rejectsAnUnsupportedDockerHost() {
-        assertThatThrownBy(() -> DockerRuntime.create("http://localhost:2375"))
+        assertThatThrownBy(() -> DockerProvider.create("http://localhost:2375"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unix:///path or tcp://");
     }
 }

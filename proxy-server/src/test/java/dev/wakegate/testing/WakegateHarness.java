@@ -21,20 +21,20 @@ import java.util.Map;
  * free loopback port, with a real Docker engine and the configured state store. The YAML must not
  * set {@code listen}: the harness does. Close it to drain and stop it.
  */
-public final class ProxyHarness implements AutoCloseable {
+public final class WakegateHarness implements AutoCloseable {
     private final WakegateServer server;
     private final int port;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
 
-    private ProxyHarness(WakegateServer server, int port) {
+    private WakegateHarness(WakegateServer server, int port) {
         this.server = server;
         this.port = port;
     }
 
     /** Starts a proxy from {@code yaml} with no environment overrides. */
-    public static ProxyHarness start(String yaml) {
+    public static WakegateHarness start(String yaml) {
         return start(yaml, Map.of());
     }
 
@@ -42,18 +42,15 @@ public final class ProxyHarness implements AutoCloseable {
      * Starts a proxy from {@code yaml}; {@code env} are the environment variables it sees (REDIS_URL, ...).
      * It listens on a port the kernel picks (no free-port race with other tests).
      */
-    public static ProxyHarness start(String yaml, Map<String, String> env) {
+    public static WakegateHarness start(String yaml, Map<String, String> env) {
         ProxyConfig config;
         try {
             config = ConfigLoader.parse(yaml, "test.yml", new HashMap<>(env));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("test config refused: " + e.getMessage(), e);
         }
-        config = new ProxyConfig(config.source(), new HostPort("127.0.0.1", 0), config.workers(), config.automation(),
-                config.state(), config.dockerHost(), config.containers(), config.routes(), config.tcp(),
-                config.timeouts(), config.limits(), config.adminToken(), config.jsonLogs(), config.discovery(), config.tls());
-        WakegateServer server = WakegateServer.start(config);
-        return new ProxyHarness(server, server.httpAddress().getPort());
+        WakegateServer server = WakegateServer.start(config.toBuilder().listen(new HostPort("127.0.0.1", 0)).build());
+        return new WakegateHarness(server, server.httpAddress().getPort());
     }
 
     public int port() {

@@ -1,29 +1,38 @@
-package dev.wakegate.lifecycle;
+package dev.wakegate.async;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
-/** Small future and text helpers of the lifecycle package. */
-final class Futures {
+/**
+ * The few things every asynchronous part of wakegate does with a {@link CompletableFuture}: see
+ * through the wrappers a failure arrives in, name it, join several, and turn a call that throws
+ * into a failed future.
+ */
+public final class Futures {
     private Futures() {
     }
 
-    static Throwable unwrap(Throwable t) {
+    /**
+     * The failure itself, without the {@link CompletionException}s and {@link ExecutionException}s
+     * that {@code join}, {@code get} and dependent stages wrap it in. Causes below that are kept:
+     * they are the failure's own story.
+     */
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
         return t;
     }
 
-    /** The engine's own words for a failure: the message of the root cause, else its class. */
-    static String message(Throwable t) {
-        Throwable root = unwrap(t);
-        String m = root.getMessage();
-        return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
+    /** The failure's own words: the message of {@link #unwrap}, else its class name. */
+    public static String message(Throwable t) {
+        Throwable failure = unwrap(t);
+        String m = failure.getMessage();
+        return m == null || m.isBlank() ? failure.getClass().getSimpleName() : m;
     }
 
     /**
@@ -31,7 +40,7 @@ final class Futures {
      * (unwrapped) as soon as one fails: a request should not wait for a slow sibling when another
      * container of its route already failed.
      */
-    static void joinFailFast(List<CompletableFuture<Void>> parts, CompletableFuture<Void> result) {
+    public static void joinFailFast(List<CompletableFuture<Void>> parts, CompletableFuture<Void> result) {
         if (parts.isEmpty()) {
             result.complete(null);
             return;
@@ -49,27 +58,11 @@ final class Futures {
     }
 
     /** Calls {@code call}; a call that throws instead of failing its future gives a failed future. */
-    static <T> CompletableFuture<T> attempt(java.util.function.Supplier<CompletableFuture<T>> call) {
+    public static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call) {
         try {
             return call.get();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /** "60s", "1500ms", "30m", "2h": the config's own duration notation. */
-    static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 1000 != 0) {
-            return ms + "ms";
-        }
-        long s = ms / 1000;
-        if (s % 3600 == 0 && s >= 3600) {
-            return s / 3600 + "h";
-        }
-        if (s % 60 == 0 && s >= 120) {
-            return s / 60 + "m";
-        }
-        return s + "s";
     }
 }

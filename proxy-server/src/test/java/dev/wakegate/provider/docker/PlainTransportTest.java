@@ -1,4 +1,4 @@
-package dev.wakegate.docker;
+package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
