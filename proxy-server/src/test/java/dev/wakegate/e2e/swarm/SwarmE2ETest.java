@@ -31,8 +31,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Swarm services woken and put to sleep on a real one-node swarm (docs/swarm.md): a request scales
  * a service at 0 up to its replicas and is answered once every replica runs; idleness scales it
- * back to 0, remembering the count; many concurrent requests through two proxies sharing one
- * Redis scale it up once; a service configured by its own labels alone is discovered, woken, put
+ * back to 0, remembering the count, but never while a request to it is open; many concurrent
+ * requests through two proxies sharing one Redis scale it up once; a service configured by its own labels alone is discovered, woken, put
  * to sleep and forgotten when removed.
  *
  * <p>The swarm is made for this class and left again after it (unless the engine was a manager
@@ -161,6 +161,39 @@ class SwarmE2ETest {
         });
         assertThat(swarm.replicas(svc)).isEqualTo(1);
         assertThat(swarm.updates(svc, before)).as("service updates (scale-ups) on the engine").isEqualTo(1);
+    }
+
+    @Test
+    void aServiceWithARequestInFlightIsNotScaledToZeroUntilTheRequestEnds() {
+        int port = Loopback.freePort();
+        // busybox httpd: "ok" at /svc/, and /cgi-bin/slow answering after 5s
+        String script = "mkdir -p /www/cgi-bin /www/svc && echo ok > /www/svc/index.html && echo ok > /www/index.html"
+                + " && printf '#!/bin/sh\\nsleep 5\\nprintf \"Content-Type: text/plain\\\\r\\\\n\\\\r\\\\nslow\\\\n\"\\n'"
+                + " > /www/cgi-bin/slow && chmod +x /www/cgi-bin/slow"
+                + " && exec httpd -f -p 127.0.0.1:" + port + " -h /www";
+        String svc = swarm.service("swarm-busy").replicas(0).shell(script).create();
+        WakegateHarness proxy = proxy("""
+                automation:
+                  idle_check_interval: 300ms
+                  low_idle_timeout: 2s
+                containers:
+                  %s: { kind: service, replicas: 1, priority: low, upstream: 127.0.0.1:%d, health: { http: / } }
+                routes:
+                  - { path: /svc, containers: [%s], upstream: %s }
+                  - { path: /cgi-bin, containers: [%s], upstream: %s }
+                """.formatted(svc, port, svc, svc, svc, svc), Map.of());
+        assertThat(proxy.get("/svc/").statusCode()).isEqualTo(200);
+
+        CompletableFuture<HttpResponse<String>> slow = proxy.client().sendAsync(HttpRequest.newBuilder(
+                proxy.uri("/cgi-bin/slow")).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        // idle timeout 2s, checked every 300ms: without the request in flight it would be at 0 by now
+        await("kept awake while the request is open").during(Duration.ofMillis(3500)).atMost(Duration.ofMillis(4500))
+                .until(() -> swarm.replicas(svc) == 1);
+        HttpResponse<String> answered = slow.join();
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(answered.body()).isEqualTo("slow\n");
+
+        await("scaled to 0 once idle").atMost(Duration.ofSeconds(10)).until(() -> swarm.replicas(svc) == 0);
     }
 
     @Test
