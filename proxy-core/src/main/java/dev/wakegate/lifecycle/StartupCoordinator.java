@@ -656,7 +656,7 @@ public final class StartupCoordinator {
                         ? Step.READY : Step.NOT_YET;
             } else if (probeOk != null) {
                 step = probeOk ? Step.READY : Step.NOT_YET;
-            } else if (probes()) {
+            } else if (c.spec.workload().isService() && probes()) {
                 // A service whose replicas just all came up: its probe decides, now.
                 pollNow();
                 return;
