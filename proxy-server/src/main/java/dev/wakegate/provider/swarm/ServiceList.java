@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code docker service ls} with every service's tasks: two requests, one call. An engine that is
- * not a swarm manager (or a socket proxy that does not allow the services endpoint) has no
+ * {@code docker service ls} with every service's tasks: three requests ({@code /info} first), one
+ * call. An engine that is not a swarm manager (or a socket proxy that does not allow these endpoints) has no
  * services to list: that is an empty list (said once in the log), not an engine failure, so a
  * proxy on a plain engine is not held up by it.
  */
@@ -36,6 +36,12 @@ final class ServiceList {
         return calls.call(null, () -> {
             List<JsonNode> services;
             try {
+                if (!api.manager()) {
+                    if (notManagerSaid.compareAndSet(false, true)) {
+                        log.info("the docker engine is not a swarm manager: no services to manage");
+                    }
+                    return List.of();
+                }
                 services = api.services();
             } catch (DockerException refused) {
                 // The engine (or a socket proxy in front of it) answered but lists no services:

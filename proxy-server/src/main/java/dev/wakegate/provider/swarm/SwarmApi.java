@@ -26,8 +26,6 @@ import java.util.Map;
  */
 final class SwarmApi {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** What the engine answers (503) when it is not a swarm manager. */
-    static final int NOT_A_MANAGER = 503;
 
     private final DockerHttpClient http;
 
@@ -44,6 +42,15 @@ final class SwarmApi {
             return null;
         }
         return name.equals(s.path("Spec").path("Name").asText()) || name.equals(s.path("ID").asText()) ? s : null;
+    }
+
+    /**
+     * Whether the engine is a swarm manager ({@code GET /info}: {@code Swarm.ControlAvailable}).
+     * Asked before listing services: an engine that is not one answers the service endpoints with
+     * 503, which the transport retries once after a second (Apache HttpClient's retry strategy).
+     */
+    boolean manager() throws IOException {
+        return get("/info").path("Swarm").path("ControlAvailable").asBoolean(false);
     }
 
     /** Every service. */
