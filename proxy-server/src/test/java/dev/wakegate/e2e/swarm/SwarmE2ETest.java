@@ -217,7 +217,7 @@ class SwarmE2ETest {
 
         await("service managed from its labels").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> managed(proxy, svc) != null);
-        assertThat(managed(proxy, svc).path("state").asText()).isEqualTo("stopped");
+        assertThat(swarm.replicas(svc)).as("discovered, not woken").isZero();
 
         HttpResponse<String> woken = proxy.get(route + "/");
         assertThat(woken.statusCode()).as(woken.body()).isEqualTo(200);
