@@ -321,6 +321,12 @@ public final class StartupCoordinator {
         private boolean pollInFlight;
         /** Waiting out a stop (ours, or another instance's cordon): nothing may finish the op meanwhile. */
         private boolean deferred;
+        /**
+         * Sent a deadly signal by someone else and not dead yet: a start now would find the dying
+         * process still running (a no-op), and its exit would then read as this start failing.
+         */
+        private boolean awaitingDeath;
+        private @Nullable ScheduledFuture<?> deathCheck;
         private int polls;
         private long startCalledAt;
         private long lastInspectAt;
@@ -360,6 +366,7 @@ public final class StartupCoordinator {
             }
             switch (c.state) {
                 case READY -> succeed();
+                case STOPPING -> awaitDeath();
                 case RUNNING -> {
                     seenRunning = true;
                     poll();
@@ -389,6 +396,28 @@ public final class StartupCoordinator {
 
         private void resume() {
             deferred = false;
+            begin();
+        }
+
+        /** Waits for the die event of a container killed by someone else, or asks the engine after KILL_RECHECK. */
+        private void awaitDeath() {
+            awaitingDeath = true;
+            deathCheck = lane.schedule(this::deathSettled, KILL_RECHECK);
+        }
+
+        /** The die event came, or KILL_RECHECK passed without one (it may have survived the signal). */
+        private void deathSettled() {
+            if (done || !awaitingDeath) {
+                return;
+            }
+            awaitingDeath = false;
+            if (deathCheck != null) {
+                deathCheck.cancel(false);
+                deathCheck = null;
+            }
+            if (c.state == ContainerState.STOPPING) {
+                c.setState(ContainerState.UNKNOWN); // no die event: begin() inspects
+            }
             begin();
         }
 
@@ -632,6 +661,15 @@ public final class StartupCoordinator {
         }
 
         void onEvent(WorkloadEvent e) {
+            if (awaitingDeath && !done) {
+                registry.applyEvent(c, e);
+                switch (e.type()) {
+                    case DIE, STOP, DESTROY, START -> deathSettled();
+                    default -> {
+                    }
+                }
+                return;
+            }
             if (done || (deferred && e.type() != WorkloadEvent.Type.DESTROY)) {
                 // While a stop is waited out, the container may still look healthy and running:
                 // whatever it says now is decided again once the stop is over.
@@ -757,6 +795,9 @@ public final class StartupCoordinator {
             }
             if (nextPoll != null) {
                 nextPoll.cancel(false);
+            }
+            if (deathCheck != null) {
+                deathCheck.cancel(false);
             }
         }
 

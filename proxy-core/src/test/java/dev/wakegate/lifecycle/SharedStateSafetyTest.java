@@ -433,6 +433,35 @@ class SharedStateSafetyTest {
     }
 
     @Test
+    void aRequestToAContainerKilledBySomeoneElseWaitsForItsDeathThenStartsIt() {
+        Harness h = leader("app").start();
+        h.provider.emit(WorkloadEvent.Type.KILL, "app"); // docker kill: the process is still dying
+        h.scheduler.runPending();
+        CompletableFuture<Void> parked = h.await("app");
+        h.scheduler.runPending();
+        assertThat(h.provider.starts).as("no start on the dying process").isEmpty();
+
+        h.provider.set("app", WorkloadInfo.Status.EXITED, WorkloadInfo.Health.NONE, 137);
+        h.provider.emit(WorkloadEvent.Type.DIE, "app");
+        h.scheduler.runPending();
+        assertThat(h.provider.starts).containsExactly("app");
+        assertThat(parked).isCompleted();
+        assertThat(parked.isCompletedExceptionally()).isFalse();
+    }
+
+    @Test
+    void aRequestToAContainerThatSurvivedItsSignalGoesThroughWithoutAStart() {
+        Harness h = leader("app").start();
+        h.provider.emit(WorkloadEvent.Type.KILL, "app");
+        h.scheduler.runPending();
+        CompletableFuture<Void> parked = h.await("app");
+        h.advance(StartupCoordinator.KILL_RECHECK.plusMillis(1)); // no die event
+        assertThat(parked).isCompleted();
+        assertThat(parked.isCompletedExceptionally()).isFalse();
+        assertThat(h.provider.starts).isEmpty();
+    }
+
+    @Test
     void registeringAnUnknownDependencyLaterLinksIt() {
         Harness h = new Harness().container("app", "db");
         h.provider.add("app", RUNNING, false);
