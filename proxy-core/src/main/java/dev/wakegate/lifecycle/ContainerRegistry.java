@@ -265,7 +265,14 @@ public final class ContainerRegistry {
                 }
             }
             case RESTARTING -> c.setState(ContainerState.RUNNING);
-            case PAUSED -> c.setState(ContainerState.UNKNOWN);
+            case PAUSED -> {
+                // frozen, not gone: it keeps its running-since (idle time never counts while it is
+                // paused, since it is not a candidate then; an unpause wakes it where it was)
+                if (c.knownSinceMillis == 0) {
+                    c.knownSinceMillis = clock.millis();
+                }
+                c.setState(ContainerState.PAUSED);
+            }
             case CREATED, EXITED, DEAD -> {
                 c.setState(ContainerState.STOPPED);
                 c.runningSinceMillis = 0;
@@ -284,7 +291,7 @@ public final class ContainerRegistry {
         return c.spec.upstream().isPresent();
     }
 
-    /** Applies a CREATE/START/KILL/DIE/STOP/DESTROY/HEALTH_STATUS event when no operation owns the container. */
+    /** Applies a CREATE/START/KILL/DIE/STOP/PAUSE/UNPAUSE/DESTROY/HEALTH_STATUS event when no operation owns the container. */
     void applyEvent(ManagedContainer c, WorkloadEvent e) {
         switch (e.type()) {
             case CREATE -> {
@@ -307,6 +314,25 @@ public final class ContainerRegistry {
                 // after (see StartupCoordinator#onEvent) catches a process that survived it.
                 if (c.state == ContainerState.READY || c.state == ContainerState.RUNNING) {
                     c.setState(ContainerState.STOPPING);
+                }
+            }
+            case PAUSE -> {
+                // Frozen by someone (wakegate's own pauses are owned by their stop op, not applied
+                // here): no more requests to it until it is unpaused.
+                if (c.state != ContainerState.STOPPED && c.state != ContainerState.MISSING) {
+                    c.setState(ContainerState.PAUSED);
+                }
+            }
+            case UNPAUSE -> {
+                // Thawed by someone: the same process as before the pause, so ready as it was
+                // then, except that a probed container is probed again (StartupCoordinator#onEvent)
+                // before it takes requests: it may have been paused while it was still booting.
+                if (c.state == ContainerState.PAUSED || c.state == ContainerState.UNKNOWN) {
+                    if (c.hasHealthcheck) {
+                        c.setState(c.health == WorkloadInfo.Health.HEALTHY ? ContainerState.READY : ContainerState.RUNNING);
+                    } else {
+                        c.setState(needsProbe(c) ? ContainerState.RUNNING : ContainerState.READY);
+                    }
                 }
             }
             case DIE, STOP -> {

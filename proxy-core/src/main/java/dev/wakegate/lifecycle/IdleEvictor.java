@@ -500,7 +500,7 @@ public final class IdleEvictor {
             ManagedContainer c = cand.container;
             String reason = "idle for " + Durations.approx(cand.idle) + " (timeout " + Durations.approx(cand.timeout) + ")";
             long since = effectiveIdleSince(c);
-            stops.add(Futures.attempt(() -> coordinator.stop(c, reason,
+            stops.add(Futures.attempt(() -> coordinator.sleep(c, reason,
                     () -> c.inUseWithDependants() == 0 && effectiveIdleSince(c) == since)));
         }
         CompletableFuture.allOf(stops.stream().map(f -> f.handle((v, ex) -> null)).toArray(CompletableFuture[]::new))

@@ -6,6 +6,7 @@ import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.Durations;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.HostPort;
+import dev.wakegate.config.SleepMode;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadProvider;
@@ -232,6 +233,9 @@ public final class StartupCoordinator {
             if (e.type() == WorkloadEvent.Type.KILL) {
                 // A process may survive the signal: ask the engine again once the die event had its chance.
                 lane.schedule(() -> refresh(c), KILL_RECHECK);
+            } else if (e.type() == WorkloadEvent.Type.UNPAUSE) {
+                // Thawed by someone else: a probed container is probed before it takes requests.
+                verifyIfRunning(c);
             }
         }
         // During a stop, the stop's own completion inspects and decides the state.
@@ -326,6 +330,8 @@ public final class StartupCoordinator {
          * process still running (a no-op), and its exit would then read as this start failing.
          */
         private boolean awaitingDeath;
+        /** It is paused: woken by {@code provider.unpause}, not a start (the engine refuses to start a paused container). */
+        private boolean wakeByUnpause;
         private @Nullable ScheduledFuture<?> deathCheck;
         private int polls;
         private long startCalledAt;
@@ -367,6 +373,10 @@ public final class StartupCoordinator {
             switch (c.state) {
                 case READY -> succeed();
                 case STOPPING -> awaitDeath();
+                case PAUSED -> {
+                    wakeByUnpause = true;
+                    acquireAndStart();
+                }
                 case RUNNING -> {
                     seenRunning = true;
                     poll();
@@ -385,6 +395,11 @@ public final class StartupCoordinator {
                         c.health = info.health();
                         seenRunning = true;
                         poll();
+                    } else if (info.status() == WorkloadInfo.Status.PAUSED) {
+                        c.hasHealthcheck = info.hasHealthcheck();
+                        c.health = info.health();
+                        wakeByUnpause = true;
+                        acquireAndStart();
                     } else {
                         c.hasHealthcheck = info.hasHealthcheck();
                         acquireAndStart();
@@ -445,8 +460,10 @@ public final class StartupCoordinator {
                         store.releaseLease(leaseName(), instanceId);
                     }
                 } else if (Boolean.TRUE.equals(got)) {
-                    leaseHeld = true;
-                    renewLeaseLater();
+                    if (!leaseHeld) { // asked again (it was paused again meanwhile): renewed already
+                        leaseHeld = true;
+                        renewLeaseLater();
+                    }
                     callStart();
                 } else {
                     // Another instance is starting it: watch for readiness instead.
@@ -486,10 +503,16 @@ public final class StartupCoordinator {
             listener.onStartIssued(c.name);
             startCalledAt = clock.millis();
             lastInspectAt = startCalledAt;
-            CompletableFuture<Void> started = provider.start(c.name);
-            if (probes()) {
+            boolean unpause = wakeByUnpause;
+            if (unpause) {
+                log.info("unpausing {}", c.name);
+            }
+            CompletableFuture<Void> started = unpause ? provider.unpause(c.name) : provider.start(c.name);
+            if (probes() && !unpause) {
                 // The engine runs the process before its start call returns (often by tens of ms):
-                // probe from now on, so a fast container is served as soon as it answers.
+                // probe from now on, so a fast container is served as soon as it answers. Not for
+                // an unpause: the kernel completes a TCP handshake for a frozen process, so a TCP
+                // probe would pass before it runs; it is probed once the engine says it is thawed.
                 schedulePoll();
             }
             started.whenCompleteAsync((v, ex) -> {
@@ -501,6 +524,10 @@ public final class StartupCoordinator {
                     return;
                 }
                 startIssued = true;
+                if (unpause) {
+                    wakeByUnpause = false;
+                    inspectNext = true; // the engine says at once whether it runs (someone may have stopped it)
+                }
                 c.runningSinceMillis = clock.millis();
                 poll();
             }, lane);
@@ -622,6 +649,13 @@ public final class StartupCoordinator {
                         c.hasHealthcheck = info.hasHealthcheck();
                         c.health = info.health();
                     }
+                    case PAUSED -> {
+                        // Paused (again) by someone, or an instance that was waking it gave up:
+                        // wake it ourselves, under the start lease as any start.
+                        wakeByUnpause = true;
+                        acquireAndStart();
+                        return;
+                    }
                     case EXITED, DEAD, CREATED -> {
                         if ((startIssued || seenRunning) && info.status() != WorkloadInfo.Status.CREATED) {
                             c.setState(ContainerState.STOPPED);
@@ -690,8 +724,9 @@ public final class StartupCoordinator {
                     seenRunning = true;
                     pollNow();
                 }
-                // A DIE may be stale (from the stop we waited out): let an inspect decide.
-                case KILL, DIE, STOP -> {
+                // A DIE may be stale (from the stop we waited out): let an inspect decide; so may
+                // a PAUSE or UNPAUSE (someone froze it, or the instance waking it thawed it).
+                case KILL, DIE, STOP, PAUSE, UNPAUSE -> {
                     inspectNext = true;
                     pollNow();
                 }
@@ -827,6 +862,24 @@ public final class StartupCoordinator {
      * the request sees the cordon.
      */
     CompletableFuture<Boolean> stop(ManagedContainer c, String reason, BooleanSupplier stillIdle) {
+        return sleep(c, SleepMode.STOP, reason, stillIdle);
+    }
+
+    /**
+     * Puts {@code c} to sleep the way its {@code sleep} setting says: {@link #stop} or a pause,
+     * with the same cordon and re-check. Lane only.
+     */
+    CompletableFuture<Boolean> sleep(ManagedContainer c, String reason, BooleanSupplier stillIdle) {
+        return sleep(c, c.spec.sleep().mode(), reason, stillIdle);
+    }
+
+    /**
+     * The stop or pause itself. A pause runs exactly as a stop does: cordoned first, in state
+     * STOPPING while the engine freezes it ({@link ManagedContainer#stop} set, so requests arriving
+     * meanwhile park and wake it afterwards), then the engine is asked where it ended up (PAUSED).
+     */
+    private CompletableFuture<Boolean> sleep(ManagedContainer c, SleepMode mode, String reason,
+                                             BooleanSupplier stillIdle) {
         if (c.stop != null) {
             return c.stop.thenApply(v -> true);
         }
@@ -842,8 +895,10 @@ public final class StartupCoordinator {
         CompletableFuture<Void> done = new CompletableFuture<>();
         c.stop = done;
         stats.stopAttempt(c.name);
-        log.info("stopping {}: {}", c.name, reason);
-        Futures.attempt(() -> provider.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
+        boolean pause = mode == SleepMode.PAUSE;
+        String doing = pause ? "pausing" : "stopping";
+        log.info("{} {}: {}", doing, c.name, reason);
+        Futures.attempt(() -> pause ? provider.pause(c.name) : provider.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
             if (ex == null) {
                 // Events that came during the stop were left to this: the engine says where it ended
                 // up (someone may have started it again meanwhile).
@@ -852,13 +907,15 @@ public final class StartupCoordinator {
                     c.lastStoppedMillis = clock.millis();
                     if (ex2 == null) {
                         registry.applyInfo(c, info);
+                    } else if (pause) {
+                        c.setState(ContainerState.PAUSED);
                     } else {
                         c.setState(ContainerState.STOPPED);
                         c.runningSinceMillis = 0;
                     }
                     c.setCordoned(false);
                     stats.stopSucceeded(c.name);
-                    log.info("{} stopped: {}", c.name, reason);
+                    log.info("{} {}: {}", c.name, pause ? "paused" : "stopped", reason);
                     listener.onStopped(c.name, reason);
                     done.complete(null);
                 }, lane);
@@ -868,7 +925,7 @@ public final class StartupCoordinator {
                 c.setState(ContainerState.UNKNOWN);
                 c.setCordoned(false);
                 stats.stopFailed(c.name);
-                log.warn("stopping {} failed: {}", c.name, msg);
+                log.warn("{} {} failed: {}", doing, c.name, msg);
                 listener.onStopFailed(c.name, msg);
                 refresh(c);
                 done.completeExceptionally(Futures.unwrap(ex));
