@@ -324,15 +324,12 @@ public final class ContainerRegistry {
                 }
             }
             case UNPAUSE -> {
-                // Thawed by someone: the same process as before the pause, so ready as it was
-                // then, except that a probed container is probed again (StartupCoordinator#onEvent)
-                // before it takes requests: it may have been paused while it was still booting.
+                // Thawed by someone: the same process as before the pause, but not taken as ready
+                // until StartupCoordinator#onEvent has checked it: a probe, or the engine saying it
+                // runs. Not the health status: Docker reports a paused container "unhealthy" and
+                // keeps saying so after the unpause until its next check.
                 if (c.state == ContainerState.PAUSED || c.state == ContainerState.UNKNOWN) {
-                    if (c.hasHealthcheck) {
-                        c.setState(c.health == WorkloadInfo.Health.HEALTHY ? ContainerState.READY : ContainerState.RUNNING);
-                    } else {
-                        c.setState(needsProbe(c) ? ContainerState.RUNNING : ContainerState.READY);
-                    }
+                    c.setState(ContainerState.RUNNING);
                 }
             }
             case DIE, STOP -> {

@@ -234,8 +234,7 @@ public final class StartupCoordinator {
                 // A process may survive the signal: ask the engine again once the die event had its chance.
                 lane.schedule(() -> refresh(c), KILL_RECHECK);
             } else if (e.type() == WorkloadEvent.Type.UNPAUSE) {
-                // Thawed by someone else: a probed container is probed before it takes requests.
-                verifyIfRunning(c);
+                verifyThawed(c);
             }
         }
         // During a stop, the stop's own completion inspects and decides the state.
@@ -291,6 +290,22 @@ public final class StartupCoordinator {
         op.begin();
     }
 
+    /**
+     * A container someone else unpaused: checked as after our own unpause (a probe against its
+     * upstream, else the engine saying it runs) before it takes requests again. Lane only.
+     */
+    private void verifyThawed(ManagedContainer c) {
+        if (c.state != ContainerState.RUNNING || c.start != null || c.stop != null) {
+            return;
+        }
+        StartOp op = new StartOp(c, false, true);
+        op.thawed = true;
+        c.start = op;
+        log.info("{} unpaused by someone else: checking it before sending it requests", c.name);
+        op.armTimeout();
+        op.begin();
+    }
+
     /** Re-reads one container's state after an operation left it uncertain. */
     private void refresh(ManagedContainer c) {
         provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
@@ -332,6 +347,12 @@ public final class StartupCoordinator {
         private boolean awaitingDeath;
         /** It is paused: woken by {@code provider.unpause}, not a start (the engine refuses to start a paused container). */
         private boolean wakeByUnpause;
+        /**
+         * Woken from a pause: the process ran before, so readiness is a probe against its upstream
+         * (else the engine saying it runs), never the HEALTHCHECK status, which Docker reports as
+         * "unhealthy" while a container is paused and until its next check after the unpause.
+         */
+        boolean thawed;
         private @Nullable ScheduledFuture<?> deathCheck;
         private int polls;
         private long startCalledAt;
@@ -526,6 +547,7 @@ public final class StartupCoordinator {
                 startIssued = true;
                 if (unpause) {
                     wakeByUnpause = false;
+                    thawed = true;
                     inspectNext = true; // the engine says at once whether it runs (someone may have stopped it)
                 }
                 c.runningSinceMillis = clock.millis();
@@ -674,7 +696,7 @@ public final class StartupCoordinator {
                 }
             }
             Step step;
-            if (c.hasHealthcheck) {
+            if (c.hasHealthcheck && !thawed) {
                 if (c.health == WorkloadInfo.Health.UNHEALTHY) {
                     c.setState(ContainerState.RUNNING);
                     fail(StartFailure.Kind.FAILED, "unhealthy");
@@ -715,7 +737,7 @@ public final class StartupCoordinator {
                     c.health = e.health() == null ? WorkloadInfo.Health.NONE : e.health();
                     if (c.health == WorkloadInfo.Health.HEALTHY) {
                         succeed();
-                    } else if (c.health == WorkloadInfo.Health.UNHEALTHY) {
+                    } else if (c.health == WorkloadInfo.Health.UNHEALTHY && !thawed) {
                         c.setState(ContainerState.RUNNING);
                         fail(StartFailure.Kind.FAILED, "unhealthy");
                     }
@@ -741,7 +763,7 @@ public final class StartupCoordinator {
 
         /** True when readiness is a probe against the upstream, false when it is an engine inspect. */
         private boolean probes() {
-            return !c.hasHealthcheck && c.spec.upstream().isPresent();
+            return (thawed || !c.hasHealthcheck) && c.spec.upstream().isPresent();
         }
 
         private void pollNow() {

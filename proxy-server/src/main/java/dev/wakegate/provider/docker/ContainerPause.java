@@ -2,7 +2,8 @@ package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -26,8 +27,12 @@ final class ContainerPause {
         return calls.call(name, () -> names.onContainer(name, (id, described) -> {
             try {
                 client.pauseContainerCmd(id).exec();
-            } catch (ConflictException e) {
-                // 409 for "already paused" and for "not running" alike: the engine's state tells them apart
+            } catch (DockerException e) {
+                if (e instanceof NotFoundException) {
+                    throw e;
+                }
+                // "already paused" and "is not running" alike (409, or 500 on engine 20.10):
+                // the engine's state tells them apart
                 if (!paused(client.inspectContainerCmd(id).exec())) {
                     throw e;
                 }

@@ -1,7 +1,8 @@
 package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -25,8 +26,11 @@ final class ContainerUnpause {
         return calls.call(name, () -> names.onContainer(name, (id, described) -> {
             try {
                 client.unpauseContainerCmd(id).exec();
-            } catch (ConflictException e) {
-                // 409 "is not paused": the goal state holds already
+            } catch (DockerException e) {
+                if (e instanceof NotFoundException) {
+                    throw e;
+                }
+                // "is not paused" (409, or 500 on engine 20.10): the goal state holds already
                 if (ContainerPause.paused(client.inspectContainerCmd(id).exec())) {
                     throw e;
                 }
