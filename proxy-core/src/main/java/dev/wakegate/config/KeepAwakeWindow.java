@@ -64,7 +64,7 @@ public record KeepAwakeWindow(Set<DayOfWeek> days, int startMinute, int endMinut
         Set<DayOfWeek> days = m.group(1) == null ? EnumSet.allOf(DayOfWeek.class) : days(m.group(1), given.trim());
         int start = minute(m.group(2), false, given.trim());
         int end = minute(m.group(3), true, given.trim());
-        if (start == end % 1440) {
+        if (start == end) {
             throw new IllegalArgumentException("'" + given.trim() + "' opens and closes at the same time"
                     + " (a whole day is 00:00-24:00)");
         }

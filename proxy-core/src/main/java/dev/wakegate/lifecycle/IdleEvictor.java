@@ -68,13 +68,15 @@ public final class IdleEvictor {
     private final String instanceId;
     private final LifecycleStats stats;
     private final Duration stopGrace;
+    private final KeepAwake keepAwake;
     private final AtomicLong cordonSequence = new AtomicLong();
     private @Nullable CompletableFuture<IdleCheckReport> running;
     private boolean closed;
 
     IdleEvictor(ContainerRegistry registry, StartupCoordinator coordinator, StateStore store, StoreHealth storeHealth,
                 EvictionGuard guard, Membership membership, AutomationSettings settings, Clock clock,
-                LifecycleExecutor lane, String instanceId, LifecycleStats stats, Duration stopGrace) {
+                LifecycleExecutor lane, String instanceId, LifecycleStats stats, Duration stopGrace,
+                KeepAwake keepAwake) {
         this.registry = registry;
         this.coordinator = coordinator;
         this.store = store;
@@ -87,6 +89,7 @@ public final class IdleEvictor {
         this.instanceId = instanceId;
         this.stats = stats;
         this.stopGrace = stopGrace;
+        this.keepAwake = keepAwake;
     }
 
     /** Runs one check now (any thread); a check already running is shared rather than doubled. */
@@ -331,6 +334,10 @@ public final class IdleEvictor {
         if (settings.idleTimeoutOf(c.spec) == null) {
             return "never stopped";
         }
+        String window = keepAwake.reason(c);
+        if (window != null) {
+            return window;
+        }
         long inFlight = Math.max(0, c.inFlight.sum());
         if (inFlight > 0) {
             return inFlight + " request(s) in flight";
@@ -501,7 +508,7 @@ public final class IdleEvictor {
             String reason = "idle for " + Durations.approx(cand.idle) + " (timeout " + Durations.approx(cand.timeout) + ")";
             long since = effectiveIdleSince(c);
             stops.add(Futures.attempt(() -> coordinator.sleep(c, reason,
-                    () -> c.inUseWithDependants() == 0 && effectiveIdleSince(c) == since)));
+                    () -> c.inUseWithDependants() == 0 && effectiveIdleSince(c) == since && keepAwake.reason(c) == null)));
         }
         CompletableFuture.allOf(stops.stream().map(f -> f.handle((v, ex) -> null)).toArray(CompletableFuture[]::new))
                 .whenCompleteAsync((v, ignored) -> {
