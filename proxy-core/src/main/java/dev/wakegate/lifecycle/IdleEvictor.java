@@ -2,7 +2,9 @@ package dev.wakegate.lifecycle;
 
 import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
+import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.Durations;
+import dev.wakegate.config.IdleVeto;
 import dev.wakegate.config.Priority;
 import dev.wakegate.state.StateStore;
 import dev.wakegate.state.StateStore.Peer;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,6 +72,7 @@ public final class IdleEvictor {
     private final LifecycleStats stats;
     private final Duration stopGrace;
     private final KeepAwake keepAwake;
+    private final ReadinessProbe probe;
     private final AtomicLong cordonSequence = new AtomicLong();
     private @Nullable CompletableFuture<IdleCheckReport> running;
     private boolean closed;
@@ -76,7 +80,7 @@ public final class IdleEvictor {
     IdleEvictor(ContainerRegistry registry, StartupCoordinator coordinator, StateStore store, StoreHealth storeHealth,
                 EvictionGuard guard, Membership membership, AutomationSettings settings, Clock clock,
                 LifecycleExecutor lane, String instanceId, LifecycleStats stats, Duration stopGrace,
-                KeepAwake keepAwake) {
+                KeepAwake keepAwake, ReadinessProbe probe) {
         this.registry = registry;
         this.coordinator = coordinator;
         this.store = store;
@@ -90,6 +94,7 @@ public final class IdleEvictor {
         this.stats = stats;
         this.stopGrace = stopGrace;
         this.keepAwake = keepAwake;
+        this.probe = probe;
     }
 
     /** Runs one check now (any thread); a check already running is shared rather than doubled. */
@@ -303,6 +308,52 @@ public final class IdleEvictor {
             }
             candidates.add(new Candidate(c, idleSince, idle, timeout));
         }
+        askVetoes(cycle, candidates, runningCount);
+    }
+
+    /**
+     * Asks every candidate with an {@code idle_veto} at once (GET path on its upstream, on the
+     * probe's event loop) and goes on when all have answered or {@link IdleVeto#TIMEOUT} has
+     * passed, whichever is first: 200 means busy, kept this cycle as "still in use"; any other
+     * status, a refused connection or no answer in time means not busy.
+     */
+    private void askVetoes(Cycle cycle, List<Candidate> candidates, int runningCount) {
+        List<Candidate> asked = new ArrayList<>();
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        for (Candidate cand : candidates) {
+            ContainerSpec spec = cand.container.spec;
+            Optional<IdleVeto> veto = spec.sleep().idleVeto();
+            if (veto.isEmpty() || spec.upstream().isEmpty()) {
+                continue;
+            }
+            CompletableFuture<Integer> answer = new CompletableFuture<>();
+            Futures.attempt(() -> probe.status(spec.upstream().get(), veto.get().path(), IdleVeto.TIMEOUT))
+                    .whenComplete((code, ex) -> answer.complete(ex == null ? code : 0));
+            asked.add(cand);
+            answers.add(answer);
+        }
+        if (asked.isEmpty()) {
+            choose(cycle, candidates, runningCount);
+            return;
+        }
+        ScheduledFuture<?> bound = lane.schedule(() -> answers.forEach(a -> a.complete(0)), IdleVeto.TIMEOUT);
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenCompleteAsync((v, ex) -> {
+            bound.cancel(false);
+            List<Candidate> left = new ArrayList<>(candidates);
+            for (int i = 0; i < asked.size(); i++) {
+                Candidate cand = asked.get(i);
+                if (answers.get(i).join() == 200) {
+                    String path = cand.container.spec.sleep().idleVeto().map(IdleVeto::path).orElse("");
+                    cycle.skipped.put(cand.container.name, "still in use: GET " + path + " answered 200 (idle_veto)");
+                    left.remove(cand);
+                }
+            }
+            choose(cycle, left, runningCount);
+        }, lane);
+    }
+
+    /** Most idle first, within max_stops_per_cycle and min_running. */
+    private void choose(Cycle cycle, List<Candidate> candidates, int runningCount) {
         candidates.sort(Comparator.comparingLong(Candidate::idleSince));
         int budget = Math.max(0, Math.min(settings.maxStopsPerCycle(), runningCount - settings.minRunning()));
         List<Candidate> chosen = new ArrayList<>();

@@ -71,8 +71,8 @@ public final class Lifecycle implements AutoCloseable {
         this.registry = new ContainerRegistry(clock);
         this.storeHealth = new StoreHealth(store);
         this.guard = new EvictionGuard(store, storeHealth, clock);
-        this.coordinator = new StartupCoordinator(registry, provider, store, storeHealth,
-                Objects.requireNonNull(b.probe, "probe"), settings, clock, lane, instanceId, stats,
+        ReadinessProbe probe = Objects.requireNonNull(b.probe, "probe");
+        this.coordinator = new StartupCoordinator(registry, provider, store, storeHealth, probe, settings, clock, lane, instanceId, stats,
                 b.listener, b.stopGrace);
         SharedCordons cordons = new SharedCordons(registry, clock, instanceId, coordinator::recheck);
         coordinator.cordons(cordons);
@@ -80,7 +80,7 @@ public final class Lifecycle implements AutoCloseable {
         this.keepAwake = new KeepAwake(registry, coordinator, settings.timezone(), clock, lane);
         this.evictor = new IdleEvictor(registry, coordinator, store, storeHealth, guard,
                 new Membership(store, clock, b.instanceTimeout), settings, clock, lane, instanceId, stats, b.stopGrace,
-                keepAwake);
+                keepAwake, probe);
         this.gate = new LifecycleGate(registry, coordinator, activity);
         b.containers.values().forEach(registry::register);
     }
