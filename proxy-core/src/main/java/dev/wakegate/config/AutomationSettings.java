@@ -2,7 +2,6 @@ package dev.wakegate.config;
 
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,16 +23,19 @@ public record AutomationSettings(
         int minRunning,
         ZoneId timezone) {
 
+    /** The default zone of keep-awake windows: {@code UTC} (a zone named so, shown as such in {@code /health/automation}). */
+    public static final ZoneId UTC = ZoneId.of("UTC");
+
     public static final AutomationSettings DEFAULTS = new AutomationSettings(true, true,
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0, ZoneOffset.UTC);
+            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0, UTC);
 
     /** With keep-awake windows read in UTC, the default zone. */
     public AutomationSettings(boolean autoStart, boolean autoStop, Duration idleTimeout, Duration highIdleTimeout,
                               Duration lowIdleTimeout, Duration startupTimeout, Duration healthCheckInterval,
                               Duration idleCheckInterval, int maxStopsPerCycle, int minRunning) {
         this(autoStart, autoStop, idleTimeout, highIdleTimeout, lowIdleTimeout, startupTimeout, healthCheckInterval,
-                idleCheckInterval, maxStopsPerCycle, minRunning, ZoneOffset.UTC);
+                idleCheckInterval, maxStopsPerCycle, minRunning, UTC);
     }
 
     /** The same settings with {@code zone} for keep-awake windows. */

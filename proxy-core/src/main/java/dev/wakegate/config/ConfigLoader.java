@@ -18,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -215,7 +214,7 @@ public final class ConfigLoader {
         /** An IANA zone name ({@code Europe/Berlin}) or {@code UTC}; offsets and abbreviations are refused. */
         private ZoneId zone(YamlSection a, String tz) throws ConfigException {
             if (tz.equals("UTC")) {
-                return ZoneOffset.UTC;
+                return AutomationSettings.UTC;
             }
             if (!ZoneId.getAvailableZoneIds().contains(tz)) {
                 throw a.error("timezone", "unknown time zone '" + tz + "' (expected an IANA zone name like"

@@ -469,6 +469,6 @@ class ConfigRefusalTest {
         assertThat(p.keepAwake()).extracting(KeepAwakeWindow::text).containsExactly("mon-fri 08:00-18:00", "sat 10:00-24:00");
         assertThat(p.idleVeto()).contains(new IdleVeto("/busy"));
         assertThat(c.containers().get("other").sleep()).isEqualTo(SleepPolicy.DEFAULT);
-        assertThat(ConfigLoader.defaults().automation().timezone()).isEqualTo(java.time.ZoneOffset.UTC);
+        assertThat(ConfigLoader.defaults().automation().timezone()).isEqualTo(java.time.ZoneId.of("UTC"));
     }
 }
