@@ -443,6 +443,9 @@ class ConfigRefusalTest {
             containers: { app: { upstream: 127.0.0.1:1, idle_veto: { grpc: x } } }     | containers.app.idle_veto.grpc | unknown key
             containers: { app: { upstream: 127.0.0.1:1, idle_veto: { http: busy } } }  | containers.app.idle_veto.http | must start with '/'
             containers: { app: { idle_veto: { http: /busy } } }                        | containers.app.idle_veto      | give it upstream
+            containers: { app: { upstream: 127.0.0.1:1, idle_veto: /busy } }           | containers.app.idle_veto      | expected a mapping
+            containers: { app: { upstream: 127.0.0.1:1, idle_veto: {} } }              | containers.app.idle_veto      | give http: /path
+            containers: { app: { keep_awake: 'mon 08:00-09:00' } }                     | containers.app.keep_awake     | expected a list
             """)
     void refusesBadSleepSettingsWithKeyAndReason(String yaml, String key, String reason) {
         ConfigException e = refuse(yaml);
