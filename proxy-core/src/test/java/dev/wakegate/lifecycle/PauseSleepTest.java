@@ -165,4 +165,40 @@ class PauseSleepTest {
         assertThat(woken).isCompleted();
         assertThat(h.provider.unpauses).as("the dependency is woken before its dependant").containsExactly("db", "app");
     }
+
+    @Test
+    void aContainerInUseThroughAnotherInstanceIsNotPaused() {
+        Harness a = pausing(new Harness(), "app").start();
+        Harness b = new Harness(a).container("app").sleep("app", PAUSE).start();
+        b.gate().requestStarted(List.of("app"));
+        a.advance(Duration.ofMinutes(32));
+        assertThat(a.provider.pauses).isEmpty();
+        IdleCheckReport r = a.check(Duration.ZERO);
+        assertThat(r.ranHere() ? r : b.check(Duration.ZERO)).satisfies(x ->
+                assertThat(x.skipped().get("app")).contains("in use"));
+        b.gate().requestEnded(List.of("app"));
+        a.advance(Duration.ofMinutes(32));
+        assertThat(a.provider.pauses).containsExactly("app");
+    }
+
+    @Test
+    void aRequestThroughAnotherInstanceDuringThePauseParksBehindTheCordonAndUnpausesIt() {
+        Harness a = pausing(new Harness(), "app").start();
+        Harness b = new Harness(a).container("app").sleep("app", PAUSE).start();
+        a.provider.holdPauses = true;
+        a.advance(Duration.ofMinutes(31).plusSeconds(5)); // the 10:31 check, its cordon acknowledged
+        assertThat(a.provider.pauses).containsExactly("app");
+        assertThat(b.ready("app")).as("b honours the leader's cordon").isFalse();
+
+        java.util.concurrent.CompletableFuture<Void> viaB = b.gate().awaitReady(List.of("app"));
+        a.advance(Duration.ofMillis(500));
+        assertThat(viaB).isNotDone();
+        assertThat(a.provider.unpauses).isEmpty();
+
+        a.provider.heldPauses.get(0).complete(null);
+        a.advance(Duration.ofSeconds(2));
+        assertThat(viaB).isCompleted();
+        assertThat(a.provider.unpauses).containsExactly("app");
+        assertThat(a.provider.starts).isEmpty();
+    }
 }
