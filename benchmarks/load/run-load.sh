@@ -39,7 +39,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 ONLY=${ONLY:-direct nginx haproxy wakegate nginx-tls wakegate-tls nginx-hs wakegate-hs}
 TLS_KEY=${TLS_KEY:-ec}
 JAR=${JAR:-$root/proxy-server/target/wakegate.jar}
-# The wakegate row runs the way users run it, through bin/wakegate and its JVM settings;
+# The wakegate rows run the way users run it, through bin/wakegate and its JVM settings;
 # JVM_OPTS adds options after them (WAKEGATE_JAVA_OPTS), JAVA_HOME picks the JDK.
 WAKEGATE=${WAKEGATE:-$root/bin/wakegate}
 JVM_OPTS=${JVM_OPTS:-}
@@ -197,7 +197,7 @@ start_proxy() { # name -> sets proxy_pid
         >"$work/logs/wakegate.log" 2>&1 & ;;
     wakegate-tls|wakegate-hs)
       [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
-      "${server_cpu[@]}" "$JAVA" $JVM_OPTS -jar "$JAR" --config "$work/wakegate-tls.yml" \
+      WAKEGATE_JAR="$JAR" WAKEGATE_JAVA_OPTS="$JVM_OPTS" "${server_cpu[@]}" "$WAKEGATE" --config "$work/wakegate-tls.yml" \
         >"$work/logs/$1.log" 2>&1 & ;;
   esac
   proxy_pid=$!

@@ -9,7 +9,9 @@ import dev.wakegate.admin.AdminModel.Dependency;
 import dev.wakegate.admin.AdminModel.IdleCheckResult;
 import dev.wakegate.admin.AdminModel.OperationResult;
 import dev.wakegate.admin.AdminModel.Statistics;
+import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
+import dev.wakegate.http1.ProblemResponses;
 import dev.wakegate.lifecycle.StartFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,25 +27,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 
 /**
- * The proxy's own {@code /health/*} endpoints, in the shapes of the seed's health router:
+ * The proxy's own {@code /health/*} endpoints, in the shapes docs/operating.md ("Endpoints") shows:
  * <ul>
  *   <li>{@code GET /health/containers}, {@code GET /health/services}, {@code GET /health/automation}: JSON</li>
  *   <li>{@code GET /health/metrics}: Prometheus text</li>
  *   <li>{@code POST /health/containers/{name}/start|stop}, {@code POST /health/automation/idle-check}</li>
  * </ul>
  * Anything else under {@code /health/} is a 404 problem+json; a wrong method is a 405 with Allow.
+ * Every error is a problem+json document made by {@link ProblemResponses}, as the data path's are.
  *
  * <p>POSTs are guarded: with an admin token they need {@code Authorization: Bearer <token>} (401
  * otherwise); without one they are accepted from loopback clients only (403 otherwise). GETs are open.
@@ -57,7 +60,6 @@ public final class AdminEndpoints implements LocalEndpoints {
 
     static final String PREFIX = "/health/";
     static final String JSON = "application/json";
-    static final String PROBLEM_JSON = "application/problem+json";
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String CONTAINERS = "/health/containers";
     private static final String CONTAINERS_PREFIX = "/health/containers/";
@@ -109,7 +111,7 @@ public final class AdminEndpoints implements LocalEndpoints {
         } catch (RuntimeException e) {
             // A bug in the model or here must still answer the client, not kill the connection.
             log.warn("admin endpoint {} {} failed", method, path, e);
-            return done(problem(500, "Internal Server Error", "the proxy failed to answer " + path, Map.of()));
+            return done(problem(500, "the proxy failed to answer " + path));
         }
     }
 
@@ -143,7 +145,7 @@ public final class AdminEndpoints implements LocalEndpoints {
                 }
             }
         }
-        return done(problem(404, "Not Found", "no endpoint at " + path, Map.of()));
+        return done(problem(404, "no endpoint at " + path));
     }
 
     // ---- GET documents ----
@@ -155,14 +157,12 @@ public final class AdminEndpoints implements LocalEndpoints {
         ObjectNode management = root.putObject("container_management");
         management.put("auto_start_enabled", s.autoStart());
         management.put("auto_stop_enabled", s.autoStop());
-        putMinutes(management, "idle_timeout_minutes", s.idleTimeout());
-        putMinutes(management, "high_idle_timeout_minutes", s.highIdleTimeout());
-        putMinutes(management, "low_idle_timeout_minutes", s.lowIdleTimeout());
+        putIdleTimeouts(management, s);
         putSeconds(management, "startup_timeout_seconds", s.startupTimeout());
 
         ObjectNode summary = root.putObject("container_summary");
         summary.put("total_containers", containers.size());
-        // running and stopped are always present, like the seed's example; other states when seen.
+        // running and stopped are always present (docs/operating.md), other states when seen.
         Map<String, Integer> counts = new TreeMap<>();
         counts.put("running", 0);
         counts.put("stopped", 0);
@@ -212,9 +212,7 @@ public final class AdminEndpoints implements LocalEndpoints {
         ObjectNode settings = root.putObject("settings");
         settings.put("auto_start", s.autoStart());
         settings.put("auto_stop", s.autoStop());
-        putMinutes(settings, "idle_timeout_minutes", s.idleTimeout());
-        putMinutes(settings, "high_idle_timeout_minutes", s.highIdleTimeout());
-        putMinutes(settings, "low_idle_timeout_minutes", s.lowIdleTimeout());
+        putIdleTimeouts(settings, s);
         settings.put("critical_idle_timeout_minutes", 0);
         putSeconds(settings, "startup_timeout_seconds", s.startupTimeout());
         putSeconds(settings, "health_check_interval_seconds", s.healthCheckInterval());
@@ -274,8 +272,7 @@ public final class AdminEndpoints implements LocalEndpoints {
                 .thenApply(text -> new LocalResponse(200, PROMETHEUS_TEXT, text.getBytes(StandardCharsets.UTF_8)))
                 .exceptionally(e -> {
                     log.warn("metrics scrape failed", e);
-                    return problem(500, "Internal Server Error", "metrics scrape failed: " + rootCause(e).getMessage(),
-                            Map.of());
+                    return problem(500, "metrics scrape failed: " + Futures.unwrap(e).getMessage());
                 });
     }
 
@@ -288,15 +285,13 @@ public final class AdminEndpoints implements LocalEndpoints {
         }
         if (tokenDigest != null) {
             if (!bearerMatches(authorization)) {
-                return done(problem(401, "Unauthorized",
-                        authorization == null ? "admin operations need Authorization: Bearer <token>"
-                                : "the admin token does not match",
-                        Map.of("WWW-Authenticate", "Bearer realm=\"wakegate\"")));
+                String detail = authorization == null ? "admin operations need Authorization: Bearer <token>"
+                        : "the admin token does not match";
+                return done(problem(401, detail, Map.of(), Map.of("WWW-Authenticate", "Bearer realm=\"wakegate\"")));
             }
         } else if (!isLoopback(remote)) {
-            return done(problem(403, "Forbidden",
-                    "no admin token is configured (WAKEGATE_ADMIN_TOKEN), so admin operations are accepted from loopback clients only",
-                    Map.of()));
+            return done(problem(403, "no admin token is configured (WAKEGATE_ADMIN_TOKEN), so admin operations are "
+                    + "accepted from loopback clients only"));
         }
         return action.get();
     }
@@ -304,7 +299,7 @@ public final class AdminEndpoints implements LocalEndpoints {
     private CompletableFuture<LocalResponse> operation(CompletableFuture<OperationResult> result, String name) {
         return result.handle((r, error) -> {
             if (error != null) {
-                Throwable cause = rootCause(error);
+                Throwable cause = Futures.unwrap(error);
                 String reason = cause instanceof StartFailure f ? f.reason() : String.valueOf(cause.getMessage());
                 log.warn("admin operation on {} failed: {}", name, reason);
                 return unavailable(name, reason);
@@ -312,10 +307,8 @@ public final class AdminEndpoints implements LocalEndpoints {
             return switch (r.outcome()) {
                 case STARTED -> operationOk("started", r.container());
                 case STOPPED -> operationOk("stopped", r.container());
-                case NOT_MANAGED -> problem(404, "Not Found",
-                        r.detail() != null ? r.detail() : "container " + r.container() + " is not managed",
-                        Map.of());
-                case CONFLICT -> problem(409, "Conflict", r.detail(), Map.of());
+                case NOT_MANAGED -> problem(404, r.detail() != null ? r.detail() : "container " + r.container() + " is not managed");
+                case CONFLICT -> problem(409, r.detail());
                 case FAILED -> unavailable(r.container(), r.detail());
             };
         });
@@ -324,10 +317,9 @@ public final class AdminEndpoints implements LocalEndpoints {
     private CompletableFuture<LocalResponse> idleCheck() {
         return model.runIdleCheck().handle((r, error) -> {
             if (error != null) {
-                String reason = String.valueOf(rootCause(error).getMessage());
+                String reason = String.valueOf(Futures.unwrap(error).getMessage());
                 log.warn("manual idle check failed: {}", reason);
-                return problem(503, "Service Unavailable", "idle check failed: " + reason,
-                        Map.of("Retry-After", "5"));
+                return problem(503, "idle check failed: " + reason, Map.of(), Map.of("Retry-After", "5"));
             }
             ObjectNode root = mapper.createObjectNode();
             root.put("status", "completed");
@@ -345,10 +337,10 @@ public final class AdminEndpoints implements LocalEndpoints {
     }
 
     private LocalResponse unavailable(String container, String reason) {
-        ObjectNode body = problemBody(503, "Service Unavailable", "container " + container + ": " + reason);
-        body.put("container", container);
-        body.put("reason", reason);
-        return bytes(503, PROBLEM_JSON, body, Map.of("Retry-After", "5"));
+        Map<String, String> members = new LinkedHashMap<>();
+        members.put("container", container);
+        members.put("reason", reason);
+        return problem(503, "container " + container + ": " + reason, members, Map.of("Retry-After", "5"));
     }
 
     // ---- auth ----
@@ -385,7 +377,7 @@ public final class AdminEndpoints implements LocalEndpoints {
     }
 
     private CompletableFuture<LocalResponse> notAllowed(String allow) {
-        return done(problem(405, "Method Not Allowed", "use " + allow, Map.of("Allow", allow)));
+        return done(problem(405, "use " + allow, Map.of(), Map.of("Allow", allow)));
     }
 
     private static CompletableFuture<LocalResponse> done(LocalResponse response) {
@@ -396,17 +388,15 @@ public final class AdminEndpoints implements LocalEndpoints {
         return bytes(status, JSON, body, Map.of());
     }
 
-    private LocalResponse problem(int status, String title, String detail, Map<String, String> headers) {
-        return bytes(status, PROBLEM_JSON, problemBody(status, title, detail), headers);
+    /** A problem+json answer, titled with the status' reason phrase. */
+    private static LocalResponse problem(int status, String detail) {
+        return problem(status, detail, Map.of(), Map.of());
     }
 
-    private ObjectNode problemBody(int status, String title, String detail) {
-        ObjectNode body = mapper.createObjectNode();
-        body.put("type", "about:blank");
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        return body;
+    /** With extra members (container, reason) and header fields (Allow, WWW-Authenticate, Retry-After). */
+    private static LocalResponse problem(int status, String detail, Map<String, String> members, Map<String, String> headers) {
+        return new LocalResponse(status, ProblemResponses.PROBLEM_JSON, ProblemResponses.problemJson(status, detail, members),
+                headers);
     }
 
     private LocalResponse bytes(int status, String contentType, ObjectNode body, Map<String, String> headers) {
@@ -448,7 +438,14 @@ public final class AdminEndpoints implements LocalEndpoints {
         }
     }
 
-    /** Whole minutes as an integer, like the seed; a sub-minute remainder as a fraction. */
+    /** The idle timeouts by priority (normal, high, low), in both documents that show the settings. */
+    private static void putIdleTimeouts(ObjectNode node, AutomationSettings s) {
+        putMinutes(node, "idle_timeout_minutes", s.idleTimeout());
+        putMinutes(node, "high_idle_timeout_minutes", s.highIdleTimeout());
+        putMinutes(node, "low_idle_timeout_minutes", s.lowIdleTimeout());
+    }
+
+    /** Whole minutes as an integer (the documents' unit, docs/operating.md); a sub-minute remainder as a fraction. */
     private static void putMinutes(ObjectNode node, String key, Duration d) {
         if (d.toMillis() % 60_000 == 0) {
             node.put(key, d.toMinutes());
@@ -463,14 +460,5 @@ public final class AdminEndpoints implements LocalEndpoints {
         } else {
             node.put(key, d.toMillis() / 1000.0);
         }
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
-                && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

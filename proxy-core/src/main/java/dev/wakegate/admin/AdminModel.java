@@ -65,8 +65,8 @@ public interface AdminModel {
     /**
      * One managed container as the proxy sees it now.
      *
-     * @param state              the seed's words: running (and ready), stopped, starting, stopping, missing
-     *                           or unknown; {@code state_counts} always shows running and stopped
+     * @param state              running (and ready), stopped, starting, stopping, missing or unknown, as
+     *                           docs/operating.md lists them; {@code state_counts} always shows running and stopped
      * @param lastAccess         last request through any instance, or null if never
      * @param idleTimeoutMinutes minutes idle before it is stopped; 0 when never stopped (critical)
      * @param health             healthy, starting, unhealthy, none or unknown

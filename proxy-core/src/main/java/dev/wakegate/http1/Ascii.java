@@ -166,6 +166,35 @@ final class Ascii {
         return b == SP || b == HT;
     }
 
+    /**
+     * Where the next element of a comma list (RFC 9110 section 5.6.1) starts at or after {@code i}:
+     * OWS and empty elements are skipped; {@code end} when none is left.
+     */
+    static int nextListElement(byte[] a, int i, int end) {
+        while (i < end && (isOws(a[i]) || a[i] == ',')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the list element starting at {@code start} ends: at the next comma, or {@code end}. */
+    static int listElementEnd(byte[] a, int start, int end) {
+        int i = start;
+        while (i < end && a[i] != ',') {
+            i++;
+        }
+        return i;
+    }
+
+    /** {@code end} moved back over trailing OWS, not before {@code start}. */
+    static int trimOws(byte[] a, int start, int end) {
+        int e = end;
+        while (e > start && isOws(a[e - 1])) {
+            e--;
+        }
+        return e;
+    }
+
     static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
     }

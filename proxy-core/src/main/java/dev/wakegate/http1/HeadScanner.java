@@ -291,17 +291,9 @@ abstract class HeadScanner<H> {
         int tokens = 0;
         int i = vs;
         while (i < ve) {
-            while (i < ve && (Ascii.isOws(a[i]) || a[i] == ',')) {
-                i++;
-            }
-            int ts = i;
-            while (i < ve && a[i] != ',') {
-                i++;
-            }
-            int te = i;
-            while (te > ts && Ascii.isOws(a[te - 1])) {
-                te--;
-            }
+            int ts = Ascii.nextListElement(a, i, ve);
+            i = Ascii.listElementEnd(a, ts, ve);
+            int te = Ascii.trimOws(a, ts, i);
             switch (te - ts) {
                 case 5 -> tokens |= Ascii.equalsLower(a, ts, te, "close") ? CONNECTION_CLOSE : 0;
                 case 7 -> tokens |= Ascii.equalsLower(a, ts, te, "upgrade") ? CONNECTION_UPGRADE : 0;

@@ -15,7 +15,7 @@ import java.util.Map;
  * Complete, small HTTP/1.1 responses for the answers the proxy gives itself (parse errors, 502,
  * 503 while a container starts, admin replies), encoded straight into one ByteBuf ready to write.
  * Problem bodies follow RFC 9457 ({@code application/problem+json}); JSON is written by Jackson so
- * any title, detail or member value is escaped correctly.
+ * any detail or member value is escaped correctly; the title is the status' reason phrase.
  *
  * <p>Extra headers are given as name/value pairs; a name or value with CR, LF or NUL is a
  * programming error (it would split the response) and throws {@link IllegalArgumentException}.
@@ -27,25 +27,26 @@ public final class ProblemResponses {
     private ProblemResponses() {
     }
 
-    /** A problem+json response: {"type":"about:blank","title":..,"status":..,"detail":..}. */
-    public static ByteBuf problem(ByteBufAllocator alloc, int status, String title, String detail, boolean close,
-                                  String... extraHeaderPairs) {
-        return problem(alloc, status, title, detail, Map.of(), close, extraHeaderPairs);
+    /**
+     * A problem+json response, {"type":"about:blank","title":..,"status":..,"detail":..} and any
+     * {@code extraMembers} (e.g. "container"), titled with the status' reason phrase.
+     */
+    public static ByteBuf problem(ByteBufAllocator alloc, int status, String detail, Map<String, String> extraMembers,
+                                  Connection connection, String... extraHeaderPairs) {
+        return simple(alloc, status, PROBLEM_JSON, problemJson(status, detail, extraMembers), connection, extraHeaderPairs);
     }
 
-    /** As {@link #problem(ByteBufAllocator, int, String, String, boolean, String...)} with extra string members, e.g. "container". */
-    public static ByteBuf problem(ByteBufAllocator alloc, int status, String title, String detail,
-                                  Map<String, String> extraMembers, boolean close, String... extraHeaderPairs) {
-        return simple(alloc, status, PROBLEM_JSON, problemJson(status, title, detail, extraMembers), close, extraHeaderPairs);
-    }
-
-    /** The problem+json document alone (for callers that frame the response themselves). */
-    public static byte[] problemJson(int status, String title, String detail, Map<String, String> extraMembers) {
+    /**
+     * The problem+json document alone, titled with the status' reason phrase, for callers that
+     * frame the response themselves (the {@code /health/*} endpoints). Members keep the order of
+     * {@code extraMembers}; a null {@code detail} is left out.
+     */
+    public static byte[] problemJson(int status, String detail, Map<String, String> extraMembers) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("type", "about:blank");
-            g.writeStringField("title", title != null ? title : reason(status));
+            g.writeStringField("title", reason(status));
             g.writeNumberField("status", status);
             if (detail != null) {
                 g.writeStringField("detail", detail);
@@ -60,8 +61,8 @@ public final class ProblemResponses {
         return out.toByteArray();
     }
 
-    /** A response with the given body, Content-Type and Content-Length; {@code Connection: close} when {@code close}. */
-    public static ByteBuf simple(ByteBufAllocator alloc, int status, String contentType, byte[] body, boolean close,
+    /** A response with the given body, Content-Type and Content-Length, and {@code Connection: close} when it closes. */
+    public static ByteBuf simple(ByteBufAllocator alloc, int status, String contentType, byte[] body, Connection connection,
                                  String... extraHeaderPairs) {
         if (extraHeaderPairs.length % 2 != 0) {
             throw new IllegalArgumentException("extra headers must be name/value pairs");
@@ -72,7 +73,7 @@ public final class ProblemResponses {
             header(head, "Content-Type", contentType);
         }
         head.append("Content-Length: ").append(body.length).append("\r\n");
-        if (close) {
+        if (connection.closes()) {
             head.append("Connection: close\r\n");
         }
         for (int i = 0; i < extraHeaderPairs.length; i += 2) {

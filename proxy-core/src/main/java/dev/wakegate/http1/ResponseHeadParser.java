@@ -166,20 +166,12 @@ public final class ResponseHeadParser extends HeadScanner<ResponseHead> {
         int i = vs;
         boolean any = false;
         while (i < ve) {
-            while (i < ve && (Ascii.isOws(a[i]) || a[i] == ',')) {
-                i++;
-            }
-            if (i == ve) {
+            int ts = Ascii.nextListElement(a, i, ve);
+            if (ts == ve) {
                 break;
             }
-            int ts = i;
-            while (i < ve && a[i] != ',') {
-                i++;
-            }
-            int te = i;
-            while (te > ts && Ascii.isOws(a[te - 1])) {
-                te--;
-            }
+            i = Ascii.listElementEnd(a, ts, ve);
+            int te = Ascii.trimOws(a, ts, i);
             any = true;
             if (chunkedSeen) {
                 return fail(head, 502, "a transfer coding after chunked");

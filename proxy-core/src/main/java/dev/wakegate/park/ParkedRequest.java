@@ -1,5 +1,8 @@
 package dev.wakegate.park;
 
+import dev.wakegate.async.Futures;
+import dev.wakegate.lifecycle.ContainerGate;
+import dev.wakegate.lifecycle.StartFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -7,17 +10,14 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
-import dev.wakegate.lifecycle.ContainerGate;
-import dev.wakegate.lifecycle.StartFailure;
-
 /**
- * A request held on its client connection while the containers of its route start. It owns the
- * rewritten request head, a place in the {@link ParkingLot} and a safety timer; the client's
- * handler keeps the (bounded) body bytes and stops reading once they reach the park buffer limit.
+ * A request held on its client connection while the containers of its route start (or a TCP
+ * connection, which has no head, while its listener's container starts). It owns the rewritten
+ * request head, a place in the {@link ParkingLot} and a safety timer; the client's handler keeps
+ * the (bounded) body bytes and stops reading once they reach the park buffer limit.
  *
  * <p>Exactly one of three things ends it, on the client's event loop: the gate's
  * {@link ContainerGate#awaitReady} completes (the callback gets null, or the {@link StartFailure}),
@@ -40,7 +40,8 @@ public final class ParkedRequest {
     }
 
     /**
-     * Parks a request, or returns null when the lot is full (the caller still owns {@code head}).
+     * Parks a request, or returns null when the lot is full (the caller still owns {@code head},
+     * which is null for a TCP connection).
      * {@code onDone} runs on {@code loop} (possibly before this method returns) with this request and
      * null when the containers are ready, or the failure; it may {@link #takeHead()}.
      */
@@ -130,10 +131,7 @@ public final class ParkedRequest {
     }
 
     static StartFailure asStartFailure(Throwable error, List<String> containers) {
-        Throwable e = error;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
+        Throwable e = Futures.unwrap(error);
         if (e instanceof StartFailure sf) {
             return sf;
         }

@@ -1,5 +1,7 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.lifecycle.ContainerGate;
+import dev.wakegate.log.ChannelLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -12,15 +14,19 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.List;
+
 /**
  * One direction of a raw byte relay (TCP listeners, upgraded WebSocket connections): everything
  * read from this channel is written to {@code peer}. Auto-read is off; this side reads again only
  * while the peer is writable, and the peer's writability change resumes it. A one-way shutdown
  * (with ALLOW_HALF_CLOSURE) is passed on as a shutdown of the peer's output (over TLS after a
  * close_notify, so the client sees a clean end of the stream, not a truncation); a close closes
- * the peer once its pending writes are flushed.
+ * the peer once its pending writes are flushed. An exception closes both, logged at debug
+ * ({@link ChannelLog}).
  */
 final class ByteRelay extends ChannelInboundHandlerAdapter {
+    private static final ChannelLog log = ChannelLog.of(ByteRelay.class);
     private final Channel peer;
 
     ByteRelay(Channel peer) {
@@ -28,12 +34,19 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Turns an HTTP connection whose upstream accepted an upgrade (the 101 already written to the
-     * client) into a relay pair: the upstream's response handlers leave its pipeline, {@code early}
-     * (client bytes read past the upgrade request, may be null) goes upstream or is released, and
-     * {@code front} leaves the client's pipeline.
+     * Turns an HTTP connection whose upstream accepted an upgrade into a relay pair: the 101
+     * ({@code switchingHead}) and the upstream's bytes after it ({@code leftover}, may be null) go
+     * to the client, the upstream's response handlers leave its pipeline, {@code early} (client
+     * bytes read past the upgrade request, may be null) goes upstream or is released, and
+     * {@code front} leaves the client's pipeline. Every buffer is handed over.
      */
-    static void splice(ChannelHandlerContext frontCtx, ChannelHandler front, UpstreamConnection upstream, ByteBuf early) {
+    static void upgrade(ChannelHandlerContext frontCtx, ChannelHandler front, UpstreamConnection upstream,
+                        ByteBuf switchingHead, ByteBuf leftover, ByteBuf early) {
+        frontCtx.write(switchingHead, frontCtx.voidPromise());
+        if (leftover != null) {
+            frontCtx.write(leftover, frontCtx.voidPromise());
+        }
+        frontCtx.flush();
         Channel client = frontCtx.channel();
         Channel up = upstream.channel();
         up.pipeline().remove(UpstreamPool.IDLE);
@@ -46,6 +59,15 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
         }
         frontCtx.pipeline().addLast(HttpFrontHandler.RELAY, new ByteRelay(up));
         frontCtx.pipeline().remove(front);
+    }
+
+    /**
+     * Counts {@code client}'s connection as open for {@code containers} until it closes: a relay
+     * keeps its containers in use for as long as it lasts (none is stopped under it).
+     */
+    static void countOpen(ContainerGate gate, Channel client, List<String> containers) {
+        gate.connectionOpened(containers);
+        client.closeFuture().addListener(f -> gate.connectionClosed(containers));
     }
 
     @Override
@@ -130,6 +152,7 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug(ctx.channel(), "closing the relay to " + peer.remoteAddress(), cause); // channelInactive closes the peer
         ctx.close();
     }
 }

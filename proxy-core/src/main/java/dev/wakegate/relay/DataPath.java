@@ -5,29 +5,30 @@ import dev.wakegate.config.Limits;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerGate;
 import dev.wakegate.park.ParkingLot;
-import dev.wakegate.route.HostRouter;
+import dev.wakegate.route.RouteTable;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolverGroup;
 
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * What every connection handler of one {@link FrontServer} shares: the current routes (swapped
- * atomically), the lifecycle gate, local endpoints, metrics, limits, the parking lot, what the
- * listeners do about HTTPS, and one {@link UpstreamPool} per event loop. Thread-safe; the pools
+ * What every connection handler of one {@link FrontServer} shares: the current routes (a
+ * {@link RouteTable}, replaced whole), the lifecycle gate, local endpoints, metrics, limits and the {@link ReadPolicy}
+ * made of them, the parking lot, what the listeners do about HTTPS, and one {@link UpstreamPool}
+ * per event loop. Thread-safe; the pools
  * themselves are loop-confined.
  */
 final class DataPath {
-    final AtomicReference<HostRouter> routes;
+    final RouteTable routes;
     final ContainerGate gate;
     final LocalEndpoints endpoints;
     final ProxyMetrics metrics;
     final Timeouts timeouts;
     final Limits limits;
+    final ReadPolicy readPolicy;
     final ParkingLot parkingLot;
     final Duration parkDeadline;
     final Transport transport;
@@ -36,16 +37,17 @@ final class DataPath {
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final Function<EventLoop, UpstreamConnector> connectors;
 
-    DataPath(HostRouter routes, ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics,
+    DataPath(RouteTable routes, ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics,
              Timeouts timeouts, Limits limits, Duration parkDeadline, Transport transport,
              AddressResolverGroup<? extends SocketAddress> resolver, Function<EventLoop, UpstreamConnector> connectors,
              HttpsPolicy https) {
-        this.routes = new AtomicReference<>(routes);
+        this.routes = routes;
         this.gate = gate;
         this.endpoints = endpoints;
         this.metrics = metrics;
         this.timeouts = timeouts;
         this.limits = limits;
+        this.readPolicy = new ReadPolicy(limits);
         this.parkingLot = new ParkingLot(limits.maxParked(), metrics);
         this.parkDeadline = parkDeadline;
         this.transport = transport;

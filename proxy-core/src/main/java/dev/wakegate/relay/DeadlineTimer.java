@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One timeout of a connection that is armed and disarmed on every request but rarely fires (the
- * header-read and idle keep-alive timeouts of {@link HttpFrontHandler}, the upstream-response
- * timeout of its {@link UpstreamExchange}).
+ * client's timeouts on its {@link ClientClock}, the upstream ones of its {@link UpstreamExchange}).
  * Arming only moves a deadline; at most one scheduled task per timer exists, and when it fires
  * before the deadline it re-schedules itself for the remainder, as Netty's
  * {@code IdleStateHandler} does. So a request costs a few field writes instead of a

@@ -8,6 +8,7 @@ import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerGate;
 import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
+import dev.wakegate.route.RouteTable;
 import dev.wakegate.route.RouteTrie;
 import dev.wakegate.tls.TlsTermination;
 import io.netty.bootstrap.ServerBootstrap;
@@ -16,6 +17,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -29,12 +31,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The proxy's listeners: one HTTP front listener, the HTTPS listener when TLS is configured, and
  * one listener per {@link TcpSpec} (plain, or terminating TLS), all on the given event-loop group
- * (whose upstream connections share the client's loop). Routes can be swapped at runtime with
- * {@link #updateRoutes}; each request sees one consistent table.
+ * (whose upstream connections share the client's loop). The routes are a {@link RouteTable}, which
+ * the caller may share and replace at runtime ({@link #updateRoutes} does the same); each request
+ * sees one consistent table.
  *
  * <p>Lifecycle: construct, {@link #bind()} (optional: binds every listener without accepting yet,
  * so a port in use is reported before anything else starts), {@link #start()} (binds if not yet
@@ -69,27 +74,27 @@ public final class FrontServer implements AutoCloseable {
 
     public FrontServer(HostPort listen, RouteTrie<Route> routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
                        ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics, EventLoopGroup group) {
-        this(listen, HostRouter.of(routes), tcp, timeouts, limits, gate, endpoints, metrics, group, DEFAULT_PARK_DEADLINE,
-                Optional.empty());
+        this(listen, new RouteTable(HostRouter.of(routes)), tcp, timeouts, limits, gate, endpoints, metrics, group,
+                DEFAULT_PARK_DEADLINE, Optional.empty());
     }
 
     /** Routes without host names, no TLS. */
     public FrontServer(HostPort listen, RouteTrie<Route> routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
                        ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics, EventLoopGroup group,
                        Duration parkDeadline) {
-        this(listen, HostRouter.of(routes), tcp, timeouts, limits, gate, endpoints, metrics, group, parkDeadline,
-                Optional.empty());
+        this(listen, new RouteTable(HostRouter.of(routes)), tcp, timeouts, limits, gate, endpoints, metrics, group,
+                parkDeadline, Optional.empty());
     }
 
     /**
      * @param listen       the HTTP front listener ({@code port 0}: any free port, see {@link #httpAddress()})
-     * @param routes       the initial routes (may be empty)
+     * @param routes       the routes, read for every request (may be empty; the caller may replace them)
      * @param tcp          raw TCP listeners ({@code tls} ones need {@code tls})
      * @param group        event loops for listeners, clients and upstreams ({@link Transport#newEventLoopGroup})
      * @param parkDeadline safety deadline of a parked request, should the gate never complete
      * @param tls          the HTTPS listener's settings and certificates; the caller closes it after this server
      */
-    public FrontServer(HostPort listen, HostRouter routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
+    public FrontServer(HostPort listen, RouteTable routes, List<TcpSpec> tcp, Timeouts timeouts, Limits limits,
                        ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics, EventLoopGroup group,
                        Duration parkDeadline, Optional<TlsTermination> tls) {
         this.listen = Objects.requireNonNull(listen, "listen");
@@ -121,12 +126,12 @@ public final class FrontServer implements AutoCloseable {
         }
         bound = true;
         try {
-            httpAddress = bind(listen, new HttpInitializer(Scheme.HTTP), false);
+            httpAddress = bind(listen, http(Scheme.HTTP), false);
             if (tls.isPresent()) {
-                httpsAddress = bind(tls.get().settings().listen(), new HttpInitializer(Scheme.HTTPS), false);
+                httpsAddress = bind(tls.get().settings().listen(), http(Scheme.HTTPS), false);
             }
             for (TcpSpec spec : tcp) {
-                tcpAddresses.add(bind(spec.listen(), new TcpInitializer(spec), true));
+                tcpAddresses.add(bind(spec.listen(), tcp(spec), true));
             }
         } catch (RuntimeException e) {
             listeners.close().awaitUninterruptibly();
@@ -159,41 +164,40 @@ public final class FrontServer implements AutoCloseable {
      * (phases of one connection state machine); after a 101 it is replaced by {@link #RELAY}. On
      * the HTTPS listener the TLS handlers come first.
      */
-    private final class HttpInitializer extends ChannelInitializer<Channel> {
-        private final Scheme scheme;
-
-        HttpInitializer(Scheme scheme) {
-            this.scheme = scheme;
-        }
-
-        @Override
-        protected void initChannel(Channel ch) {
-            clients.add(ch);
-            if (scheme == Scheme.HTTPS) {
-                tls.orElseThrow().addHandlers(ch.pipeline(), true, handshakeTimeoutMillis());
-            }
-            ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop()), scheme));
-        }
+    private ChannelInitializer<Channel> http(Scheme scheme) {
+        Consumer<ChannelPipeline> tlsFirst = scheme == Scheme.HTTPS
+                ? p -> tls.orElseThrow().addHttpsHandlers(p, handshakeTimeoutMillis()) : p -> { };
+        return new ClientInitializer(tlsFirst, HTTP_FRONT,
+                ch -> new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop()), scheme));
     }
 
     /**
      * A TCP-listener connection: {@link #TCP_FRONT} holds it until ready, then gives way to
      * {@link #RELAY}; a listener with {@code tls} has the TLS handlers first and relays plain bytes.
      */
-    private final class TcpInitializer extends ChannelInitializer<Channel> {
-        private final TcpSpec spec;
+    private ChannelInitializer<Channel> tcp(TcpSpec spec) {
+        Consumer<ChannelPipeline> tlsFirst = spec.tls()
+                ? p -> tls.orElseThrow().addTlsHandlers(p, handshakeTimeoutMillis()) : p -> { };
+        return new ClientInitializer(tlsFirst, TCP_FRONT, ch -> new TcpFrontHandler(spec, dataPath));
+    }
 
-        TcpInitializer(TcpSpec spec) {
-            this.spec = spec;
+    /** A client connection of one listener: counted among the clients, its TLS handlers first (if any), then its front handler. */
+    private final class ClientInitializer extends ChannelInitializer<Channel> {
+        private final Consumer<ChannelPipeline> tlsFirst;
+        private final String frontName;
+        private final Function<Channel, ChannelHandler> front;
+
+        ClientInitializer(Consumer<ChannelPipeline> tlsFirst, String frontName, Function<Channel, ChannelHandler> front) {
+            this.tlsFirst = tlsFirst;
+            this.frontName = frontName;
+            this.front = front;
         }
 
         @Override
         protected void initChannel(Channel ch) {
             clients.add(ch);
-            if (spec.tls()) {
-                tls.orElseThrow().addHandlers(ch.pipeline(), false, handshakeTimeoutMillis());
-            }
-            ch.pipeline().addLast(TCP_FRONT, new TcpFrontHandler(spec, dataPath));
+            tlsFirst.accept(ch.pipeline());
+            ch.pipeline().addLast(frontName, front.apply(ch));
         }
     }
 
@@ -237,7 +241,7 @@ public final class FrontServer implements AutoCloseable {
     public static ChannelHandler detachedHttpHandler(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints,
                                                      ProxyMetrics metrics, Timeouts timeouts, Limits limits,
                                                      UpstreamConnector connector) {
-        DataPath dp = new DataPath(HostRouter.of(routes), gate, endpoints, metrics, timeouts, limits,
+        DataPath dp = new DataPath(new RouteTable(HostRouter.of(routes)), gate, endpoints, metrics, timeouts, limits,
                 DEFAULT_PARK_DEADLINE, Transport.NIO, null, loop -> connector, HttpsPolicy.NONE);
         return new ChannelInitializer<>() {
             @Override
@@ -249,7 +253,7 @@ public final class FrontServer implements AutoCloseable {
 
     /** Replaces the routes; requests whose head is parsed after this call use the new table. */
     public void updateRoutes(HostRouter routes) {
-        dataPath.routes.set(Objects.requireNonNull(routes, "routes"));
+        dataPath.routes.replace(routes);
     }
 
     /** Replaces the routes with routes that name no host. */
@@ -258,7 +262,7 @@ public final class FrontServer implements AutoCloseable {
     }
 
     public HostRouter routes() {
-        return dataPath.routes.get();
+        return dataPath.routes.current();
     }
 
     /** The bound HTTP address (after {@link #start()}). */
@@ -301,12 +305,12 @@ public final class FrontServer implements AutoCloseable {
         closed = true;
         listeners.close().awaitUninterruptibly();
         for (Channel ch : clients) {
-            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(HttpFrontHandler.DRAIN));
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(Drain.STARTED));
         }
         long drainMillis = dataPath.timeouts.drain().toMillis();
         if (!clients.newCloseFuture().awaitUninterruptibly(drainMillis, TimeUnit.MILLISECONDS)) {
             for (Channel ch : clients) {
-                ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(HttpFrontHandler.DRAIN_EXPIRED));
+                ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(Drain.EXPIRED));
             }
             // time to write those 503s; their connections close once they are out
             clients.newCloseFuture().awaitUninterruptibly(EXPIRED_ANSWER_MILLIS, TimeUnit.MILLISECONDS);

@@ -32,6 +32,11 @@ enum FrontState {
 
     private Set<FrontState> next;
 
+    /** A request is on hand: answered locally, parked, or on its way to or from an upstream. */
+    boolean hasRequest() {
+        return this == LOCAL || this == PARKED || this == CONNECTING || this == PROXYING;
+    }
+
     static {
         READ_HEAD.next = EnumSet.of(LOCAL, PARKED, CONNECTING, CLOSING, CLOSED);
         LOCAL.next = EnumSet.of(READ_HEAD, CLOSING, CLOSED);

@@ -47,16 +47,17 @@ final class HeadRewriter {
         for (int i = 0; i < count; i++) {
             int ns = base + head.nameStart(i);
             int nl = head.nameEnd(i) - head.nameStart(i);
-            if (is(in, ns, nl, XFF)) {
+            if (nameIs(in, ns, nl, XFF)) {
                 if (xffFirst < 0) {
                     xffFirst = i;
                 }
                 xffCount++;
                 continue;
             }
-            if (is(in, ns, nl, CONNECTION) || is(in, ns, nl, KEEP_ALIVE) || is(in, ns, nl, PROXY_CONNECTION)
-                    || is(in, ns, nl, TE) || is(in, ns, nl, TRAILER) || (!upgrading && is(in, ns, nl, UPGRADE))
-                    || is(in, ns, nl, XF_PROTO) || is(in, ns, nl, XF_HOST)) {
+            if (nameIs(in, ns, nl, CONNECTION) || nameIs(in, ns, nl, KEEP_ALIVE)
+                    || nameIs(in, ns, nl, PROXY_CONNECTION) || nameIs(in, ns, nl, TE) || nameIs(in, ns, nl, TRAILER)
+                    || (!upgrading && nameIs(in, ns, nl, UPGRADE))
+                    || nameIs(in, ns, nl, XF_PROTO) || nameIs(in, ns, nl, XF_HOST)) {
                 continue;
             }
             out.writeBytes(in, ns, base + head.valueEnd(i) - ns).writeBytes(CRLF);
@@ -68,7 +69,7 @@ final class HeadRewriter {
         if (xffCount > 0) {
             for (int i = xffFirst; i < count; i++) {
                 int ns = base + head.nameStart(i);
-                if (is(in, ns, head.nameEnd(i) - head.nameStart(i), XFF)) {
+                if (nameIs(in, ns, head.nameEnd(i) - head.nameStart(i), XFF)) {
                     int vs = base + head.valueStart(i);
                     int vl = head.valueEnd(i) - head.valueStart(i);
                     if (vl > 0) {
@@ -86,8 +87,8 @@ final class HeadRewriter {
         out.writeBytes(CRLF);
     }
 
-    /** Case-insensitive compare of a header name in {@code in} with a lower-case ASCII name. */
-    private static boolean is(ByteBuf in, int start, int length, byte[] lowerName) {
+    /** Case-insensitive compare of a header name in {@code in} with a lower-case ASCII name (also for {@link HttpsPolicy}). */
+    static boolean nameIs(ByteBuf in, int start, int length, byte[] lowerName) {
         if (length != lowerName.length) {
             return false;
         }

@@ -1,12 +1,15 @@
 package dev.wakegate.relay;
 
 import dev.wakegate.config.TlsSettings;
+import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.ProblemResponses;
 import dev.wakegate.http1.ResponseHead;
 import dev.wakegate.route.HostNames;
+import dev.wakegate.tls.TlsTermination;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 
 import java.nio.charset.StandardCharsets;
@@ -47,24 +50,35 @@ final class HttpsPolicy {
     }
 
     /**
+     * Over TLS, whether the Host header names the host of the ClientHello's server name (true when
+     * the client sent no server name, or no Host): else the request is answered 421.
+     */
+    static boolean hostMatchesServerName(Channel channel, String host) {
+        String serverName = TlsTermination.serverName(channel);
+        return serverName == null || host == null || HostNames.sameHost(serverName, host);
+    }
+
+    /** Whether a request gives something to redirect to: a Host, and a target that is a path or an absolute URL. */
+    static boolean canRedirect(String host, String target) {
+        return host != null && !host.isEmpty() && (target.startsWith("/") || target.contains("://"));
+    }
+
+    /**
      * The 308 to {@code https://host[:port]target}, or null when the request gives nothing to
-     * redirect to (no Host, or a target that is not a path).
+     * redirect to ({@link #canRedirect} is false).
      *
      * @param host   the Host header (its port is replaced by the HTTPS port)
      * @param target the request target as sent (origin-form or absolute-form)
      */
-    ByteBuf redirect(ByteBufAllocator alloc, String host, String target, boolean close) {
-        if (host == null || host.isEmpty()) {
+    ByteBuf redirect(ByteBufAllocator alloc, String host, String target, Connection connection) {
+        if (!canRedirect(host, target)) {
             return null;
         }
         String pathAndQuery = target;
         if (!target.startsWith("/")) {
             int scheme = target.indexOf("://");
-            int slash = scheme < 0 ? -1 : target.indexOf('/', scheme + 3);
-            int query = scheme < 0 ? -1 : target.indexOf('?', scheme + 3);
-            if (scheme < 0) {
-                return null;
-            }
+            int slash = target.indexOf('/', scheme + 3);
+            int query = target.indexOf('?', scheme + 3);
             pathAndQuery = slash >= 0 && (query < 0 || slash < query) ? target.substring(slash)
                     : "/" + (query >= 0 ? target.substring(query) : "");
         }
@@ -74,7 +88,7 @@ final class HttpsPolicy {
             location.append(':').append(httpsPort);
         }
         location.append(pathAndQuery);
-        return ProblemResponses.simple(alloc, 308, null, NO_BODY, close, "Location", location.toString(),
+        return ProblemResponses.simple(alloc, 308, null, NO_BODY, connection, "Location", location.toString(),
                 "Cache-Control", "no-store");
     }
 
@@ -105,24 +119,10 @@ final class HttpsPolicy {
         int base = head.readerIndex();
         for (int i = 0; i < parsed.headerCount(); i++) {
             int ns = base + parsed.nameStart(i);
-            int nl = parsed.nameEnd(i) - parsed.nameStart(i);
-            if (nl == STS.length && equalsLower(head, ns, STS)) {
+            if (HeadRewriter.nameIs(head, ns, parsed.nameEnd(i) - parsed.nameStart(i), STS)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean equalsLower(ByteBuf in, int start, byte[] lowerName) {
-        for (int k = 0; k < lowerName.length; k++) {
-            int b = in.getByte(start + k);
-            if (b >= 'A' && b <= 'Z') {
-                b += 32;
-            }
-            if (b != lowerName[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -2,6 +2,9 @@ package dev.wakegate.relay;
 
 import dev.wakegate.config.TcpSpec;
 import dev.wakegate.lifecycle.ContainerGate;
+import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.log.ChannelLog;
+import dev.wakegate.park.ParkedRequest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -13,14 +16,14 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * First handler of a TCP-listener connection: when the listener names a container that is not
- * ready, holds the connection (reads nothing) until the gate says it is, then connects to the
- * upstream on the same event loop and replaces itself with a {@link ByteRelay} (both channels
- * with ALLOW_HALF_CLOSURE, so one-way shutdowns pass through). A start failure closes the
- * connection. {@code gate.connectionOpened/Closed} bracket the whole client connection, and the
+ * ready, holds the connection (reads nothing) as a {@link ParkedRequest} until the gate says it
+ * is, then connects to the upstream on the same event loop and replaces itself with a
+ * {@link ByteRelay} (both channels with ALLOW_HALF_CLOSURE, so one-way shutdowns pass through). A
+ * start failure, a full parking lot or an upstream that refuses closes the connection, with a
+ * debug line saying why ({@link ChannelLog}). {@code gate.connectionOpened/Closed} bracket the whole client connection, and the
  * open is counted before the readiness check: an idle stop cordons and then re-reads the counts,
  * so either it sees this connection or this connection sees the cordon (see {@code LifecycleGate}).
  *
@@ -29,10 +32,11 @@ import java.util.concurrent.CompletableFuture;
  * held (at most one read's worth, after which the TLS handler stops reading) and go upstream first.
  */
 final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
+    private static final ChannelLog log = ChannelLog.of(TcpFrontHandler.class);
     private final TcpSpec spec;
     private final DataPath dp;
     private final List<String> containers;
-    private boolean parked;
+    private ParkedRequest parked; // its place while the containers start
     private ByteBuf early;     // client bytes that arrived before the relay (TLS listeners only)
 
     TcpFrontHandler(TcpSpec spec, DataPath dp) {
@@ -44,47 +48,32 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ContainerGate gate = dp.gate;
-        if (!containers.isEmpty()) {
-            gate.connectionOpened(containers);
-            ctx.channel().closeFuture().addListener(f -> gate.connectionClosed(containers));
-        }
+        ByteRelay.countOpen(gate, ctx.channel(), containers);
         if (spec.tls()) {
             ctx.read(); // the TLS handshake runs while the connection waits for the upstream (its own timeout applies)
         }
         if (containers.isEmpty() || gate.isReady(containers)) {
             connect(ctx);
-        } else if (!dp.parkingLot.tryEnter()) {
-            ctx.close();
         } else {
-            parked = true;
-            CompletableFuture<Void> ready;
-            try {
-                ready = gate.awaitReady(containers);
-            } catch (RuntimeException e) {
-                ready = CompletableFuture.failedFuture(e);
+            ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), null, gate, containers,
+                    dp.parkDeadline, (done, failure) -> onUnparked(ctx, failure));
+            if (p == null) {
+                log.debug(ctx.channel(), "closing: too many connections wait for containers to start");
+                ctx.close();
+            } else if (!p.isDone()) {
+                parked = p;
             }
-            ready.whenComplete((v, e) -> {
-                try {
-                    ctx.executor().execute(() -> {
-                        unpark();
-                        if (e != null || !ctx.channel().isActive()) {
-                            ctx.close();
-                        } else {
-                            connect(ctx);
-                        }
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                    // the loop is gone, and the connection with it
-                }
-            });
         }
         ctx.fireChannelActive();
     }
 
-    private void unpark() {
-        if (parked) {
-            parked = false;
-            dp.parkingLot.leave();
+    private void onUnparked(ChannelHandlerContext ctx, StartFailure failure) {
+        parked = null;
+        if (failure != null) {
+            log.debug(ctx.channel(), "closing: not ready (" + failure.kind() + "): " + failure.reason());
+            ctx.close();
+        } else if (ctx.channel().isActive()) {
+            connect(ctx);
         }
     }
 
@@ -104,6 +93,7 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
         f.addListener(x -> {
             if (!f.isSuccess()) {
                 dp.metrics.upstreamError(spec.upstream().toString(), UpstreamFailure.CONNECT_REFUSED);
+                log.debug(client, "closing: cannot connect to " + spec.upstream(), f.cause());
                 client.close();
                 return;
             }
@@ -133,7 +123,10 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        unpark();
+        if (parked != null) {
+            parked.destroy();
+            parked = null;
+        }
         releaseEarly();
         ctx.fireChannelInactive();
     }
@@ -152,6 +145,7 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug(ctx.channel(), "closing before the relay started", cause);
         ctx.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.wakegate.http1.BodyFramer;
 import dev.wakegate.http1.RequestHead;
 import dev.wakegate.http1.ResponseHead;
 import dev.wakegate.http1.ResponseHeadParser;
+import dev.wakegate.log.ChannelLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Runs on the client's event loop (the pool's loop); never touched from another thread.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+    private static final ChannelLog log = ChannelLog.of(UpstreamConnection.class);
 
     /** The exchange using this connection; every callback runs on the event loop. */
     interface Listener {
@@ -304,6 +306,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // connection reset and the like: channelInactive follows and tells the listener
+        log.debug(ctx.channel(), "closing the upstream connection (" + phase + ")", cause);
         ctx.close();
     }
 

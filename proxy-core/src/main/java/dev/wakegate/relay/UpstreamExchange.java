@@ -2,8 +2,6 @@ package dev.wakegate.relay;
 
 import dev.wakegate.config.HostPort;
 import dev.wakegate.http1.BodyFramer;
-import dev.wakegate.http1.Methods;
-import dev.wakegate.http1.RequestHead;
 import dev.wakegate.http1.ResponseHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,14 +22,17 @@ import java.net.UnknownHostException;
  * {@code upstream_response}, a response that stalls for {@code upstream_read}); each runs on a lazy
  * {@link DeadlineTimer}, and only while the exchange waits on the upstream, never while it is
  * paused for the client. One that may be the reused-connection race sends the request once more
- * on a new connection when {@link UpstreamFailure#mayRetry} allows it (idempotent method, no body,
+ * on a new connection when its {@link UpstreamFailure.Retry} allows it (idempotent method, no body,
  * no byte of the response seen).
  *
- * <p>The connection's state stays the handler's: the exchange reports through {@link Front},
- * whose implementation makes every state transition. Every buffer it takes is written or released
- * (the pending head on {@link #dispose()}). Event loop only, like the handler that owns it.
+ * <p>The connection's and the request's state stay the handler's: the exchange reads the request's
+ * {@link HttpExchange} (its method, body, and how far request and response have got) and reports
+ * through {@link Front}, whose implementation makes every state transition. What it keeps itself
+ * is the upstream attempt: the connection, the head still to send, the one retry. Every buffer it
+ * takes is written or released (the pending head on {@link #dispose()}). Event loop only, like
+ * the handler that owns it.
  */
-final class UpstreamExchange implements UpstreamConnection.Listener {
+final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.Upstream {
 
     /** What the exchange tells the client connection; every call runs on the event loop. */
     interface Front {
@@ -48,7 +49,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         void upstreamRetrying();
 
         /** A 1xx went to the client: the response has started. */
-        void responseStarted();
+        void interimResponse();
 
         /** The final response head goes to the client; {@code upstreamKeepAlive} when its framing allows reuse. */
         void responseHead(int status, boolean upstreamKeepAlive);
@@ -70,22 +71,15 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private final UpstreamPool pool;
     private final ChannelHandlerContext ctx;
     private final Front front;
+    private final HttpExchange request;        // the handler's: read here, changed through front
     private final DeadlineTimer responseTimer; // request sent, no response head yet (504)
     private final DeadlineTimer readTimer;     // response body: between two reads from the upstream
     private final DeadlineTimer sendTimer;     // request body: the upstream takes none of it (stays unwritable)
     private final WriteProgress upstreamWrites = new WriteProgress();
     private final HttpsPolicy https;           // HSTS on response heads over HTTPS; NONE on plain HTTP
 
-    private long generation;                   // one per exchange: a late connect belongs to an old one
+    private long generation;                   // one per attempt: a late connect belongs to an old one
     private HostPort address;
-    private boolean headRequest;
-    private boolean idempotent;
-    private boolean upgrading;
-    private boolean hasBody;
-    private boolean requestSent;
-    private boolean expectContinue;
-    private boolean responseStarted;
-    private boolean responseHeadSeen;
     private ByteBuf outHead;                   // rewritten head waiting to be sent upstream
     private ByteBuf retryHead;                 // kept for the one retry of a bodiless request on a reused connection
     private int retryHeadStart;
@@ -93,32 +87,20 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     private boolean upstreamReused;
     private UpstreamConnection upstream;
 
-    UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front, HttpsPolicy https) {
+    UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front, HttpExchange request,
+                     HttpsPolicy https) {
         this.https = https;
         this.dp = dp;
         this.pool = pool;
         this.ctx = ctx;
         this.front = front;
+        this.request = request;
         this.responseTimer = new DeadlineTimer(ctx.executor(), this::onResponseTimeout);
         this.readTimer = new DeadlineTimer(ctx.executor(), this::onReadTimeout);
         this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
     }
 
     // ---------------------------------------------------------------- the handler's side
-
-    /** Takes what the exchange needs of a new request's head (called for every request). */
-    void reset(RequestHead head) {
-        String method = head.method();
-        headRequest = Methods.HEAD.equals(method);
-        idempotent = Methods.isIdempotent(method);
-        upgrading = head.upgrade() != null;
-        hasBody = head.hasBody();
-        expectContinue = head.expectContinue();
-        requestSent = false;
-        responseStarted = false;
-        responseHeadSeen = false;
-        retried = false;
-    }
 
     /**
      * Sends the current request, whose rewritten head is {@code head} (handed over), to
@@ -128,11 +110,13 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         generation++;
         address = upstreamAddress;
         outHead = head;
+        retried = false;
         acquire();
     }
 
     /** Whether an upstream connection is attached and can take body bytes now. */
-    boolean canTakeBody() {
+    @Override
+    public boolean canTakeBody() {
         return upstream != null && upstream.channel().isWritable() && outHead == null;
     }
 
@@ -150,7 +134,8 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     }
 
     /** Whether the head still waits to be sent (for the first chunk size of a chunked body). */
-    boolean headPending() {
+    @Override
+    public boolean headPending() {
         return outHead != null;
     }
 
@@ -158,9 +143,10 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
      * Sends the head when it may go, then the checked body bytes while the upstream is writable.
      * False while the head is held back for the first chunk size: a bad one must not reach the upstream.
      */
-    boolean forward(ByteBuf cumulation, RequestBody body) {
+    boolean forward(ByteBuf cumulation) {
+        RequestBody body = request.body();
         if (outHead != null) {
-            if (!expectContinue && body.awaitingFirstChunk()) {
+            if (!request.expectContinue() && body.awaitingFirstChunk()) {
                 return false;
             }
             sendHead();
@@ -175,8 +161,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
 
     /** The whole request went upstream: the response clock runs until its head arrives. */
     void requestSent() {
-        requestSent = true;
-        if (!responseHeadSeen) {
+        if (!request.finalHeadWritten()) {
             responseTimer.arm(dp.timeouts.upstreamResponse().toNanos());
         }
     }
@@ -196,7 +181,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
 
     /** Asks the upstream for more; after the response head, the wait for it is timed ({@code upstream_read}). */
     private void readUpstream() {
-        if (responseHeadSeen) {
+        if (request.finalHeadWritten()) {
             readTimer.arm(dp.timeouts.upstreamRead().toNanos());
         }
         upstream.read();
@@ -298,14 +283,14 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         front.upstreamAttached();
         upstream = c;
         upstreamReused = reused;
-        c.begin(this, headRequest, upgrading);
+        c.begin(this, request.headRequest(), request.upgrade());
         front.pump();
     }
 
     private void sendHead() {
         ByteBuf h = outHead;
         outHead = null;
-        if (upstreamReused && !retried && UpstreamFailure.RESET.mayRetry(true, false, hasBody, idempotent)) {
+        if (mayRetry(UpstreamFailure.RESET, false)) {
             // kept only for a request that a retry may send again; the same buffer, retained: a
             // write leaves its bytes alone and only moves the reader index of a partly written
             // buffer, which the retry puts back (no duplicate per request)
@@ -313,12 +298,22 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
             retryHeadStart = h.readerIndex();
         }
         upstream.channel().write(h, upstream.channel().voidPromise());
-        if (expectContinue) {
+        if (request.expectContinue()) {
             responseTimer.arm(dp.timeouts.upstreamResponse().toNanos()); // the upstream should at least say 100 Continue
         }
     }
 
     // ---------------------------------------------------------------- failures
+
+    /**
+     * Whether the request may go once more on a new connection after {@code failure}: only once,
+     * only for a failure that the stale-connection race causes, on a reused connection before any
+     * byte of the response ({@code responseBytesSeen}), and only a request that can be sent again.
+     */
+    private boolean mayRetry(UpstreamFailure failure, boolean responseBytesSeen) {
+        return failure.retry() == UpstreamFailure.Retry.REUSED_ONLY && !retried && upstreamReused
+                && !responseBytesSeen && request.replayable();
+    }
 
     /** The upstream could not produce a response: the front answers 502/504 while nothing was sent, else closes. */
     private void fail(UpstreamFailure failure, String detail) {
@@ -336,7 +331,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     }
 
     private void onResponseTimeout() {
-        if (front.proxying() && !responseHeadSeen) {
+        if (front.proxying() && !request.finalHeadWritten()) {
             fail(UpstreamFailure.RESPONSE_TIMEOUT, "no response from " + address + " within "
                     + dp.timeouts.upstreamResponse().toMillis() + "ms");
             front.pump();
@@ -357,7 +352,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     }
 
     private void onReadTimeout() {
-        if (front.proxying() && responseHeadSeen && upstream != null) {
+        if (front.proxying() && request.finalHeadWritten() && upstream != null) {
             // the response has started: the front can only close, and a half-read connection is not reused
             fail(UpstreamFailure.READ_TIMEOUT, "upstream " + address + " sent nothing for "
                     + dp.timeouts.upstreamRead().toMillis() + "ms in the middle of a response");
@@ -369,14 +364,13 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
 
     @Override
     public void upstreamInformational(ByteBuf informational) {
-        if (requestSent) {
+        if (request.requestDone()) {
             // an interim response (103 Early Hints) is no final one: the upstream still owes it
             responseTimer.arm(dp.timeouts.upstreamResponse().toNanos());
         } else {
             cancelResponseTimer(); // 100 Continue: the client's body comes next, timed by body_read
         }
-        responseStarted = true;
-        front.responseStarted();
+        front.interimResponse();
         ctx.write(informational, ctx.voidPromise());
     }
 
@@ -384,8 +378,6 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
     public void upstreamResponseHead(ByteBuf responseHead, ResponseHead parsed, BodyFramer.Mode mode) {
         cancelResponseTimer();
         releaseHeads();
-        responseHeadSeen = true;
-        responseStarted = true;
         front.responseHead(parsed.status(), parsed.keepAlive() && mode != BodyFramer.Mode.UNTIL_CLOSE);
         https.writeResponseHead(ctx, responseHead, parsed);
     }
@@ -426,8 +418,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         if (dead == null || !front.proxying()) {
             return;
         }
-        if (retryHead != null && !retried
-                && UpstreamFailure.RESET.mayRetry(upstreamReused, responseStarted || responseBytesSeen, hasBody, idempotent)) {
+        if (retryHead != null && mayRetry(UpstreamFailure.RESET, request.responseStarted() || responseBytesSeen)) {
             // a reused keep-alive connection was closed under us before any answer, so the upstream
             // most likely never saw the request; the method allows sending it again: once
             retried = true;
@@ -457,7 +448,6 @@ final class UpstreamExchange implements UpstreamConnection.Listener {
         releaseHeads();
         UpstreamConnection c = upstream;
         upstream = null;
-        responseStarted = true;
         front.upgraded(c, switchingHead, leftover);
     }
 }

@@ -3,11 +3,18 @@
  * listeners on one event-loop group; each HTTP connection has a single
  * {@link dev.wakegate.relay.HttpFrontHandler} (a {@link dev.wakegate.relay.FrontState} machine)
  * that parses heads with {@code http1.RequestHeadParser}, routes each request with the current
- * {@code RouteTrie}, answers locally, parks (see {@code dev.wakegate.park}) or forwards through an
+ * {@code route.RouteTable}, and answers it itself ({@link dev.wakegate.relay.LocalAnswers}), parks it
+ * (see {@code dev.wakegate.park}) or forwards it through an
  * {@link dev.wakegate.relay.UpstreamExchange} over a keep-alive connection from the event loop's
- * {@link dev.wakegate.relay.UpstreamPool}, whose
- * {@link dev.wakegate.relay.UpstreamConnection} frames responses with {@code http1.BodyFramer}.
- * A 101 and the TCP listeners end in a pair of {@link dev.wakegate.relay.ByteRelay}s. On the HTTPS
+ * {@link dev.wakegate.relay.UpstreamPool}, whose {@link dev.wakegate.relay.UpstreamConnection}
+ * frames responses with {@code http1.BodyFramer}. The request in hand is one
+ * {@link dev.wakegate.relay.HttpExchange} with a request phase and a response phase, which the
+ * handler begins for each request and changes alone, and which the upstream side, the local
+ * answers and the parking code read; when the connection reads is the
+ * {@link dev.wakegate.relay.ReadPolicy}'s, and its timeouts run on a
+ * {@link dev.wakegate.relay.ClientClock}. Failures of an upstream are
+ * {@link dev.wakegate.relay.UpstreamFailure}s (status, metric tag, retry rule), never strings. A 101
+ * and the TCP listeners end in a pair of {@link dev.wakegate.relay.ByteRelay}s. On the HTTPS
  * listener (and TCP listeners with {@code tls}) the handlers of {@code tls.TlsTermination} come
  * first and the rest is the same; {@link dev.wakegate.relay.HttpsPolicy} adds what differs (308 to
  * https on the plain listener, HSTS on relayed heads), and the handler's {@code Scheme} decides
@@ -17,6 +24,7 @@
  * everywhere and a side reads only while the other side is writable; every ByteBuf is forwarded
  * (original bytes, retained slices, never aggregated) or released; every routed request gets
  * exactly one {@code ContainerGate.requestEnded}; nothing reaches an upstream before its head
- * (and, for chunked bodies, its first chunk size) passed the strict parser.
+ * (and, for chunked bodies, its first chunk size) passed the strict parser; a handler that closes
+ * a connection on an exception says why at debug ({@code log.ChannelLog}).
  */
 package dev.wakegate.relay;

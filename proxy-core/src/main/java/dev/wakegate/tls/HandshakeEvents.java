@@ -1,22 +1,22 @@
 package dev.wakegate.tls;
 
+import dev.wakegate.log.ChannelLog;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sits behind the TLS handlers until the handshake ends: a failed one (garbage, a protocol or
  * cipher the client and the listener do not share, a ClientHello that never came) is logged at
- * debug with the channel, then the handler leaves the pipeline. Stateless, shared.
+ * debug with the channel, rate-limited ({@link ChannelLog}), then the handler leaves the pipeline.
+ * Stateless, shared.
  */
 @ChannelHandler.Sharable
 final class HandshakeEvents extends ChannelInboundHandlerAdapter {
     static final HandshakeEvents INSTANCE = new HandshakeEvents();
-    private static final Logger log = LoggerFactory.getLogger(HandshakeEvents.class);
+    private static final ChannelLog log = ChannelLog.of(HandshakeEvents.class);
 
     private HandshakeEvents() {
     }
@@ -24,10 +24,10 @@ final class HandshakeEvents extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof SniCompletionEvent sni && !sni.isSuccess()) {
-            log.debug("{} TLS ClientHello failed: {}", ctx.channel(), String.valueOf(sni.cause()));
+            log.debug(ctx.channel(), "TLS ClientHello failed", sni.cause());
         } else if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess()) {
-                log.debug("{} TLS handshake failed: {}", ctx.channel(), String.valueOf(done.cause()));
+                log.debug(ctx.channel(), "TLS handshake failed", done.cause());
             }
             ctx.pipeline().remove(this);
         }

@@ -15,7 +15,7 @@ import javax.net.ssl.SSLException;
 /**
  * TLS termination for the listeners of one proxy: the certificates of {@code tls:} loaded into a
  * {@link CertificateStore}, a {@link CertificateReloader} that keeps them current, and the handlers
- * a connection needs ({@link #addHandlers}). Built once at start-up, off any event loop; a
+ * a connection needs ({@link #addHttpsHandlers}, {@link #addTlsHandlers}). Built once at start-up, off any event loop; a
  * certificate that cannot be served refuses the start with its file and the reason.
  */
 public final class TlsTermination implements AutoCloseable {
@@ -72,16 +72,23 @@ public final class TlsTermination implements AutoCloseable {
     }
 
     /**
-     * Puts the TLS handlers first in a new connection's pipeline: for HTTP, a check that answers
-     * plain HTTP with a 400; then the SNI choice (which becomes the {@code SslHandler}); then a
-     * debug log of failed handshakes.
+     * Puts the handlers of an HTTPS connection first in its pipeline: a check that answers plain
+     * HTTP with a 400 ({@link PlainHttpRejector}), then the TLS handlers ({@link #addTlsHandlers}).
      *
      * @param handshakeTimeoutMillis the ClientHello and the handshake must complete within this
      */
-    public void addHandlers(ChannelPipeline pipeline, boolean http, long handshakeTimeoutMillis) {
-        if (http) {
-            pipeline.addLast(PLAIN_HTTP_CHECK, new PlainHttpRejector());
-        }
+    public void addHttpsHandlers(ChannelPipeline pipeline, long handshakeTimeoutMillis) {
+        pipeline.addLast(PLAIN_HTTP_CHECK, new PlainHttpRejector());
+        addTlsHandlers(pipeline, handshakeTimeoutMillis);
+    }
+
+    /**
+     * Puts the TLS handlers first in a new connection's pipeline (a TCP listener with {@code tls}):
+     * the SNI choice (which becomes the {@code SslHandler}), then a debug log of failed handshakes.
+     *
+     * @param handshakeTimeoutMillis the ClientHello and the handshake must complete within this
+     */
+    public void addTlsHandlers(ChannelPipeline pipeline, long handshakeTimeoutMillis) {
         pipeline.addLast(SNI, new SniSelector(store, handshakeTimeoutMillis));
         pipeline.addLast(HANDSHAKE_EVENTS, HandshakeEvents.INSTANCE);
     }

@@ -57,7 +57,7 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void containersDocumentHasTheSeedShape() throws Exception {
+    void containersDocumentHasTheDocumentedShape() throws Exception {
         LocalResponse r = get("/health/containers");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.contentType()).isEqualTo("application/json");

@@ -34,8 +34,8 @@ class ProblemResponsesTest {
 
     @Test
     void problemIsACompleteProblemJsonResponse() throws Exception {
-        ByteBuf buf = ProblemResponses.problem(ByteBufAllocator.DEFAULT, 503, "Service Unavailable",
-                "container \"grafana\" is starting\n", Map.of("container", "grafana"), true, "Retry-After", "5");
+        ByteBuf buf = ProblemResponses.problem(ByteBufAllocator.DEFAULT, 503,
+                "container \"grafana\" is starting\n", Map.of("container", "grafana"), Connection.CLOSE, "Retry-After", "5");
         FullHttpResponse response = decode(buf);
         try {
             assertThat(response.decoderResult().isSuccess()).isTrue();
@@ -45,6 +45,7 @@ class ProblemResponsesTest {
             assertThat(response.headers().get("Retry-After")).isEqualTo("5");
             JsonNode json = new ObjectMapper().readTree(response.content().toString(StandardCharsets.UTF_8));
             assertThat(json.get("type").asText()).isEqualTo("about:blank");
+            assertThat(json.get("title").asText()).isEqualTo("Service Unavailable");
             assertThat(json.get("status").asInt()).isEqualTo(503);
             assertThat(json.get("detail").asText()).isEqualTo("container \"grafana\" is starting\n");
             assertThat(json.get("container").asText()).isEqualTo("grafana");
@@ -56,7 +57,7 @@ class ProblemResponsesTest {
     @Test
     void simpleKeepsTheConnectionOpenUnlessAsked() {
         byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
-        ByteBuf buf = ProblemResponses.simple(ByteBufAllocator.DEFAULT, 200, "text/plain", body, false);
+        ByteBuf buf = ProblemResponses.simple(ByteBufAllocator.DEFAULT, 200, "text/plain", body, Connection.KEEP_ALIVE);
         String text = buf.toString(StandardCharsets.ISO_8859_1);
         buf.release();
         assertThat(text).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok");
@@ -64,9 +65,9 @@ class ProblemResponsesTest {
 
     @Test
     void refusesHeaderValuesThatWouldSplitTheResponse() {
-        assertThatThrownBy(() -> ProblemResponses.simple(ByteBufAllocator.DEFAULT, 200, "text/plain", new byte[0], false,
+        assertThatThrownBy(() -> ProblemResponses.simple(ByteBufAllocator.DEFAULT, 200, "text/plain", new byte[0], Connection.KEEP_ALIVE,
                 "X", "a\r\nSet-Cookie: x")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ProblemResponses.simple(ByteBufAllocator.DEFAULT, 200, "text/plain", new byte[0], false,
+        assertThatThrownBy(() -> ProblemResponses.simple(ByteBufAllocator.DEFAULT, 200, "text/plain", new byte[0], Connection.KEEP_ALIVE,
                 "X Y", "a")).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -4,9 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.stream.Stream;
+
 import static dev.wakegate.http1.Feeding.request;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every input is also fed split at every byte boundary and byte by byte (see {@link Feeding}). */
@@ -281,35 +286,37 @@ class RequestHeadParserTest {
         rejected("GET / " + version + "\r\nHost: a\r\n\r\n", 505);
     }
 
-    @Test
-    void requestLineOverTheLimitIs414() {
-        String max = "GET /" + "a".repeat(Feeding.MAX_REQUEST_LINE - 14) + " HTTP/1.1";
-        assertThat(max).hasSize(Feeding.MAX_REQUEST_LINE);
-        assertThat(request(max + "\r\nHost: a\r\n\r\n")).startsWith("OK");
-        String over = "GET /" + "a".repeat(Feeding.MAX_REQUEST_LINE - 13) + " HTTP/1.1";
-        rejected(over + "\r\nHost: a\r\n\r\n", 414);
-        // known as soon as the line cannot end in time, without waiting for its CRLF
-        assertThat(request("GET /" + "a".repeat(Feeding.MAX_REQUEST_LINE))).startsWith("ERROR 414");
-    }
-
-    @Test
-    void headOverTheLimitIs431() {
-        String prefix = "GET / HTTP/1.1\r\nHost: a\r\nX: ";
-        int fill = Feeding.MAX_HEAD_SIZE - prefix.length() - 4;
-        assertThat(request(prefix + "v".repeat(fill) + "\r\n\r\n")).startsWith("OK len=" + Feeding.MAX_HEAD_SIZE);
-        rejected(prefix + "v".repeat(fill + 1) + "\r\n\r\n", 431);
-        assertThat(request(prefix + "v".repeat(2 * Feeding.MAX_HEAD_SIZE))).startsWith("ERROR 431");
-        assertThat(request("\r\n".repeat(Feeding.MAX_HEAD_SIZE))).startsWith("ERROR 431");
-    }
-
-    @Test
-    void tooManyFieldsIs431() {
-        StringBuilder ok = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
+    /** Each limit: the largest head it lets through, the same head one byte (or field) longer, the status that refuses it. */
+    static Stream<Arguments> limits() {
+        String line = "GET /" + "a".repeat(Feeding.MAX_REQUEST_LINE - 14) + " HTTP/1.1";
+        String field = "GET / HTTP/1.1\r\nHost: a\r\nX: ";
+        String fill = "v".repeat(Feeding.MAX_HEAD_SIZE - field.length() - 4);
+        StringBuilder fields = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
         for (int i = 1; i < Feeding.MAX_HEADERS; i++) {
-            ok.append("X").append(i).append(": v\r\n");
+            fields.append("X").append(i).append(": v\r\n");
         }
-        assertThat(request(ok + "\r\n")).startsWith("OK").contains("fields=" + Feeding.MAX_HEADERS);
-        rejected(ok + "Y: v\r\n\r\n", 431);
+        return Stream.of(
+                arguments("max_request_line", line + "\r\nHost: a\r\n\r\n", "uri=/" + "a".repeat(Feeding.MAX_REQUEST_LINE - 14) + " ",
+                        line + "a\r\nHost: a\r\n\r\n", 414),
+                arguments("max_head_size", field + fill + "\r\n\r\n", "OK len=" + Feeding.MAX_HEAD_SIZE + " ",
+                        field + fill + "v\r\n\r\n", 431),
+                arguments("max_headers", fields + "\r\n", " fields=" + Feeding.MAX_HEADERS + " ",
+                        fields + "Y: v\r\n\r\n", 431));
+    }
+
+    @ParameterizedTest(name = "{0}: {4}")
+    @MethodSource("limits")
+    void aHeadAtItsLimitPassesAndOneByteOrFieldMoreIsRefused(String limit, String atLimit, String parsedAs, String over,
+                                                             int status) {
+        assertThat(request(atLimit)).startsWith("OK").contains(parsedAs);
+        rejected(over, status);
+    }
+
+    @Test
+    void aLimitIsKnownToBeExceededWithoutWaitingForTheEndOfTheLineOrHead() {
+        assertThat(request("GET /" + "a".repeat(Feeding.MAX_REQUEST_LINE))).startsWith("ERROR 414");
+        assertThat(request("GET / HTTP/1.1\r\nHost: a\r\nX: " + "v".repeat(2 * Feeding.MAX_HEAD_SIZE))).startsWith("ERROR 431");
+        assertThat(request("\r\n".repeat(Feeding.MAX_HEAD_SIZE))).startsWith("ERROR 431");
     }
 
     @Test

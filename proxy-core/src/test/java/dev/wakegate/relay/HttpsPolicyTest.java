@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.TlsSettings;
+import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.RequestHead;
 import dev.wakegate.http1.ResponseHead;
 import dev.wakegate.http1.ResponseHeadParser;
@@ -53,7 +54,7 @@ class HttpsPolicyTest {
             "app.example.com,      http://app.example.com,               https://app.example.com:8443/",
     })
     void theLocationKeepsPathAndQueryAndNamesTheHttpsPort(String host, String target, String location) {
-        ByteBuf r = REDIRECT_8443.redirect(ByteBufAllocator.DEFAULT, host, target, false);
+        ByteBuf r = REDIRECT_8443.redirect(ByteBufAllocator.DEFAULT, host, target, Connection.KEEP_ALIVE);
         try {
             String text = r.toString(StandardCharsets.ISO_8859_1);
             assertThat(text).startsWith("HTTP/1.1 308 Permanent Redirect\r\n").contains("Location: " + location + "\r\n")
@@ -65,15 +66,15 @@ class HttpsPolicyTest {
 
     @Test
     void port443IsLeftOutAndNothingToRedirectToIsNull() {
-        ByteBuf r = REDIRECT_443.redirect(ByteBufAllocator.DEFAULT, "a.example.com:80", "/x", true);
+        ByteBuf r = REDIRECT_443.redirect(ByteBufAllocator.DEFAULT, "a.example.com:80", "/x", Connection.CLOSE);
         try {
             assertThat(r.toString(StandardCharsets.ISO_8859_1)).contains("Location: https://a.example.com/x\r\n")
                     .contains("Connection: close\r\n");
         } finally {
             r.release();
         }
-        assertThat(REDIRECT_443.redirect(ByteBufAllocator.DEFAULT, null, "/x", false)).isNull();
-        assertThat(REDIRECT_443.redirect(ByteBufAllocator.DEFAULT, "a", "*", false)).isNull();
+        assertThat(REDIRECT_443.redirect(ByteBufAllocator.DEFAULT, null, "/x", Connection.KEEP_ALIVE)).isNull();
+        assertThat(REDIRECT_443.redirect(ByteBufAllocator.DEFAULT, "a", "*", Connection.KEEP_ALIVE)).isNull();
     }
 
     @Test

@@ -55,4 +55,23 @@ class LocalEndpointsTest {
                 "POST /health/containers/app/start Bearer x");
         assertThat(h.a.requests()).hasSize(1);
     }
+
+    @Test
+    void answersOfTheProxysOwnToHeadCarryTheirHeadOnly() {
+        try (RawHttpClient c = h.client()) {
+            // pipelined: a body after the HEAD answers would be read as the start of the next response
+            c.send("HEAD /health/containers HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "HEAD /nowhere HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /a HTTP/1.1\r\nHost: t\r\n\r\n");
+            Response local = c.read(true);
+            assertThat(local.status()).isEqualTo(200);
+            assertThat(local.header("Content-Length")).isEqualTo(String.valueOf("{\"ok\":true}".length()));
+            Response notFound = c.read(true);
+            assertThat(notFound.status()).isEqualTo(404);
+            assertThat(notFound.header("Content-Type")).isEqualTo("application/problem+json");
+            Response relayed = c.read();
+            assertThat(relayed.status()).isEqualTo(200);
+            assertThat(relayed.header("X-Upstream")).isEqualTo("a");
+        }
+    }
 }

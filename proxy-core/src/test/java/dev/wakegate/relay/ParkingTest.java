@@ -146,4 +146,35 @@ class ParkingTest {
         }
         await().until(() -> gate.openConnections() == 0);
     }
+
+    @Test
+    void tcpConnectionWhoseContainerFailsToStartIsClosedAndGivesUpItsPlace() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.server.tcpAddresses().get(1).getPort())) {
+            s.setSoTimeout(10_000);
+            await().until(() -> h.server.parkedCount() == 1);
+            gate.fail("pg", new StartFailure("pg", StartFailure.Kind.FAILED, "exit code 1"));
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            await().until(() -> h.server.parkedCount() == 0 && h.metrics.parked.get() == 0);
+        }
+        assertThat(h.echo.connectionsAccepted()).isZero();
+        await().until(() -> gate.openConnections() == 0);
+    }
+
+    @Test
+    void tcpConnectionBeyondTheCapIsClosed() throws Exception {
+        h.close();
+        h = new ProxyHarness(gate, ProxyHarness.TIMEOUTS, new Limits(8192, 32768, 100, 65536, 1), LocalEndpoints.NONE);
+        try (RawHttpClient first = h.client()) {
+            first.send("GET /held/1 HTTP/1.1\r\nHost: t\r\n\r\n");
+            await().until(() -> h.server.parkedCount() == 1);
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.server.tcpAddresses().get(1).getPort())) {
+                s.setSoTimeout(10_000);
+                assertThat(s.getInputStream().read()).isEqualTo(-1);
+            }
+            assertThat(h.server.parkedCount()).isEqualTo(1);
+            gate.makeReady("db");
+            assertThat(first.read().status()).isEqualTo(200);
+        }
+        assertThat(h.echo.connectionsAccepted()).isZero();
+    }
 }

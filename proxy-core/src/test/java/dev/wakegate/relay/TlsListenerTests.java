@@ -13,6 +13,7 @@ import dev.wakegate.config.TcpSpec;
 import dev.wakegate.config.TlsSettings;
 import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
+import dev.wakegate.route.RouteTable;
 import dev.wakegate.testing.CountingMetrics;
 import dev.wakegate.testing.FakeGate;
 import dev.wakegate.testing.HttpTestServer;
@@ -101,7 +102,7 @@ abstract class TlsListenerTests {
         List<TcpSpec> tcp = List.of(
                 new TcpSpec(hp(freePort()), Optional.empty(), hp(echo.port()), true),
                 new TcpSpec(hp(freePort()), Optional.of("pg"), hp(echo.port()), true));
-        server = new FrontServer(hp(freePort()), routes, tcp, TIMEOUTS, Limits.DEFAULTS, gate, LocalEndpoints.NONE,
+        server = new FrontServer(hp(freePort()), new RouteTable(routes), tcp, TIMEOUTS, Limits.DEFAULTS, gate, LocalEndpoints.NONE,
                 new CountingMetrics(), group, FrontServer.DEFAULT_PARK_DEADLINE, Optional.of(tls)).start();
     }
 

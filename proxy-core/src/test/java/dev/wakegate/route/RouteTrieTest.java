@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RouteTrieTest {
 
@@ -20,18 +22,35 @@ class RouteTrieTest {
         return b.build();
     }
 
-    @Test
-    void matchesOnSegmentBoundariesOnly() {
-        RouteTrie<String> t = trie("/echo");
-
-        assertThat(t.find("/echo")).isEqualTo("/echo");
-        assertThat(t.find("/echo/")).isEqualTo("/echo");
-        assertThat(t.find("/echo/x")).isEqualTo("/echo");
-        assertThat(t.find("/echo/x/y")).isEqualTo("/echo");
-        assertThat(t.find("/echoes")).isNull();
-        assertThat(t.find("/ech")).isNull();
-        assertThat(t.find("/")).isNull();
-        assertThat(t.find("")).isNull();
+    @ParameterizedTest(name = "{0}: routes {1}, {2} -> {3}")
+    @CsvSource(delimiter = '|', nullValues = "none", textBlock = """
+            matches on segment boundaries only      | /echo            | /echo      | /echo
+            matches on segment boundaries only      | /echo            | /echo/     | /echo
+            matches on segment boundaries only      | /echo            | /echo/x    | /echo
+            matches on segment boundaries only      | /echo            | /echo/x/y  | /echo
+            matches on segment boundaries only      | /echo            | /echoes    | none
+            matches on segment boundaries only      | /echo            | /ech       | none
+            matches on segment boundaries only      | /echo            | /          | none
+            matches on segment boundaries only      | /echo            | ''         | none
+            the root route matches everything else  | / /api           | /          | /
+            the root route matches everything else  | / /api           | ''         | /
+            the root route matches everything else  | / /api           | /apis      | /
+            the root route matches everything else  | / /api           | /other/x   | /
+            the root route matches everything else  | / /api           | /api/v1    | /api
+            the longest prefix wins                 | /a /a/b/c /a/b   | /a         | /a
+            the longest prefix wins                 | /a /a/b/c /a/b   | /a/x       | /a
+            the longest prefix wins                 | /a /a/b/c /a/b   | /a/b       | /a/b
+            the longest prefix wins                 | /a /a/b/c /a/b   | /a/bc      | /a
+            the longest prefix wins                 | /a /a/b/c /a/b   | /a/b/c     | /a/b/c
+            the longest prefix wins                 | /a /a/b/c /a/b   | /a/b/c/d   | /a/b/c
+            the longest prefix wins                 | /a /a/b/c /a/b   | /a/b/cd    | /a/b
+            below a missing parent nothing matches  | /a/b/c           | /a/b       | none
+            below a missing parent nothing matches  | /a/b/c           | /a/b/c/    | /a/b/c
+            repeated slashes count as one           | //a//b/          | /a/b       | //a//b/
+            repeated slashes count as one           | //a//b/          | /a//b/x    | //a//b/
+            """)
+    void findsTheLongestPrefixOnSegmentBoundaries(String rule, String routes, String path, String expected) {
+        assertThat(trie(routes.split(" ")).find(path)).isEqualTo(expected);
     }
 
     @Test
@@ -57,44 +76,8 @@ class RouteTrieTest {
     }
 
     @Test
-    void rootRouteMatchesEverythingElse() {
-        RouteTrie<String> t = trie("/", "/api");
-
-        assertThat(t.find("/")).isEqualTo("/");
-        assertThat(t.find("")).isEqualTo("/");
-        assertThat(t.find("/apis")).isEqualTo("/");
-        assertThat(t.find("/other/thing")).isEqualTo("/");
-        assertThat(t.find("/api/v1")).isEqualTo("/api");
-    }
-
-    @Test
-    void longestPrefixWinsAmongNestedRoutes() {
-        RouteTrie<String> t = trie("/a", "/a/b/c", "/a/b");
-
-        assertThat(t.find("/a")).isEqualTo("/a");
-        assertThat(t.find("/a/x")).isEqualTo("/a");
-        assertThat(t.find("/a/b")).isEqualTo("/a/b");
-        assertThat(t.find("/a/bc")).isEqualTo("/a");
-        assertThat(t.find("/a/b/c")).isEqualTo("/a/b/c");
-        assertThat(t.find("/a/b/c/d")).isEqualTo("/a/b/c");
-        assertThat(t.find("/a/b/cd")).isEqualTo("/a/b");
-    }
-
-    @Test
-    void routeBelowAMissingParentFallsBackToNothing() {
-        RouteTrie<String> t = trie("/a/b/c");
-
-        assertThat(t.find("/a/b")).isNull();
-        assertThat(t.find("/a/b/c/")).isEqualTo("/a/b/c");
-    }
-
-    @Test
-    void repeatedSlashesCountAsOne() {
-        RouteTrie<String> t = trie("//a//b/");
-
-        assertThat(t.values()).containsExactly("//a//b/");
-        assertThat(t.find("/a/b")).isEqualTo("//a//b/");
-        assertThat(t.find("/a//b/x")).isEqualTo("//a//b/");
+    void aRouteWrittenWithRepeatedSlashesIsOneRoute() {
+        assertThat(trie("//a//b/").values()).containsExactly("//a//b/");
     }
 
     @Test

@@ -36,6 +36,7 @@ public final class Main {
               WAKEGATE_LISTEN      the HTTP listener, HOST:PORT (default 0.0.0.0:8000)
               WAKEGATE_ADMIN_TOKEN bearer token for the POST /health/* operations (else loopback only)
               WAKEGATE_LOG_JSON    true: one JSON object per log line
+              WAKEGATE_LOG_LEVEL   wakegate's own loggers: error|warn|info|debug|trace (default info)
               WAKEGATE_JAVA_OPTS, WAKEGATE_HEAP, WAKEGATE_CDS   JVM settings of bin/wakegate (see there)
 
             SIGTERM (or SIGINT) stops accepting, lets in-flight requests finish (timeouts.drain),
@@ -80,7 +81,13 @@ public final class Main {
             err.println("wakegate: --config FILE is required (see --help)");
             return 2;
         }
-        boolean json = Logging.configureFromEnvironment();
+        boolean json;
+        try {
+            json = Logging.configureFromEnvironment();
+        } catch (IllegalArgumentException e) {
+            err.println("wakegate: refusing to start: " + e.getMessage());
+            return 2;
+        }
         ProxyConfig config;
         try {
             config = ConfigLoader.load(file, System.getenv());

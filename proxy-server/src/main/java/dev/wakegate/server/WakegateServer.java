@@ -9,6 +9,7 @@ import dev.wakegate.provider.docker.DockerProvider;
 import dev.wakegate.relay.FrontServer;
 import dev.wakegate.relay.Transport;
 import dev.wakegate.route.Route;
+import dev.wakegate.route.RouteTable;
 import dev.wakegate.state.InMemoryStateStore;
 import dev.wakegate.state.StateStore;
 import dev.wakegate.state.redis.RedisStateStore;
@@ -75,15 +76,14 @@ public final class WakegateServer implements AutoCloseable {
                 .build();
         metrics.lifecycle().evictionSuspended(() -> lifecycle.automation().eviction().suspended());
         this.workers = Transport.newEventLoopGroup(config.workers());
-        FrontServer[] self = new FrontServer[1];
-        AdminEndpoints admin = new AdminEndpoints(
-                new LifecycleAdminModel(lifecycle, () -> self[0] == null ? List.<Route>of() : self[0].routes().routes()),
+        // one table for the data path, the label discovery that replaces it and /health/services
+        RouteTable routes = new RouteTable(Route.compile(config.routes()));
+        AdminEndpoints admin = new AdminEndpoints(new LifecycleAdminModel(lifecycle, () -> routes.current().routes()),
                 config.adminToken(), metrics::prometheusText);
-        this.front = new FrontServer(config.listen(), Route.compile(config.routes()), config.tcp(), config.timeouts(),
+        this.front = new FrontServer(config.listen(), routes, config.tcp(), config.timeouts(),
                 config.limits(), lifecycle.gate(), admin, metrics.proxyMetrics(), workers,
                 FrontServer.DEFAULT_PARK_DEADLINE, tls);
-        self[0] = front;
-        this.discovery = new LabelDiscovery(config, runtime, lifecycle, front::updateRoutes);
+        this.discovery = new LabelDiscovery(config, runtime, lifecycle, routes::replace);
     }
 
     private static TlsTermination startTls(dev.wakegate.config.TlsSettings settings) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wakegate.config.EnvOverrides;
 import dev.wakegate.testing.RepoFiles;
+import dev.wakegate.server.logging.Logging;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -40,5 +41,6 @@ class MainHelpTest {
 
         assertThat(EnvOverrides.VARIABLES).allSatisfy(v -> assertThat(help)
                 .as("--help (Main.USAGE) should list %s, which EnvOverrides reads", v).contains(v));
+        assertThat(help).as("and the logging's own variable").contains(Logging.LEVEL_ENV);
     }
 }

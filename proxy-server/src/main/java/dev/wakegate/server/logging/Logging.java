@@ -17,8 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Chooses the log format at start-up: plain lines or JSON lines, both to stdout, set up in code
- * rather than from logback XML: Joran (logback's XML configurator) loads some 500 classes and
+ * Chooses the log format at start-up: plain lines or JSON lines, both to stdout, and the level of
+ * wakegate's own loggers ({@code WAKEGATE_LOG_LEVEL}, default info; {@code debug} adds what the data
+ * path did not expect: connections closed on an exception, failed TLS handshakes, rate-limited),
+ * set up in code rather than from logback XML: Joran (logback's XML configurator) loads some 500 classes and
  * took a quarter of wakegate's start-up. {@link LogbackConfigurator} applies the format the
  * environment asks for when logback starts; Main calls {@link #configure configure(true)} again
  * once the config file says {@code logging.json: true}. Reconfiguring works whenever it is
@@ -34,20 +36,60 @@ public final class Logging {
     public static final String JSON_PROPERTY = "wakegate.log.json";
     /** Environment variable that selects JSON lines. */
     public static final String JSON_ENV = "WAKEGATE_LOG_JSON";
+    /** System property that sets the level of wakegate's loggers ({@code -Dwakegate.log.level=debug}). */
+    public static final String LEVEL_PROPERTY = "wakegate.log.level";
+    /** Environment variable that sets the level of wakegate's loggers. */
+    public static final String LEVEL_ENV = "WAKEGATE_LOG_LEVEL";
+    private static final String OWN_LOGGERS = "dev.wakegate";
+    private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
     /** Libraries that chatter at INFO/DEBUG: WARN and above only. */
     static final List<String> QUIET_LOGGERS = List.of("com.github.dockerjava", "io.lettuce", "reactor", "io.netty",
             "io.micrometer", "org.apache.hc");
 
     private static volatile @Nullable Boolean current;
+    private static volatile Level level = Level.INFO;
 
     private Logging() {
     }
 
-    /** JSON when {@code -Dwakegate.log.json} or {@code WAKEGATE_LOG_JSON} is true; returns the choice. */
+    /**
+     * JSON when {@code -Dwakegate.log.json} or {@code WAKEGATE_LOG_JSON} is true; wakegate's own
+     * loggers at {@code -Dwakegate.log.level} or {@code WAKEGATE_LOG_LEVEL}. Returns the JSON choice.
+     *
+     * @throws IllegalArgumentException naming the setting when the level is not one of error, warn, info, debug, trace
+     */
     public static boolean configureFromEnvironment() {
+        Level requested = levelRequested(System.getProperty(LEVEL_PROPERTY), System.getenv());
         boolean json = jsonFromEnvironment();
         configure(json);
+        setLevel(requested);
         return json;
+    }
+
+    /** The level the property, else the environment variable, asks for; info when neither is set. */
+    static Level levelRequested(String property, Map<String, String> env) {
+        String name = property != null ? LEVEL_PROPERTY : LEVEL_ENV;
+        String value = property != null ? property : env.get(LEVEL_ENV);
+        if (value == null || value.isBlank()) {
+            return Level.INFO;
+        }
+        String lower = value.trim().toLowerCase(Locale.ROOT);
+        if (!LEVELS.contains(lower)) {
+            throw new IllegalArgumentException(name + ": '" + value + "' is not a log level (one of "
+                    + String.join(", ", LEVELS) + ")");
+        }
+        return Level.toLevel(lower);
+    }
+
+    /**
+     * Sets the level of wakegate's own loggers (libraries keep theirs), now and after any
+     * reconfiguration; a logback file of the user's own keeps what it says.
+     */
+    static void setLevel(Level wakegate) {
+        level = wakegate;
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context && !userConfigured()) {
+            context.getLogger(OWN_LOGGERS).setLevel(wakegate);
+        }
     }
 
     static boolean jsonFromEnvironment() {
@@ -95,6 +137,7 @@ public final class Logging {
         for (String name : QUIET_LOGGERS) {
             context.getLogger(name).setLevel(Level.WARN);
         }
+        context.getLogger(OWN_LOGGERS).setLevel(level);
         current = json;
     }
 

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LoggingTest {
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -32,6 +33,7 @@ class LoggingTest {
 
     @AfterEach
     void restore() {
+        Logging.setLevel(Level.INFO);
         Logging.configure(false);
         System.setOut(original);
     }
@@ -126,5 +128,37 @@ class LoggingTest {
 
     private String output() {
         return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theLevelOfWakegatesLoggersIsChosenByPropertyBeforeEnvironmentAndDefaultsToInfo() {
+        assertThat(Logging.levelRequested(null, Map.of())).isEqualTo(Level.INFO);
+        assertThat(Logging.levelRequested(null, Map.of("WAKEGATE_LOG_LEVEL", " Debug "))).isEqualTo(Level.DEBUG);
+        assertThat(Logging.levelRequested("warn", Map.of("WAKEGATE_LOG_LEVEL", "debug"))).isEqualTo(Level.WARN);
+        assertThat(Logging.levelRequested(null, Map.of("WAKEGATE_LOG_LEVEL", ""))).isEqualTo(Level.INFO);
+    }
+
+    @Test
+    void aLevelThatIsNoneIsRefusedNamingTheVariableAndTheChoices() {
+        assertThatThrownBy(() -> Logging.levelRequested(null, Map.of("WAKEGATE_LOG_LEVEL", "verbose")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("WAKEGATE_LOG_LEVEL: 'verbose' is not a log level (one of error, warn, info, debug, trace)");
+        assertThatThrownBy(() -> Logging.levelRequested("all", Map.of()))
+                .hasMessageStartingWith("wakegate.log.level: 'all'");
+    }
+
+    @Test
+    void atDebugTheDataPathsLinesShowAndLibrariesStayAtWarn() {
+        Logging.configure(false);
+        Logger relay = LoggerFactory.getLogger("dev.wakegate.relay.HttpFrontHandler");
+        relay.debug("hidden at info");
+        Logging.setLevel(Level.DEBUG);
+        relay.debug("[id: 0x1] closing in state PROXYING: java.io.IOException: reset");
+        LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline").info("chatter");
+        Logging.configure(true); // a later switch to JSON keeps the level
+        relay.debug("still shown");
+        assertThat(output()).doesNotContain("hidden at info").doesNotContain("chatter")
+                .contains("DEBUG [").contains("HttpFrontHandler - [id: 0x1] closing in state PROXYING")
+                .contains("still shown");
     }
 }

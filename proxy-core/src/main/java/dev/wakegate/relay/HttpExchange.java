@@ -1,0 +1,310 @@
+package dev.wakegate.relay;
+
+import dev.wakegate.http1.Connection;
+import dev.wakegate.http1.Methods;
+import dev.wakegate.http1.RequestHead;
+import dev.wakegate.lifecycle.ContainerGate;
+import dev.wakegate.route.Route;
+import io.netty.buffer.ByteBuf;
+
+import java.util.List;
+
+/**
+ * One request and its response on an HTTP client connection: what the request's head said, how
+ * far each side has got ({@link RequestPhase}, {@link ResponsePhase}), where the connection goes
+ * after it, its route, and the gate's and the metrics' bookkeeping. It holds no buffer and no
+ * channel; the cumulation and the upstream connection stay with their owners.
+ *
+ * <p>One instance per connection, owned by {@link HttpFrontHandler}, which makes every change
+ * and starts each request with {@link #begin} (the one place where a request's state is reset).
+ * {@link UpstreamExchange} and the parking code read it. Event loop only.
+ *
+ * <p>Invariant: a request that was {@link #routed} gets exactly one {@code gate.requestEnded},
+ * and a request that was begun (or refused before its head was complete) at most one completed
+ * request in the metrics, both through {@link #report}.
+ */
+final class HttpExchange {
+
+    /** How far the request has come from the client. */
+    enum RequestPhase {
+        /** Body bytes are still to come. */
+        RECEIVING,
+        /** The whole request is here and checked; body bytes may still wait to be passed on. */
+        RECEIVED,
+        /** Passed on in full to the upstream, or dropped because the proxy answers itself. */
+        DONE
+    }
+
+    /** How far the response has gone to the client. */
+    enum ResponsePhase {
+        /** Nothing yet: a 4xx/5xx of the proxy's own may still take its place. */
+        WAITING,
+        /** An interim 1xx went out; the final response is still owed. */
+        INTERIM,
+        /** The final head went out; its body follows. */
+        BODY,
+        /** The response has ended (or was cut off by a close). */
+        DONE
+    }
+
+    private final RequestBody body = new RequestBody();
+
+    private long id;                       // one per request: a late callback of an earlier one is ignored
+    private String method;
+    private boolean headRequest;
+    private boolean idempotent;
+    private boolean upgrade;
+    private boolean hasBody;
+    private boolean expectContinue;
+    private boolean clientKeepAlive;
+    private RequestPhase request = RequestPhase.DONE;
+    private ResponsePhase response = ResponsePhase.DONE;
+    private int status;
+    private boolean keepAlive;             // the connection may carry another request afterwards
+    private boolean upstreamReusable;
+    private Route route;
+    private List<String> openContainers;   // non-null between requestStarted and requestEnded
+    private boolean metricsPending;
+
+    /**
+     * Starts the request whose head is {@code head}: everything of the previous one is forgotten.
+     *
+     * @param draining the server is shutting down: the client's connection ends with this request
+     */
+    void begin(RequestHead head, boolean draining) {
+        assert openContainers == null : "the previous request was not reported";
+        id++;
+        method = head.method();
+        headRequest = Methods.HEAD.equals(method);
+        idempotent = Methods.isIdempotent(method);
+        upgrade = head.upgrade() != null;
+        hasBody = head.hasBody();
+        expectContinue = head.expectContinue();
+        clientKeepAlive = head.keepAlive() && !draining;
+        body.reset(head);
+        request = body.scanned() ? RequestPhase.RECEIVED : RequestPhase.RECEIVING;
+        response = ResponsePhase.WAITING;
+        status = 0;
+        keepAlive = false;
+        upstreamReusable = false;
+        route = null;
+        metricsPending = true;
+    }
+
+    /**
+     * A head that was refused (malformed, or not complete in time) is answered with
+     * {@code refusalStatus} and the connection closes: counted as a request without a route.
+     */
+    void refuseHead(int refusalStatus) {
+        assert openContainers == null : "the previous request was not reported";
+        id++;
+        route = null;
+        status = refusalStatus;
+        keepAlive = false;
+        metricsPending = true;
+        request = RequestPhase.DONE;
+        response = ResponsePhase.DONE;
+    }
+
+    /** The request goes to {@code r}'s containers: counted as in use until {@link #report}. */
+    void routed(Route r, ContainerGate gate) {
+        route = r;
+        openContainers = r.containers();
+        gate.requestStarted(openContainers);
+    }
+
+    /**
+     * Reports the end of the request to the gate (exactly once) and to the metrics (once, when a
+     * status was given). Safe to call again; later calls do nothing.
+     */
+    void report(ContainerGate gate, ProxyMetrics metrics) {
+        if (openContainers != null) {
+            List<String> c = openContainers;
+            openContainers = null;
+            gate.requestEnded(c);
+        }
+        if (metricsPending && status != 0) {
+            metricsPending = false;
+            metrics.requestCompleted(route == null ? null : route.name(), status);
+        }
+    }
+
+    // ---------------------------------------------------------------- the request side
+
+    long id() {
+        return id;
+    }
+
+    String method() {
+        return method;
+    }
+
+    boolean headRequest() {
+        return headRequest;
+    }
+
+    /**
+     * The request can be sent once more as it is, should a reused upstream connection die under
+     * it: no body (a body was streamed, not kept) and an idempotent method (RFC 9110 9.2.2).
+     */
+    boolean replayable() {
+        return !hasBody && idempotent;
+    }
+
+    /** The request asks for a protocol upgrade (Connection: upgrade with an Upgrade header). */
+    boolean upgrade() {
+        return upgrade;
+    }
+
+    boolean expectContinue() {
+        return expectContinue;
+    }
+
+    /** The client allows another request on the connection, and the server is not draining. */
+    boolean clientKeepAlive() {
+        return clientKeepAlive;
+    }
+
+    /** The route the request matched, or null (local answers, refused heads). */
+    Route route() {
+        return route;
+    }
+
+    /** The containers counted as in use for this request, or an empty list. */
+    List<String> containers() {
+        return openContainers == null ? List.of() : openContainers;
+    }
+
+    RequestPhase requestPhase() {
+        return request;
+    }
+
+    /** The whole request has arrived and been checked. */
+    boolean received() {
+        return request != RequestPhase.RECEIVING;
+    }
+
+    /** The request has been passed on to the upstream in full, or dropped. */
+    boolean requestDone() {
+        return request == RequestPhase.DONE;
+    }
+
+    /** The framing of the body as it arrives in the handler's cumulation. */
+    RequestBody body() {
+        return body;
+    }
+
+    /** Checks newly arrived body bytes (kept for the upstream); false when the body is malformed. */
+    boolean scanBody(ByteBuf cumulation) {
+        boolean ok = body.scanAhead(cumulation);
+        if (body.scanned() && request == RequestPhase.RECEIVING) {
+            request = RequestPhase.RECEIVED;
+        }
+        return ok;
+    }
+
+    /** Checks and drops body bytes (the proxy answers itself); false when the body is malformed. */
+    boolean discardBody(ByteBuf cumulation) {
+        boolean ok = body.discard(cumulation);
+        if (body.scanned() && request == RequestPhase.RECEIVING) {
+            request = RequestPhase.RECEIVED;
+        }
+        return ok;
+    }
+
+    /** The received request has been passed on in full (or dropped): the request side is done. */
+    void requestPassedOn() {
+        assert request == RequestPhase.RECEIVED : request;
+        request = RequestPhase.DONE;
+    }
+
+    /** A bodiless request is sent once more on a new upstream connection (the reused one died). */
+    void resend() {
+        assert replayable();
+        request = RequestPhase.RECEIVED;
+    }
+
+    // ---------------------------------------------------------------- the response side
+
+    ResponsePhase responsePhase() {
+        return response;
+    }
+
+    /** Any byte of a response went to the client: no answer of the proxy's own can replace it. */
+    boolean responseStarted() {
+        return response != ResponsePhase.WAITING;
+    }
+
+    /** The final response head has gone to the client (its body may follow). */
+    boolean finalHeadWritten() {
+        return response == ResponsePhase.BODY || response == ResponsePhase.DONE;
+    }
+
+    /** A client that sent {@code Expect: 100-continue} waits for the go-ahead before its body. */
+    boolean awaitingContinue() {
+        return expectContinue && response == ResponsePhase.WAITING;
+    }
+
+    /** An interim 1xx went to the client. */
+    void interimWritten() {
+        if (response == ResponsePhase.WAITING) {
+            response = ResponsePhase.INTERIM;
+        }
+    }
+
+    /**
+     * The upstream's final response head goes to the client.
+     *
+     * @param after whether the client connection may carry another request once this one is done
+     */
+    void writingFinalHead(int responseStatus, Connection after) {
+        status = responseStatus;
+        keepAlive = after == Connection.KEEP_ALIVE;
+        response = ResponsePhase.BODY;
+    }
+
+    /**
+     * The relayed response has ended; {@code reusable} when its upstream connection may carry
+     * another request. A response that ended before the request was passed on in full leaves
+     * neither connection reusable.
+     */
+    void responseEnded(boolean reusable) {
+        response = ResponsePhase.DONE;
+        upstreamReusable = reusable && requestDone();
+        if (!requestDone()) {
+            keepAlive = false;
+        }
+    }
+
+    /** The proxy answered itself with {@code answerStatus}, whole (also a 308, or the waiting page). */
+    void answered(int answerStatus, Connection after) {
+        status = answerStatus;
+        keepAlive = after == Connection.KEEP_ALIVE;
+        response = ResponsePhase.DONE;
+    }
+
+    /** The upstream switched protocols: a raw relay takes over the connection. */
+    void upgraded() {
+        status = 101;
+        keepAlive = false;
+        response = ResponsePhase.DONE;
+    }
+
+    /** Both sides are done: the next request may start (or the connection closes). */
+    boolean complete() {
+        return request == RequestPhase.DONE && response == ResponsePhase.DONE;
+    }
+
+    /** The connection may carry the next request. */
+    boolean keepAlive() {
+        return keepAlive;
+    }
+
+    boolean upstreamReusable() {
+        return upstreamReusable;
+    }
+
+    int status() {
+        return status;
+    }
+}
