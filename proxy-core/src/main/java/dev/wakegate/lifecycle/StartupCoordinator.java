@@ -348,11 +348,15 @@ public final class StartupCoordinator {
         /** It is paused: woken by {@code provider.unpause}, not a start (the engine refuses to start a paused container). */
         private boolean wakeByUnpause;
         /**
-         * Woken from a pause: the process ran before, so readiness is a probe against its upstream
-         * (else the engine saying it runs), never the HEALTHCHECK status, which Docker reports as
-         * "unhealthy" while a container is paused and until its next check after the unpause.
+         * Found paused in this op (whoever unpauses it): the process ran before, so readiness is a
+         * probe against its upstream (else the engine saying it runs), never the HEALTHCHECK status,
+         * which Docker reports as "unhealthy" while a container is paused and until its next check
+         * after the unpause. But only once the engine has said it is thawed ({@link #thawConfirmed}):
+         * the kernel completes a TCP handshake for a frozen process, so a probe alone could pass.
          */
         boolean thawed;
+        /** The engine said it runs (not paused) since it was found paused: an unpause answered, or an inspect. */
+        private boolean thawConfirmed;
         private @Nullable ScheduledFuture<?> deathCheck;
         private int polls;
         private long startCalledAt;
@@ -396,6 +400,7 @@ public final class StartupCoordinator {
                 case STOPPING -> awaitDeath();
                 case PAUSED -> {
                     wakeByUnpause = true;
+                    pausedNow();
                     acquireAndStart();
                 }
                 case RUNNING -> {
@@ -420,6 +425,7 @@ public final class StartupCoordinator {
                         c.hasHealthcheck = info.hasHealthcheck();
                         c.health = info.health();
                         wakeByUnpause = true;
+                        pausedNow();
                         acquireAndStart();
                     } else {
                         c.hasHealthcheck = info.hasHealthcheck();
@@ -428,6 +434,12 @@ public final class StartupCoordinator {
                 }, lane);
                 default -> acquireAndStart();
             }
+        }
+
+        /** It was found paused: readiness waits for the engine to say it runs again. */
+        private void pausedNow() {
+            thawed = true;
+            thawConfirmed = false;
         }
 
         private void resume() {
@@ -547,8 +559,7 @@ public final class StartupCoordinator {
                 startIssued = true;
                 if (unpause) {
                     wakeByUnpause = false;
-                    thawed = true;
-                    inspectNext = true; // the engine says at once whether it runs (someone may have stopped it)
+                    thawConfirmed = true; // the engine answered the unpause: it is not paused
                 }
                 c.runningSinceMillis = clock.millis();
                 poll();
@@ -619,13 +630,16 @@ public final class StartupCoordinator {
                     pollInFlight = false;
                     return;
                 }
-                if (ex == null && Boolean.TRUE.equals(ok)) {
+                // found paused and not yet said thawed: a probe that passes is asked of the engine too
+                boolean mustAsk = thawed && !thawConfirmed;
+                if (ex == null && Boolean.TRUE.equals(ok) && !mustAsk) {
                     pollInFlight = false;
                     observe(Boolean.TRUE, null);
                     return;
                 }
+                boolean answered = ex == null && Boolean.TRUE.equals(ok);
                 long now = clock.millis();
-                if (!inspectNext && now - lastInspectAt < MAX_POLL.toMillis()) {
+                if (!inspectNext && !mustAsk && now - lastInspectAt < MAX_POLL.toMillis()) {
                     pollInFlight = false;
                     observe(Boolean.FALSE, null);
                     return;
@@ -646,7 +660,7 @@ public final class StartupCoordinator {
                                 + "): is the proxy on the container's network?");
                         return;
                     }
-                    observe(Boolean.FALSE, ex2 == null ? info : null);
+                    observe(answered, ex2 == null ? info : null);
                 }, lane);
             }, lane);
         }
@@ -668,6 +682,7 @@ public final class StartupCoordinator {
                     }
                     case RUNNING -> {
                         seenRunning = true;
+                        thawConfirmed = true;
                         c.hasHealthcheck = info.hasHealthcheck();
                         c.health = info.health();
                     }
@@ -675,6 +690,7 @@ public final class StartupCoordinator {
                         // Paused (again) by someone, or an instance that was waking it gave up:
                         // wake it ourselves, under the start lease as any start.
                         wakeByUnpause = true;
+                        pausedNow();
                         acquireAndStart();
                         return;
                     }
@@ -696,7 +712,9 @@ public final class StartupCoordinator {
                 }
             }
             Step step;
-            if (c.hasHealthcheck && !thawed) {
+            if (thawed && !thawConfirmed) {
+                step = Step.NOT_YET; // still frozen as far as the engine has said
+            } else if (c.hasHealthcheck && !thawed) {
                 if (c.health == WorkloadInfo.Health.UNHEALTHY) {
                     c.setState(ContainerState.RUNNING);
                     fail(StartFailure.Kind.FAILED, "unhealthy");

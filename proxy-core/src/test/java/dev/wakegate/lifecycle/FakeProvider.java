@@ -165,7 +165,10 @@ final class FakeProvider implements WorkloadProvider {
     private void doPause(String name) {
         WorkloadInfo old = containers.get(name);
         if (old.status() == WorkloadInfo.Status.RUNNING) {
-            set(name, WorkloadInfo.Status.PAUSED, old.health(), 0);
+            // as Docker: a paused container with a HEALTHCHECK is reported unhealthy (no event),
+            // and stays so after the unpause until its next check
+            set(name, WorkloadInfo.Status.PAUSED,
+                    old.hasHealthcheck() ? WorkloadInfo.Health.UNHEALTHY : old.health(), 0);
             emit(WorkloadEvent.Type.PAUSE, name);
         }
     }

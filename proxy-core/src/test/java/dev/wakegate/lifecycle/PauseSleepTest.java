@@ -201,4 +201,52 @@ class PauseSleepTest {
         assertThat(a.provider.unpauses).containsExactly("app");
         assertThat(a.provider.starts).isEmpty();
     }
+
+    @Test
+    void aHealthcheckedContainerWokenFromPauseIsReadyByItsProbeNotItsStaleUnhealthyStatus() {
+        HostPort up = HostPort.parse("127.0.0.1:18082");
+        Harness a = new Harness().container("api", Priority.NORMAL, up.toString(), HealthProbe.DEFAULT);
+        a.sleep("api", PAUSE);
+        a.provider.add("api", RUNNING, true);
+        a.provider.set("api", RUNNING, dev.wakegate.provider.WorkloadInfo.Health.HEALTHY, 0);
+        a.probe.ready.put(up, true);
+        a.start();
+        Harness b = new Harness(a).container("api", Priority.NORMAL, up.toString(), HealthProbe.DEFAULT)
+                .sleep("api", PAUSE).start();
+        a.advance(Duration.ofMinutes(32));
+        assertThat(a.provider.pauses).containsExactly("api");
+        assertThat(a.provider.containers.get("api").health()).isEqualTo(dev.wakegate.provider.WorkloadInfo.Health.UNHEALTHY);
+
+        CompletableFuture<Void> viaA = a.gate().awaitReady(List.of("api"));
+        CompletableFuture<Void> viaB = b.gate().awaitReady(List.of("api"));
+        a.advance(Duration.ofSeconds(1));
+        assertThat(viaA).isCompleted();
+        assertThat(viaB).as("the instance that watched the other's unpause").isCompleted();
+        assertThat(a.provider.unpauses).containsExactly("api");
+        assertThat(a.events).noneMatch(e -> e.startsWith("failed"));
+        assertThat(b.events).noneMatch(e -> e.startsWith("failed"));
+    }
+
+    @Test
+    void aProbeThatPassesWhileTheContainerIsStillPausedDoesNotMakeItReady() {
+        // The kernel accepts connections for a frozen process: only the engine can say it is thawed.
+        HostPort up = HostPort.parse("127.0.0.1:18083");
+        Harness h = new Harness().container("api", Priority.NORMAL, up.toString(), HealthProbe.DEFAULT);
+        h.provider.add("api", dev.wakegate.provider.WorkloadInfo.Status.PAUSED, false);
+        h.probe.ready.put(up, true);
+        h.start();
+        h.store.tryAcquireLease("start:api", "another-instance", Duration.ofMinutes(5)).join(); // it wakes it
+
+        CompletableFuture<Void> f = h.await("api");
+        h.advance(Duration.ofSeconds(2));
+        assertThat(f).isNotDone();
+        assertThat(h.ready("api")).isFalse();
+        assertThat(h.provider.unpauses).isEmpty();
+
+        h.provider.set("api", RUNNING, dev.wakegate.provider.WorkloadInfo.Health.NONE, 0); // the other unpaused it
+        h.provider.emit(WorkloadEvent.Type.UNPAUSE, "api");
+        h.advance(Duration.ofMillis(10));
+        assertThat(f).isCompleted();
+        assertThat(h.ready("api")).isTrue();
+    }
 }
