@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The idle rule (docs/redis.md has the protocol across instances). Every {@code idle_check_interval}
- * the instance that holds the {@code idle-check} lease stops the containers that are
+ * the instance that holds the {@code idle-check} lease puts to sleep (stops, or pauses for
+ * {@code sleep: pause}: {@link StartupCoordinator#sleep}) the containers that are
  * <ul>
  *   <li>not CRITICAL, with auto-stop on,</li>
  *   <li>idle longer than their timeout: last access (local or shared, whichever is later, never
@@ -38,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>not needed by a running container (a dependency is never stopped before its dependants),</li>
  *   <li>without an in-flight request or open connection to it or to a container that depends on
  *       it, here or in any other instance's published usage,</li>
+ *   <li>outside their keep-awake windows ({@link KeepAwake}),</li>
+ *   <li>and not busy by their own say: an {@code idle_veto} is asked of each such candidate at
+ *       once, bounded by {@link dev.wakegate.config.IdleVeto#TIMEOUT}; a 200 keeps it this cycle,</li>
  * </ul>
  * most idle first, at most {@code max_stops_per_cycle}, keeping {@code min_running} managed
  * containers running.

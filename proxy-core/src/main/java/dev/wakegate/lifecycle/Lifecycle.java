@@ -28,7 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * The lifecycle of the managed containers, wired whole: {@link ContainerRegistry} (live view, fed
  * by the engine's listing and events), {@link StartupCoordinator} (single-flight starts, stops),
- * {@link IdleEvictor} (the idle rule), {@link ActivityTracker} (usage, shared in batches) and
+ * {@link IdleEvictor} (the idle rule), {@link KeepAwake} (keep-awake windows), {@link ActivityTracker} (usage, shared in batches) and
  * {@link LifecycleStats}. proxy-server builds one, hands {@link #gate()} to the data path and the
  * admin operations and snapshots to the {@code /health/*} handlers.
  *
