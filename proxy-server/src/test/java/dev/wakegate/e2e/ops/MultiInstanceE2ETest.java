@@ -180,6 +180,10 @@ class MultiInstanceE2ETest {
         WakegateHarness b = open.track(WakegateHarness.start(
                 Ops.yaml(web, port, "priority: normal, idle_timeout: 3s, sleep: pause", "idle_check_interval: 300ms"), env));
         assertThat(a.get("/index.html").statusCode()).isEqualTo(200);
+        // Steady traffic through A until B's checks run (its stops wait until it has seen Redis for 10 s).
+        await("B's idle checks run").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                .until(() -> a.get("/index.html").statusCode() == 200 && checksRun(b));
+        assertThat(docker.status(web)).isEqualTo("running");
 
         // One slow request in flight through A, longer than B's timeout: not paused under it.
         CompletableFuture<HttpResponse<String>> slow = a.client().sendAsync(
@@ -208,6 +212,11 @@ class MultiInstanceE2ETest {
         assertThat(responses).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
         assertThat(docker.countEvents(web, "unpause")).as("one unpause under the start lease").isEqualTo(1);
         assertThat(docker.countEvents(web, "start")).as("never started again").isEqualTo(1);
+    }
+
+    private static boolean checksRun(WakegateHarness proxy) {
+        LifecycleStats.Snapshot s = proxy.server().lifecycle().stats().snapshot();
+        return s.lastIdleCheck() != null && s.lastIdleCheck().ranHere();
     }
 
     private static boolean skippedBecause(WakegateHarness proxy, String name, String reason) {
