@@ -40,12 +40,16 @@ public final class LabelConfig {
      * restores when {@link #REPLICAS} (or {@code replicas:} in YAML) does not say.
      */
     public static final String LAST_REPLICAS = "wakegate.last_replicas";
+    public static final String SLEEP = "wakegate.sleep";
+    /** Keep-awake windows, separated by {@code ;} (a window's own day list uses commas). */
+    public static final String KEEP_AWAKE = "wakegate.keep_awake";
+    public static final String IDLE_VETO = "wakegate.idle_veto";
     /** Marks containers made by tests; tolerated so test containers may also be managed. */
     public static final String TEST = "wakegate.test";
 
     /** Every {@code wakegate.*} label it accepts; any other is refused (and docs/configuration.md lists these). */
     static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, HOST, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
-            IDLE_TIMEOUT, WAITING_PAGE, REPLICAS, LAST_REPLICAS, TEST);
+            IDLE_TIMEOUT, WAITING_PAGE, SLEEP, KEEP_AWAKE, IDLE_VETO, REPLICAS, LAST_REPLICAS, TEST);
 
     /** Set by Compose v2 on each container: {@code service:condition:restart} entries, comma-separated. */
     public static final String COMPOSE_DEPENDS_ON = "com.docker.compose.depends_on";
@@ -202,7 +206,7 @@ public final class LabelConfig {
         }
 
         ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true,
-                workload(file, kind, labels));
+                sleep(file, labels, upstream), workload(file, kind, labels));
         Set<String> paths = new LinkedHashSet<>();
         List<RouteSpec> routes = new ArrayList<>();
         for (String raw : routePaths) {
@@ -247,6 +251,46 @@ public final class LabelConfig {
         }
         throw new ConfigException(file, REPLICAS, "expected a whole number from 1 to " + Workload.MAX_REPLICAS
                 + ", got '" + r + "'");
+    }
+
+    /** {@code wakegate.sleep}, {@code wakegate.keep_awake} and {@code wakegate.idle_veto}. */
+    private static SleepPolicy sleep(String file, Map<String, String> labels, Optional<HostPort> upstream)
+            throws ConfigException {
+        SleepMode mode = SleepMode.STOP;
+        String m = value(labels, SLEEP);
+        if (m != null) {
+            mode = SleepMode.parse(m);
+            if (mode == null) {
+                throw new ConfigException(file, SLEEP, "unknown sleep mode '" + m + "' (expected stop or pause)");
+            }
+        }
+        List<KeepAwakeWindow> windows = new ArrayList<>();
+        String ka = value(labels, KEEP_AWAKE);
+        if (ka != null) {
+            for (String part : ka.split(";")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                try {
+                    windows.add(KeepAwakeWindow.parse(part));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file, KEEP_AWAKE, String.valueOf(e.getMessage()));
+                }
+            }
+        }
+        Optional<IdleVeto> veto = Optional.empty();
+        String v = value(labels, IDLE_VETO);
+        if (v != null) {
+            if (!v.startsWith("/")) {
+                throw new ConfigException(file, IDLE_VETO, "expected an HTTP path like /busy, got '" + v + "'");
+            }
+            if (upstream.isEmpty()) {
+                throw new ConfigException(file, IDLE_VETO, "the veto is asked of the container's upstream: add "
+                        + UPSTREAM + "=HOST:PORT or " + PORT + "=PORT");
+            }
+            veto = Optional.of(new IdleVeto(v));
+        }
+        return new SleepPolicy(mode, windows, veto);
     }
 
     /** Service names of a {@code com.docker.compose.depends_on} value ({@code db:service_healthy:false,cache:...}). */

@@ -49,6 +49,16 @@ public final class ProvidersByKind implements WorkloadProvider {
     }
 
     @Override
+    public CompletableFuture<Void> pause(String name) {
+        return of(name).pause(name);
+    }
+
+    @Override
+    public CompletableFuture<Void> unpause(String name) {
+        return of(name).unpause(name);
+    }
+
+    @Override
     public CompletableFuture<WorkloadInfo> inspect(String name) {
         return of(name).inspect(name);
     }

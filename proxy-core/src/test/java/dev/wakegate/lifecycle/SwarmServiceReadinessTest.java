@@ -4,6 +4,7 @@ import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Priority;
+import dev.wakegate.config.SleepPolicy;
 import dev.wakegate.config.Workload;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
@@ -30,7 +31,7 @@ class SwarmServiceReadinessTest {
     private static ContainerSpec service(String name, String upstream) {
         return new ContainerSpec(name, Priority.NORMAL,
                 upstream == null ? Optional.empty() : Optional.of(HostPort.parse(upstream)), HealthProbe.DEFAULT,
-                List.of(), Optional.empty(), false, Workload.service(OptionalInt.of(2)));
+                List.of(), Optional.empty(), false, SleepPolicy.DEFAULT, Workload.service(OptionalInt.of(2)));
     }
 
     @Test

@@ -40,6 +40,18 @@ class ProvidersByKindTest {
         }
 
         @Override
+        public CompletableFuture<Void> pause(String name) {
+            calls.add("pause " + name);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> unpause(String name) {
+            calls.add("unpause " + name);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public CompletableFuture<WorkloadInfo> inspect(String name) {
             calls.add("inspect " + name);
             return CompletableFuture.completedFuture(WorkloadInfo.missing(name));

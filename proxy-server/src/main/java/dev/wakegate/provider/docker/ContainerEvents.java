@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * container drops what its names resolved to.
  */
 final class ContainerEvents implements EventFeed.Source {
-    private static final String[] FOLLOWED = {"create", "start", "kill", "die", "stop", "destroy", "health_status"};
+    private static final String[] FOLLOWED = {"create", "start", "kill", "die", "stop", "pause", "unpause", "destroy", "health_status"};
 
     private final ContainerNames names;
 

@@ -1,5 +1,6 @@
 package dev.wakegate.provider.swarm;
 
+import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadProvider;
@@ -66,6 +67,19 @@ public final class SwarmProvider implements WorkloadProvider {
     @Override
     public CompletableFuture<Void> stop(String name, Duration grace) {
         return scaleDown.stop(name, grace);
+    }
+
+    /** A service sleeps at 0 replicas: it cannot be paused (fails FAILED, saying so). */
+    @Override
+    public CompletableFuture<Void> pause(String name) {
+        return CompletableFuture.failedFuture(new StartFailure(name, StartFailure.Kind.FAILED,
+                "a Swarm service sleeps at 0 replicas: it cannot be paused (use sleep: stop)"));
+    }
+
+    /** Nothing to thaw: a service is never paused by wakegate. */
+    @Override
+    public CompletableFuture<Void> unpause(String name) {
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
