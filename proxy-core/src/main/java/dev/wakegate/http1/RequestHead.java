@@ -21,10 +21,10 @@ public final class RequestHead {
 
     private static final byte[] NO_BYTES = new byte[0];
 
-    // request line: empty until a head is parsed (a head is read only after parse returned its length)
-    String method = "";
-    String uri = "";
-    String path = "";
+    // request line: null until a head is parsed (the data path reads a head only after parse returned its length)
+    @Nullable String method;
+    @Nullable String uri;
+    @Nullable String path;
     boolean http11;
     int headLength;
 
@@ -67,9 +67,9 @@ public final class RequestHead {
     @Nullable String errorReason;
 
     public void reset() {
-        method = "";
-        uri = "";
-        path = "";
+        method = null;
+        uri = null;
+        path = null;
         http11 = false;
         headLength = 0;
         headerCount = 0;
@@ -107,13 +107,13 @@ public final class RequestHead {
         valueEnd = java.util.Arrays.copyOf(valueEnd, capacity);
     }
 
-    /** Method token as sent (common methods are shared constants). */
-    public String method() {
+    /** Method token as sent (common methods are shared constants); null until a head is parsed. */
+    public @Nullable String method() {
         return method;
     }
 
-    /** Request target as sent (origin-form, or absolute-form for proxies). */
-    public String uri() {
+    /** Request target as sent (origin-form, or absolute-form for proxies); null until a head is parsed. */
+    public @Nullable String uri() {
         if (uriStart >= 0) {
             uri = Ascii.string(raw, uriStart, uriEnd);
             uriStart = -1;
@@ -121,8 +121,11 @@ public final class RequestHead {
         return uri;
     }
 
-    /** Path part of the target, without query or fragment; for absolute-form, the path after the authority ("/" when empty). */
-    public String path() {
+    /**
+     * Path part of the target, without query or fragment; for absolute-form, the path after the
+     * authority ("/" when empty); null until a head is parsed.
+     */
+    public @Nullable String path() {
         return path;
     }
 
