@@ -251,8 +251,11 @@ public final class ConfigLoader {
                 }
                 Optional<Duration> idle = Optional.ofNullable(c.optDuration("idle_timeout"));
                 SleepPolicy sleep = sleep(c, upstream);
-                out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false, sleep,
-                        workload(c)));
+                Workload workload = workload(c);
+                if (workload.isService() && sleep.mode() == SleepMode.PAUSE) {
+                    throw c.error("sleep", Workload.NO_PAUSE);
+                }
+                out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false, sleep, workload));
             }
             return out;
         }

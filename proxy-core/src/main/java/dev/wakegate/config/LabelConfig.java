@@ -205,8 +205,12 @@ public final class LabelConfig {
             routePaths = List.of("/"); // a host alone routes all its paths here
         }
 
-        ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true,
-                sleep(file, labels, upstream), workload(file, kind, labels));
+        SleepPolicy sleep = sleep(file, labels, upstream);
+        Workload workload = workload(file, kind, labels);
+        if (workload.isService() && sleep.mode() == SleepMode.PAUSE) {
+            throw new ConfigException(file, SLEEP, Workload.NO_PAUSE);
+        }
+        ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true, sleep, workload);
         Set<String> paths = new LinkedHashSet<>();
         List<RouteSpec> routes = new ArrayList<>();
         for (String raw : routePaths) {

@@ -27,6 +27,9 @@ public record Workload(Kind kind, OptionalInt replicas) {
 
     public static final Workload CONTAINER = new Workload(Kind.CONTAINER, OptionalInt.empty());
 
+    /** Why {@code sleep: pause} is refused on a service: Swarm has no pause, a service sleeps at 0 replicas. */
+    public static final String NO_PAUSE = "a Swarm service sleeps by scaling to 0 replicas; sleep: pause is for containers";
+
     public Workload {
         if (kind == Kind.CONTAINER && replicas.isPresent()) {
             throw new IllegalArgumentException("replicas are for services only");

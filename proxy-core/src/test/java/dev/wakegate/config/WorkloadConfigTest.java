@@ -46,6 +46,7 @@ class WorkloadConfigTest {
             "{ kind: service, replicas: 0 }   | containers.web.replicas | 0",
             "{ kind: service, replicas: 101 } | containers.web.replicas | 101",
             "{ kind: service, replicas: two } | containers.web.replicas | two",
+            "{ kind: service, sleep: pause }  | containers.web.sleep    | sleep: pause is for containers",
     })
     void nonsenseIsRefusedWithTheKeyAndTheReason(String entry, String key, String reason) {
         ConfigException e = catchThrowableOfType(ConfigException.class,
@@ -73,12 +74,18 @@ class WorkloadConfigTest {
     }
 
     @Test
-    void replicasAreRefusedOnAContainerAndWhenTheyAreNoCount() {
+    void replicasAreRefusedOnAContainerAndWhenTheyAreNoCountAndPauseOnAService() {
         ConfigException onContainer = catchThrowableOfType(ConfigException.class, () -> LabelConfig.parse("web-1",
                 null, Map.of(LabelConfig.ENABLE, "true", LabelConfig.REPLICAS, "2")));
         assertThat(onContainer.file()).isEqualTo("labels of container web-1");
         assertThat(onContainer.key()).isEqualTo(LabelConfig.REPLICAS);
         assertThat(onContainer.reason()).contains("Swarm service");
+
+        ConfigException paused = catchThrowableOfType(ConfigException.class, () -> LabelConfig.parseService("web",
+                Map.of(LabelConfig.ENABLE, "true", LabelConfig.SLEEP, "pause")));
+        assertThat(paused.file()).isEqualTo("labels of service web");
+        assertThat(paused.key()).isEqualTo(LabelConfig.SLEEP);
+        assertThat(paused.reason()).contains("sleep: pause is for containers");
 
         for (String bad : new String[] {"0", "-1", "many", "101"}) {
             ConfigException e = catchThrowableOfType(ConfigException.class, () -> LabelConfig.parseService("web",
