@@ -1,6 +1,8 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.admin.LocalEndpoints;
+import dev.wakegate.net.CidrSet;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerGate;
@@ -34,6 +36,10 @@ final class DataPath {
     final Transport transport;
     final AddressResolverGroup<? extends SocketAddress> resolver;
     final HttpsPolicy https;
+    /** Where completed requests are logged; replaced by {@link FrontServer#accessLog}, read once per request. */
+    volatile AccessLog accessLog = new AccessLog();
+    /** Peers whose X-Forwarded-For names the client ({@code trusted_proxies}); read once per request. */
+    volatile CidrSet trustedProxies = CidrSet.EMPTY;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final Function<EventLoop, UpstreamConnector> connectors;
 

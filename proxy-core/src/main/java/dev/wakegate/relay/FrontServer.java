@@ -1,6 +1,8 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.admin.LocalEndpoints;
+import dev.wakegate.net.CidrSet;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.TcpSpec;
@@ -249,6 +251,25 @@ public final class FrontServer implements AutoCloseable {
                 ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dp, dp.pool(ch.eventLoop())));
             }
         };
+    }
+
+    /**
+     * Logs every completed request to {@code accessLog} (which the caller owns, switches and
+     * closes); requests that begin after this call use it.
+     */
+    public FrontServer accessLog(AccessLog accessLog) {
+        dataPath.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        return this;
+    }
+
+    /**
+     * Takes the client address of requests from a peer in {@code proxies} from their
+     * X-Forwarded-For (the right-most address not in {@code proxies}); requests that begin after
+     * this call use it.
+     */
+    public FrontServer trustedProxies(CidrSet proxies) {
+        dataPath.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+        return this;
     }
 
     /** Replaces the routes; requests whose head is parsed after this call use the new table. */

@@ -111,6 +111,21 @@ public final class Metrics implements AutoCloseable {
         TlsMetrics.bind(registry, store);
     }
 
+    /**
+     * The access log's meters: {@code wakegate_access_log_lines_total} (written) and
+     * {@code wakegate_access_log_dropped_total} (dropped because the writer could not keep up).
+     */
+    public void bindAccessLog(dev.wakegate.accesslog.AccessLog accessLog) {
+        io.micrometer.core.instrument.FunctionCounter.builder("wakegate.access.log.lines", accessLog,
+                        dev.wakegate.accesslog.AccessLog::written)
+                .description("Access-log lines written")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("wakegate.access.log.dropped", accessLog,
+                        dev.wakegate.accesslog.AccessLog::dropped)
+                .description("Access-log lines dropped because the writer could not keep up (requests never wait for the log)")
+                .register(registry);
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

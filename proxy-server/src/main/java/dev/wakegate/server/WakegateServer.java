@@ -24,6 +24,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.wakegate.accesslog.AccessLog;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +57,7 @@ public final class WakegateServer implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final FrontServer front;
     private final LabelDiscovery discovery;
+    private final AccessLog accessLog = new AccessLog();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean accepting;
 
@@ -83,6 +86,14 @@ public final class WakegateServer implements AutoCloseable {
         this.front = new FrontServer(config.listen(), routes, config.tcp(), config.timeouts(),
                 config.limits(), lifecycle.gate(), admin, metrics.proxyMetrics(), workers,
                 FrontServer.DEFAULT_PARK_DEADLINE, tls);
+        try {
+            accessLog.configure(config.accessLog());
+        } catch (IOException e) {
+            throw new IllegalStateException("access_log.path: cannot open " + config.accessLog().orElseThrow().target()
+                    + " for appending: " + e, e);
+        }
+        metrics.bindAccessLog(accessLog);
+        front.accessLog(accessLog).trustedProxies(config.trustedProxies());
         this.discovery = new LabelDiscovery(config, runtime, lifecycle, routes::replace);
     }
 
@@ -129,12 +140,33 @@ public final class WakegateServer implements AutoCloseable {
                 front.httpAddress(), front.httpsAddress() == null ? "" : ", " + front.httpsAddress() + " (https)",
                 front.tcpAddresses().isEmpty() ? "" : " and " + front.tcpAddresses() + " (tcp)",
                 config.workers(), config.containers().size(), config.routes().size(), store.describe());
+        config.accessLog().ifPresent(a -> log.info("access log: {} ({})", a.target(),
+                a.format().name().toLowerCase(java.util.Locale.ROOT)));
+        warnOnLoopbackProxy(config);
         tls.ifPresent(t -> {
             log.info("TLS by {}; certificates re-read when their files change", TlsContexts.describe(t.provider()));
             for (ServerCertificate c : t.store().certificates()) {
                 log.info("serving certificate {} for {}", c.files().cert(), c.describe());
             }
         });
+    }
+
+    /**
+     * A trusted proxy on loopback (a tunnel or sidecar on the same host) makes every request it
+     * forwards look local: without an admin token, the loopback rule would let any client that
+     * reaches it use the admin POSTs (those whose X-Forwarded-For it does not set).
+     */
+    private static void warnOnLoopbackProxy(ProxyConfig config) {
+        if (config.trustedProxies().coversLoopback() && config.adminToken().isEmpty()) {
+            log.warn("trusted_proxies includes a loopback address and no admin token is set: a request a local proxy"
+                    + " forwards without X-Forwarded-For counts as local, so admin POSTs are open to its clients;"
+                    + " set WAKEGATE_ADMIN_TOKEN");
+        }
+    }
+
+    /** Closes and reopens the access-log file (SIGUSR1, after logrotate moved it); returns at once. */
+    public void reopenAccessLog() {
+        accessLog.reopen();
     }
 
     public InetSocketAddress httpAddress() {
@@ -167,6 +199,7 @@ public final class WakegateServer implements AutoCloseable {
             log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
         }
         closeQuietly(front);
+        closeQuietly(accessLog); // after the front: the last requests' lines are written
         tls.ifPresent(WakegateServer::closeQuietly);
         closeQuietly(discovery);
         closeQuietly(lifecycle);

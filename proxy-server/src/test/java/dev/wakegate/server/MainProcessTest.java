@@ -128,4 +128,44 @@ class MainProcessTest {
             assertThat(engineAsked.get()).as("the engine was never asked anything").isZero();
         }
     }
+
+    private void get(int port, String path) throws Exception {
+        CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    @Test
+    void sigusr1ReopensTheAccessLogAfterLogrotateMovedIt() throws Exception {
+        int port = Loopback.freePort();
+        Path access = dir.resolve("access.log");
+        Path rotated = dir.resolve("access.log.1");
+        run("""
+                listen: 127.0.0.1:%d
+                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
+                access_log: { path: access.log }
+                routes:
+                  - { path: /x, upstream: 127.0.0.1:1 }
+                """.formatted(port));
+        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/automation")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        get(port, "/before-rotation");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(access).contains("GET /before-rotation "));
+
+        Files.move(access, rotated);
+        signal("USR1");
+        await("reopened").atMost(Duration.ofSeconds(10)).until(() -> Files.exists(access));
+        get(port, "/after-rotation");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(access).contains("GET /after-rotation "));
+        assertThat(Files.readString(rotated)).doesNotContain("/after-rotation");
+        assertThat(child.isAlive()).as("SIGUSR1 does not stop the process").isTrue();
+        assertThat(log()).anyMatch(l -> l.contains("access log") && l.contains("reopened"));
+    }
 }
