@@ -28,9 +28,11 @@ final class DataPath {
     final ContainerGate gate;
     final LocalEndpoints endpoints;
     final ProxyMetrics metrics;
-    final Timeouts timeouts;
-    final Limits limits;
-    final ReadPolicy readPolicy;
+    // replaced whole by a reload (apply); a connection reads them when it needs them, so new
+    // connections and requests get the new values and nothing in flight is touched
+    volatile Timeouts timeouts;
+    volatile Limits limits;
+    volatile ReadPolicy readPolicy;
     final ParkingLot parkingLot;
     final Duration parkDeadline;
     final Transport transport;
@@ -60,7 +62,18 @@ final class DataPath {
         this.resolver = resolver;
         this.https = https;
         this.connectors = connectors != null ? connectors
-                : loop -> UpstreamPool.bootstrapConnector(loop, transport, resolver, timeouts);
+                : loop -> UpstreamPool.bootstrapConnector(loop, transport, resolver, () -> this.timeouts);
+    }
+
+    /** New timeouts and limits for the connections and requests that begin from now on (a reload). */
+    void apply(Timeouts t, Limits l) {
+        timeouts = t;
+        limits = l;
+        readPolicy = new ReadPolicy(l);
+        parkingLot.capacity(l.maxParked());
+        for (UpstreamPool p : pools.values()) {
+            p.settings(t, l);
+        }
     }
 
     /** The pool of {@code loop}, made on first use. */

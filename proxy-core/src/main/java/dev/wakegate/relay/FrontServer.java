@@ -29,7 +29,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +61,11 @@ public final class FrontServer implements AutoCloseable {
     /** After the drain deadline: how long the 503s to requests still waiting may take to go out. */
     private static final long EXPIRED_ANSWER_MILLIS = 500;
 
-    private final HostPort listen;
-    private final List<TcpSpec> tcp;
+    private HostPort listen;
+    private List<TcpSpec> tcp;
+    private Channel httpListener;
+    /** Per TCP listener address: its channel and the spec its new connections use (a reload may change it). */
+    private final Map<HostPort, TcpListener> tcpListeners = new LinkedHashMap<>();
     private final Optional<TlsTermination> tls;
     private final EventLoopGroup group;
     private final DataPath dataPath;
@@ -128,12 +133,17 @@ public final class FrontServer implements AutoCloseable {
         }
         bound = true;
         try {
-            httpAddress = bind(listen, http(Scheme.HTTP), false);
+            httpListener = bind(listen, http(Scheme.HTTP), false);
+            httpAddress = (InetSocketAddress) httpListener.localAddress();
             if (tls.isPresent()) {
-                httpsAddress = bind(tls.get().settings().listen(), http(Scheme.HTTPS), false);
+                httpsAddress = (InetSocketAddress) bind(tls.get().settings().listen(), http(Scheme.HTTPS), false)
+                        .localAddress();
             }
             for (TcpSpec spec : tcp) {
-                tcpAddresses.add(bind(spec.listen(), tcp(spec), true));
+                TcpListener l = new TcpListener(spec);
+                l.channel = bind(spec.listen(), tcp(l), true);
+                tcpListeners.put(spec.listen(), l);
+                tcpAddresses.add((InetSocketAddress) l.channel.localAddress());
             }
         } catch (RuntimeException e) {
             listeners.close().awaitUninterruptibly();
@@ -177,10 +187,20 @@ public final class FrontServer implements AutoCloseable {
      * A TCP-listener connection: {@link #TCP_FRONT} holds it until ready, then gives way to
      * {@link #RELAY}; a listener with {@code tls} has the TLS handlers first and relays plain bytes.
      */
-    private ChannelInitializer<Channel> tcp(TcpSpec spec) {
-        Consumer<ChannelPipeline> tlsFirst = spec.tls()
+    private ChannelInitializer<Channel> tcp(TcpListener listener) {
+        Consumer<ChannelPipeline> tlsFirst = listener.spec.tls()
                 ? p -> tls.orElseThrow().addTlsHandlers(p, handshakeTimeoutMillis()) : p -> { };
-        return new ClientInitializer(tlsFirst, TCP_FRONT, ch -> new TcpFrontHandler(spec, dataPath));
+        return new ClientInitializer(tlsFirst, TCP_FRONT, ch -> new TcpFrontHandler(listener.spec, dataPath));
+    }
+
+    /** A bound TCP listener; {@code spec} is read for each new connection (a reload may change where it goes). */
+    private static final class TcpListener {
+        volatile TcpSpec spec;
+        Channel channel;
+
+        TcpListener(TcpSpec spec) {
+            this.spec = spec;
+        }
     }
 
     /** A client connection of one listener: counted among the clients, its TLS handlers first (if any), then its front handler. */
@@ -208,7 +228,7 @@ public final class FrontServer implements AutoCloseable {
         return dataPath.timeouts.headerRead().toMillis();
     }
 
-    private InetSocketAddress bind(HostPort address, ChannelInitializer<Channel> init, boolean halfClosure) {
+    private Channel bind(HostPort address, ChannelInitializer<Channel> init, boolean halfClosure) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(dataPath.transport.serverChannel())
@@ -232,7 +252,104 @@ public final class FrontServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + address + ": " + why, cause);
         }
         listeners.add(f.channel());
-        return (InetSocketAddress) f.channel().localAddress();
+        return f.channel();
+    }
+
+    /**
+     * Opens and closes listeners as a reloaded file says: the HTTP listener moves when
+     * {@code newListen} differs, TCP listeners are added, closed or re-pointed ({@code tls} ones
+     * only with this server's TLS). Connections already accepted are untouched, whichever listener
+     * they came through. All-or-nothing: the new listeners are bound first, and when one cannot be,
+     * those just bound are closed and nothing changes.
+     *
+     * @return what changed, one line each, for the log and the reload's answer
+     * @throws IllegalStateException naming the address that cannot be bound, or a TLS listener without TLS
+     */
+    public synchronized List<String> applyListeners(HostPort newListen, List<TcpSpec> newTcp) {
+        if (!started || closed) {
+            throw new IllegalStateException("listeners change only while the server runs");
+        }
+        List<String> changes = new ArrayList<>();
+        List<Channel> opened = new ArrayList<>();
+        Channel newHttp = null;
+        Map<HostPort, TcpListener> added = new LinkedHashMap<>();
+        try {
+            for (TcpSpec spec : newTcp) {
+                if (spec.tls() && tls.isEmpty()) {
+                    throw new IllegalStateException("tcp listener " + spec.listen()
+                            + " terminates TLS, but this server was started without tls:");
+                }
+            }
+            if (!newListen.equals(listen)) {
+                newHttp = bind(newListen, http(Scheme.HTTP), false);
+                opened.add(newHttp);
+            }
+            for (TcpSpec spec : newTcp) {
+                if (!tcpListeners.containsKey(spec.listen())) {
+                    TcpListener l = new TcpListener(spec);
+                    l.channel = bind(spec.listen(), tcp(l), true);
+                    opened.add(l.channel);
+                    added.put(spec.listen(), l);
+                }
+            }
+        } catch (RuntimeException e) {
+            for (Channel c : opened) {
+                c.close().awaitUninterruptibly();
+            }
+            throw e;
+        }
+        // everything bound: now switch
+        for (Channel c : opened) {
+            c.config().setAutoRead(true);
+        }
+        if (newHttp != null) {
+            httpListener.close().awaitUninterruptibly();
+            changes.add("http listener moved from " + listen + " to " + newListen);
+            httpListener = newHttp;
+            httpAddress = (InetSocketAddress) newHttp.localAddress();
+            listen = newListen;
+        }
+        Map<HostPort, TcpSpec> wanted = new LinkedHashMap<>();
+        newTcp.forEach(s -> wanted.put(s.listen(), s));
+        for (var it = tcpListeners.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<HostPort, TcpListener> e = it.next();
+            TcpSpec next = wanted.get(e.getKey());
+            if (next == null) {
+                e.getValue().channel.close().awaitUninterruptibly();
+                it.remove();
+                changes.add("tcp listener " + e.getKey() + " closed (its open connections stay)");
+            } else if (!next.equals(e.getValue().spec)) {
+                if (next.tls() != e.getValue().spec.tls()) {
+                    // the TLS handlers are chosen when the listener is made: make it anew
+                    e.getValue().channel.close().awaitUninterruptibly();
+                    TcpListener l = new TcpListener(next);
+                    l.channel = bind(next.listen(), tcp(l), true);
+                    l.channel.config().setAutoRead(true);
+                    e.setValue(l);
+                } else {
+                    e.getValue().spec = next;
+                }
+                changes.add("tcp listener " + e.getKey() + " now goes to " + next.upstream());
+            }
+        }
+        added.forEach((address, l) -> {
+            tcpListeners.put(address, l);
+            changes.add("tcp listener " + address + " opened");
+        });
+        tcp = List.copyOf(newTcp);
+        tcpAddresses.clear();
+        for (TcpSpec spec : tcp) {
+            tcpAddresses.add((InetSocketAddress) tcpListeners.get(spec.listen()).channel.localAddress());
+        }
+        return changes;
+    }
+
+    /**
+     * New timeouts and limits: connections accepted from now on, and requests that begin from now
+     * on, use them; nothing in flight is touched.
+     */
+    public void applySettings(Timeouts timeouts, Limits limits) {
+        dataPath.apply(Objects.requireNonNull(timeouts, "timeouts"), Objects.requireNonNull(limits, "limits"));
     }
 
     /**
@@ -287,7 +404,7 @@ public final class FrontServer implements AutoCloseable {
     }
 
     /** The bound HTTP address (after {@link #start()}). */
-    public InetSocketAddress httpAddress() {
+    public synchronized InetSocketAddress httpAddress() {
         return httpAddress;
     }
 
@@ -297,7 +414,7 @@ public final class FrontServer implements AutoCloseable {
     }
 
     /** The bound TCP listener addresses, in the order of the specs. */
-    public List<InetSocketAddress> tcpAddresses() {
+    public synchronized List<InetSocketAddress> tcpAddresses() {
         return List.copyOf(tcpAddresses);
     }
 

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
+    private @org.jspecify.annotations.Nullable ReloadMetrics reloads;
     private final MicrometerProxyMetrics proxyMetrics;
     private final LifecycleMetrics lifecycle;
     private final List<? extends ByteBufAllocatorMetricProvider> allocators;
@@ -124,6 +125,14 @@ public final class Metrics implements AutoCloseable {
                         dev.wakegate.accesslog.AccessLog::dropped)
                 .description("Access-log lines dropped because the writer could not keep up (requests never wait for the log)")
                 .register(registry);
+    }
+
+    /** The config reloads' meters (made on first use). */
+    public synchronized ReloadMetrics reloads() {
+        if (reloads == null) {
+            reloads = new ReloadMetrics(registry);
+        }
+        return reloads;
     }
 
     public MeterRegistry registry() {

@@ -25,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.wakegate.accesslog.AccessLog;
+import dev.wakegate.admin.ConfigReload;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,6 +60,7 @@ public final class WakegateServer implements AutoCloseable {
     private final FrontServer front;
     private final LabelDiscovery discovery;
     private final AccessLog accessLog = new AccessLog();
+    private final ConfigReloader reloader;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean accepting;
 
@@ -95,6 +98,8 @@ public final class WakegateServer implements AutoCloseable {
         metrics.bindAccessLog(accessLog);
         front.accessLog(accessLog).trustedProxies(config.trustedProxies());
         this.discovery = new LabelDiscovery(config, runtime, lifecycle, routes::replace);
+        this.reloader = new ConfigReloader(config, front, discovery, accessLog, metrics.reloads(), System::getenv);
+        admin.configReload(reloader);
     }
 
     private static TlsTermination startTls(dev.wakegate.config.TlsSettings settings) {
@@ -156,12 +161,25 @@ public final class WakegateServer implements AutoCloseable {
      * forwards look local: without an admin token, the loopback rule would let any client that
      * reaches it use the admin POSTs (those whose X-Forwarded-For it does not set).
      */
-    private static void warnOnLoopbackProxy(ProxyConfig config) {
+    static void warnOnLoopbackProxy(ProxyConfig config) {
         if (config.trustedProxies().coversLoopback() && config.adminToken().isEmpty()) {
             log.warn("trusted_proxies includes a loopback address and no admin token is set: a request a local proxy"
                     + " forwards without X-Forwarded-For counts as local, so admin POSTs are open to its clients;"
                     + " set WAKEGATE_ADMIN_TOKEN");
         }
+    }
+
+    /**
+     * Re-reads the config file and applies it (SIGHUP; {@code POST /health/config/reload} does the
+     * same): see {@link ConfigReloader}. Completes with the report, on the reload's own thread.
+     */
+    public CompletableFuture<ConfigReload.Report> reload() {
+        return reloader.reload();
+    }
+
+    /** The access log's settings in effect, or empty when it is off. */
+    public Optional<dev.wakegate.config.AccessLogSettings> accessLogSettings() {
+        return accessLog.settings();
     }
 
     /** Closes and reopens the access-log file (SIGUSR1, after logrotate moved it); returns at once. */
@@ -198,6 +216,7 @@ public final class WakegateServer implements AutoCloseable {
         if (accepting) {
             log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
         }
+        closeQuietly(reloader);
         closeQuietly(front);
         closeQuietly(accessLog); // after the front: the last requests' lines are written
         tls.ifPresent(WakegateServer::closeQuietly);

@@ -168,4 +168,33 @@ class MainProcessTest {
         assertThat(child.isAlive()).as("SIGUSR1 does not stop the process").isTrue();
         assertThat(log()).anyMatch(l -> l.contains("access log") && l.contains("reopened"));
     }
+
+    @Test
+    void sighupReloadsTheFileAndARefusedOneChangesNothing() throws Exception {
+        int port = Loopback.freePort();
+        String head = """
+                listen: 127.0.0.1:%d
+                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
+                """.formatted(port);
+        Process p = run(head + "routes:\n  - { path: /old, upstream: 127.0.0.1:1 }\n");
+        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(port, "/old/x") == 502);
+        assertThat(status(port, "/new/x")).isEqualTo(404);
+
+        Files.writeString(dir.resolve("wakegate.yml"), head + "routes:\n  - { path: /new, upstream: 127.0.0.1:1 }\n");
+        signal("HUP");
+        await("reloaded").atMost(Duration.ofSeconds(10)).until(() -> status(port, "/new/x") == 502);
+        assertThat(status(port, "/old/x")).isEqualTo(404);
+
+        Files.writeString(dir.resolve("wakegate.yml"), head + "routes:\n  - { path: new, upstream: 127.0.0.1:1 }\n");
+        signal("HUP");
+        await("refused").atMost(Duration.ofSeconds(10)).until(() -> log().stream()
+                .anyMatch(l -> l.contains("config reload refused") && l.contains("routes[0].path")));
+        assertThat(status(port, "/new/x")).as("the running config stays").isEqualTo(502);
+        assertThat(p.isAlive()).as("SIGHUP does not stop the process").isTrue();
+    }
+
+    private int status(int port, String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
 }
