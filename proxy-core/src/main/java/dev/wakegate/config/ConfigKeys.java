@@ -17,7 +17,7 @@ final class ConfigKeys {
 
     static final Section ROOT = new Section("",
             "listen", "workers", "automation", "state", "docker", "containers", "routes", "tcp",
-            "timeouts", "limits", "logging", "tls", "access_log", "trusted_proxies");
+            "timeouts", "limits", "logging", "tls", "access_log", "trusted_proxies", "proxy_protocol");
     static final Section AUTOMATION = new Section("automation",
             "auto_start", "auto_stop", "idle_timeout", "high_idle_timeout", "low_idle_timeout",
             "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
@@ -29,8 +29,9 @@ final class ConfigKeys {
     static final Section HEALTH = new Section("containers.<name>.health", "http", "tcp");
     static final Section ROUTE = new Section("routes[]", "path", "containers", "upstream", "waiting_page", "host",
             "max_body", "allow", "deny");
-    static final Section TCP = new Section("tcp[]", "listen", "container", "upstream", "tls");
-    static final Section TLS = new Section("tls", "listen", "certificates", "redirect_http", "redirect_port", "hsts");
+    static final Section TCP = new Section("tcp[]", "listen", "container", "upstream", "tls", "proxy_protocol");
+    static final Section TLS = new Section("tls", "listen", "certificates", "redirect_http", "redirect_port", "hsts",
+            "proxy_protocol");
     static final Section CERTIFICATE = new Section("tls.certificates[]", "cert", "key");
     static final Section TIMEOUTS = new Section("timeouts",
             "header_read", "body_read", "idle_keep_alive", "client_send", "upstream_connect", "upstream_send",

@@ -192,7 +192,7 @@ public final class ConfigLoader {
             return ProxyConfig.builder().listen(listen).workers(workers).automation(automation).state(state)
                     .dockerHost(dockerHost).containers(containers).routes(routes).tcp(tcp).timeouts(timeouts)
                     .limits(limits).jsonLogs(json).discovery(discovery).tls(tls).accessLog(accessLog)
-                    .trustedProxies(trusted).build();
+                    .trustedProxies(trusted).proxyProtocol(root.bool("proxy_protocol", false)).build();
         }
 
         private AccessLogSettings accessLog(YamlSection a) throws ConfigException {
@@ -423,7 +423,7 @@ public final class ConfigLoader {
                 redirectPort = Optional.of(port);
             }
             return new TlsSettings(listen, certificates, t.bool("redirect_http", false), redirectPort,
-                    Optional.ofNullable(t.optDuration("hsts")));
+                    Optional.ofNullable(t.optDuration("hsts")), t.bool("proxy_protocol", false));
         }
 
         private List<TcpSpec> tcp(YamlSection root, Map<String, ContainerSpec> containers, HostPort frontListen,
@@ -457,7 +457,8 @@ public final class ConfigLoader {
                 }
                 Target target = target(t, "upstream", container == null ? List.of() : List.of(container), containers,
                         "tcp " + listen);
-                out.add(new TcpSpec(listen, Optional.ofNullable(container), target.address, terminate));
+                out.add(new TcpSpec(listen, Optional.ofNullable(container), target.address, terminate,
+                        t.bool("proxy_protocol", false)));
             }
             return out;
         }

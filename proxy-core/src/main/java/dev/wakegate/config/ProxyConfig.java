@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param tls        the HTTPS listener and its certificates, when configured
  * @param accessLog  the access log, when configured
  * @param trustedProxies peers whose X-Forwarded-For names the client
+ * @param proxyProtocol  connections to {@code listen} start with a PROXY protocol header
  */
 public record ProxyConfig(
         Optional<Path> source,
@@ -38,7 +39,8 @@ public record ProxyConfig(
         Discovery discovery,
         Optional<TlsSettings> tls,
         Optional<AccessLogSettings> accessLog,
-        CidrSet trustedProxies) {
+        CidrSet trustedProxies,
+        boolean proxyProtocol) {
 
     public ProxyConfig {
         containers = Collections.unmodifiableMap(new LinkedHashMap<>(containers));
@@ -85,6 +87,7 @@ public record ProxyConfig(
         private Optional<TlsSettings> tls = Optional.empty();
         private Optional<AccessLogSettings> accessLog = Optional.empty();
         private CidrSet trustedProxies = CidrSet.EMPTY;
+        private boolean proxyProtocol;
 
         private Builder() {
         }
@@ -107,6 +110,7 @@ public record ProxyConfig(
             tls = c.tls;
             accessLog = c.accessLog;
             trustedProxies = c.trustedProxies;
+            proxyProtocol = c.proxyProtocol;
         }
 
         /** The file it was read from. */
@@ -195,9 +199,14 @@ public record ProxyConfig(
             return this;
         }
 
+        public Builder proxyProtocol(boolean proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(source, listen, workers, automation, state, dockerHost, containers, routes, tcp,
-                    timeouts, limits, adminToken, jsonLogs, discovery, tls, accessLog, trustedProxies);
+                    timeouts, limits, adminToken, jsonLogs, discovery, tls, accessLog, trustedProxies, proxyProtocol);
         }
     }
 }

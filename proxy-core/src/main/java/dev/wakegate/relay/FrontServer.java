@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -64,6 +65,7 @@ public final class FrontServer implements AutoCloseable {
     private HostPort listen;
     private List<TcpSpec> tcp;
     private Channel httpListener;
+    private volatile boolean httpProxyProtocol;
     /** Per TCP listener address: its channel and the spec its new connections use (a reload may change it). */
     private final Map<HostPort, TcpListener> tcpListeners = new LinkedHashMap<>();
     private final Optional<TlsTermination> tls;
@@ -179,8 +181,19 @@ public final class FrontServer implements AutoCloseable {
     private ChannelInitializer<Channel> http(Scheme scheme) {
         Consumer<ChannelPipeline> tlsFirst = scheme == Scheme.HTTPS
                 ? p -> tls.orElseThrow().addHttpsHandlers(p, handshakeTimeoutMillis()) : p -> { };
-        return new ClientInitializer(tlsFirst, HTTP_FRONT,
+        BooleanSupplier proxyProtocol = scheme == Scheme.HTTPS
+                ? () -> tls.orElseThrow().settings().proxyProtocol() : () -> httpProxyProtocol;
+        return new ClientInitializer(proxyProtocol, tlsFirst, HTTP_FRONT,
                 ch -> new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop()), scheme));
+    }
+
+    /**
+     * Whether connections to the HTTP listener start with a PROXY protocol header
+     * ({@code proxy_protocol}); connections accepted after the call follow it.
+     */
+    public FrontServer proxyProtocol(boolean on) {
+        httpProxyProtocol = on;
+        return this;
     }
 
     /**
@@ -190,7 +203,8 @@ public final class FrontServer implements AutoCloseable {
     private ChannelInitializer<Channel> tcp(TcpListener listener) {
         Consumer<ChannelPipeline> tlsFirst = listener.spec.tls()
                 ? p -> tls.orElseThrow().addTlsHandlers(p, handshakeTimeoutMillis()) : p -> { };
-        return new ClientInitializer(tlsFirst, TCP_FRONT, ch -> new TcpFrontHandler(listener.spec, dataPath));
+        return new ClientInitializer(() -> listener.spec.proxyProtocol(), tlsFirst, TCP_FRONT,
+                ch -> new TcpFrontHandler(listener.spec, dataPath));
     }
 
     /** A bound TCP listener; {@code spec} is read for each new connection (a reload may change where it goes). */
@@ -203,13 +217,20 @@ public final class FrontServer implements AutoCloseable {
         }
     }
 
-    /** A client connection of one listener: counted among the clients, its TLS handlers first (if any), then its front handler. */
+    /**
+     * A client connection of one listener: counted among the clients, the PROXY protocol handlers
+     * first (when the listener has {@code proxy_protocol}), then its TLS handlers (if any), then its
+     * front handler.
+     */
     private final class ClientInitializer extends ChannelInitializer<Channel> {
+        private final BooleanSupplier proxyProtocol;
         private final Consumer<ChannelPipeline> tlsFirst;
         private final String frontName;
         private final Function<Channel, ChannelHandler> front;
 
-        ClientInitializer(Consumer<ChannelPipeline> tlsFirst, String frontName, Function<Channel, ChannelHandler> front) {
+        ClientInitializer(BooleanSupplier proxyProtocol, Consumer<ChannelPipeline> tlsFirst, String frontName,
+                          Function<Channel, ChannelHandler> front) {
+            this.proxyProtocol = proxyProtocol;
             this.tlsFirst = tlsFirst;
             this.frontName = frontName;
             this.front = front;
@@ -218,6 +239,9 @@ public final class FrontServer implements AutoCloseable {
         @Override
         protected void initChannel(Channel ch) {
             clients.add(ch);
+            if (proxyProtocol.getAsBoolean()) {
+                ProxyProtocol.addHandlers(ch.pipeline());
+            }
             tlsFirst.accept(ch.pipeline());
             ch.pipeline().addLast(frontName, front.apply(ch));
         }

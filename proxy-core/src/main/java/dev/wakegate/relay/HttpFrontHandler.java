@@ -63,7 +63,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
     private ByteBuf cumulation;
-    private String peerIp = "unknown";      // the connection's peer
+    private String peerIp = "unknown";      // the connection's peer (or the client a PROXY header names)
+    private SocketAddress peerAddress;
     private final IpAddress peer = new IpAddress();
     private boolean peerKnown;
     private String clientIp = "unknown";    // the current request's client: the peer, or from X-Forwarded-For
@@ -119,10 +120,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
         started = true;
         SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null && !peerKnown) {
             peerIp = inet.getAddress().getHostAddress();
             peer.set(inet.getAddress());
             peerKnown = true;
+        }
+        if (peerAddress == null) {
+            peerAddress = remote;
         }
         clientIp = peerIp;
         parser.reset();
@@ -170,6 +174,10 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
         if (evt == Drain.EXPIRED) {
             onDrainExpired();
+            return;
+        }
+        if (evt instanceof ProxyProtocol.Source source) {
+            onProxyHeader(source);
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -405,6 +413,25 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     // ---------------------------------------------------------------- the client's address
 
     /**
+     * The PROXY protocol header named the client: it is the peer from now on (for
+     * {@code trusted_proxies}, the access log, X-Forwarded-For and the admin rule). A header that is
+     * no address keeps the socket's peer.
+     */
+    private void onProxyHeader(ProxyProtocol.Source source) {
+        String a = source.address();
+        if (a != null && scratch.parse(a, 0, a.length())) {
+            peer.set(scratch);
+            peerKnown = true;
+            peerIp = a;
+            clientIp = a;
+            peerAddress = new InetSocketAddress(peer.toInetAddress(), source.port());
+        }
+        if (state == FrontState.READ_HEAD && !buffered()) {
+            ctx.read(); // the header came alone: now the request
+        }
+    }
+
+    /**
      * The client of the request whose head starts at {@code base}: the peer, unless the peer is a
      * trusted proxy ({@code trusted_proxies}); then the right-most address of X-Forwarded-For that
      * is not a trusted proxy (walking right to left; an entry that is no address ends the walk at
@@ -458,7 +485,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     /** The request's client as a socket address (the admin rule); the peer's own when it is the client. */
     private SocketAddress clientAddress() {
         if (forwardedCutField < 0) {
-            return ctx.channel().remoteAddress();
+            return peerAddress;
         }
         return new InetSocketAddress(client.toInetAddress(), 0);
     }

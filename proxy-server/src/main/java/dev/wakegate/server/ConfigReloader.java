@@ -114,6 +114,10 @@ final class ConfigReloader implements ConfigReload, AutoCloseable {
             front.applySettings(next.timeouts(), next.limits());
             changes.add("timeouts and limits (for new connections and requests)");
         }
+        if (next.proxyProtocol() != running.proxyProtocol()) {
+            front.proxyProtocol(next.proxyProtocol());
+            changes.add("proxy_protocol " + (next.proxyProtocol() ? "on" : "off") + " for new connections to " + next.listen());
+        }
         if (!next.trustedProxies().equals(running.trustedProxies())) {
             front.trustedProxies(next.trustedProxies());
             changes.add("trusted_proxies: " + next.trustedProxies());

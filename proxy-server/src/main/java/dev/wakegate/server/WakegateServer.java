@@ -96,7 +96,7 @@ public final class WakegateServer implements AutoCloseable {
                     + " for appending: " + e, e);
         }
         metrics.bindAccessLog(accessLog);
-        front.accessLog(accessLog).trustedProxies(config.trustedProxies());
+        front.accessLog(accessLog).trustedProxies(config.trustedProxies()).proxyProtocol(config.proxyProtocol());
         this.discovery = new LabelDiscovery(config, runtime, lifecycle, routes::replace);
         this.reloader = new ConfigReloader(config, front, discovery, accessLog, metrics.reloads(), System::getenv);
         admin.configReload(reloader);
