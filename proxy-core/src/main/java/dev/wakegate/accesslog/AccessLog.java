@@ -39,6 +39,10 @@ public final class AccessLog implements AutoCloseable {
     /** A write to a pipe of at most this many bytes is atomic: stdout lines never interleave with the log's. */
     private static final int PIPE_ATOMIC = 4096;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** While lines come: the writer looks every 5 ms on its own (a line waits at most that long). */
+    private static final long BUSY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** About a second without lines before the writer sleeps and a submitter has to wake it. */
+    private static final int IDLE_ROUNDS_BEFORE_SLEEP = 200;
     private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
 
     private final Queue<AccessEntry> queue = PlatformDependent.newFixedMpscQueue(QUEUE_CAPACITY);
@@ -175,6 +179,7 @@ public final class AccessLog implements AutoCloseable {
     private void writeLoop() {
         LineBuffer buffer = new LineBuffer(64 * 1024);
         Target using = null;
+        int idleRounds = 0;
         while (true) {
             Target t = target;
             if (using != null && using != t) {
@@ -182,6 +187,7 @@ public final class AccessLog implements AutoCloseable {
             }
             using = t;
             if (reopenRequested) {
+                idleRounds = 0;
                 reopenRequested = false;
                 if (t != null) {
                     t.reopen();
@@ -189,11 +195,18 @@ public final class AccessLog implements AutoCloseable {
             }
             int n = t == null ? drop() : writeBatch(t, buffer);
             if (n > 0) {
+                idleRounds = 0;
                 continue;
             }
             if (closed) {
                 return;
             }
+            if (++idleRounds < IDLE_ROUNDS_BEFORE_SLEEP) {
+                // busy: look again shortly, and the event loops never pay for a wake-up
+                LockSupport.parkNanos(this, BUSY_PARK_NANOS);
+                continue;
+            }
+            // idle for a while: sleep until a line comes (its submitter wakes this thread)
             writerParked = true;
             if (queue.isEmpty() && !reopenRequested && !closed && target == t) {
                 LockSupport.parkNanos(this, IDLE_PARK_NANOS);

@@ -384,8 +384,16 @@ public final class FrontServer implements AutoCloseable {
     public static ChannelHandler detachedHttpHandler(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints,
                                                      ProxyMetrics metrics, Timeouts timeouts, Limits limits,
                                                      UpstreamConnector connector) {
+        return detachedHttpHandler(routes, gate, endpoints, metrics, timeouts, limits, connector, new AccessLog());
+    }
+
+    /** As the other {@code detachedHttpHandler}, logging each request to {@code accessLog}. */
+    public static ChannelHandler detachedHttpHandler(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints,
+                                                     ProxyMetrics metrics, Timeouts timeouts, Limits limits,
+                                                     UpstreamConnector connector, AccessLog accessLog) {
         DataPath dp = new DataPath(new RouteTable(HostRouter.of(routes)), gate, endpoints, metrics, timeouts, limits,
                 DEFAULT_PARK_DEADLINE, Transport.NIO, null, loop -> connector, HttpsPolicy.NONE);
+        dp.accessLog = accessLog;
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
