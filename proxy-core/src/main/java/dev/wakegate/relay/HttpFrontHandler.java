@@ -9,6 +9,8 @@ import dev.wakegate.http1.RequestHead;
 import dev.wakegate.http1.RequestHeadParser;
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.log.ChannelLog;
+import dev.wakegate.net.CidrSet;
+import dev.wakegate.net.IpAddress;
 import dev.wakegate.park.BrowserNavigation;
 import dev.wakegate.park.ParkedRequest;
 import dev.wakegate.relay.HttpExchange.RequestPhase;
@@ -21,11 +23,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 
-import dev.wakegate.net.CidrSet;
-import dev.wakegate.net.IpAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -39,6 +39,10 @@ import java.util.List;
  * Requests pipelined behind the one in flight stay in the cumulation and are taken in order when
  * its response has ended. On a 101 it hands both channels to a {@link ByteRelay} pair and removes
  * itself. An exception closes the connection, with a debug line saying why ({@link ChannelLog}).
+ * Each request's client is the peer (or the client a PROXY protocol header named), or, from a
+ * trusted proxy, the right-most untrusted X-Forwarded-For address ({@link #resolveClient}); a
+ * route's allow/deny lists and body limit are checked before anything goes upstream, and the
+ * access-log line is made from the parsed head ({@code accesslog.AccessEntry}).
  *
  * <p>Invariants: every request that was routed gets exactly one {@code gate.requestEnded}
  * ({@link HttpExchange#report}), and {@code gate.requestStarted} comes before {@code gate.isReady};
