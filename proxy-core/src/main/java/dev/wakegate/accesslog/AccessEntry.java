@@ -15,20 +15,20 @@ import java.util.List;
 public final class AccessEntry {
     private static final byte[] NONE = new byte[0];
 
-    final String remoteAddr;
-    final String method;             // null for a head that was refused before it was parsed
-    final boolean http11;
-    final String host;
-    final long startNanos;
+    String remoteAddr;
+    String method;             // null for a head that was refused before it was parsed
+    boolean http11;
+    String host;
+    long startNanos;
     // bytes [0, lineEnd) the request line, [uaStart, uaEnd) User-Agent, [refStart, refEnd) Referer
-    final byte[] bytes;
-    final int lineEnd;
-    final int targetStart;
-    final int targetEnd;
-    final int uaStart;
-    final int uaEnd;
-    final int refStart;
-    final int refEnd;
+    byte[] bytes = NONE;
+    int lineEnd;
+    int targetStart;
+    int targetEnd;
+    int uaStart;
+    int uaEnd;
+    int refStart;
+    int refEnd;
 
     long epochMillis;
     int status;
@@ -40,63 +40,81 @@ public final class AccessEntry {
     long coldStartNanos = -1;
     List<String> containers = List.of();
 
-    private AccessEntry(String remoteAddr, String method, boolean http11, String host, long startNanos, byte[] bytes,
-                        int lineEnd, int targetStart, int targetEnd, int uaStart, int uaEnd, int refStart, int refEnd) {
-        this.remoteAddr = remoteAddr;
-        this.method = method;
-        this.http11 = http11;
-        this.host = host;
-        this.startNanos = startNanos;
-        this.bytes = bytes;
-        this.lineEnd = lineEnd;
-        this.targetStart = targetStart;
-        this.targetEnd = targetEnd;
-        this.uaStart = uaStart;
-        this.uaEnd = uaEnd;
-        this.refStart = refStart;
-        this.refEnd = refEnd;
+    /** Made by {@link AccessLog#entry} (reused: one a line in flight, not one a request) or by the factories below. */
+    AccessEntry() {
     }
 
     /**
      * The entry of the request whose parsed head starts at {@code base} in {@code in}: one array
-     * with the request line, User-Agent and Referer bytes.
+     * with the request line, User-Agent and Referer bytes. Not pooled (tests, tools).
      */
     public static AccessEntry of(ByteBuf in, int base, RequestHead head, String remoteAddr, long startNanos) {
-        int lineEnd = base + head.requestLineLength();
+        return new AccessEntry().fill(in, base, head, remoteAddr, startNanos);
+    }
+
+    /** The entry of a head that was refused before it could be parsed (400, 408, 431, ...): no request line. Not pooled. */
+    public static AccessEntry refused(String remoteAddr, long startNanos) {
+        return new AccessEntry().fillRefused(remoteAddr, startNanos);
+    }
+
+    /** Fills this entry with what the parsed head at {@code base} of {@code in} says (its array grows as needed, never shrinks). */
+    AccessEntry fill(ByteBuf in, int base, RequestHead head, String remote, long start) {
+        int end = base + head.requestLineLength();
         int lineStart = base;
-        while (lineStart < lineEnd && (in.getByte(lineStart) == '\r' || in.getByte(lineStart) == '\n')) {
+        while (lineStart < end && (in.getByte(lineStart) == '\r' || in.getByte(lineStart) == '\n')) {
             lineStart++; // empty lines before the request line (RFC 9112 2.2 lets a server skip them)
         }
-        int lineLength = lineEnd - lineStart;
+        int lineLength = end - lineStart;
         int ua = head.userAgentIndex();
         int ref = head.refererIndex();
         int uaLength = ua < 0 ? 0 : head.valueEnd(ua) - head.valueStart(ua);
         int refLength = ref < 0 ? 0 : head.valueEnd(ref) - head.valueStart(ref);
-        byte[] b = new byte[lineLength + uaLength + refLength];
-        in.getBytes(lineStart, b, 0, lineLength);
+        int size = lineLength + uaLength + refLength;
+        if (bytes.length < size) {
+            bytes = new byte[Math.max(size, 256)];
+        }
+        in.getBytes(lineStart, bytes, 0, lineLength);
         if (ua >= 0) {
-            in.getBytes(base + head.valueStart(ua), b, lineLength, uaLength);
+            in.getBytes(base + head.valueStart(ua), bytes, lineLength, uaLength);
         }
         if (ref >= 0) {
-            in.getBytes(base + head.valueStart(ref), b, lineLength + uaLength, refLength);
+            in.getBytes(base + head.valueStart(ref), bytes, lineLength + uaLength, refLength);
         }
+        remoteAddr = remote;
+        method = head.method();
+        http11 = head.isHttp11();
+        host = head.host();
+        startNanos = start;
+        lineEnd = lineLength;
         // "METHOD SP target SP HTTP/1.x": the parser checked that shape, so the target is in between
-        int targetStart = Math.min(head.method().length() + 1, lineLength);
-        int targetEnd = Math.max(targetStart, lineLength - 9);
-        return new AccessEntry(remoteAddr, head.method(), head.isHttp11(), head.host(), startNanos, b, lineLength,
-                targetStart, targetEnd,
-                ua < 0 ? -1 : lineLength, lineLength + uaLength,
-                ref < 0 ? -1 : lineLength + uaLength, lineLength + uaLength + refLength);
+        targetStart = Math.min(method.length() + 1, lineLength);
+        targetEnd = Math.max(targetStart, lineLength - 9);
+        uaStart = ua < 0 ? -1 : lineLength;
+        uaEnd = lineLength + uaLength;
+        refStart = ref < 0 ? -1 : lineLength + uaLength;
+        refEnd = size;
+        return this;
     }
 
-    /** The entry of a head that was refused before it could be parsed (400, 408, 431, ...): no request line. */
-    public static AccessEntry refused(String remoteAddr, long startNanos) {
-        return new AccessEntry(remoteAddr, null, true, null, startNanos, NONE, 0, 0, 0, -1, 0, -1, 0);
+    AccessEntry fillRefused(String remote, long start) {
+        remoteAddr = remote;
+        method = null;
+        http11 = true;
+        host = null;
+        startNanos = start;
+        lineEnd = 0;
+        targetStart = 0;
+        targetEnd = 0;
+        uaStart = -1;
+        uaEnd = 0;
+        refStart = -1;
+        refEnd = 0;
+        return this;
     }
 
     /**
      * Completes the entry: the response's status, the bytes the client was sent (its body, and
-     * everything), and what served the request; {@code coldStartNanos} is -1 when it did not wait.
+     * everything), and what served the request; {@code coldStart} is -1 when it did not wait.
      */
     public AccessEntry complete(int responseStatus, long responseBodyBytes, long responseBytes, long endNanos,
                                 String routeName, String upstreamName, long coldStart, List<String> containerNames) {
@@ -115,5 +133,15 @@ public final class AccessEntry {
     /** The status the line shows ({@code 0} until completed). */
     public int status() {
         return status;
+    }
+
+    /** Lets go of what the line referred to, before the entry waits to be reused. */
+    void clear() {
+        remoteAddr = null;
+        method = null;
+        host = null;
+        route = null;
+        upstream = null;
+        containers = List.of();
     }
 }

@@ -1,6 +1,8 @@
 package dev.wakegate.accesslog;
 
 import dev.wakegate.config.AccessLogSettings;
+import dev.wakegate.http1.RequestHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class AccessLog implements AutoCloseable {
     /** Lines that may wait for the writer; beyond this they are dropped (about 200 bytes each). */
     public static final int QUEUE_CAPACITY = 16_384;
+    /** Entries kept for reuse at most. */
+    private static final int FREE_CAPACITY = 4096;
     /** Lines formatted per write at most. */
     private static final int BATCH = 256;
     /** A write to a pipe of at most this many bytes is atomic: stdout lines never interleave with the log's. */
@@ -46,6 +50,8 @@ public final class AccessLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
 
     private final Queue<AccessEntry> queue = PlatformDependent.newFixedMpscQueue(QUEUE_CAPACITY);
+    /** Entries the writer is done with, for the event loops to fill again (full: the rest is garbage). */
+    private final Queue<AccessEntry> free = PlatformDependent.newFixedMpmcQueue(FREE_CAPACITY);
     private final LongAdder dropped = new LongAdder();
     private final LongAdder written = new LongAdder();
     private final ZoneId zone;
@@ -109,15 +115,32 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /**
+     * An entry for the request whose parsed head starts at {@code base} in {@code in}, reused from
+     * the free list when one is there; it must be {@link #submit}ted (or dropped) once completed.
+     */
+    public AccessEntry entry(ByteBuf in, int base, RequestHead head, String remoteAddr, long startNanos) {
+        AccessEntry e = free.poll();
+        return (e == null ? new AccessEntry() : e).fill(in, base, head, remoteAddr, startNanos);
+    }
+
+    /** An entry for a head refused before it was parsed; see {@link #entry}. */
+    public AccessEntry refusedEntry(String remoteAddr, long startNanos) {
+        AccessEntry e = free.poll();
+        return (e == null ? new AccessEntry() : e).fillRefused(remoteAddr, startNanos);
+    }
+
+    /**
      * Hands a completed entry to the writer; from any thread, never blocks. Dropped and counted
      * when the queue is full or the log is off.
      */
     public void submit(AccessEntry entry) {
         if (target == null) {
+            recycle(entry);
             return;
         }
         if (!queue.offer(entry)) {
             dropped.increment();
+            recycle(entry);
             return;
         }
         if (writerParked) {
@@ -218,10 +241,17 @@ public final class AccessLog implements AutoCloseable {
     /** Off: what is still queued is let go. */
     private int drop() {
         int n = 0;
-        while (queue.poll() != null) {
+        AccessEntry e;
+        while ((e = queue.poll()) != null) {
+            recycle(e);
             n++;
         }
         return n;
+    }
+
+    private void recycle(AccessEntry e) {
+        e.clear();
+        free.offer(e);
     }
 
     private int writeBatch(Target t, LineBuffer buffer) {
@@ -231,6 +261,7 @@ public final class AccessLog implements AutoCloseable {
         AccessEntry e;
         while (n < BATCH && buffer.size() < limit - 512 && (e = queue.poll()) != null) {
             t.format.append(e, buffer);
+            recycle(e);
             n++;
         }
         if (n > 0) {

@@ -1,6 +1,5 @@
 package dev.wakegate.relay;
 
-import dev.wakegate.accesslog.AccessEntry;
 import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.http1.BodyFramer;
 import dev.wakegate.http1.Connection;
@@ -283,7 +282,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         ex.refuseHead(status);
         AccessLog accessLog = dp.accessLog;
         if (accessLog.enabled()) {
-            ex.logTo(AccessEntry.refused(clientIp, System.nanoTime()));
+            ex.logTo(accessLog.refusedEntry(clientIp, System.nanoTime()));
         }
     }
 
@@ -292,7 +291,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         resolveClient(cumulation.readerIndex());
         AccessLog accessLog = dp.accessLog;
         if (accessLog.enabled()) {
-            ex.logTo(AccessEntry.of(cumulation, cumulation.readerIndex(), head, clientIp, System.nanoTime()));
+            ex.logTo(accessLog.entry(cumulation, cumulation.readerIndex(), head, clientIp, System.nanoTime()));
         }
         String path = head.path();
         if (scheme == Scheme.HTTPS && !HttpsPolicy.hostMatchesServerName(ctx.channel(), head.host())) {

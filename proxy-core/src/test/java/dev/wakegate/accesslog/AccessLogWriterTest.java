@@ -101,4 +101,22 @@ class AccessLogWriterTest {
         }
         assertThat(Files.readAllLines(file)).hasSize(total).allSatisfy(l -> assertThat(l).startsWith("{\"time\":\"").endsWith("]}"));
     }
+
+    @Test
+    void anEntryTheWriterIsDoneWithIsFilledAgainForTheNextRequest() throws Exception {
+        Path file = dir.resolve("reuse.log");
+        try (AccessLog log = new AccessLog(ZoneOffset.UTC)) {
+            log.configure(Optional.of(new AccessLogSettings(Optional.of(file), Format.COMBINED)));
+            AccessEntry first = log.refusedEntry("192.0.2.1", System.nanoTime());
+            log.submit(first.complete(400, 0, 0, System.nanoTime(), null, null, -1, List.of()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.written() == 1);
+            AccessEntry second = log.refusedEntry("192.0.2.2", System.nanoTime());
+            assertThat(second).as("the written entry, reused").isSameAs(first);
+            log.submit(second.complete(408, 0, 0, System.nanoTime(), null, null, -1, List.of()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.written() == 2);
+        }
+        assertThat(Files.readAllLines(file)).hasSize(2).satisfiesExactly(
+                l -> assertThat(l).startsWith("192.0.2.1 - - [").contains("\"-\" 400 0"),
+                l -> assertThat(l).startsWith("192.0.2.2 - - [").contains("\"-\" 408 0"));
+    }
 }
