@@ -70,7 +70,7 @@ for _ in $(seq 1 300); do curl -fsS -o /dev/null "http://127.0.0.1:$WAKEGATE_POR
 wrk -t1 -c"$CONNECTIONS" -d5s "http://127.0.0.1:$WAKEGATE_PORT/1k.txt" > /dev/null   # warm-up
 
 snapshot() { # threads, open files, RSS in MB of pid $1
-  printf '%s %s %s' "$(ls /proc/$1/task | wc -l)" "$(ls /proc/$1/fd | wc -l)" \
+  printf '%s %s %s\n' "$(ls /proc/$1/task | wc -l)" "$(ls /proc/$1/fd | wc -l)" \
     "$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' /proc/$1/status)"
 }
 read -r threads0 fds0 rss0 < <(snapshot "$wg")
