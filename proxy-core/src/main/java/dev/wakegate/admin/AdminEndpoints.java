@@ -229,6 +229,7 @@ public final class AdminEndpoints implements LocalEndpoints {
         putSeconds(settings, "idle_check_interval_seconds", s.idleCheckInterval());
         settings.put("max_stops_per_cycle", s.maxStopsPerCycle());
         settings.put("min_running", s.minRunning());
+        settings.put("timezone", s.timezone().getId());
 
         AdminModel.Eviction eviction = model.eviction();
         ObjectNode ev = root.putObject("eviction");

@@ -1,11 +1,14 @@
 package dev.wakegate.config;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import org.jspecify.annotations.Nullable;
 
 /**
  * When containers are started and stopped: {@code automation:} in YAML, {@code CONTAINER_*} in the
  * environment (docs/configuration.md).
+ *
+ * @param timezone the zone of the keep-awake windows' wall-clock times ({@code automation.timezone})
  */
 public record AutomationSettings(
         boolean autoStart,
@@ -17,11 +20,29 @@ public record AutomationSettings(
         Duration healthCheckInterval,
         Duration idleCheckInterval,
         int maxStopsPerCycle,
-        int minRunning) {
+        int minRunning,
+        ZoneId timezone) {
+
+    /** The default zone of keep-awake windows: {@code UTC} (a zone named so, shown as such in {@code /health/automation}). */
+    public static final ZoneId UTC = ZoneId.of("UTC");
 
     public static final AutomationSettings DEFAULTS = new AutomationSettings(true, true,
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0);
+            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0, UTC);
+
+    /** With keep-awake windows read in UTC, the default zone. */
+    public AutomationSettings(boolean autoStart, boolean autoStop, Duration idleTimeout, Duration highIdleTimeout,
+                              Duration lowIdleTimeout, Duration startupTimeout, Duration healthCheckInterval,
+                              Duration idleCheckInterval, int maxStopsPerCycle, int minRunning) {
+        this(autoStart, autoStop, idleTimeout, highIdleTimeout, lowIdleTimeout, startupTimeout, healthCheckInterval,
+                idleCheckInterval, maxStopsPerCycle, minRunning, UTC);
+    }
+
+    /** The same settings with {@code zone} for keep-awake windows. */
+    public AutomationSettings withTimezone(ZoneId zone) {
+        return new AutomationSettings(autoStart, autoStop, idleTimeout, highIdleTimeout, lowIdleTimeout,
+                startupTimeout, healthCheckInterval, idleCheckInterval, maxStopsPerCycle, minRunning, zone);
+    }
 
     /** Idle timeout of a priority; null for CRITICAL (never stopped). */
     public @Nullable Duration idleTimeoutOf(Priority priority) {

@@ -72,6 +72,8 @@ final class ManagedContainer {
     @Nullable CompletableFuture<Void> remoteCordonLifted;
     /** When the remote cordon lapses by itself (a crashed owner), by this host's clock. */
     long remoteCordonUntilMillis;
+    /** The close of the keep-awake window occurrence it was last started (or found up) for; null if none. */
+    java.time.@Nullable Instant keptAwakeUntil;
     @Nullable StartFailure recentFailure;
     long recentFailureUntilMillis;
     long flushedAccessMillis;
