@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests and the demo need on a fresh Debian machine:
 # a Docker engine (no bridge, host networking only), Redis on 127.0.0.1:6379, busybox-static
-# for locally made images, curl and openssl (TLS clients of the tests), and the load-test peers
+# for locally made images, curl and openssl (TLS clients of the tests), goaccess (a real parser of
+# the access log's combined lines), and the load-test peers
 # (nginx, HAProxy, wrk). Safe to run again.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ command -v redis-server >/dev/null || need_pkgs+=(redis-server)
 # the TLS tests use curl and openssl as real clients (and DockerTlsTest openssl for certificates)
 command -v curl >/dev/null || need_pkgs+=(curl)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
+# the access-log test checks the combined lines with a real log parser
+command -v goaccess >/dev/null || need_pkgs+=(goaccess)
 if [ "${WAKEGATE_BENCH_TOOLS:-0}" = 1 ]; then
   command -v nginx >/dev/null || need_pkgs+=(nginx-light)
   command -v haproxy >/dev/null || need_pkgs+=(haproxy)

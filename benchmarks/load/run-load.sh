@@ -5,7 +5,13 @@
 # Then the same over HTTPS, nginx and wakegate terminating TLS with the same certificate
 # (nginx-tls, wakegate-tls: keep-alive), and new TLS handshakes per second (nginx-hs, wakegate-hs:
 # wrk with 'Connection: close', so every request is a new connection and a full handshake; session
-# tickets and caches are off on both, so nothing is resumed).
+# tickets and caches are off on both, so nothing is resumed). Then the access-log rows: nginx and
+# wakegate proxying as above, each writing its access log in the combined format to a file
+# (nginx-log: nginx's default access_log, one write per request; wakegate-log: access_log:
+# { path: FILE, format: combined }), with wakegate-log's ratios to wakegate without a log and to
+# nginx-log; the two files' line counts are checked against the requests wrk counted.
+#
+#   ONLY="wakegate wakegate-log nginx-log" benchmarks/load/run-load.sh   # the access-log comparison
 #
 #   benchmarks/load/run-load.sh                    # 10 s per row, 3 s warm-up
 #   DURATION=30s WARMUP=5s CONNECTIONS=64 benchmarks/load/run-load.sh
@@ -36,7 +42,7 @@ WARMUP=${WARMUP:-3s}
 WAKEGATE_WARMUP=${WAKEGATE_WARMUP:-$WARMUP}
 THREADS=${THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-32}
-ONLY=${ONLY:-direct nginx haproxy wakegate nginx-tls wakegate-tls nginx-hs wakegate-hs}
+ONLY=${ONLY:-direct nginx haproxy wakegate nginx-tls wakegate-tls nginx-hs wakegate-hs nginx-log wakegate-log}
 TLS_KEY=${TLS_KEY:-ec}
 JAR=${JAR:-$root/proxy-server/target/wakegate.jar}
 # The wakegate rows run the way users run it, through bin/wakegate and its JVM settings;
@@ -119,6 +125,10 @@ http {
 CONF
 sed -i "s#ERRLOG#$work/logs/proxy.err#" "$work/nginx-proxy.conf"
 
+# ---- (a'') nginx as a proxy with its access log on (combined, a file; nginx's default buffering) --
+sed -e "s#^  access_log off;#  access_log $work/logs/nginx-access.log combined;#" -e "s#$work/proxy.pid#$work/proxy-log.pid#" \
+  "$work/nginx-proxy.conf" > "$work/nginx-log.conf"
+
 # ---- (a') nginx terminating TLS, same upstream ---------------------------------------------
 # One certificate for both TLS proxies, made here; Mozilla intermediate, as wakegate's.
 mkdir -p "$work/tls"
@@ -176,6 +186,14 @@ routes:
   - { path: /, upstream: 127.0.0.1:$UPSTREAM_PORT }
 CONF
 
+cat > "$work/wakegate-log.yml" <<CONF
+listen: 127.0.0.1:$WAKEGATE_PORT
+workers: 1
+access_log: { path: $work/logs/wakegate-access.log, format: combined }
+routes:
+  - { path: /, upstream: 127.0.0.1:$UPSTREAM_PORT }
+CONF
+
 cat > "$work/wakegate-tls.yml" <<CONF
 listen: 127.0.0.1:$WAKEGATE_PORT
 workers: 1
@@ -189,12 +207,17 @@ CONF
 start_proxy() { # name -> sets proxy_pid
   case "$1" in
     nginx)   "${server_cpu[@]}" nginx -p "$work" -c "$work/nginx-proxy.conf" & ;;
+    nginx-log) "${server_cpu[@]}" nginx -p "$work" -c "$work/nginx-log.conf" & ;;
     nginx-tls|nginx-hs) "${server_cpu[@]}" nginx -p "$work" -c "$work/nginx-tls.conf" & ;;
     haproxy) "${server_cpu[@]}" haproxy -db -f "$work/haproxy.cfg" & ;;
     wakegate)
       [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
       WAKEGATE_JAR="$JAR" WAKEGATE_JAVA_OPTS="$JVM_OPTS" "${server_cpu[@]}" "$WAKEGATE" --config "$work/wakegate.yml" \
         >"$work/logs/wakegate.log" 2>&1 & ;;
+    wakegate-log)
+      [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
+      WAKEGATE_JAR="$JAR" WAKEGATE_JAVA_OPTS="$JVM_OPTS" "${server_cpu[@]}" "$WAKEGATE" --config "$work/wakegate-log.yml" \
+        >"$work/logs/wakegate-log.log" 2>&1 & ;;
     wakegate-tls|wakegate-hs)
       [ -f "$JAR" ] || { echo "no $JAR: mvn -q -B -DskipTests package" >&2; return 1; }
       WAKEGATE_JAR="$JAR" WAKEGATE_JAVA_OPTS="$JVM_OPTS" "${server_cpu[@]}" "$WAKEGATE" --config "$work/wakegate-tls.yml" \
@@ -210,7 +233,8 @@ stop_proxy() {
 
 port_of() {
   case "$1" in
-    direct) echo "$UPSTREAM_PORT";; nginx) echo "$NGINX_PORT";; haproxy) echo "$HAPROXY_PORT";; wakegate) echo "$WAKEGATE_PORT";;
+    direct) echo "$UPSTREAM_PORT";; nginx|nginx-log) echo "$NGINX_PORT";; haproxy) echo "$HAPROXY_PORT";;
+    wakegate|wakegate-log) echo "$WAKEGATE_PORT";;
     nginx-tls|nginx-hs) echo "$NGINX_TLS_PORT";; wakegate-tls|wakegate-hs) echo "$WAKEGATE_TLS_PORT";;
   esac
 }
@@ -239,7 +263,7 @@ parse_wrk() {
     END { printf "%s %s %s %s\n", rps, p99, (bad==""?0:bad), reqs }'
 }
 
-declare -A RPS P99 CPU
+declare -A RPS P99 CPU REQS
 results="$work/results"
 for name in $ONLY; do
   port=$(port_of "$name")
@@ -262,9 +286,21 @@ for name in $ONLY; do
   ticks1=$(cpu_ticks "$measured_pid")
   read -r rps p99 bad reqs < <(parse_wrk < "$work/wrk-$name.txt")
   if [ "${bad:-0}" != 0 ]; then echo "$name: $bad non-2xx responses" >&2; fi
-  RPS[$name]=$rps; P99[$name]=$p99
+  RPS[$name]=$rps; P99[$name]=$p99; REQS[$name]=$reqs
   CPU[$name]=$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+  if [ "$name" = wakegate-log ]; then
+    dropped=$(curl -fsS "http://127.0.0.1:$port/health/metrics" | awk '/^wakegate_access_log_dropped_total/ { print $2 }')
+    echo "wakegate-log: wakegate_access_log_dropped_total ${dropped:-?}" >&2
+  fi
   [ "$name" != direct ] && stop_proxy
+  case "$name" in
+    nginx-log|wakegate-log) # every request wrk counted (warm-up and checks included) has its line
+      f="$work/logs/${name%-log}-access.log"
+      lines=$(wc -l < "$f")
+      printf '%s: %s access-log lines for %s measured requests (%s)\n' "$name" "$lines" "$reqs" "$(tail -1 "$f" | cut -c1-100)" >&2
+      [ "$lines" -ge "$reqs" ] || echo "$name: fewer access-log lines than requests" >&2
+      rm -f "$f" ;;
+  esac
 done
 
 printf '\nwrk -t%s -c%s -d%s (warm-up %s, wakegate %s), 1 KiB file, keep-alive (-hs rows: a new TLS connection per request, %s certificate); pinning: %s\n' \
@@ -282,6 +318,13 @@ if [ -n "${RPS[wakegate]:-}" ]; then
     [ -n "${RPS[$peer]:-}" ] || continue
     awk -v w="${RPS[wakegate]}" -v p="${RPS[$peer]}" -v wl="${P99[wakegate]}" -v pl="${P99[$peer]}" -v n="$peer" \
       'BEGIN { printf "wakegate/%-8s throughput %.2f   p99 %.2f\n", n, w/p, wl/pl }'
+  done
+fi
+if [ -n "${RPS[wakegate-log]:-}" ]; then
+  for peer in wakegate nginx-log; do
+    [ -n "${RPS[$peer]:-}" ] || continue
+    awk -v w="${RPS[wakegate-log]}" -v p="${RPS[$peer]}" -v wl="${P99[wakegate-log]}" -v pl="${P99[$peer]}" -v n="$peer" \
+      'BEGIN { printf "wakegate-log/%-9s throughput %.2f   p99 %.2f\n", n, w/p, wl/pl }'
   done
 fi
 for kind in tls hs; do

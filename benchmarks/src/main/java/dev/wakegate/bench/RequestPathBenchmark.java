@@ -1,6 +1,9 @@
 package dev.wakegate.bench;
 
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.admin.LocalEndpoints;
+import dev.wakegate.config.AccessLogSettings;
+import dev.wakegate.config.AccessLogSettings.Format;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.Timeouts;
@@ -36,8 +39,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +53,9 @@ import java.util.concurrent.TimeUnit;
  * channel; the upstream's response is parsed, framed and written back to the client, and the
  * upstream connection returns to the pool. The baseline does the same exchange with Netty's own
  * codec (HttpRequestDecoder + HttpObjectAggregator in, HttpRequestEncoder out, and the mirror for
- * the response), plus the same trie lookup.
+ * the response), plus the same trie lookup. {@code wakegateAccessLog} is {@code wakegate} with the
+ * access log on (combined, to /dev/null: the writer thread formats and writes every line, and the
+ * benchmark thread, the event loop, pays only for handing each line over).
  *
  * <pre>
  * mvn -o -q -B package -pl benchmarks -am -DskipTests
@@ -82,6 +91,9 @@ public class RequestPathBenchmark {
     private RouteTrie<Route> trie;
     private EmbeddedChannel front;
     private EmbeddedChannel upstream;
+    private EmbeddedChannel frontLogged;
+    private EmbeddedChannel upstreamLogged;
+    private AccessLog accessLog;
     private EmbeddedChannel nettyIn;
     private EmbeddedChannel nettyOut;
     private ByteBuf request;
@@ -112,12 +124,30 @@ public class RequestPathBenchmark {
         request = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(REQUEST.getBytes(StandardCharsets.US_ASCII));
         response = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(RESPONSE.getBytes(StandardCharsets.US_ASCII));
         wakegate(null); // opens the pooled upstream connection
+
+        try {
+            accessLog = AccessLog.open(new AccessLogSettings(Optional.of(Path.of("/dev/null")), Format.COMBINED));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        frontLogged = new EmbeddedChannel(FrontServer.detachedHttpHandler(trie, ContainerGate.ALWAYS_READY,
+                LocalEndpoints.NONE, ProxyMetrics.NOOP, Timeouts.DEFAULTS, Limits.DEFAULTS, (address, init) -> {
+                    upstreamLogged = new EmbeddedChannel(init);
+                    return upstreamLogged.newSucceededFuture();
+                }, accessLog));
+        frontLogged.config().setOption(ChannelOption.AUTO_READ, false);
+        frontLogged.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        wakegateAccessLog(null);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         front.finishAndReleaseAll();
         upstream.finishAndReleaseAll();
+        frontLogged.finishAndReleaseAll();
+        upstreamLogged.finishAndReleaseAll();
+        System.out.printf("%naccess log: %d lines written, %d dropped%n", accessLog.written(), accessLog.dropped());
+        accessLog.close();
         nettyIn.finishAndReleaseAll();
         nettyOut.finishAndReleaseAll();
         request.release();
@@ -130,6 +160,14 @@ public class RequestPathBenchmark {
         long n = drain(upstream);
         upstream.writeInbound(response.retainedDuplicate());
         return n + drain(front);
+    }
+
+    @Benchmark
+    public long wakegateAccessLog(Blackhole bh) {
+        frontLogged.writeInbound(request.retainedDuplicate());
+        long n = drain(upstreamLogged);
+        upstreamLogged.writeInbound(response.retainedDuplicate());
+        return n + drain(frontLogged);
     }
 
     @Benchmark

@@ -67,6 +67,7 @@ public final class AdminEndpoints implements LocalEndpoints {
     private static final String AUTOMATION = "/health/automation";
     private static final String IDLE_CHECK = "/health/automation/idle-check";
     private static final String METRICS = "/health/metrics";
+    private static final String CONFIG_RELOAD = "/health/config/reload";
     private static final String ALLOW_GET = "GET, HEAD";
     private static final String ALLOW_POST = "POST";
     private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
@@ -77,6 +78,7 @@ public final class AdminEndpoints implements LocalEndpoints {
     private final Supplier<String> metricsText;
     private final Executor metricsExecutor;
     private final Clock clock;
+    private volatile ConfigReload configReload;
 
     /**
      * @param adminToken      the bearer token admin POSTs need ({@code WAKEGATE_ADMIN_TOKEN}); empty: loopback only
@@ -96,6 +98,12 @@ public final class AdminEndpoints implements LocalEndpoints {
     /** Scrapes on the common pool and stamps responses with the UTC system clock. */
     public AdminEndpoints(AdminModel model, Optional<String> adminToken, Supplier<String> metricsText) {
         this(model, adminToken, metricsText, ForkJoinPool.commonPool(), Clock.systemUTC());
+    }
+
+    /** What {@code POST /health/config/reload} runs; without one it answers 501. */
+    public AdminEndpoints configReload(ConfigReload reload) {
+        this.configReload = Objects.requireNonNull(reload, "reload");
+        return this;
     }
 
     @Override
@@ -128,6 +136,8 @@ public final class AdminEndpoints implements LocalEndpoints {
                 return isGet(method) ? metrics() : notAllowed(ALLOW_GET);
             case IDLE_CHECK:
                 return post(method, authorization, remote, this::idleCheck);
+            case CONFIG_RELOAD:
+                return post(method, authorization, remote, this::reload);
             default:
                 break;
         }
@@ -294,6 +304,40 @@ public final class AdminEndpoints implements LocalEndpoints {
                     + "accepted from loopback clients only"));
         }
         return action.get();
+    }
+
+    /**
+     * 200 with what changed (and what needs a restart); 422 problem+json for a refused file, 409
+     * for one that could not be put in effect: either way the running configuration stays.
+     */
+    private CompletableFuture<LocalResponse> reload() {
+        ConfigReload r = configReload;
+        if (r == null) {
+            return done(problem(501, "this proxy cannot reload its configuration"));
+        }
+        return r.reload().handle((report, error) -> {
+            if (error != null) {
+                log.warn("config reload failed", error);
+                return problem(500, "the reload failed: " + Futures.unwrap(error).getMessage());
+            }
+            if (report.outcome() == ConfigReload.Outcome.APPLIED) {
+                ObjectNode root = mapper.createObjectNode();
+                root.put("status", "reloaded");
+                root.put("file", report.file());
+                ArrayNode changes = root.putArray("changes");
+                report.changes().forEach(changes::add);
+                ArrayNode restart = root.putArray("restart_required");
+                report.restartRequired().forEach(restart::add);
+                return json(200, root);
+            }
+            int status = report.outcome() == ConfigReload.Outcome.REFUSED ? 422 : 409;
+            Map<String, String> members = new LinkedHashMap<>();
+            members.put("file", report.file());
+            members.put("key", report.key());
+            members.put("reason", report.reason());
+            return problem(status, report.file() + ": " + report.key() + ": " + report.reason()
+                    + "; the running configuration stays", members, Map.of());
+        });
     }
 
     private CompletableFuture<LocalResponse> operation(CompletableFuture<OperationResult> result, String name) {

@@ -17,7 +17,7 @@ final class ConfigKeys {
 
     static final Section ROOT = new Section("",
             "listen", "workers", "automation", "state", "docker", "containers", "routes", "tcp",
-            "timeouts", "limits", "logging", "tls");
+            "timeouts", "limits", "logging", "tls", "access_log", "trusted_proxies", "proxy_protocol");
     static final Section AUTOMATION = new Section("automation",
             "auto_start", "auto_stop", "idle_timeout", "high_idle_timeout", "low_idle_timeout",
             "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
@@ -29,16 +29,19 @@ final class ConfigKeys {
             "kind", "replicas");
     static final Section HEALTH = new Section("containers.<name>.health", "http", "tcp");
     static final Section IDLE_VETO = new Section("containers.<name>.idle_veto", "http");
-    static final Section ROUTE = new Section("routes[]", "path", "containers", "upstream", "waiting_page", "host");
-    static final Section TCP = new Section("tcp[]", "listen", "container", "upstream", "tls");
-    static final Section TLS = new Section("tls", "listen", "certificates", "redirect_http", "redirect_port", "hsts");
+    static final Section ROUTE = new Section("routes[]", "path", "containers", "upstream", "waiting_page", "host",
+            "max_body", "allow", "deny");
+    static final Section TCP = new Section("tcp[]", "listen", "container", "upstream", "tls", "proxy_protocol");
+    static final Section TLS = new Section("tls", "listen", "certificates", "redirect_http", "redirect_port", "hsts",
+            "proxy_protocol");
     static final Section CERTIFICATE = new Section("tls.certificates[]", "cert", "key");
     static final Section TIMEOUTS = new Section("timeouts",
             "header_read", "body_read", "idle_keep_alive", "client_send", "upstream_connect", "upstream_send",
             "upstream_response", "upstream_read", "upstream_idle", "docker_call", "drain");
     static final Section LIMITS = new Section("limits",
-            "max_request_line", "max_head_size", "max_headers", "park_buffer", "max_parked");
+            "max_request_line", "max_head_size", "max_headers", "park_buffer", "max_parked", "max_body");
     static final Section LOGGING = new Section("logging", "json");
+    static final Section ACCESS_LOG = new Section("access_log", "path", "format");
 
     private ConfigKeys() {
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.wakegate.net.CidrSet;
 import dev.wakegate.route.HostNames;
 import dev.wakegate.route.RouteTrie;
 import java.io.IOException;
@@ -185,10 +186,52 @@ public final class ConfigLoader {
             Timeouts timeouts = timeouts(root.section("timeouts", ConfigKeys.TIMEOUTS));
             Limits limits = limits(root.section("limits", ConfigKeys.LIMITS));
             boolean json = root.section("logging", ConfigKeys.LOGGING).bool("json", false);
+            Optional<AccessLogSettings> accessLog = root.has("access_log")
+                    ? Optional.of(accessLog(root.section("access_log", ConfigKeys.ACCESS_LOG)))
+                    : Optional.empty();
+            CidrSet trusted = cidrs(root, "trusted_proxies");
 
             return ProxyConfig.builder().listen(listen).workers(workers).automation(automation).state(state)
                     .dockerHost(dockerHost).containers(containers).routes(routes).tcp(tcp).timeouts(timeouts)
-                    .limits(limits).jsonLogs(json).discovery(discovery).tls(tls).build();
+                    .limits(limits).jsonLogs(json).discovery(discovery).tls(tls).accessLog(accessLog)
+                    .trustedProxies(trusted).proxyProtocol(root.bool("proxy_protocol", false)).build();
+        }
+
+        private AccessLogSettings accessLog(YamlSection a) throws ConfigException {
+            String path = a.string("path", "stdout");
+            if (path.isBlank()) {
+                throw a.error("path", "is empty: give stdout or a file");
+            }
+            Optional<Path> file = path.equals("stdout") ? Optional.empty()
+                    : Optional.of(baseDir.resolve(path).normalize());
+            if (file.isPresent() && Files.isDirectory(file.get())) {
+                throw a.error("path", "'" + path + "' is a directory, not a file");
+            }
+            if (file.isPresent() && (file.get().getParent() == null || !Files.isDirectory(file.get().getParent()))) {
+                throw a.error("path", "the directory of '" + path + "' does not exist");
+            }
+            String format = a.string("format", "combined");
+            AccessLogSettings.Format f = switch (format) {
+                case "combined" -> AccessLogSettings.Format.COMBINED;
+                case "json" -> AccessLogSettings.Format.JSON;
+                default -> throw a.error("format", "unknown format '" + format + "' (expected combined or json)");
+            };
+            return new AccessLogSettings(file, f);
+        }
+
+        /** A list of CIDR blocks under {@code key} of {@code s}; empty when absent. */
+        private CidrSet cidrs(YamlSection s, String key) throws ConfigException {
+            if (!s.has(key)) {
+                return CidrSet.EMPTY;
+            }
+            List<String> texts = s.strings(key);
+            try {
+                return CidrSet.parse(texts);
+            } catch (IllegalArgumentException e) {
+                String m = String.valueOf(e.getMessage());
+                int colon = m.indexOf(':');
+                throw new ConfigException(file, s.keyPath(key) + "[" + m.substring(0, colon) + "]", m.substring(colon + 2));
+            }
         }
 
         private AutomationSettings automation(YamlSection a) throws ConfigException {
@@ -374,7 +417,9 @@ public final class ConfigLoader {
                     // Forwarding to a container the route would not wake makes no sense: wake it too.
                     names.add(target.container);
                 }
-                out.add(new RouteSpec(path, names, target.address, target.name, r.bool("waiting_page", true), hosts));
+                long maxBody = r.has("max_body") ? r.size("max_body", 1) : 0;
+                out.add(new RouteSpec(path, names, target.address, target.name, r.bool("waiting_page", true), hosts,
+                        maxBody, cidrs(r, "allow"), cidrs(r, "deny")));
             }
             return out;
         }
@@ -458,7 +503,7 @@ public final class ConfigLoader {
                 redirectPort = Optional.of(port);
             }
             return new TlsSettings(listen, certificates, t.bool("redirect_http", false), redirectPort,
-                    Optional.ofNullable(t.optDuration("hsts")));
+                    Optional.ofNullable(t.optDuration("hsts")), t.bool("proxy_protocol", false));
         }
 
         private List<TcpSpec> tcp(YamlSection root, Map<String, ContainerSpec> containers, HostPort frontListen,
@@ -492,7 +537,8 @@ public final class ConfigLoader {
                 }
                 Target target = target(t, "upstream", container == null ? List.of() : List.of(container), containers,
                         "tcp " + listen);
-                out.add(new TcpSpec(listen, Optional.ofNullable(container), target.address, terminate));
+                out.add(new TcpSpec(listen, Optional.ofNullable(container), target.address, terminate,
+                        t.bool("proxy_protocol", false)));
             }
             return out;
         }
@@ -552,7 +598,8 @@ public final class ConfigLoader {
                     l.size("max_head_size", d.maxHeadSize()),
                     l.integer("max_headers", d.maxHeaders(), 1),
                     l.size("park_buffer", d.parkBufferBytes()),
-                    l.integer("max_parked", d.maxParked(), 1));
+                    l.integer("max_parked", d.maxParked(), 1),
+                    l.has("max_body") ? l.size("max_body", 1) : d.maxBody());
         }
     }
 }

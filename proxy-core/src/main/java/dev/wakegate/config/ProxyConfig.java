@@ -1,5 +1,6 @@
 package dev.wakegate.config;
 
+import dev.wakegate.net.CidrSet;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,6 +18,9 @@ import java.util.Optional;
  * @param adminToken bearer token required by admin POSTs ({@code WAKEGATE_ADMIN_TOKEN})
  * @param state      the shared state: Redis URL (empty: in memory) and instance timeout
  * @param tls        the HTTPS listener and its certificates, when configured
+ * @param accessLog  the access log, when configured
+ * @param trustedProxies peers whose X-Forwarded-For names the client
+ * @param proxyProtocol  connections to {@code listen} start with a PROXY protocol header
  */
 public record ProxyConfig(
         Optional<Path> source,
@@ -33,7 +37,10 @@ public record ProxyConfig(
         Optional<String> adminToken,
         boolean jsonLogs,
         Discovery discovery,
-        Optional<TlsSettings> tls) {
+        Optional<TlsSettings> tls,
+        Optional<AccessLogSettings> accessLog,
+        CidrSet trustedProxies,
+        boolean proxyProtocol) {
 
     public ProxyConfig {
         containers = Collections.unmodifiableMap(new LinkedHashMap<>(containers));
@@ -78,6 +85,9 @@ public record ProxyConfig(
         private boolean jsonLogs;
         private Discovery discovery = Discovery.DEFAULT;
         private Optional<TlsSettings> tls = Optional.empty();
+        private Optional<AccessLogSettings> accessLog = Optional.empty();
+        private CidrSet trustedProxies = CidrSet.EMPTY;
+        private boolean proxyProtocol;
 
         private Builder() {
         }
@@ -98,6 +108,9 @@ public record ProxyConfig(
             jsonLogs = c.jsonLogs;
             discovery = c.discovery;
             tls = c.tls;
+            accessLog = c.accessLog;
+            trustedProxies = c.trustedProxies;
+            proxyProtocol = c.proxyProtocol;
         }
 
         /** The file it was read from. */
@@ -176,9 +189,24 @@ public record ProxyConfig(
             return this;
         }
 
+        public Builder accessLog(Optional<AccessLogSettings> accessLog) {
+            this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+            return this;
+        }
+
+        public Builder trustedProxies(CidrSet trustedProxies) {
+            this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
+            return this;
+        }
+
+        public Builder proxyProtocol(boolean proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(source, listen, workers, automation, state, dockerHost, containers, routes, tcp,
-                    timeouts, limits, adminToken, jsonLogs, discovery, tls);
+                    timeouts, limits, adminToken, jsonLogs, discovery, tls, accessLog, trustedProxies, proxyProtocol);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.wakegate.config;
 
+import dev.wakegate.net.CidrSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,12 +13,21 @@ import java.util.Optional;
  * @param upstreamName what the config said: a container name or HOST:PORT
  * @param waitingPage  whether browser navigations get the waiting page (default true) instead of being held
  * @param hosts        normalised host names ({@code app.example.com}, {@code *.example.com}); empty: any other host
+ * @param maxBody      the largest request body it takes, in bytes; 0: {@code limits.max_body}
+ * @param allow        clients it serves (empty: any not denied)
+ * @param deny         clients it refuses with 403 (before {@code allow})
  */
 public record RouteSpec(String path, List<String> containers, HostPort upstream, String upstreamName,
-                        boolean waitingPage, List<String> hosts) {
+                        boolean waitingPage, List<String> hosts, long maxBody, CidrSet allow, CidrSet deny) {
     public RouteSpec {
         containers = List.copyOf(containers);
         hosts = List.copyOf(hosts);
+    }
+
+    /** No body limit of its own, no client lists. */
+    public RouteSpec(String path, List<String> containers, HostPort upstream, String upstreamName, boolean waitingPage,
+                     List<String> hosts) {
+        this(path, containers, upstream, upstreamName, waitingPage, hosts, 0, CidrSet.EMPTY, CidrSet.EMPTY);
     }
 
     /** A route for any host that no other route names. */

@@ -18,10 +18,16 @@ import java.util.Optional;
  * @param hsts         {@code Strict-Transport-Security} max-age added to responses over HTTPS; empty: none
  */
 public record TlsSettings(HostPort listen, List<CertificateFiles> certificates, boolean redirectHttp,
-                          Optional<Integer> redirectPort, Optional<Duration> hsts) {
+                          Optional<Integer> redirectPort, Optional<Duration> hsts, boolean proxyProtocol) {
 
     public TlsSettings {
         certificates = List.copyOf(certificates);
+    }
+
+    /** Without the PROXY protocol on the HTTPS listener. */
+    public TlsSettings(HostPort listen, List<CertificateFiles> certificates, boolean redirectHttp,
+                       Optional<Integer> redirectPort, Optional<Duration> hsts) {
+        this(listen, certificates, redirectHttp, redirectPort, hsts, false);
     }
 
     /** The port plain-HTTP redirects point to. */

@@ -59,6 +59,9 @@ public final class BodyFramer {
     private int chunkState;
     private int lineBytes;
     private int trailerBytes;
+    private long maxData = Long.MAX_VALUE; // chunked: data bytes allowed in all (limits.max_body)
+    private long dataSeen;                 // chunked: data bytes declared by the sizes read so far
+    private boolean overLimit;
 
     public void reset(Mode mode, long contentLength) {
         this.mode = mode;
@@ -66,6 +69,9 @@ public final class BodyFramer {
         this.chunkState = SIZE_START;
         this.lineBytes = 0;
         this.trailerBytes = 0;
+        this.maxData = Long.MAX_VALUE;
+        this.dataSeen = 0;
+        this.overLimit = false;
         switch (mode) {
             case NONE -> {
                 remaining = 0;
@@ -84,6 +90,20 @@ public final class BodyFramer {
             }
             default -> throw new IllegalArgumentException(String.valueOf(mode));
         }
+    }
+
+    /**
+     * A chunked body may carry at most {@code bytes} of data in all (after {@link #reset}): a chunk
+     * size that would pass it ends the scan with an error before any byte of that chunk, and
+     * {@link #overLimit()} says why.
+     */
+    public void limitData(long bytes) {
+        this.maxData = bytes;
+    }
+
+    /** The chunked body declared more data than {@link #limitData} allows (an error is set too). */
+    public boolean overLimit() {
+        return overLimit;
     }
 
     /**
@@ -183,6 +203,11 @@ public final class BodyFramer {
                 if (b != Ascii.LF) {
                     return fail("bare CR in a chunk size line");
                 }
+                if (remaining > maxData - dataSeen) {
+                    overLimit = true;
+                    return fail("chunked body larger than " + maxData + " bytes");
+                }
+                dataSeen += remaining;
                 chunkState = remaining == 0 ? TRAILER_START : DATA;
                 return true;
             }

@@ -48,6 +48,11 @@ public final class RequestHead {
     @Nullable String transferEncoding;
     @Nullable String accept;
     @Nullable String authorization;
+    // header indexes of fields read only by the access log and the client-address rule; -1 when absent
+    int userAgent = -1;
+    int referer = -1;
+    int forwardedForFirst = -1;
+    int forwardedForLast = -1;
 
     // lazily built values: [start, end) in raw, start < 0 when absent or already built
     byte[] raw = NO_BYTES;
@@ -85,6 +90,10 @@ public final class RequestHead {
         transferEncoding = null;
         accept = null;
         authorization = null;
+        userAgent = -1;
+        referer = -1;
+        forwardedForFirst = -1;
+        forwardedForLast = -1;
         errorStatus = 0;
         errorReason = null;
         uriStart = -1;
@@ -233,6 +242,31 @@ public final class RequestHead {
             acceptStart = -1;
         }
         return accept;
+    }
+
+    /** Index of the first User-Agent field (for {@link #valueStart}), or -1. */
+    public int userAgentIndex() {
+        return userAgent;
+    }
+
+    /** Index of the first Referer field, or -1. */
+    public int refererIndex() {
+        return referer;
+    }
+
+    /** Index of the first X-Forwarded-For field, or -1. */
+    public int forwardedForFirst() {
+        return forwardedForFirst;
+    }
+
+    /** Index of the last X-Forwarded-For field, or -1. */
+    public int forwardedForLast() {
+        return forwardedForLast;
+    }
+
+    /** Length of the request line, without its CRLF. */
+    public int requestLineLength() {
+        return (headerCount > 0 ? nameStart[0] : headLength - 2) - 2;
     }
 
     /** Authorization header value, or null. */

@@ -28,6 +28,9 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
     private static final byte[] EXPECT = Ascii.lower("expect");
     private static final byte[] UPGRADE = Ascii.lower("upgrade");
     private static final byte[] CONNECTION = Ascii.lower("connection");
+    private static final byte[] REFERER = Ascii.lower("referer");
+    private static final byte[] USER_AGENT = Ascii.lower("user-agent");
+    private static final byte[] X_FORWARDED_FOR = Ascii.lower("x-forwarded-for");
     private static final byte[] AUTHORIZATION = Ascii.lower("authorization");
     private static final byte[] CONTENT_LENGTH = Ascii.lower("content-length");
     private static final byte[] TRANSFER_ENCODING = Ascii.lower("transfer-encoding");
@@ -266,11 +269,15 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
                         head.upgrade = joined(a, base, head.upgrade, head.upgradeStart, head.upgradeEnd, vs, ve);
                         head.upgradeStart = -1;
                     }
+                } else if (head.referer < 0 && Ascii.equalsLower(a, ns, REFERER)) {
+                    head.referer = n;
                 }
                 break;
             case 10:
                 if (Ascii.equalsLower(a, ns, CONNECTION)) {
                     connection(head, a, vs, ve);
+                } else if (head.userAgent < 0 && Ascii.equalsLower(a, ns, USER_AGENT)) {
+                    head.userAgent = n;
                 }
                 break;
             case 13:
@@ -285,6 +292,14 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
             case 14:
                 if (Ascii.equalsLower(a, ns, CONTENT_LENGTH)) {
                     return contentLength(head, a, vs, ve);
+                }
+                break;
+            case 15:
+                if (Ascii.equalsLower(a, ns, X_FORWARDED_FOR)) {
+                    if (head.forwardedForFirst < 0) {
+                        head.forwardedForFirst = n;
+                    }
+                    head.forwardedForLast = n;
                 }
                 break;
             case 17:

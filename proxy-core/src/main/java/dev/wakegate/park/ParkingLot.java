@@ -10,12 +10,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ParkingLot {
     private final AtomicInteger occupied = new AtomicInteger();
-    private final int capacity;
+    private volatile int capacity;
     private final ProxyMetrics metrics;
 
     public ParkingLot(int capacity, ProxyMetrics metrics) {
         this.capacity = capacity;
         this.metrics = metrics;
+    }
+
+    /** A new capacity (a reload): requests already parked keep their places. */
+    public void capacity(int places) {
+        this.capacity = places;
     }
 
     /** Takes a place, or returns false when the lot is full. */

@@ -1,6 +1,8 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.admin.LocalEndpoints;
+import dev.wakegate.net.CidrSet;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerGate;
@@ -26,14 +28,20 @@ final class DataPath {
     final ContainerGate gate;
     final LocalEndpoints endpoints;
     final ProxyMetrics metrics;
-    final Timeouts timeouts;
-    final Limits limits;
-    final ReadPolicy readPolicy;
+    // replaced whole by a reload (apply); a connection reads them when it needs them, so new
+    // connections and requests get the new values and nothing in flight is touched
+    volatile Timeouts timeouts;
+    volatile Limits limits;
+    volatile ReadPolicy readPolicy;
     final ParkingLot parkingLot;
     final Duration parkDeadline;
     final Transport transport;
     final AddressResolverGroup<? extends SocketAddress> resolver;
     final HttpsPolicy https;
+    /** Where completed requests are logged; replaced by {@link FrontServer#accessLog}, read once per request. */
+    volatile AccessLog accessLog = new AccessLog();
+    /** Peers whose X-Forwarded-For names the client ({@code trusted_proxies}); read once per request. */
+    volatile CidrSet trustedProxies = CidrSet.EMPTY;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final Function<EventLoop, UpstreamConnector> connectors;
 
@@ -54,7 +62,18 @@ final class DataPath {
         this.resolver = resolver;
         this.https = https;
         this.connectors = connectors != null ? connectors
-                : loop -> UpstreamPool.bootstrapConnector(loop, transport, resolver, timeouts);
+                : loop -> UpstreamPool.bootstrapConnector(loop, transport, resolver, () -> this.timeouts);
+    }
+
+    /** New timeouts and limits for the connections and requests that begin from now on (a reload). */
+    void apply(Timeouts t, Limits l) {
+        timeouts = t;
+        limits = l;
+        readPolicy = new ReadPolicy(l);
+        parkingLot.capacity(l.maxParked());
+        for (UpstreamPool p : pools.values()) {
+            p.settings(t, l);
+        }
     }
 
     /** The pool of {@code loop}, made on first use. */

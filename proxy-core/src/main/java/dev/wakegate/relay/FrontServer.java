@@ -1,6 +1,8 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.admin.LocalEndpoints;
+import dev.wakegate.net.CidrSet;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.TcpSpec;
@@ -27,10 +29,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -57,8 +62,12 @@ public final class FrontServer implements AutoCloseable {
     /** After the drain deadline: how long the 503s to requests still waiting may take to go out. */
     private static final long EXPIRED_ANSWER_MILLIS = 500;
 
-    private final HostPort listen;
-    private final List<TcpSpec> tcp;
+    private HostPort listen;
+    private List<TcpSpec> tcp;
+    private Channel httpListener;
+    private volatile boolean httpProxyProtocol;
+    /** Per TCP listener address: its channel and the spec its new connections use (a reload may change it). */
+    private final Map<HostPort, TcpListener> tcpListeners = new LinkedHashMap<>();
     private final Optional<TlsTermination> tls;
     private final EventLoopGroup group;
     private final DataPath dataPath;
@@ -126,12 +135,17 @@ public final class FrontServer implements AutoCloseable {
         }
         bound = true;
         try {
-            httpAddress = bind(listen, http(Scheme.HTTP), false);
+            httpListener = bind(listen, http(Scheme.HTTP), false);
+            httpAddress = (InetSocketAddress) httpListener.localAddress();
             if (tls.isPresent()) {
-                httpsAddress = bind(tls.get().settings().listen(), http(Scheme.HTTPS), false);
+                httpsAddress = (InetSocketAddress) bind(tls.get().settings().listen(), http(Scheme.HTTPS), false)
+                        .localAddress();
             }
             for (TcpSpec spec : tcp) {
-                tcpAddresses.add(bind(spec.listen(), tcp(spec), true));
+                TcpListener l = new TcpListener(spec);
+                l.channel = bind(spec.listen(), tcp(l), true);
+                tcpListeners.put(spec.listen(), l);
+                tcpAddresses.add((InetSocketAddress) l.channel.localAddress());
             }
         } catch (RuntimeException e) {
             listeners.close().awaitUninterruptibly();
@@ -167,27 +181,56 @@ public final class FrontServer implements AutoCloseable {
     private ChannelInitializer<Channel> http(Scheme scheme) {
         Consumer<ChannelPipeline> tlsFirst = scheme == Scheme.HTTPS
                 ? p -> tls.orElseThrow().addHttpsHandlers(p, handshakeTimeoutMillis()) : p -> { };
-        return new ClientInitializer(tlsFirst, HTTP_FRONT,
+        BooleanSupplier proxyProtocol = scheme == Scheme.HTTPS
+                ? () -> tls.orElseThrow().settings().proxyProtocol() : () -> httpProxyProtocol;
+        return new ClientInitializer(proxyProtocol, tlsFirst, HTTP_FRONT,
                 ch -> new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop()), scheme));
+    }
+
+    /**
+     * Whether connections to the HTTP listener start with a PROXY protocol header
+     * ({@code proxy_protocol}); connections accepted after the call follow it.
+     */
+    public FrontServer proxyProtocol(boolean on) {
+        httpProxyProtocol = on;
+        return this;
     }
 
     /**
      * A TCP-listener connection: {@link #TCP_FRONT} holds it until ready, then gives way to
      * {@link #RELAY}; a listener with {@code tls} has the TLS handlers first and relays plain bytes.
      */
-    private ChannelInitializer<Channel> tcp(TcpSpec spec) {
-        Consumer<ChannelPipeline> tlsFirst = spec.tls()
+    private ChannelInitializer<Channel> tcp(TcpListener listener) {
+        Consumer<ChannelPipeline> tlsFirst = listener.spec.tls()
                 ? p -> tls.orElseThrow().addTlsHandlers(p, handshakeTimeoutMillis()) : p -> { };
-        return new ClientInitializer(tlsFirst, TCP_FRONT, ch -> new TcpFrontHandler(spec, dataPath));
+        return new ClientInitializer(() -> listener.spec.proxyProtocol(), tlsFirst, TCP_FRONT,
+                ch -> new TcpFrontHandler(listener.spec, dataPath));
     }
 
-    /** A client connection of one listener: counted among the clients, its TLS handlers first (if any), then its front handler. */
+    /** A bound TCP listener; {@code spec} is read for each new connection (a reload may change where it goes). */
+    private static final class TcpListener {
+        volatile TcpSpec spec;
+        Channel channel;
+
+        TcpListener(TcpSpec spec) {
+            this.spec = spec;
+        }
+    }
+
+    /**
+     * A client connection of one listener: counted among the clients, the PROXY protocol handlers
+     * first (when the listener has {@code proxy_protocol}), then its TLS handlers (if any), then its
+     * front handler.
+     */
     private final class ClientInitializer extends ChannelInitializer<Channel> {
+        private final BooleanSupplier proxyProtocol;
         private final Consumer<ChannelPipeline> tlsFirst;
         private final String frontName;
         private final Function<Channel, ChannelHandler> front;
 
-        ClientInitializer(Consumer<ChannelPipeline> tlsFirst, String frontName, Function<Channel, ChannelHandler> front) {
+        ClientInitializer(BooleanSupplier proxyProtocol, Consumer<ChannelPipeline> tlsFirst, String frontName,
+                          Function<Channel, ChannelHandler> front) {
+            this.proxyProtocol = proxyProtocol;
             this.tlsFirst = tlsFirst;
             this.frontName = frontName;
             this.front = front;
@@ -196,6 +239,9 @@ public final class FrontServer implements AutoCloseable {
         @Override
         protected void initChannel(Channel ch) {
             clients.add(ch);
+            if (proxyProtocol.getAsBoolean()) {
+                ProxyProtocol.addHandlers(ch.pipeline());
+            }
             tlsFirst.accept(ch.pipeline());
             ch.pipeline().addLast(frontName, front.apply(ch));
         }
@@ -206,7 +252,7 @@ public final class FrontServer implements AutoCloseable {
         return dataPath.timeouts.headerRead().toMillis();
     }
 
-    private InetSocketAddress bind(HostPort address, ChannelInitializer<Channel> init, boolean halfClosure) {
+    private Channel bind(HostPort address, ChannelInitializer<Channel> init, boolean halfClosure) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(dataPath.transport.serverChannel())
@@ -230,7 +276,104 @@ public final class FrontServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + address + ": " + why, cause);
         }
         listeners.add(f.channel());
-        return (InetSocketAddress) f.channel().localAddress();
+        return f.channel();
+    }
+
+    /**
+     * Opens and closes listeners as a reloaded file says: the HTTP listener moves when
+     * {@code newListen} differs, TCP listeners are added, closed or re-pointed ({@code tls} ones
+     * only with this server's TLS). Connections already accepted are untouched, whichever listener
+     * they came through. All-or-nothing: the new listeners are bound first, and when one cannot be,
+     * those just bound are closed and nothing changes.
+     *
+     * @return what changed, one line each, for the log and the reload's answer
+     * @throws IllegalStateException naming the address that cannot be bound, or a TLS listener without TLS
+     */
+    public synchronized List<String> applyListeners(HostPort newListen, List<TcpSpec> newTcp) {
+        if (!started || closed) {
+            throw new IllegalStateException("listeners change only while the server runs");
+        }
+        List<String> changes = new ArrayList<>();
+        List<Channel> opened = new ArrayList<>();
+        Channel newHttp = null;
+        Map<HostPort, TcpListener> added = new LinkedHashMap<>();
+        try {
+            for (TcpSpec spec : newTcp) {
+                if (spec.tls() && tls.isEmpty()) {
+                    throw new IllegalStateException("tcp listener " + spec.listen()
+                            + " terminates TLS, but this server was started without tls:");
+                }
+            }
+            if (!newListen.equals(listen)) {
+                newHttp = bind(newListen, http(Scheme.HTTP), false);
+                opened.add(newHttp);
+            }
+            for (TcpSpec spec : newTcp) {
+                if (!tcpListeners.containsKey(spec.listen())) {
+                    TcpListener l = new TcpListener(spec);
+                    l.channel = bind(spec.listen(), tcp(l), true);
+                    opened.add(l.channel);
+                    added.put(spec.listen(), l);
+                }
+            }
+        } catch (RuntimeException e) {
+            for (Channel c : opened) {
+                c.close().awaitUninterruptibly();
+            }
+            throw e;
+        }
+        // everything bound: now switch
+        for (Channel c : opened) {
+            c.config().setAutoRead(true);
+        }
+        if (newHttp != null) {
+            httpListener.close().awaitUninterruptibly();
+            changes.add("http listener moved from " + listen + " to " + newListen);
+            httpListener = newHttp;
+            httpAddress = (InetSocketAddress) newHttp.localAddress();
+            listen = newListen;
+        }
+        Map<HostPort, TcpSpec> wanted = new LinkedHashMap<>();
+        newTcp.forEach(s -> wanted.put(s.listen(), s));
+        for (var it = tcpListeners.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<HostPort, TcpListener> e = it.next();
+            TcpSpec next = wanted.get(e.getKey());
+            if (next == null) {
+                e.getValue().channel.close().awaitUninterruptibly();
+                it.remove();
+                changes.add("tcp listener " + e.getKey() + " closed (its open connections stay)");
+            } else if (!next.equals(e.getValue().spec)) {
+                if (next.tls() != e.getValue().spec.tls()) {
+                    // the TLS handlers are chosen when the listener is made: make it anew
+                    e.getValue().channel.close().awaitUninterruptibly();
+                    TcpListener l = new TcpListener(next);
+                    l.channel = bind(next.listen(), tcp(l), true);
+                    l.channel.config().setAutoRead(true);
+                    e.setValue(l);
+                } else {
+                    e.getValue().spec = next;
+                }
+                changes.add("tcp listener " + e.getKey() + " now goes to " + next.upstream());
+            }
+        }
+        added.forEach((address, l) -> {
+            tcpListeners.put(address, l);
+            changes.add("tcp listener " + address + " opened");
+        });
+        tcp = List.copyOf(newTcp);
+        tcpAddresses.clear();
+        for (TcpSpec spec : tcp) {
+            tcpAddresses.add((InetSocketAddress) tcpListeners.get(spec.listen()).channel.localAddress());
+        }
+        return changes;
+    }
+
+    /**
+     * New timeouts and limits: connections accepted from now on, and requests that begin from now
+     * on, use them; nothing in flight is touched.
+     */
+    public void applySettings(Timeouts timeouts, Limits limits) {
+        dataPath.apply(Objects.requireNonNull(timeouts, "timeouts"), Objects.requireNonNull(limits, "limits"));
     }
 
     /**
@@ -241,14 +384,41 @@ public final class FrontServer implements AutoCloseable {
     public static ChannelHandler detachedHttpHandler(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints,
                                                      ProxyMetrics metrics, Timeouts timeouts, Limits limits,
                                                      UpstreamConnector connector) {
+        return detachedHttpHandler(routes, gate, endpoints, metrics, timeouts, limits, connector, new AccessLog());
+    }
+
+    /** As the other {@code detachedHttpHandler}, logging each request to {@code accessLog}. */
+    public static ChannelHandler detachedHttpHandler(RouteTrie<Route> routes, ContainerGate gate, LocalEndpoints endpoints,
+                                                     ProxyMetrics metrics, Timeouts timeouts, Limits limits,
+                                                     UpstreamConnector connector, AccessLog accessLog) {
         DataPath dp = new DataPath(new RouteTable(HostRouter.of(routes)), gate, endpoints, metrics, timeouts, limits,
                 DEFAULT_PARK_DEADLINE, Transport.NIO, null, loop -> connector, HttpsPolicy.NONE);
+        dp.accessLog = accessLog;
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dp, dp.pool(ch.eventLoop())));
             }
         };
+    }
+
+    /**
+     * Logs every completed request to {@code accessLog} (which the caller owns, switches and
+     * closes); requests that begin after this call use it.
+     */
+    public FrontServer accessLog(AccessLog accessLog) {
+        dataPath.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        return this;
+    }
+
+    /**
+     * Takes the client address of requests from a peer in {@code proxies} from their
+     * X-Forwarded-For (the right-most address not in {@code proxies}); requests that begin after
+     * this call use it.
+     */
+    public FrontServer trustedProxies(CidrSet proxies) {
+        dataPath.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+        return this;
     }
 
     /** Replaces the routes; requests whose head is parsed after this call use the new table. */
@@ -266,7 +436,7 @@ public final class FrontServer implements AutoCloseable {
     }
 
     /** The bound HTTP address (after {@link #start()}). */
-    public InetSocketAddress httpAddress() {
+    public synchronized InetSocketAddress httpAddress() {
         return httpAddress;
     }
 
@@ -276,7 +446,7 @@ public final class FrontServer implements AutoCloseable {
     }
 
     /** The bound TCP listener addresses, in the order of the specs. */
-    public List<InetSocketAddress> tcpAddresses() {
+    public synchronized List<InetSocketAddress> tcpAddresses() {
         return List.copyOf(tcpAddresses);
     }
 

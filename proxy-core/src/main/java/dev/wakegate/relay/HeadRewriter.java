@@ -38,6 +38,18 @@ final class HeadRewriter {
      * @param scheme   the listener the request came in on, for X-Forwarded-Proto
      */
     static void rewrite(ByteBuf in, int base, RequestHead head, String clientIp, Scheme scheme, ByteBuf out) {
+        rewrite(in, base, head, clientIp, -1, 0, scheme, out);
+    }
+
+    /**
+     * As {@link #rewrite(ByteBuf, int, RequestHead, String, Scheme, ByteBuf)}, where the client came
+     * from X-Forwarded-For: its entry starts at {@code cutAt} (relative to {@code base}) in field
+     * {@code cutField}, and the X-Forwarded-For sent on keeps what is left of it, then the client
+     * (the trusted hops to its right are dropped); {@code cutField} -1: everything the client sent,
+     * then the client.
+     */
+    static void rewrite(ByteBuf in, int base, RequestHead head, String clientIp, int cutField, int cutAt, Scheme scheme,
+                        ByteBuf out) {
         boolean upgrading = head.upgrade() != null;
         int count = head.headerCount();
         int lineEnd = count > 0 ? head.nameStart(0) : head.headLength() - 2;
@@ -67,10 +79,15 @@ final class HeadRewriter {
         }
         out.writeBytes(XFF_PREFIX);
         if (xffCount > 0) {
-            for (int i = xffFirst; i < count; i++) {
+            int last = cutField >= 0 ? cutField : count - 1;
+            for (int i = xffFirst; i <= last; i++) {
                 int ns = base + head.nameStart(i);
                 if (nameIs(in, ns, head.nameEnd(i) - head.nameStart(i), XFF)) {
                     int vs = base + head.valueStart(i);
+                    if (i == cutField) {
+                        out.writeBytes(in, vs, base + cutAt - vs); // the entries left of the client, with their comma
+                        break;
+                    }
                     int vl = head.valueEnd(i) - head.valueStart(i);
                     if (vl > 0) {
                         out.writeBytes(in, vs, vl).writeByte(',').writeByte(' ');
@@ -85,6 +102,11 @@ final class HeadRewriter {
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);
+    }
+
+    /** Whether the header name at {@code start} is X-Forwarded-For. */
+    static boolean isForwardedFor(ByteBuf in, int start, int length) {
+        return nameIs(in, start, length, XFF);
     }
 
     /** Case-insensitive compare of a header name in {@code in} with a lower-case ASCII name (also for {@link HttpsPolicy}). */

@@ -1,5 +1,7 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.accesslog.AccessEntry;
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.Methods;
 import dev.wakegate.http1.RequestHead;
@@ -65,6 +67,10 @@ final class HttpExchange {
     private Route route;
     private List<String> openContainers;   // non-null between requestStarted and requestEnded
     private boolean metricsPending;
+    private AccessEntry logEntry;          // non-null while the access log is on and the line is not written
+    private long bodyBytes;                // response body bytes that went to the client
+    private long bytesSent;                // response bytes (head and body) that went to the client
+    private long coldStartNanos;           // how long the request waited for its containers, -1: it did not
 
     /**
      * Starts the request whose head is {@code head}: everything of the previous one is forgotten.
@@ -89,6 +95,10 @@ final class HttpExchange {
         upstreamReusable = false;
         route = null;
         metricsPending = true;
+        logEntry = null;
+        bodyBytes = 0;
+        bytesSent = 0;
+        coldStartNanos = -1;
     }
 
     /**
@@ -104,6 +114,15 @@ final class HttpExchange {
         metricsPending = true;
         request = RequestPhase.DONE;
         response = ResponsePhase.DONE;
+        logEntry = null;
+        bodyBytes = 0;
+        bytesSent = 0;
+        coldStartNanos = -1;
+    }
+
+    /** The access-log line of this request, completed and handed on by {@link #report}. */
+    void logTo(AccessEntry entry) {
+        logEntry = entry;
     }
 
     /** The request goes to {@code r}'s containers: counted as in use until {@link #report}. */
@@ -118,15 +137,56 @@ final class HttpExchange {
      * status was given). Safe to call again; later calls do nothing.
      */
     void report(ContainerGate gate, ProxyMetrics metrics) {
-        if (openContainers != null) {
-            List<String> c = openContainers;
+        report(gate, metrics, null);
+    }
+
+    /**
+     * As {@link #report(ContainerGate, ProxyMetrics)}, and hands the access-log line (if any) to
+     * {@code accessLog} once the status is known.
+     */
+    void report(ContainerGate gate, ProxyMetrics metrics, AccessLog accessLog) {
+        List<String> c = openContainers;
+        if (c != null) {
             openContainers = null;
             gate.requestEnded(c);
         }
         if (metricsPending && status != 0) {
             metricsPending = false;
             metrics.requestCompleted(route == null ? null : route.name(), status);
+            if (logEntry != null && accessLog != null) {
+                writeLog(accessLog, status, c);
+            }
         }
+    }
+
+    /**
+     * The client went away before any response was given: nginx's 499 in the access log (not in
+     * the metrics, which count responses).
+     */
+    void clientGone(AccessLog accessLog) {
+        if (metricsPending && status == 0 && logEntry != null && accessLog != null) {
+            metricsPending = false;
+            writeLog(accessLog, 499, openContainers);
+        }
+    }
+
+    private void writeLog(AccessLog accessLog, int s, List<String> containers) {
+        AccessEntry e = logEntry;
+        logEntry = null;
+        accessLog.submit(e.complete(s, bodyBytes, bytesSent, System.nanoTime(),
+                route == null ? null : route.name(), route == null ? null : route.upstreamText(),
+                coldStartNanos, containers == null ? (route == null ? List.of() : route.containers()) : containers));
+    }
+
+    /** Response bytes went to the client: {@code body} of them body bytes. */
+    void sent(int total, int body) {
+        bytesSent += total;
+        bodyBytes += body;
+    }
+
+    /** The request waited {@code nanos} for its containers. */
+    void waited(long nanos) {
+        coldStartNanos = nanos;
     }
 
     // ---------------------------------------------------------------- the request side

@@ -1,5 +1,6 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.http1.BodyFramer;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.LingeringClose;
@@ -7,6 +8,8 @@ import dev.wakegate.http1.RequestHead;
 import dev.wakegate.http1.RequestHeadParser;
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.log.ChannelLog;
+import dev.wakegate.net.CidrSet;
+import dev.wakegate.net.IpAddress;
 import dev.wakegate.park.BrowserNavigation;
 import dev.wakegate.park.ParkedRequest;
 import dev.wakegate.relay.HttpExchange.RequestPhase;
@@ -21,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -34,6 +38,10 @@ import java.util.List;
  * Requests pipelined behind the one in flight stay in the cumulation and are taken in order when
  * its response has ended. On a 101 it hands both channels to a {@link ByteRelay} pair and removes
  * itself. An exception closes the connection, with a debug line saying why ({@link ChannelLog}).
+ * Each request's client is the peer (or the client a PROXY protocol header named), or, from a
+ * trusted proxy, the right-most untrusted X-Forwarded-For address ({@link #resolveClient}); a
+ * route's allow/deny lists and body limit are checked before anything goes upstream, and the
+ * access-log line is made from the parsed head ({@code accesslog.AccessEntry}).
  *
  * <p>Invariants: every request that was routed gets exactly one {@code gate.requestEnded}
  * ({@link HttpExchange#report}), and {@code gate.requestStarted} comes before {@code gate.isReady};
@@ -58,7 +66,15 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
     private ByteBuf cumulation;
-    private String clientIp = "unknown";
+    private String peerIp = "unknown";      // the connection's peer (or the client a PROXY header names)
+    private SocketAddress peerAddress;
+    private final IpAddress peer = new IpAddress();
+    private boolean peerKnown;
+    private String clientIp = "unknown";    // the current request's client: the peer, or from X-Forwarded-For
+    private final IpAddress client = new IpAddress();
+    private final IpAddress scratch = new IpAddress();
+    private int forwardedCutField = -1;     // the X-Forwarded-For field holding the client's entry, or -1
+    private int forwardedCutAt;             // where that entry starts in the cumulation
     private ClientClock clock;
     private boolean draining;
     private boolean started;
@@ -67,6 +83,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private UpstreamExchange upstream;      // the upstream side of the requests that are forwarded
     private LocalAnswers local;             // the answers the proxy gives itself
     private ParkedRequest parked;           // the current request's place while its containers start
+    private long parkedAt;                  // System.nanoTime() when the current request was parked
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
         this(dp, pool, Scheme.HTTP);
@@ -106,9 +123,15 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
         started = true;
         SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            clientIp = inet.getAddress().getHostAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null && !peerKnown) {
+            peerIp = inet.getAddress().getHostAddress();
+            peer.set(inet.getAddress());
+            peerKnown = true;
         }
+        if (peerAddress == null) {
+            peerAddress = remote;
+        }
+        clientIp = peerIp;
         parser.reset();
         head.reset();
         clock.awaitHead(true); // slow loris: the first head runs on header_read from the accept
@@ -154,6 +177,10 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
         if (evt == Drain.EXPIRED) {
             onDrainExpired();
+            return;
+        }
+        if (evt instanceof ProxyProtocol.Source source) {
+            onProxyHeader(source);
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -227,7 +254,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         clock.headDone();
         if (n == RequestHead.ERROR) {
             int s = head.errorStatus() == 0 ? 400 : head.errorStatus();
-            ex.refuseHead(s);
+            refuseHead(s);
             closeWithProblem(s, head.errorReason());
             return;
         }
@@ -250,8 +277,22 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     // ---------------------------------------------------------------- a new request
 
+    /** A head that cannot be served is answered with {@code status} (the caller writes it): counted and logged without a request line. */
+    private void refuseHead(int status) {
+        ex.refuseHead(status);
+        AccessLog accessLog = dp.accessLog;
+        if (accessLog.enabled()) {
+            ex.logTo(accessLog.refusedEntry(clientIp, System.nanoTime()));
+        }
+    }
+
     private void dispatch(int headLength) {
         ex.begin(head, draining);
+        resolveClient(cumulation.readerIndex());
+        AccessLog accessLog = dp.accessLog;
+        if (accessLog.enabled()) {
+            ex.logTo(accessLog.entry(cumulation, cumulation.readerIndex(), head, clientIp, System.nanoTime()));
+        }
         String path = head.path();
         if (scheme == Scheme.HTTPS && !HttpsPolicy.hostMatchesServerName(ctx.channel(), head.host())) {
             cumulation.skipBytes(headLength);
@@ -261,7 +302,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (dp.endpoints.handles(path)) {
             cumulation.skipBytes(headLength);
             enterLocal();
-            local.endpoint(path, head.authorization());
+            local.endpoint(path, head.authorization(), clientAddress());
             return;
         }
         if (scheme == Scheme.HTTP && dp.https.redirects(path)) {
@@ -274,6 +315,23 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             cumulation.skipBytes(headLength);
             local.problem(404, "no route for " + path);
             return;
+        }
+        if (r.restrictsClients() && (!peerKnown || !r.admits(client))) {
+            cumulation.skipBytes(headLength);
+            local.problem(403, "the client address is not allowed on " + r.name());
+            return;
+        }
+        long maxBody = r.maxBody() > 0 ? r.maxBody() : dp.limits.maxBody();
+        if (maxBody > 0) {
+            if (head.contentLength() > maxBody) {
+                // before any byte reaches an upstream; the body still on its way is drained by the lingering close
+                cumulation.skipBytes(headLength);
+                ex.answered(413, Connection.CLOSE);
+                closeWith(ProxyResponses.problem(ctx.alloc(), 413, "the request body of " + head.contentLength()
+                        + " bytes is larger than the " + maxBody + " bytes " + r.name() + " takes", Connection.CLOSE));
+                return;
+            }
+            ex.body().limitChunked(maxBody);
         }
         ex.routed(r, dp.gate);
         if (dp.gate.isReady(ex.containers())) {
@@ -295,7 +353,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private ByteBuf rewriteHead(int headLength) {
         ByteBuf out = ctx.alloc().buffer(headLength + 160);
-        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, clientIp, scheme, out);
+        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, clientIp, forwardedCutField, forwardedCutAt,
+                scheme, out);
         cumulation.skipBytes(headLength);
         return out;
     }
@@ -333,14 +392,105 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
     }
 
+    /** A chunked body that is malformed (400) or passed {@code max_body} (413): cut off from the upstream. */
     private void badRequestBody() {
-        String reason = "malformed chunked body: " + ex.body().error();
+        boolean tooLarge = ex.body().overLimit();
+        String reason = tooLarge ? "request body too large: " + ex.body().error()
+                : "malformed chunked body: " + ex.body().error();
         upstream.closeUpstream();
+        abandonParked();
         if (ex.responseStarted()) {
             closeNow();
             return;
         }
-        closeWithProblem(400, reason);
+        closeWithProblem(tooLarge ? 413 : 400, reason);
+    }
+
+    private void abandonParked() {
+        if (parked != null) {
+            parked.destroy();
+            parked = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- the client's address
+
+    /**
+     * The PROXY protocol header named the client: it is the peer from now on (for
+     * {@code trusted_proxies}, the access log, X-Forwarded-For and the admin rule). A header that is
+     * no address keeps the socket's peer.
+     */
+    private void onProxyHeader(ProxyProtocol.Source source) {
+        String a = source.address();
+        if (a != null && scratch.parse(a, 0, a.length())) {
+            peer.set(scratch);
+            peerKnown = true;
+            peerIp = a;
+            clientIp = a;
+            peerAddress = new InetSocketAddress(peer.toInetAddress(), source.port());
+        }
+        if (state == FrontState.READ_HEAD && !buffered()) {
+            ctx.read(); // the header came alone: now the request
+        }
+    }
+
+    /**
+     * The client of the request whose head starts at {@code base}: the peer, unless the peer is a
+     * trusted proxy ({@code trusted_proxies}); then the right-most address of X-Forwarded-For that
+     * is not a trusted proxy (walking right to left; an entry that is no address ends the walk at
+     * the last trusted hop). A header from an untrusted peer is never read. Allocates only the
+     * client's text, and only when it comes from the header.
+     */
+    private void resolveClient(int base) {
+        clientIp = peerIp;
+        client.set(peer);
+        forwardedCutField = -1;
+        CidrSet trusted = dp.trustedProxies;
+        if (!peerKnown || trusted.isEmpty() || head.forwardedForLast() < 0 || !trusted.contains(peer)) {
+            return;
+        }
+        for (int f = head.forwardedForLast(); f >= head.forwardedForFirst(); f--) {
+            if (!HeadRewriter.isForwardedFor(cumulation, base + head.nameStart(f), head.nameEnd(f) - head.nameStart(f))) {
+                continue;
+            }
+            int vs = base + head.valueStart(f);
+            int end = base + head.valueEnd(f);
+            while (end > vs) {
+                int comma = end - 1;
+                while (comma >= vs && cumulation.getByte(comma) != ',') {
+                    comma--;
+                }
+                int s = comma + 1;
+                int e = end;
+                while (s < e && (cumulation.getByte(s) == ' ' || cumulation.getByte(s) == '\t')) {
+                    s++;
+                }
+                while (e > s && (cumulation.getByte(e - 1) == ' ' || cumulation.getByte(e - 1) == '\t')) {
+                    e--;
+                }
+                if (s < e) {
+                    if (!scratch.parse(cumulation, s, e)) {
+                        return; // not an address: the last trusted hop is the client
+                    }
+                    client.set(scratch);
+                    clientIp = cumulation.toString(s, e - s, StandardCharsets.US_ASCII);
+                    forwardedCutField = f;
+                    forwardedCutAt = s - base;
+                    if (!trusted.contains(client)) {
+                        return;
+                    }
+                }
+                end = comma;
+            }
+        }
+    }
+
+    /** The request's client as a socket address (the admin rule); the peer's own when it is the client. */
+    private SocketAddress clientAddress() {
+        if (forwardedCutField < 0) {
+            return peerAddress;
+        }
+        return new InetSocketAddress(client.toInetAddress(), 0);
     }
 
     // ---------------------------------------------------------------- local answers (LocalAnswers.Front)
@@ -355,6 +505,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             closeWith(response);
             return;
         }
+        countSent(response);
         ctx.writeAndFlush(response, ctx.voidPromise());
         maybeFinish(); // else when the rest of the body has been dropped
     }
@@ -378,6 +529,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void park(ByteBuf h) {
         state = state.check(FrontState.PARKED);
+        parkedAt = System.nanoTime();
         long id = ex.id();
         List<String> containers = ex.containers();
         ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), h, dp.gate, containers,
@@ -397,6 +549,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             return; // the head is released by the ParkedRequest
         }
         parked = null;
+        ex.waited(System.nanoTime() - parkedAt);
         if (failure != null) {
             local.startFailed(failure);
         } else {
@@ -445,6 +598,11 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     @Override
+    public void responseBytes(int total, int body) {
+        ex.sent(total, body);
+    }
+
+    @Override
     public void responseEnded(boolean reusable) {
         ex.responseEnded(reusable); // before the request was passed on in full: neither side is reused
         finishExchange();
@@ -464,7 +622,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     public void upgraded(UpstreamConnection c, ByteBuf switchingHead, ByteBuf leftover) {
         ex.upgraded();
         List<String> containers = ex.containers();
-        ex.report(dp.gate, dp.metrics);
+        ex.report(dp.gate, dp.metrics, dp.accessLog);
         state = state.check(FrontState.UPGRADED);
         clock.stop();
         upstream.dispose();
@@ -485,7 +643,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void finishExchange() {
         clock.bodyClock(false);
-        ex.report(dp.gate, dp.metrics);
+        ex.report(dp.gate, dp.metrics, dp.accessLog);
         upstream.end(ex.upstreamReusable());
         if (!ex.keepAlive() || draining) {
             state = state.check(FrontState.CLOSING);
@@ -508,17 +666,24 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** Writes a last response, then closes lingering ({@link LingeringClose}); what the client still sends is dropped. */
     private void closeWith(ByteBuf lastResponse) {
+        countSent(lastResponse);
         state = state.check(FrontState.CLOSING);
-        ex.report(dp.gate, dp.metrics);
+        ex.report(dp.gate, dp.metrics, dp.accessLog);
         releaseCumulation();
         LingeringClose.after(ctx, lastResponse, LINGER_MILLIS);
+    }
+
+    /** An answer of the proxy's own goes out whole: its bytes, and its body's, for the access log. */
+    private void countSent(ByteBuf response) {
+        int total = response.readableBytes();
+        ex.sent(total, total - ProxyResponses.headLength(response));
     }
 
     private void closeNow() {
         if (state != FrontState.CLOSING && state != FrontState.CLOSED) {
             state = state.check(FrontState.CLOSING);
         }
-        ex.report(dp.gate, dp.metrics);
+        ex.report(dp.gate, dp.metrics, dp.accessLog);
         releaseCumulation();
         ctx.close();
     }
@@ -529,7 +694,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
         abandonRequest();
         releaseCumulation();
-        ex.report(dp.gate, dp.metrics);
+        ex.clientGone(dp.accessLog);
+        ex.report(dp.gate, dp.metrics, dp.accessLog);
     }
 
     /** Lets go of the upstream side of the current request (parked place, upstream connection). */
@@ -617,7 +783,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             return;
         }
         if (buffered()) {
-            ex.refuseHead(408);
+            refuseHead(408);
             closeWithProblem(408, "request head not received within " + dp.timeouts.headerRead().toMillis() + "ms");
         } else {
             closeNow(); // idle keep-alive connection: close silently

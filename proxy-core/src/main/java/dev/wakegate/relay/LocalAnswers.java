@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -102,11 +103,11 @@ final class LocalAnswers {
      * drops its body meanwhile); the answer is written when it comes, unless the connection has
      * moved on. An endpoint that fails is a 500.
      */
-    void endpoint(String path, String authorization) {
+    void endpoint(String path, String authorization, SocketAddress client) {
         long id = request.id();
         CompletableFuture<LocalResponse> f;
         try {
-            f = dp.endpoints.handle(request.method(), path, authorization, ctx.channel().remoteAddress());
+            f = dp.endpoints.handle(request.method(), path, authorization, client);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }

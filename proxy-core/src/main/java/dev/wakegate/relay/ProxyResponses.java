@@ -36,6 +36,12 @@ final class ProxyResponses {
     private ProxyResponses() {
     }
 
+    /** The length of the head of a response built here (up to and including its empty line). */
+    static int headLength(ByteBuf response) {
+        int end = ByteBufUtil.indexOf(END_OF_HEAD, response);
+        return end < 0 ? response.readableBytes() : end - response.readerIndex() + END_OF_HEAD.readableBytes();
+    }
+
     /** Cuts the body off a response built here, for a HEAD request: the same head, Content-Length included. */
     static void dropBody(ByteBuf response) {
         int end = ByteBufUtil.indexOf(END_OF_HEAD, response);

@@ -27,6 +27,18 @@ final class RequestBody {
         ready = 0;
     }
 
+    /** A chunked body may carry at most {@code bytes} of data; more ends the scan as malformed, {@link #overLimit}. */
+    void limitChunked(long bytes) {
+        if (chunked) {
+            framer.limitData(bytes);
+        }
+    }
+
+    /** The chunked body passed its limit. */
+    boolean overLimit() {
+        return framer.overLimit();
+    }
+
     /** Whether the whole body has been received and checked. */
     boolean scanned() {
         return scanned;

@@ -65,6 +65,9 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
 
         /** Moves whatever can move now. */
         void pump();
+
+        /** Response bytes go to the client, {@code body} of them body bytes (for the access log). */
+        void responseBytes(int total, int body);
     }
 
     private final DataPath dp;
@@ -371,6 +374,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
             cancelResponseTimer(); // 100 Continue: the client's body comes next, timed by body_read
         }
         front.interimResponse();
+        front.responseBytes(informational.readableBytes(), 0);
         ctx.write(informational, ctx.voidPromise());
     }
 
@@ -379,11 +383,15 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         cancelResponseTimer();
         releaseHeads();
         front.responseHead(parsed.status(), parsed.keepAlive() && mode != BodyFramer.Mode.UNTIL_CLOSE);
+        int total = responseHead.readableBytes(); // the head, and the first body bytes when they came with it
+        front.responseBytes(total, total - parsed.headLength());
         https.writeResponseHead(ctx, responseHead, parsed);
     }
 
     @Override
     public void upstreamBody(ByteBuf chunk) {
+        int n = chunk.readableBytes();
+        front.responseBytes(n, n);
         ctx.write(chunk, ctx.voidPromise());
     }
 

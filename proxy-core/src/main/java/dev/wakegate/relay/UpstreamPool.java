@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,8 +37,8 @@ final class UpstreamPool {
     private final EventLoop loop;
     private final UpstreamConnector connector;
     private final Map<HostPort, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
-    private final Timeouts timeouts;
-    private final Limits limits;
+    private volatile Timeouts timeouts;       // replaced by a reload: read when a connection is made
+    private volatile Limits limits;
     private boolean closed;
 
     UpstreamPool(EventLoop loop, UpstreamConnector connector, Timeouts timeouts, Limits limits) {
@@ -47,19 +48,27 @@ final class UpstreamPool {
         this.limits = limits;
     }
 
+    /** New timeouts and limits for the connections made from now on. */
+    void settings(Timeouts t, Limits l) {
+        timeouts = t;
+        limits = l;
+    }
+
     /** The front server's connector: a Bootstrap on {@code loop}, same transport, async DNS. */
     static UpstreamConnector bootstrapConnector(EventLoop loop, Transport transport,
-                                                AddressResolverGroup<? extends SocketAddress> resolver, Timeouts timeouts) {
+                                                AddressResolverGroup<? extends SocketAddress> resolver,
+                                                Supplier<Timeouts> timeouts) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
                 .resolver(resolver)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.upstreamConnect().toMillis()));
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         Map<HostPort, SocketAddress> addresses = new HashMap<>();
         return (address, initializer) -> bootstrap.clone().handler(initializer)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, timeouts.get().upstreamConnect().toMillis()))
                 .connect(addresses.computeIfAbsent(address, UpstreamAddresses::of));
     }
 

@@ -18,13 +18,20 @@
  * listener (and TCP listeners with {@code tls}) the handlers of {@code tls.TlsTermination} come
  * first and the rest is the same; {@link dev.wakegate.relay.HttpsPolicy} adds what differs (308 to
  * https on the plain listener, HSTS on relayed heads), and the handler's {@code Scheme} decides
- * X-Forwarded-Proto and the 421 for a Host that is not the TLS server name.
+ * X-Forwarded-Proto and the 421 for a Host that is not the TLS server name. A listener with
+ * {@code proxy_protocol} starts with the {@link dev.wakegate.relay.ProxyProtocol} handlers, before
+ * TLS. Each completed request hands one {@code accesslog.AccessEntry}, made from the parsed head, to
+ * the {@code accesslog.AccessLog}'s writer thread (when the log is on). What a reload changes
+ * ({@link dev.wakegate.relay.FrontServer#applyListeners}, {@code applySettings}, the access log,
+ * the trusted proxies, the routes) is read by connections and requests as they begin; nothing in
+ * flight is touched.
  *
  * <p>Invariants: upstream channels live on their client's event loop (no locks); auto-read is off
  * everywhere and a side reads only while the other side is writable; every ByteBuf is forwarded
  * (original bytes, retained slices, never aggregated) or released; every routed request gets
  * exactly one {@code ContainerGate.requestEnded}; nothing reaches an upstream before its head
- * (and, for chunked bodies, its first chunk size) passed the strict parser; a handler that closes
+ * (and, for chunked bodies, its first chunk size) passed the strict parser, nor any body byte past
+ * {@code max_body}; the event loop never formats or writes an access-log line; a handler that closes
  * a connection on an exception says why at debug ({@code log.ChannelLog}).
  */
 package dev.wakegate.relay;

@@ -2,6 +2,8 @@ package dev.wakegate.route;
 
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.RouteSpec;
+import dev.wakegate.net.CidrSet;
+import dev.wakegate.net.IpAddress;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,6 +22,10 @@ public final class Route {
     private final boolean waitingPage;
     private final List<String> hosts;
     private final String name;
+    private final String upstreamText;
+    private final long maxBody;
+    private final CidrSet allow;
+    private final CidrSet deny;
 
     /**
      * @param path        the normalised prefix ({@code /a/b}, or {@code /} for the root route)
@@ -29,12 +35,26 @@ public final class Route {
      * @param hosts       the normalised host names it serves ({@link HostNames#normalise}); empty: any other host
      */
     public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts) {
+        this(path, containers, upstream, waitingPage, hosts, 0, CidrSet.EMPTY, CidrSet.EMPTY);
+    }
+
+    /**
+     * @param maxBody the largest request body it takes (0: the server's {@code limits.max_body})
+     * @param allow   clients it serves (empty: all that {@code deny} does not name)
+     * @param deny    clients it answers with 403
+     */
+    public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts,
+                 long maxBody, CidrSet allow, CidrSet deny) {
+        this.maxBody = maxBody;
+        this.allow = Objects.requireNonNull(allow, "allow");
+        this.deny = Objects.requireNonNull(deny, "deny");
         this.path = Objects.requireNonNull(path, "path");
         this.containers = List.copyOf(containers);
         this.upstream = Objects.requireNonNull(upstream, "upstream");
         this.waitingPage = waitingPage;
         this.hosts = List.copyOf(hosts);
         this.name = this.hosts.isEmpty() ? path : String.join(",", this.hosts) + path;
+        this.upstreamText = upstream.toString();
     }
 
     /** A route without host names: it serves every host no other route names. */
@@ -44,7 +64,7 @@ public final class Route {
 
     public static Route of(RouteSpec spec) {
         return new Route(RouteTrie.Builder.normalise(spec.path()), spec.containers(), spec.upstream(),
-                spec.waitingPage(), spec.hosts());
+                spec.waitingPage(), spec.hosts(), spec.maxBody(), spec.allow(), spec.deny());
     }
 
     /**
@@ -73,6 +93,29 @@ public final class Route {
         return upstream;
     }
 
+    /** The upstream address as text, {@code HOST:PORT} (made once: the access log writes it for every request). */
+    public String upstreamText() {
+        return upstreamText;
+    }
+
+    /** The route's own body limit in bytes, or 0 for the server's. */
+    public long maxBody() {
+        return maxBody;
+    }
+
+    /**
+     * Whether {@code client} may use the route: not in {@code deny}, and in {@code allow} when it
+     * lists any. Allocates nothing.
+     */
+    public boolean admits(IpAddress client) {
+        return !deny.contains(client) && (allow.isEmpty() || allow.contains(client));
+    }
+
+    /** Whether the route has client lists at all (no check otherwise). */
+    public boolean restrictsClients() {
+        return !allow.isEmpty() || !deny.isEmpty();
+    }
+
     public boolean waitingPage() {
         return waitingPage;
     }
@@ -90,7 +133,8 @@ public final class Route {
     @Override
     public boolean equals(Object o) {
         return o instanceof Route r && path.equals(r.path) && containers.equals(r.containers)
-                && upstream.equals(r.upstream) && waitingPage == r.waitingPage && hosts.equals(r.hosts);
+                && upstream.equals(r.upstream) && waitingPage == r.waitingPage && hosts.equals(r.hosts)
+                && maxBody == r.maxBody && allow.equals(r.allow) && deny.equals(r.deny);
     }
 
     @Override

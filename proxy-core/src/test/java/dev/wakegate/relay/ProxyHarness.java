@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static dev.wakegate.testing.Loopback.freePort;
 import static org.awaitility.Awaitility.await;
@@ -60,12 +61,23 @@ final class ProxyHarness implements AutoCloseable {
 
     /** With {@code /s} routed (no containers) to {@code scriptedPort} when it is not 0. */
     ProxyHarness(FakeGate gate, Timeouts timeouts, Limits limits, LocalEndpoints endpoints, int scriptedPort) {
+        this(gate, timeouts, limits, endpoints, scriptedPort, h -> List.of());
+    }
+
+    /** With the routes {@code extra} made from the upstreams' ports, beside the usual ones. */
+    ProxyHarness(FakeGate gate, Limits limits, LocalEndpoints endpoints, Function<ProxyHarness, List<Route>> extra) {
+        this(gate, TIMEOUTS, limits, endpoints, 0, extra);
+    }
+
+    private ProxyHarness(FakeGate gate, Timeouts timeouts, Limits limits, LocalEndpoints endpoints, int scriptedPort,
+                         Function<ProxyHarness, List<Route>> extraRoutes) {
         this.gate = gate;
         this.deadPort = freePort();
         RouteTrie.Builder<Route> builder = RouteTrie.builder();
         if (scriptedPort != 0) {
             builder.add("/s", new Route("/s", List.of(), hp(scriptedPort), true));
         }
+        extraRoutes.apply(this).forEach(r -> builder.add(r.path(), r));
         RouteTrie<Route> routes = builder
                 .add("/a", new Route("/a", List.of(), hp(a.port()), true))
                 .add("/b", new Route("/b", List.of(), hp(b.port()), true))

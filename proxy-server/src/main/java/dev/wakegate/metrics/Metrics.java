@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
+    private @org.jspecify.annotations.Nullable ReloadMetrics reloads;
     private final MicrometerProxyMetrics proxyMetrics;
     private final LifecycleMetrics lifecycle;
     private final List<? extends ByteBufAllocatorMetricProvider> allocators;
@@ -109,6 +110,29 @@ public final class Metrics implements AutoCloseable {
     /** Meters for the certificates of the HTTPS listener (expiry, reloads). */
     public void bindTls(dev.wakegate.tls.CertificateStore store) {
         TlsMetrics.bind(registry, store);
+    }
+
+    /**
+     * The access log's meters: {@code wakegate_access_log_lines_total} (written) and
+     * {@code wakegate_access_log_dropped_total} (dropped because the writer could not keep up).
+     */
+    public void bindAccessLog(dev.wakegate.accesslog.AccessLog accessLog) {
+        io.micrometer.core.instrument.FunctionCounter.builder("wakegate.access.log.lines", accessLog,
+                        dev.wakegate.accesslog.AccessLog::written)
+                .description("Access-log lines written")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("wakegate.access.log.dropped", accessLog,
+                        dev.wakegate.accesslog.AccessLog::dropped)
+                .description("Access-log lines dropped because the writer could not keep up (requests never wait for the log)")
+                .register(registry);
+    }
+
+    /** The config reloads' meters (made on first use). */
+    public synchronized ReloadMetrics reloads() {
+        if (reloads == null) {
+            reloads = new ReloadMetrics(registry);
+        }
+        return reloads;
     }
 
     public MeterRegistry registry() {

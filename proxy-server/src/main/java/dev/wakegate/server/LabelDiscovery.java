@@ -36,8 +36,11 @@ import java.util.function.Consumer;
  * ({@link ConfigMerge}). Labels that do not make sense are refused for that container alone, with
  * the reason logged; the rest of the proxy is unaffected.
  *
- * <p>Runs on the runtime's event thread and executor, never on an event loop; the merged routes are
- * handed to the front server as a new frozen {@link HostRouter}.
+ * <p>It also owns the merge when the file is reloaded ({@link #rebase}): the label containers and
+ * routes survive a reload, merged with the new file as they were with the old one.
+ *
+ * <p>Runs on the runtime's event thread and executor (and the reload's thread), never on an event
+ * loop; the merged routes are handed to the front server as a new frozen {@link HostRouter}.
  */
 final class LabelDiscovery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LabelDiscovery.class);
@@ -47,7 +50,7 @@ final class LabelDiscovery implements AutoCloseable {
     /** The label the engine puts on a Swarm task's container. */
     private static final String SWARM_TASK_LABEL = "com.docker.swarm.task.id";
 
-    private final ProxyConfig base;
+    private ProxyConfig base;                  // the file's config; replaced by a reload. Guarded by this.
     private final WorkloadProvider runtime;
     private final WorkloadProvider services;
     private final Lifecycle lifecycle;
@@ -87,6 +90,18 @@ final class LabelDiscovery implements AutoCloseable {
         this.lifecycle = lifecycle;
         this.routesSink = routesSink;
         this.merged = base;
+    }
+
+    /**
+     * The file was reloaded: merges the labels with {@code file} anew and applies the difference:
+     * containers added or changed are registered with the lifecycle at once, the routes are
+     * swapped whole, then containers gone are unregistered (no longer managed, never stopped).
+     *
+     * @return what changed, one line each
+     */
+    synchronized List<String> rebase(ProxyConfig file) {
+        base = file;
+        return apply();
     }
 
     void start() {
@@ -341,7 +356,8 @@ final class LabelDiscovery implements AutoCloseable {
         return accepted;
     }
 
-    private void apply() {
+    /** Applies the merge of the file and the acceptable labels; returns what changed. */
+    private List<String> apply() {
         Map<String, Labelled> accepted = acceptable();
         ProxyConfig next;
         try {
@@ -349,8 +365,9 @@ final class LabelDiscovery implements AutoCloseable {
         } catch (ConfigException e) {
             // cannot happen: the last container accepted was checked with all the others
             log.warn("label configuration does not merge, keeping the previous routes: {}", e.getMessage());
-            return;
+            return List.of();
         }
+        List<String> changes = new ArrayList<>();
         for (Map.Entry<String, Labelled> e : accepted.entrySet()) {
             if (!e.getValue().equals(active.get(e.getKey()))) {
                 refused.remove(e.getKey());
@@ -360,23 +377,31 @@ final class LabelDiscovery implements AutoCloseable {
             }
         }
         active = accepted;
+        // every container, from the file or from labels: a label event leaves the file's alone
         List<String> gone = new ArrayList<>();
         for (ContainerSpec old : merged.containers().values()) {
-            if (old.fromLabels() && !next.containers().containsKey(old.name())) {
+            if (!next.containers().containsKey(old.name())) {
                 gone.add(old.name());
             }
         }
         for (ContainerSpec spec : next.containers().values()) {
-            if (spec.fromLabels() && !spec.equals(merged.containers().get(spec.name()))) {
+            ContainerSpec old = merged.containers().get(spec.name());
+            if (!spec.equals(old)) {
                 lifecycle.register(spec);
+                changes.add("container " + spec.name() + (old == null ? " is managed" : " changed"));
             }
         }
         // routes first, so no request is routed to a container about to be forgotten
-        routesSink.accept(Route.compile(next.routes()));
+        if (!next.routes().equals(merged.routes())) {
+            routesSink.accept(Route.compile(next.routes()));
+            changes.add("routes: " + next.routes().size() + " (were " + merged.routes().size() + ")");
+        }
         for (String name : gone) {
             lifecycle.unregister(name);
+            changes.add("container " + name + " is no longer managed (it is left as it is)");
         }
         merged = next;
+        return changes;
     }
 
     @Override

@@ -40,7 +40,9 @@ public final class Main {
               WAKEGATE_JAVA_OPTS, WAKEGATE_HEAP, WAKEGATE_CDS   JVM settings of bin/wakegate (see there)
 
             SIGTERM (or SIGINT) stops accepting, lets in-flight requests finish (timeouts.drain),
-            then exits with status 0.
+            then exits with status 0. SIGHUP re-reads the config file and applies it (a refused
+            file changes nothing; the log says what changed and what needs a restart), as
+            POST /health/config/reload does. SIGUSR1 reopens the access log file (logrotate).
             exit status: 0 after a clean stop, 1 when it cannot start (e.g. the port is in use),
             2 for a refused config or bad options.
             """;
@@ -123,7 +125,19 @@ public final class Main {
                 log.debug("cannot handle SIG{}: the JVM's default applies", signal);
             }
         }
-        // any other way out (SIGHUP, System.exit) still drains through the hook
+        // SIGUSR1: logrotate's postrotate reopens the access log (the writer does it, the handler returns at once)
+        try {
+            Signal.handle(new Signal("USR1"), s -> server.reopenAccessLog());
+        } catch (IllegalArgumentException unavailable) {
+            log.debug("cannot handle SIGUSR1: the access log is not reopened on it");
+        }
+        // SIGHUP: reload the file, as nginx -s reload does; the reload runs on its own thread and logs its outcome
+        try {
+            Signal.handle(new Signal("HUP"), s -> server.reload());
+        } catch (IllegalArgumentException unavailable) {
+            log.debug("cannot handle SIGHUP: use POST /health/config/reload to reload");
+        }
+        // any other way out (System.exit) still drains through the hook
         Thread hook = new Thread(server::close, "wakegate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -29,10 +29,14 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.wakegate.accesslog.AccessLog;
+import dev.wakegate.admin.ConfigReload;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +66,8 @@ public final class WakegateServer implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final FrontServer front;
     private final LabelDiscovery discovery;
+    private final AccessLog accessLog = new AccessLog();
+    private final ConfigReloader reloader;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean accepting;
 
@@ -91,7 +97,17 @@ public final class WakegateServer implements AutoCloseable {
         this.front = new FrontServer(config.listen(), routes, config.tcp(), config.timeouts(),
                 config.limits(), lifecycle.gate(), admin, metrics.proxyMetrics(), workers,
                 FrontServer.DEFAULT_PARK_DEADLINE, tls);
+        try {
+            accessLog.configure(config.accessLog());
+        } catch (IOException e) {
+            throw new IllegalStateException("access_log.path: cannot open " + config.accessLog().orElseThrow().target()
+                    + " for appending: " + e, e);
+        }
+        metrics.bindAccessLog(accessLog);
+        front.accessLog(accessLog).trustedProxies(config.trustedProxies()).proxyProtocol(config.proxyProtocol());
         this.discovery = new LabelDiscovery(config, runtime, swarm, lifecycle, routes::replace);
+        this.reloader = new ConfigReloader(config, front, discovery, accessLog, metrics.reloads(), System::getenv);
+        admin.configReload(reloader);
     }
 
     /** The entry of a managed name, as the lifecycle has it (labels included), else as the file has it. */
@@ -156,12 +172,46 @@ public final class WakegateServer implements AutoCloseable {
                 front.httpAddress(), front.httpsAddress() == null ? "" : ", " + front.httpsAddress() + " (https)",
                 front.tcpAddresses().isEmpty() ? "" : " and " + front.tcpAddresses() + " (tcp)",
                 config.workers(), config.containers().size(), config.routes().size(), store.describe());
+        config.accessLog().ifPresent(a -> log.info("access log: {} ({})", a.target(),
+                a.format().name().toLowerCase(java.util.Locale.ROOT)));
+        warnOnLoopbackProxy(config);
         tls.ifPresent(t -> {
             log.info("TLS by {}; certificates re-read when their files change", TlsContexts.describe(t.provider()));
             for (ServerCertificate c : t.store().certificates()) {
                 log.info("serving certificate {} for {}", c.files().cert(), c.describe());
             }
         });
+    }
+
+    /**
+     * A trusted proxy on loopback (a tunnel or sidecar on the same host) makes every request it
+     * forwards look local: without an admin token, the loopback rule would let any client that
+     * reaches it use the admin POSTs (those whose X-Forwarded-For it does not set).
+     */
+    static void warnOnLoopbackProxy(ProxyConfig config) {
+        if (config.trustedProxies().coversLoopback() && config.adminToken().isEmpty()) {
+            log.warn("trusted_proxies includes a loopback address and no admin token is set: a request a local proxy"
+                    + " forwards without X-Forwarded-For counts as local, so admin POSTs are open to its clients;"
+                    + " set WAKEGATE_ADMIN_TOKEN");
+        }
+    }
+
+    /**
+     * Re-reads the config file and applies it (SIGHUP; {@code POST /health/config/reload} does the
+     * same): see {@link ConfigReloader}. Completes with the report, on the reload's own thread.
+     */
+    public CompletableFuture<ConfigReload.Report> reload() {
+        return reloader.reload();
+    }
+
+    /** The access log's settings in effect, or empty when it is off. */
+    public Optional<dev.wakegate.config.AccessLogSettings> accessLogSettings() {
+        return accessLog.settings();
+    }
+
+    /** Closes and reopens the access-log file (SIGUSR1, after logrotate moved it); returns at once. */
+    public void reopenAccessLog() {
+        accessLog.reopen();
     }
 
     public InetSocketAddress httpAddress() {
@@ -193,7 +243,9 @@ public final class WakegateServer implements AutoCloseable {
         if (accepting) {
             log.info("wakegate shutting down: draining in-flight requests (up to {})", config.timeouts().drain());
         }
+        closeQuietly(reloader);
         closeQuietly(front);
+        closeQuietly(accessLog); // after the front: the last requests' lines are written
         tls.ifPresent(WakegateServer::closeQuietly);
         closeQuietly(discovery);
         closeQuietly(lifecycle);

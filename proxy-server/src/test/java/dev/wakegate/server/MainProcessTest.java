@@ -128,4 +128,73 @@ class MainProcessTest {
             assertThat(engineAsked.get()).as("the engine was never asked anything").isZero();
         }
     }
+
+    private void get(int port, String path) throws Exception {
+        CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    @Test
+    void sigusr1ReopensTheAccessLogAfterLogrotateMovedIt() throws Exception {
+        int port = Loopback.freePort();
+        Path access = dir.resolve("access.log");
+        Path rotated = dir.resolve("access.log.1");
+        run("""
+                listen: 127.0.0.1:%d
+                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
+                access_log: { path: access.log }
+                routes:
+                  - { path: /x, upstream: 127.0.0.1:1 }
+                """.formatted(port));
+        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/automation")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        get(port, "/before-rotation");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(access).contains("GET /before-rotation "));
+
+        Files.move(access, rotated);
+        signal("USR1");
+        await("reopened").atMost(Duration.ofSeconds(10)).until(() -> Files.exists(access));
+        get(port, "/after-rotation");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(access).contains("GET /after-rotation "));
+        assertThat(Files.readString(rotated)).doesNotContain("/after-rotation");
+        assertThat(child.isAlive()).as("SIGUSR1 does not stop the process").isTrue();
+        assertThat(log()).anyMatch(l -> l.contains("access log") && l.contains("reopened"));
+    }
+
+    @Test
+    void sighupReloadsTheFileAndARefusedOneChangesNothing() throws Exception {
+        int port = Loopback.freePort();
+        String head = """
+                listen: 127.0.0.1:%d
+                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
+                """.formatted(port);
+        Process p = run(head + "routes:\n  - { path: /old, upstream: 127.0.0.1:1 }\n");
+        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(port, "/old/x") == 502);
+        assertThat(status(port, "/new/x")).isEqualTo(404);
+
+        Files.writeString(dir.resolve("wakegate.yml"), head + "routes:\n  - { path: /new, upstream: 127.0.0.1:1 }\n");
+        signal("HUP");
+        await("reloaded").atMost(Duration.ofSeconds(10)).until(() -> status(port, "/new/x") == 502);
+        assertThat(status(port, "/old/x")).isEqualTo(404);
+
+        Files.writeString(dir.resolve("wakegate.yml"), head + "routes:\n  - { path: new, upstream: 127.0.0.1:1 }\n");
+        signal("HUP");
+        await("refused").atMost(Duration.ofSeconds(10)).until(() -> log().stream()
+                .anyMatch(l -> l.contains("config reload refused") && l.contains("routes[0].path")));
+        assertThat(status(port, "/new/x")).as("the running config stays").isEqualTo(502);
+        assertThat(p.isAlive()).as("SIGHUP does not stop the process").isTrue();
+    }
+
+    private int status(int port, String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
 }

@@ -53,6 +53,18 @@ public final class WakegateHarness implements AutoCloseable {
         return new WakegateHarness(server, server.httpAddress().getPort());
     }
 
+    /** Starts a proxy from the config file {@code file} (so that it can reload it), listening where it says. */
+    public static WakegateHarness start(java.nio.file.Path file) {
+        ProxyConfig config;
+        try {
+            config = ConfigLoader.load(file, Map.of());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("test config refused: " + e.getMessage(), e);
+        }
+        WakegateServer server = WakegateServer.start(config);
+        return new WakegateHarness(server, server.httpAddress().getPort());
+    }
+
     public int port() {
         return port;
     }
