@@ -2,6 +2,7 @@ package dev.wakegate.config;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP route: requests for one of {@code hosts} (or, when it names none, for any host no other
@@ -12,12 +13,19 @@ import java.util.Optional;
  * @param upstreamName what the config said: a container name or HOST:PORT
  * @param waitingPage  whether browser navigations get the waiting page (default true) instead of being held
  * @param hosts        normalised host names ({@code app.example.com}, {@code *.example.com}); empty: any other host
+ * @param waitingTemplate the waiting page's template, read from {@code waiting_page: FILE} at load; null: the built-in page
  */
 public record RouteSpec(String path, List<String> containers, HostPort upstream, String upstreamName,
-                        boolean waitingPage, List<String> hosts) {
+                        boolean waitingPage, List<String> hosts, @Nullable String waitingTemplate) {
     public RouteSpec {
         containers = List.copyOf(containers);
         hosts = List.copyOf(hosts);
+    }
+
+    /** With the built-in waiting page. */
+    public RouteSpec(String path, List<String> containers, HostPort upstream, String upstreamName,
+                     boolean waitingPage, List<String> hosts) {
+        this(path, containers, upstream, upstreamName, waitingPage, hosts, null);
     }
 
     /** A route for any host that no other route names. */

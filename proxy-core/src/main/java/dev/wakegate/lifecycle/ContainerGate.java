@@ -34,6 +34,14 @@ public interface ContainerGate {
 
     void connectionClosed(List<String> containers);
 
+    /**
+     * The named containers and what they depend on (dependencies first), as the waiting page shows
+     * them. Cold path only: it allocates.
+     */
+    default List<ContainerStatus> wakeProgress(List<String> containers) {
+        return List.of();
+    }
+
     /** For routes without containers and for tests of the warm path. */
     ContainerGate ALWAYS_READY = new ContainerGate() {
         @Override

@@ -3,6 +3,8 @@ package dev.wakegate.relay;
 import dev.wakegate.admin.LocalEndpoints.LocalResponse;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.park.WaitingPage;
+import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -80,9 +82,20 @@ final class LocalAnswers {
         answer(308, (alloc, after) -> dp.https.redirect(alloc, host, target, after));
     }
 
-    /** The 503 waiting page for a browser navigation while the route's containers start. */
+    /**
+     * The 503 waiting page for a browser navigation while the route's containers start, showing
+     * them as the gate knows them now (cold path: it renders a page).
+     */
     void waitingPage() {
-        answer(503, ProxyResponses::waitingPage);
+        List<String> containers = request.containers();
+        byte[] page = WaitingPage.render(templateOf(request.route()), containers,
+                dp.gate.wakeProgress(containers), System.currentTimeMillis());
+        answer(503, (alloc, after) -> ProxyResponses.waitingPage(alloc, page, after));
+    }
+
+    private static String templateOf(Route route) {
+        String t = route.waitingTemplate();
+        return t != null ? t : WaitingPage.DEFAULT_TEMPLATE;
     }
 
     /** The parking lot is full: a 503 to retry later, naming the first of the route's containers. */

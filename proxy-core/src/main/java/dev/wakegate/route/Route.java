@@ -4,6 +4,7 @@ import dev.wakegate.config.HostPort;
 import dev.wakegate.config.RouteSpec;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runtime form of one HTTP route, as the {@link HostRouter} finds it: where requests go and
@@ -20,6 +21,7 @@ public final class Route {
     private final boolean waitingPage;
     private final List<String> hosts;
     private final String name;
+    private final @Nullable String waitingTemplate;
 
     /**
      * @param path        the normalised prefix ({@code /a/b}, or {@code /} for the root route)
@@ -29,6 +31,13 @@ public final class Route {
      * @param hosts       the normalised host names it serves ({@link HostNames#normalise}); empty: any other host
      */
     public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts) {
+        this(path, containers, upstream, waitingPage, hosts, null);
+    }
+
+    /** @param waitingTemplate the waiting page's template ({@code waiting_page: FILE}), or null for the built-in one */
+    public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts,
+                 @Nullable String waitingTemplate) {
+        this.waitingTemplate = waitingTemplate;
         this.path = Objects.requireNonNull(path, "path");
         this.containers = List.copyOf(containers);
         this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -44,7 +53,7 @@ public final class Route {
 
     public static Route of(RouteSpec spec) {
         return new Route(RouteTrie.Builder.normalise(spec.path()), spec.containers(), spec.upstream(),
-                spec.waitingPage(), spec.hosts());
+                spec.waitingPage(), spec.hosts(), spec.waitingTemplate());
     }
 
     /**
@@ -77,6 +86,11 @@ public final class Route {
         return waitingPage;
     }
 
+    /** The waiting page's template ({@code routes[].waiting_page: FILE}), or null for the built-in one. */
+    public @Nullable String waitingTemplate() {
+        return waitingTemplate;
+    }
+
     /** Exact names and {@code *.suffix} wildcards; empty for a route that serves any other host. */
     public List<String> hosts() {
         return hosts;
@@ -90,12 +104,13 @@ public final class Route {
     @Override
     public boolean equals(Object o) {
         return o instanceof Route r && path.equals(r.path) && containers.equals(r.containers)
-                && upstream.equals(r.upstream) && waitingPage == r.waitingPage && hosts.equals(r.hosts);
+                && upstream.equals(r.upstream) && waitingPage == r.waitingPage && hosts.equals(r.hosts)
+                && Objects.equals(waitingTemplate, r.waitingTemplate);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, containers, upstream, waitingPage, hosts);
+        return Objects.hash(path, containers, upstream, waitingPage, hosts, waitingTemplate);
     }
 
     @Override
