@@ -56,7 +56,8 @@ public final class EnvOverrides {
                 duration(env, HEALTH_CHECK_INTERVAL, ChronoUnit.SECONDS, a.healthCheckInterval()),
                 a.idleCheckInterval(),
                 a.maxStopsPerCycle(),
-                a.minRunning());
+                a.minRunning(),
+                a.noWake());
 
         Optional<String> redis = config.redisUrl();
         String redisEnv = value(env, REDIS_URL);

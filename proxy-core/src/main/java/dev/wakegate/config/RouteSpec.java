@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param waitingPage  whether browser navigations get the waiting page (default true) instead of being held
  * @param hosts        normalised host names ({@code app.example.com}, {@code *.example.com}); empty: any other host
  * @param waitingTemplate the waiting page's template, read from {@code waiting_page: FILE} at load; null: the built-in page
+ * @param noWake       the route's own {@code no_wake} (it replaces {@code automation.no_wake}), or null to use that one
  */
 public record RouteSpec(String path, List<String> containers, HostPort upstream, String upstreamName,
-                        boolean waitingPage, List<String> hosts, @Nullable String waitingTemplate) {
+                        boolean waitingPage, List<String> hosts, @Nullable String waitingTemplate,
+                        @Nullable NoWake noWake) {
     public RouteSpec {
         containers = List.copyOf(containers);
         hosts = List.copyOf(hosts);
@@ -25,7 +27,7 @@ public record RouteSpec(String path, List<String> containers, HostPort upstream,
     /** With the built-in waiting page. */
     public RouteSpec(String path, List<String> containers, HostPort upstream, String upstreamName,
                      boolean waitingPage, List<String> hosts) {
-        this(path, containers, upstream, upstreamName, waitingPage, hosts, null);
+        this(path, containers, upstream, upstreamName, waitingPage, hosts, null, null);
     }
 
     /** A route for any host that no other route names. */

@@ -59,6 +59,9 @@ public final class RequestHead {
     int upgradeEnd;
     int expectStart = -1;
     int expectEnd;
+    int userAgentStart = -1;   // not built into a String: read through userAgentView
+    int userAgentEnd;
+    private final AsciiView userAgentView = new AsciiView();
 
     // error, when parse returned ERROR
     int errorStatus;
@@ -90,12 +93,13 @@ public final class RequestHead {
         authorizationStart = -1;
         upgradeStart = -1;
         expectStart = -1;
+        userAgentStart = -1;
     }
 
     /** Whether any value waits to be built from {@link #raw}. */
     boolean hasLazyValues() {
         // all starts are negative exactly when their AND is
-        return (uriStart & acceptStart & authorizationStart & upgradeStart & expectStart) >= 0;
+        return (uriStart & acceptStart & authorizationStart & upgradeStart & expectStart & userAgentStart) >= 0;
     }
 
     void grow(int capacity) {
@@ -228,6 +232,14 @@ public final class RequestHead {
             acceptStart = -1;
         }
         return accept;
+    }
+
+    /**
+     * The first User-Agent field's value as a view over this head's bytes (no String is made), or
+     * null when there is none. The same view object is reused for the next request.
+     */
+    public CharSequence userAgent() {
+        return userAgentStart < 0 ? null : userAgentView.of(raw, userAgentStart, userAgentEnd);
     }
 
     /** Authorization header value, or null. */

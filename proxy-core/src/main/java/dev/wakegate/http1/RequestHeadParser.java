@@ -24,6 +24,7 @@ import io.netty.buffer.ByteBuf;
 public final class RequestHeadParser extends HeadScanner<RequestHead> {
     private static final byte[] HOST = Ascii.lower("host");
     private static final byte[] ACCEPT = Ascii.lower("accept");
+    private static final byte[] USER_AGENT = Ascii.lower("user-agent");
     private static final byte[] EXPECT = Ascii.lower("expect");
     private static final byte[] UPGRADE = Ascii.lower("upgrade");
     private static final byte[] CONNECTION = Ascii.lower("connection");
@@ -270,6 +271,9 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
             case 10:
                 if (Ascii.equalsLower(a, ns, CONNECTION)) {
                     connection(head, a, vs, ve);
+                } else if (head.userAgentStart < 0 && Ascii.equalsLower(a, ns, USER_AGENT)) {
+                    head.userAgentStart = vs - base;
+                    head.userAgentEnd = ve - base;
                 }
                 break;
             case 13:

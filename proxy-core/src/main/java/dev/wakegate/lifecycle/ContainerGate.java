@@ -29,6 +29,20 @@ public interface ContainerGate {
     /** That request ended (response complete, or connection gone). */
     void requestEnded(List<String> containers);
 
+    /**
+     * A request for these containers began: in flight either way (no stop happens under it), but
+     * access only when {@code activity} (false for traffic that must not keep them awake,
+     * {@code no_wake}: their idle clocks are not refreshed).
+     */
+    default void requestStarted(List<String> containers, boolean activity) {
+        requestStarted(containers);
+    }
+
+    /** That request ended; {@code activity} as it was given to {@link #requestStarted(List, boolean)}. */
+    default void requestEnded(List<String> containers, boolean activity) {
+        requestEnded(containers);
+    }
+
     /** A long-lived connection (upgraded WebSocket or TCP relay) to these containers opened. */
     void connectionOpened(List<String> containers);
 

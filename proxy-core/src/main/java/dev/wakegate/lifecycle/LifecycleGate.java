@@ -63,6 +63,24 @@ public final class LifecycleGate implements ContainerGate {
     }
 
     @Override
+    public void requestStarted(List<String> containers, boolean isActivity) {
+        if (isActivity) {
+            activity.requestStarted(containers);
+        } else {
+            activity.quietRequestStarted(containers);
+        }
+    }
+
+    @Override
+    public void requestEnded(List<String> containers, boolean isActivity) {
+        if (isActivity) {
+            activity.requestEnded(containers);
+        } else {
+            activity.quietRequestEnded(containers);
+        }
+    }
+
+    @Override
     public void connectionOpened(List<String> containers) {
         activity.connectionOpened(containers);
     }

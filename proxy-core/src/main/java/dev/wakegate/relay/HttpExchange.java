@@ -64,6 +64,7 @@ final class HttpExchange {
     private boolean upstreamReusable;
     private Route route;
     private List<String> openContainers;   // non-null between requestStarted and requestEnded
+    private boolean quiet;                 // a no_wake match: in use, but not activity
     private boolean metricsPending;
 
     /**
@@ -106,11 +107,20 @@ final class HttpExchange {
         response = ResponsePhase.DONE;
     }
 
-    /** The request goes to {@code r}'s containers: counted as in use until {@link #report}. */
+    /** The request goes to {@code r}'s containers: counted as in use until {@link #report}, and as activity. */
     void routed(Route r, ContainerGate gate) {
+        routed(r, gate, true);
+    }
+
+    /**
+     * The request goes to {@code r}'s containers: counted as in use until {@link #report}; as
+     * activity (refreshing their idle clocks) unless {@code activity} is false (a {@code no_wake} match).
+     */
+    void routed(Route r, ContainerGate gate, boolean activity) {
         route = r;
         openContainers = r.containers();
-        gate.requestStarted(openContainers);
+        quiet = !activity;
+        gate.requestStarted(openContainers, activity);
     }
 
     /**
@@ -121,7 +131,7 @@ final class HttpExchange {
         if (openContainers != null) {
             List<String> c = openContainers;
             openContainers = null;
-            gate.requestEnded(c);
+            gate.requestEnded(c, !quiet);
         }
         if (metricsPending && status != 0) {
             metricsPending = false;

@@ -1,6 +1,7 @@
 package dev.wakegate.route;
 
 import dev.wakegate.config.HostPort;
+import dev.wakegate.config.NoWake;
 import dev.wakegate.config.RouteSpec;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +23,7 @@ public final class Route {
     private final List<String> hosts;
     private final String name;
     private final @Nullable String waitingTemplate;
+    private final NoWakeRule noWake;
 
     /**
      * @param path        the normalised prefix ({@code /a/b}, or {@code /} for the root route)
@@ -31,13 +33,18 @@ public final class Route {
      * @param hosts       the normalised host names it serves ({@link HostNames#normalise}); empty: any other host
      */
     public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts) {
-        this(path, containers, upstream, waitingPage, hosts, null);
+        this(path, containers, upstream, waitingPage, hosts, null, NoWakeRule.NONE);
     }
 
-    /** @param waitingTemplate the waiting page's template ({@code waiting_page: FILE}), or null for the built-in one */
+    /**
+     * @param waitingTemplate the waiting page's template ({@code waiting_page: FILE}), or null for the built-in one
+     * @param noWake          the traffic that does not wake its containers (its own {@code no_wake}, else
+     *                        {@code automation.no_wake})
+     */
     public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts,
-                 @Nullable String waitingTemplate) {
+                 @Nullable String waitingTemplate, NoWakeRule noWake) {
         this.waitingTemplate = waitingTemplate;
+        this.noWake = Objects.requireNonNull(noWake, "noWake");
         this.path = Objects.requireNonNull(path, "path");
         this.containers = List.copyOf(containers);
         this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -52,8 +59,14 @@ public final class Route {
     }
 
     public static Route of(RouteSpec spec) {
+        return of(spec, new NoWakeRule(NoWake.DEFAULTS));
+    }
+
+    /** @param defaults {@code automation.no_wake}, for a route without its own */
+    public static Route of(RouteSpec spec, NoWakeRule defaults) {
+        NoWake own = spec.noWake();
         return new Route(RouteTrie.Builder.normalise(spec.path()), spec.containers(), spec.upstream(),
-                spec.waitingPage(), spec.hosts(), spec.waitingTemplate());
+                spec.waitingPage(), spec.hosts(), spec.waitingTemplate(), own == null ? defaults : new NoWakeRule(own));
     }
 
     /**
@@ -63,9 +76,15 @@ public final class Route {
      *                                  (a validated config has none)
      */
     public static HostRouter compile(List<RouteSpec> specs) {
+        return compile(specs, NoWake.DEFAULTS);
+    }
+
+    /** With {@code noWake} ({@code automation.no_wake}) for the routes without their own, compiled once for all of them. */
+    public static HostRouter compile(List<RouteSpec> specs, NoWake noWake) {
+        NoWakeRule defaults = new NoWakeRule(noWake);
         HostRouter.Builder builder = HostRouter.builder();
         for (RouteSpec spec : specs) {
-            builder.add(of(spec));
+            builder.add(of(spec, defaults));
         }
         return builder.build();
     }
@@ -84,6 +103,11 @@ public final class Route {
 
     public boolean waitingPage() {
         return waitingPage;
+    }
+
+    /** What does not wake its containers (a route without containers never checks it). */
+    public NoWakeRule noWake() {
+        return noWake;
     }
 
     /** The waiting page's template ({@code routes[].waiting_page: FILE}), or null for the built-in one. */
@@ -105,12 +129,12 @@ public final class Route {
     public boolean equals(Object o) {
         return o instanceof Route r && path.equals(r.path) && containers.equals(r.containers)
                 && upstream.equals(r.upstream) && waitingPage == r.waitingPage && hosts.equals(r.hosts)
-                && Objects.equals(waitingTemplate, r.waitingTemplate);
+                && Objects.equals(waitingTemplate, r.waitingTemplate) && noWake.spec().equals(r.noWake.spec());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, containers, upstream, waitingPage, hosts, waitingTemplate);
+        return Objects.hash(path, containers, upstream, waitingPage, hosts, waitingTemplate, noWake.spec());
     }
 
     @Override

@@ -267,7 +267,7 @@ final class LabelDiscovery implements AutoCloseable {
             }
         }
         // routes first, so no request is routed to a container about to be forgotten
-        routesSink.accept(Route.compile(next.routes()));
+        routesSink.accept(Route.compile(next.routes(), next.automation().noWake()));
         for (String name : gone) {
             lifecycle.unregister(name);
         }
