@@ -9,6 +9,7 @@ import dev.wakegate.admin.AdminModel.Dependency;
 import dev.wakegate.admin.AdminModel.IdleCheckResult;
 import dev.wakegate.admin.AdminModel.OperationResult;
 import dev.wakegate.admin.AdminModel.Statistics;
+import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.http1.ProblemResponses;
 import dev.wakegate.lifecycle.ContainerStatus;
@@ -34,7 +35,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
@@ -394,7 +394,7 @@ public final class AdminEndpoints implements LocalEndpoints {
                 .thenApply(text -> new LocalResponse(200, PROMETHEUS_TEXT, text.getBytes(StandardCharsets.UTF_8)))
                 .exceptionally(e -> {
                     log.warn("metrics scrape failed", e);
-                    return problem(500, "metrics scrape failed: " + rootCause(e).getMessage());
+                    return problem(500, "metrics scrape failed: " + Futures.unwrap(e).getMessage());
                 });
     }
 
@@ -421,7 +421,7 @@ public final class AdminEndpoints implements LocalEndpoints {
     private CompletableFuture<LocalResponse> operation(CompletableFuture<OperationResult> result, String name) {
         return result.handle((r, error) -> {
             if (error != null) {
-                Throwable cause = rootCause(error);
+                Throwable cause = Futures.unwrap(error);
                 String reason = cause instanceof StartFailure f ? f.reason() : String.valueOf(cause.getMessage());
                 log.warn("admin operation on {} failed: {}", name, reason);
                 return unavailable(name, reason);
@@ -439,7 +439,7 @@ public final class AdminEndpoints implements LocalEndpoints {
     private CompletableFuture<LocalResponse> idleCheck() {
         return model.runIdleCheck().handle((r, error) -> {
             if (error != null) {
-                String reason = String.valueOf(rootCause(error).getMessage());
+                String reason = String.valueOf(Futures.unwrap(error).getMessage());
                 log.warn("manual idle check failed: {}", reason);
                 return problem(503, "idle check failed: " + reason, Map.of(), Map.of("Retry-After", "5"));
             }
@@ -582,14 +582,5 @@ public final class AdminEndpoints implements LocalEndpoints {
         } else {
             node.put(key, d.toMillis() / 1000.0);
         }
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
-                && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

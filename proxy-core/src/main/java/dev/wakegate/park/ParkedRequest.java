@@ -1,5 +1,8 @@
 package dev.wakegate.park;
 
+import dev.wakegate.async.Futures;
+import dev.wakegate.lifecycle.ContainerGate;
+import dev.wakegate.lifecycle.StartFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -7,12 +10,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-
-import dev.wakegate.lifecycle.ContainerGate;
-import dev.wakegate.lifecycle.StartFailure;
 
 /**
  * A request held on its client connection while the containers of its route start (or a TCP
@@ -132,10 +131,7 @@ public final class ParkedRequest {
     }
 
     static StartFailure asStartFailure(Throwable error, List<String> containers) {
-        Throwable e = error;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
+        Throwable e = Futures.unwrap(error);
         if (e instanceof StartFailure sf) {
             return sf;
         }
