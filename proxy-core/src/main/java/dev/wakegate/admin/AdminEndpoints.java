@@ -276,7 +276,7 @@ public final class AdminEndpoints implements LocalEndpoints {
         if (error == null) {
             root.putNull("failed");
         } else {
-            Throwable cause = rootCause(error);
+            Throwable cause = Futures.unwrap(error);
             ObjectNode failed = root.putObject("failed");
             if (cause instanceof StartFailure f) {
                 failed.put("container", f.container());
