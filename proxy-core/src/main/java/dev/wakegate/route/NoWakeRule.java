@@ -44,8 +44,6 @@ public final class NoWakeRule {
     /** The User-Agent entries that are plain words, lower case, by their first character (ASCII). */
     private final char[][][] literalsByFirst = new char[128][][];
     private final int shortestLiteral;
-    /** The first two characters (lower case) of every plain word, as bits of a 128 x 128 table: most positions stop here. */
-    private final long[] firstPairs = new long[128 * 128 / 64];
     /** The other entries, as one pattern; null when every entry is a plain word. */
     private final FastThreadLocal<Matcher> userAgent;
 
@@ -73,10 +71,6 @@ public final class NoWakeRule {
                 bucket[bucket.length - 1] = lower;
                 literalsByFirst[first] = bucket;
                 shortest = Math.min(shortest, lower.length);
-                if (lower.length > 1) { // plain words are ASCII: the pair is in the table
-                    int pair = first << 7 | lower[1];
-                    firstPairs[pair >>> 6] |= 1L << pair;
-                }
             } else {
                 regexes.add(re);
             }
@@ -142,12 +136,6 @@ public final class NoWakeRule {
             char c = lower(ua.charAt(i));
             if (c >= 128) {
                 continue;
-            }
-            if (shortestLiteral > 1) {
-                int pair = c << 7 | lower(ua.charAt(i + 1));
-                if (pair >= 128 * 128 || (firstPairs[pair >>> 6] & 1L << pair) == 0) {
-                    continue;
-                }
             }
             char[][] bucket = literalsByFirst[c];
             if (bucket == null) {
