@@ -58,8 +58,9 @@ public final class Route {
         this(path, containers, upstream, waitingPage, List.of());
     }
 
+    /** Without a {@code no_wake} of its own, nothing is kept from waking (the server passes the config's). */
     public static Route of(RouteSpec spec) {
-        return of(spec, new NoWakeRule(NoWake.DEFAULTS));
+        return of(spec, NoWakeRule.NONE);
     }
 
     /** @param defaults {@code automation.no_wake}, for a route without its own */
@@ -76,7 +77,7 @@ public final class Route {
      *                                  (a validated config has none)
      */
     public static HostRouter compile(List<RouteSpec> specs) {
-        return compile(specs, NoWake.DEFAULTS);
+        return compile(specs, NoWake.NONE);
     }
 
     /** With {@code noWake} ({@code automation.no_wake}) for the routes without their own, compiled once for all of them. */
