@@ -221,7 +221,8 @@ public final class AdminEndpoints implements LocalEndpoints {
         }
         ObjectNode n = mapper.createObjectNode();
         boolean failed = c.startFailure() != null;
-        n.put("status", failed ? "down" : c.state().equals("stopped") ? "dormant" : "up");
+        boolean asleep = c.state().equals("stopped") || c.state().equals("paused");
+        n.put("status", failed ? "down" : asleep ? "dormant" : "up");
         n.put("name", c.name());
         n.put("state", c.state());
         n.put("health", c.health());
@@ -342,6 +343,7 @@ public final class AdminEndpoints implements LocalEndpoints {
         putSeconds(settings, "idle_check_interval_seconds", s.idleCheckInterval());
         settings.put("max_stops_per_cycle", s.maxStopsPerCycle());
         settings.put("min_running", s.minRunning());
+        settings.put("timezone", s.timezone().getId());
 
         AdminModel.Eviction eviction = model.eviction();
         ObjectNode ev = root.putObject("eviction");

@@ -1,12 +1,16 @@
 package dev.wakegate.config;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import org.jspecify.annotations.Nullable;
 
 /**
  * When containers are started and stopped: {@code automation:} in YAML, {@code CONTAINER_*} in the
- * environment (docs/configuration.md); {@code noWake} is the traffic that does not wake them (a
- * route's own {@code no_wake} replaces it for that route).
+ * environment (docs/configuration.md).
+ *
+ * @param timezone the zone of the keep-awake windows' wall-clock times ({@code automation.timezone})
+ * @param noWake   the traffic that does not wake containers ({@code automation.no_wake}; a route's own
+ *                 {@code no_wake} replaces it for that route)
  */
 public record AutomationSettings(
         boolean autoStart,
@@ -19,18 +23,36 @@ public record AutomationSettings(
         Duration idleCheckInterval,
         int maxStopsPerCycle,
         int minRunning,
+        ZoneId timezone,
         NoWake noWake) {
+
+    /** The default zone of keep-awake windows: {@code UTC} (a zone named so, shown as such in {@code /health/automation}). */
+    public static final ZoneId UTC = ZoneId.of("UTC");
 
     public static final AutomationSettings DEFAULTS = new AutomationSettings(true, true,
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0, NoWake.DEFAULTS);
+            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0, UTC, NoWake.DEFAULTS);
 
-    /** With the built-in {@code no_wake} list ({@link NoWake#DEFAULTS}). */
+    /** With keep-awake windows read in UTC, the default zone, and the built-in {@code no_wake} list. */
     public AutomationSettings(boolean autoStart, boolean autoStop, Duration idleTimeout, Duration highIdleTimeout,
                               Duration lowIdleTimeout, Duration startupTimeout, Duration healthCheckInterval,
                               Duration idleCheckInterval, int maxStopsPerCycle, int minRunning) {
         this(autoStart, autoStop, idleTimeout, highIdleTimeout, lowIdleTimeout, startupTimeout, healthCheckInterval,
-                idleCheckInterval, maxStopsPerCycle, minRunning, NoWake.DEFAULTS);
+                idleCheckInterval, maxStopsPerCycle, minRunning, UTC);
+    }
+
+    /** With the built-in {@code no_wake} list ({@link NoWake#DEFAULTS}). */
+    public AutomationSettings(boolean autoStart, boolean autoStop, Duration idleTimeout, Duration highIdleTimeout,
+                              Duration lowIdleTimeout, Duration startupTimeout, Duration healthCheckInterval,
+                              Duration idleCheckInterval, int maxStopsPerCycle, int minRunning, ZoneId timezone) {
+        this(autoStart, autoStop, idleTimeout, highIdleTimeout, lowIdleTimeout, startupTimeout, healthCheckInterval,
+                idleCheckInterval, maxStopsPerCycle, minRunning, timezone, NoWake.DEFAULTS);
+    }
+
+    /** The same settings with {@code zone} for keep-awake windows. */
+    public AutomationSettings withTimezone(ZoneId zone) {
+        return new AutomationSettings(autoStart, autoStop, idleTimeout, highIdleTimeout, lowIdleTimeout,
+                startupTimeout, healthCheckInterval, idleCheckInterval, maxStopsPerCycle, minRunning, zone, noWake);
     }
 
     /** Idle timeout of a priority; null for CRITICAL (never stopped). */

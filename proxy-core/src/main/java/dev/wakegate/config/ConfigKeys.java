@@ -21,13 +21,14 @@ final class ConfigKeys {
     static final Section AUTOMATION = new Section("automation",
             "auto_start", "auto_stop", "idle_timeout", "high_idle_timeout", "low_idle_timeout",
             "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
-            "min_running", "no_wake");
+            "min_running", "timezone", "no_wake");
     static final Section NO_WAKE = new Section("automation.no_wake", "user_agents", "paths", "methods");
     static final Section STATE = new Section("state", "redis", "instance_timeout");
     static final Section DOCKER = new Section("docker", "host", "labels", "project");
     static final Section CONTAINER = new Section("containers.<name>",
-            "priority", "upstream", "health", "depends_on", "idle_timeout");
+            "priority", "upstream", "health", "depends_on", "idle_timeout", "sleep", "keep_awake", "idle_veto");
     static final Section HEALTH = new Section("containers.<name>.health", "http", "tcp");
+    static final Section IDLE_VETO = new Section("containers.<name>.idle_veto", "http");
     static final Section ROUTE = new Section("routes[]", "path", "containers", "upstream", "waiting_page", "host",
             "no_wake");
     static final Section ROUTE_NO_WAKE = new Section("routes[].no_wake", "user_agents", "paths", "methods");

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -193,6 +194,11 @@ public final class ConfigLoader {
 
         private AutomationSettings automation(YamlSection a) throws ConfigException {
             AutomationSettings d = AutomationSettings.DEFAULTS;
+            ZoneId zone = d.timezone();
+            String tz = a.optString("timezone");
+            if (tz != null) {
+                zone = zone(a, tz);
+            }
             return new AutomationSettings(
                     a.bool("auto_start", d.autoStart()),
                     a.bool("auto_stop", d.autoStop()),
@@ -204,7 +210,20 @@ public final class ConfigLoader {
                     a.duration("idle_check_interval", d.idleCheckInterval(), MIN_IDLE_CHECK_INTERVAL),
                     a.integer("max_stops_per_cycle", d.maxStopsPerCycle(), 1),
                     a.integer("min_running", d.minRunning(), 0),
+                    zone,
                     a.has("no_wake") ? NoWake.read(a.section("no_wake", ConfigKeys.NO_WAKE)) : d.noWake());
+        }
+
+        /** An IANA zone name ({@code Europe/Berlin}) or {@code UTC}; offsets and abbreviations are refused. */
+        private ZoneId zone(YamlSection a, String tz) throws ConfigException {
+            if (tz.equals("UTC")) {
+                return AutomationSettings.UTC;
+            }
+            if (!ZoneId.getAvailableZoneIds().contains(tz)) {
+                throw a.error("timezone", "unknown time zone '" + tz + "' (expected an IANA zone name like"
+                        + " Europe/Berlin or America/New_York, or UTC)");
+            }
+            return ZoneId.of(tz);
         }
 
         private Map<String, ContainerSpec> containers(YamlSection section) throws ConfigException {
@@ -233,9 +252,47 @@ public final class ConfigLoader {
                     }
                 }
                 Optional<Duration> idle = Optional.ofNullable(c.optDuration("idle_timeout"));
-                out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false));
+                SleepPolicy sleep = sleep(c, upstream);
+                out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false, sleep));
             }
             return out;
+        }
+
+        /** {@code sleep}, {@code keep_awake} and {@code idle_veto} of one container. */
+        private SleepPolicy sleep(YamlSection c, Optional<HostPort> upstream) throws ConfigException {
+            SleepMode mode = SleepMode.STOP;
+            String m = c.optString("sleep");
+            if (m != null) {
+                mode = SleepMode.parse(m);
+                if (mode == null) {
+                    throw c.error("sleep", "unknown sleep mode '" + m + "' (expected stop or pause)");
+                }
+            }
+            List<String> given = c.strings("keep_awake");
+            List<KeepAwakeWindow> windows = new ArrayList<>(given.size());
+            for (int i = 0; i < given.size(); i++) {
+                try {
+                    windows.add(KeepAwakeWindow.parse(given.get(i)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file, c.keyPath("keep_awake") + "[" + i + "]", String.valueOf(e.getMessage()));
+                }
+            }
+            Optional<IdleVeto> veto = Optional.empty();
+            YamlSection v = c.section("idle_veto", ConfigKeys.IDLE_VETO);
+            if (c.has("idle_veto")) {
+                String path = v.optString("http");
+                if (path == null) {
+                    throw c.error("idle_veto", "give http: /path (the path asked before the container is put to sleep)");
+                }
+                if (!path.startsWith("/")) {
+                    throw v.error("http", "the idle veto path must start with '/', got '" + path + "'");
+                }
+                if (upstream.isEmpty()) {
+                    throw c.error("idle_veto", "the veto is asked of the container's upstream: give it upstream: HOST:PORT");
+                }
+                veto = Optional.of(new IdleVeto(path));
+            }
+            return new SleepPolicy(mode, windows, veto);
         }
 
         private HealthProbe health(YamlSection h) throws ConfigException {

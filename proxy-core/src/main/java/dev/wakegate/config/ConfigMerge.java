@@ -88,7 +88,6 @@ public final class ConfigMerge {
         if (deps.size() == spec.dependsOn().size()) {
             return spec;
         }
-        return new ContainerSpec(spec.name(), spec.priority(), spec.upstream(), spec.health(), deps,
-                spec.idleTimeout(), spec.fromLabels());
+        return spec.withDependsOn(deps);
     }
 }

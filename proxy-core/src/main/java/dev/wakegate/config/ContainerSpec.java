@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param dependsOn   containers that must be ready before this one starts
  * @param idleTimeout overrides the priority's idle timeout when present
  * @param fromLabels  true when discovered from Docker labels rather than YAML
+ * @param sleep       how it is put to sleep, when it is kept awake, and its busy veto
  */
 public record ContainerSpec(
         String name,
@@ -20,15 +21,32 @@ public record ContainerSpec(
         HealthProbe health,
         List<String> dependsOn,
         Optional<Duration> idleTimeout,
-        boolean fromLabels) {
+        boolean fromLabels,
+        SleepPolicy sleep) {
 
     public ContainerSpec {
         dependsOn = List.copyOf(dependsOn);
+    }
+
+    /** With the default sleep policy: stopped when idle, no keep-awake window, no busy veto. */
+    public ContainerSpec(String name, Priority priority, Optional<HostPort> upstream, HealthProbe health,
+                         List<String> dependsOn, Optional<Duration> idleTimeout, boolean fromLabels) {
+        this(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, SleepPolicy.DEFAULT);
     }
 
     /** A YAML-declared container with defaults for everything but its name. */
     public static ContainerSpec named(String name) {
         return new ContainerSpec(name, Priority.NORMAL, Optional.empty(), HealthProbe.DEFAULT, List.of(),
                 Optional.empty(), false);
+    }
+
+    /** The same container with another {@code depends_on}. */
+    public ContainerSpec withDependsOn(List<String> deps) {
+        return new ContainerSpec(name, priority, upstream, health, deps, idleTimeout, fromLabels, sleep);
+    }
+
+    /** The same container with another sleep policy. */
+    public ContainerSpec withSleep(SleepPolicy policy) {
+        return new ContainerSpec(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, policy);
     }
 }

@@ -57,6 +57,7 @@ public final class EnvOverrides {
                 a.idleCheckInterval(),
                 a.maxStopsPerCycle(),
                 a.minRunning(),
+                a.timezone(),
                 a.noWake());
 
         Optional<String> redis = config.redisUrl();

@@ -32,12 +32,16 @@ public final class LabelConfig {
     public static final String DEPENDS_ON = "wakegate.depends_on";
     public static final String IDLE_TIMEOUT = "wakegate.idle_timeout";
     public static final String WAITING_PAGE = "wakegate.waiting_page";
+    public static final String SLEEP = "wakegate.sleep";
+    /** Keep-awake windows, separated by {@code ;} (a window's own day list uses commas). */
+    public static final String KEEP_AWAKE = "wakegate.keep_awake";
+    public static final String IDLE_VETO = "wakegate.idle_veto";
     /** Marks containers made by tests; tolerated so test containers may also be managed. */
     public static final String TEST = "wakegate.test";
 
     /** Every {@code wakegate.*} label it accepts; any other is refused (and docs/configuration.md lists these). */
     static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, HOST, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
-            IDLE_TIMEOUT, WAITING_PAGE, TEST);
+            IDLE_TIMEOUT, WAITING_PAGE, SLEEP, KEEP_AWAKE, IDLE_VETO, TEST);
 
     /** Set by Compose v2 on each container: {@code service:condition:restart} entries, comma-separated. */
     public static final String COMPOSE_DEPENDS_ON = "com.docker.compose.depends_on";
@@ -176,7 +180,8 @@ public final class LabelConfig {
             routePaths = List.of("/"); // a host alone routes all its paths here
         }
 
-        ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true);
+        ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true,
+                sleep(file, labels, upstream));
         Set<String> paths = new LinkedHashSet<>();
         List<RouteSpec> routes = new ArrayList<>();
         for (String raw : routePaths) {
@@ -196,6 +201,46 @@ public final class LabelConfig {
             routes.add(new RouteSpec(path, List.of(name), upstream.get(), name, waitingPage, hosts));
         }
         return Optional.of(new Labelled(spec, routes, composeDependsOn(labels.get(COMPOSE_DEPENDS_ON))));
+    }
+
+    /** {@code wakegate.sleep}, {@code wakegate.keep_awake} and {@code wakegate.idle_veto}. */
+    private static SleepPolicy sleep(String file, Map<String, String> labels, Optional<HostPort> upstream)
+            throws ConfigException {
+        SleepMode mode = SleepMode.STOP;
+        String m = value(labels, SLEEP);
+        if (m != null) {
+            mode = SleepMode.parse(m);
+            if (mode == null) {
+                throw new ConfigException(file, SLEEP, "unknown sleep mode '" + m + "' (expected stop or pause)");
+            }
+        }
+        List<KeepAwakeWindow> windows = new ArrayList<>();
+        String ka = value(labels, KEEP_AWAKE);
+        if (ka != null) {
+            for (String part : ka.split(";")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                try {
+                    windows.add(KeepAwakeWindow.parse(part));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file, KEEP_AWAKE, String.valueOf(e.getMessage()));
+                }
+            }
+        }
+        Optional<IdleVeto> veto = Optional.empty();
+        String v = value(labels, IDLE_VETO);
+        if (v != null) {
+            if (!v.startsWith("/")) {
+                throw new ConfigException(file, IDLE_VETO, "expected an HTTP path like /busy, got '" + v + "'");
+            }
+            if (upstream.isEmpty()) {
+                throw new ConfigException(file, IDLE_VETO, "the veto is asked of the container's upstream: add "
+                        + UPSTREAM + "=HOST:PORT or " + PORT + "=PORT");
+            }
+            veto = Optional.of(new IdleVeto(v));
+        }
+        return new SleepPolicy(mode, windows, veto);
     }
 
     /** Service names of a {@code com.docker.compose.depends_on} value ({@code db:service_healthy:false,cache:...}). */

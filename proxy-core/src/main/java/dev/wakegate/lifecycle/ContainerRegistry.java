@@ -291,7 +291,14 @@ public final class ContainerRegistry {
                 }
             }
             case RESTARTING -> c.setState(ContainerState.RUNNING);
-            case PAUSED -> c.setState(ContainerState.UNKNOWN);
+            case PAUSED -> {
+                // frozen, not gone: it keeps its running-since (idle time never counts while it is
+                // paused, since it is not a candidate then; an unpause wakes it where it was)
+                if (c.knownSinceMillis == 0) {
+                    c.knownSinceMillis = clock.millis();
+                }
+                c.setState(ContainerState.PAUSED);
+            }
             case CREATED, EXITED, DEAD -> {
                 c.setState(ContainerState.STOPPED);
                 c.runningSinceMillis = 0;
@@ -310,7 +317,7 @@ public final class ContainerRegistry {
         return c.spec.upstream().isPresent();
     }
 
-    /** Applies a CREATE/START/KILL/DIE/STOP/DESTROY/HEALTH_STATUS event when no operation owns the container. */
+    /** Applies a CREATE/START/KILL/DIE/STOP/PAUSE/UNPAUSE/DESTROY/HEALTH_STATUS event when no operation owns the container. */
     void applyEvent(ManagedContainer c, WorkloadEvent e) {
         switch (e.type()) {
             case CREATE -> {
@@ -333,6 +340,22 @@ public final class ContainerRegistry {
                 // after (see StartupCoordinator#onEvent) catches a process that survived it.
                 if (c.state == ContainerState.READY || c.state == ContainerState.RUNNING) {
                     c.setState(ContainerState.STOPPING);
+                }
+            }
+            case PAUSE -> {
+                // Frozen by someone (wakegate's own pauses are owned by their stop op, not applied
+                // here): no more requests to it until it is unpaused.
+                if (c.state != ContainerState.STOPPED && c.state != ContainerState.MISSING) {
+                    c.setState(ContainerState.PAUSED);
+                }
+            }
+            case UNPAUSE -> {
+                // Thawed by someone: the same process as before the pause, but not taken as ready
+                // until StartupCoordinator#onEvent has checked it: a probe, or the engine saying it
+                // runs. Not the health status: Docker reports a paused container "unhealthy" and
+                // keeps saying so after the unpause until its next check.
+                if (c.state == ContainerState.PAUSED || c.state == ContainerState.UNKNOWN) {
+                    c.setState(ContainerState.RUNNING);
                 }
             }
             case DIE, STOP -> {

@@ -7,7 +7,7 @@ import java.util.Locale;
  * path through; {@link #RUNNING} means the engine runs it but readiness is not (yet) confirmed.
  */
 public enum ContainerState {
-    READY, RUNNING, STARTING, STOPPING, STOPPED, MISSING, UNKNOWN;
+    READY, RUNNING, STARTING, STOPPING, STOPPED, PAUSED, MISSING, UNKNOWN;
 
     /** Lower-case name used in JSON ({@code /health/containers}) and in the shared records. */
     public String wireName() {

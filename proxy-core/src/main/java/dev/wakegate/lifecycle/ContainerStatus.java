@@ -20,7 +20,7 @@ import java.util.List;
  * @param lastStarted        when this instance last saw it become ready after a start, or null
  * @param lastStopped        when this instance last stopped it, or null
  * @param fromLabels         configured by its Docker labels rather than the file
- * @param sleepingSince      since when it has been stopped (as this instance saw it go, or first found it), or null
+ * @param sleepingSince      since when it has slept, stopped or paused (as this instance saw it go, or first found it), or null
  *                           while it runs
  * @param startRequested     when the start (or readiness check) in progress was asked for, or null when none runs
  * @param expectedStartMillis the median of its last few cold starts through this instance ({@link ColdStarts}), 0
@@ -39,7 +39,7 @@ public record ContainerStatus(String name, ContainerState state, Priority priori
      * {@code ready}; {@code failed} (its last start failed and none runs now); {@code running} (the
      * engine runs it, its health check or first answer is awaited); {@code starting}; {@code waiting}
      * (a start was asked for and waits: for what it depends on, or for a stop to finish);
-     * {@code stopping}; {@code stopped}; {@code missing}.
+     * {@code stopping}; {@code stopped}; {@code paused}; {@code missing}.
      */
     public String wakeState() {
         if (state == ContainerState.READY && !cordoned) {
@@ -52,6 +52,7 @@ public record ContainerStatus(String name, ContainerState state, Priority priori
             case RUNNING, READY -> "running";
             case STARTING -> "starting";
             case STOPPING -> "stopping";
+            case PAUSED -> startRequested != null ? "starting" : "paused";
             case MISSING -> "missing";
             case STOPPED, UNKNOWN -> startRequested != null ? "waiting" : "stopped";
         };

@@ -2,7 +2,9 @@ package dev.wakegate.lifecycle;
 
 import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
+import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.Durations;
+import dev.wakegate.config.IdleVeto;
 import dev.wakegate.config.Priority;
 import dev.wakegate.state.StateStore;
 import dev.wakegate.state.StateStore.Peer;
@@ -20,13 +22,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The idle rule (docs/redis.md has the protocol across instances). Every {@code idle_check_interval}
- * the instance that holds the {@code idle-check} lease stops the containers that are
+ * the instance that holds the {@code idle-check} lease puts to sleep (stops, or pauses for
+ * {@code sleep: pause}: {@link StartupCoordinator#sleep}) the containers that are
  * <ul>
  *   <li>not CRITICAL, with auto-stop on,</li>
  *   <li>idle longer than their timeout: last access (local or shared, whichever is later, never
@@ -35,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>not needed by a running container (a dependency is never stopped before its dependants),</li>
  *   <li>without an in-flight request or open connection to it or to a container that depends on
  *       it, here or in any other instance's published usage,</li>
+ *   <li>outside their keep-awake windows ({@link KeepAwake}),</li>
+ *   <li>and not busy by their own say: an {@code idle_veto} is asked of each such candidate at
+ *       once, bounded by {@link dev.wakegate.config.IdleVeto#TIMEOUT}; a 200 keeps it this cycle,</li>
  * </ul>
  * most idle first, at most {@code max_stops_per_cycle}, keeping {@code min_running} managed
  * containers running.
@@ -68,13 +75,16 @@ public final class IdleEvictor {
     private final String instanceId;
     private final LifecycleStats stats;
     private final Duration stopGrace;
+    private final KeepAwake keepAwake;
+    private final ReadinessProbe probe;
     private final AtomicLong cordonSequence = new AtomicLong();
     private @Nullable CompletableFuture<IdleCheckReport> running;
     private boolean closed;
 
     IdleEvictor(ContainerRegistry registry, StartupCoordinator coordinator, StateStore store, StoreHealth storeHealth,
                 EvictionGuard guard, Membership membership, AutomationSettings settings, Clock clock,
-                LifecycleExecutor lane, String instanceId, LifecycleStats stats, Duration stopGrace) {
+                LifecycleExecutor lane, String instanceId, LifecycleStats stats, Duration stopGrace,
+                KeepAwake keepAwake, ReadinessProbe probe) {
         this.registry = registry;
         this.coordinator = coordinator;
         this.store = store;
@@ -87,6 +97,8 @@ public final class IdleEvictor {
         this.instanceId = instanceId;
         this.stats = stats;
         this.stopGrace = stopGrace;
+        this.keepAwake = keepAwake;
+        this.probe = probe;
     }
 
     /** Runs one check now (any thread); a check already running is shared rather than doubled. */
@@ -300,6 +312,52 @@ public final class IdleEvictor {
             }
             candidates.add(new Candidate(c, idleSince, idle, timeout));
         }
+        askVetoes(cycle, candidates, runningCount);
+    }
+
+    /**
+     * Asks every candidate with an {@code idle_veto} at once (GET path on its upstream, on the
+     * probe's event loop) and goes on when all have answered or {@link IdleVeto#TIMEOUT} has
+     * passed, whichever is first: 200 means busy, kept this cycle as "still in use"; any other
+     * status, a refused connection or no answer in time means not busy.
+     */
+    private void askVetoes(Cycle cycle, List<Candidate> candidates, int runningCount) {
+        List<Candidate> asked = new ArrayList<>();
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        for (Candidate cand : candidates) {
+            ContainerSpec spec = cand.container.spec;
+            Optional<IdleVeto> veto = spec.sleep().idleVeto();
+            if (veto.isEmpty() || spec.upstream().isEmpty()) {
+                continue;
+            }
+            CompletableFuture<Integer> answer = new CompletableFuture<>();
+            Futures.attempt(() -> probe.status(spec.upstream().get(), veto.get().path(), IdleVeto.TIMEOUT))
+                    .whenComplete((code, ex) -> answer.complete(ex == null ? code : 0));
+            asked.add(cand);
+            answers.add(answer);
+        }
+        if (asked.isEmpty()) {
+            choose(cycle, candidates, runningCount);
+            return;
+        }
+        ScheduledFuture<?> bound = lane.schedule(() -> answers.forEach(a -> a.complete(0)), IdleVeto.TIMEOUT);
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenCompleteAsync((v, ex) -> {
+            bound.cancel(false);
+            List<Candidate> left = new ArrayList<>(candidates);
+            for (int i = 0; i < asked.size(); i++) {
+                Candidate cand = asked.get(i);
+                if (answers.get(i).join() == 200) {
+                    String path = cand.container.spec.sleep().idleVeto().map(IdleVeto::path).orElse("");
+                    cycle.skipped.put(cand.container.name, "still in use: GET " + path + " answered 200 (idle_veto)");
+                    left.remove(cand);
+                }
+            }
+            choose(cycle, left, runningCount);
+        }, lane);
+    }
+
+    /** Most idle first, within max_stops_per_cycle and min_running. */
+    private void choose(Cycle cycle, List<Candidate> candidates, int runningCount) {
         candidates.sort(Comparator.comparingLong(Candidate::idleSince));
         int budget = Math.max(0, Math.min(settings.maxStopsPerCycle(), runningCount - settings.minRunning()));
         List<Candidate> chosen = new ArrayList<>();
@@ -330,6 +388,10 @@ public final class IdleEvictor {
         }
         if (settings.idleTimeoutOf(c.spec) == null) {
             return "never stopped";
+        }
+        String window = keepAwake.reason(c);
+        if (window != null) {
+            return window;
         }
         long inFlight = Math.max(0, c.inFlight.sum());
         if (inFlight > 0) {
@@ -500,8 +562,8 @@ public final class IdleEvictor {
             ManagedContainer c = cand.container;
             String reason = "idle for " + Durations.approx(cand.idle) + " (timeout " + Durations.approx(cand.timeout) + ")";
             long since = effectiveIdleSince(c);
-            stops.add(Futures.attempt(() -> coordinator.stop(c, reason,
-                    () -> c.inUseWithDependants() == 0 && effectiveIdleSince(c) == since)));
+            stops.add(Futures.attempt(() -> coordinator.sleep(c, reason,
+                    () -> c.inUseWithDependants() == 0 && effectiveIdleSince(c) == since && keepAwake.reason(c) == null)));
         }
         CompletableFuture.allOf(stops.stream().map(f -> f.handle((v, ex) -> null)).toArray(CompletableFuture[]::new))
                 .whenCompleteAsync((v, ignored) -> {

@@ -28,7 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * The lifecycle of the managed containers, wired whole: {@link ContainerRegistry} (live view, fed
  * by the engine's listing and events), {@link StartupCoordinator} (single-flight starts, stops),
- * {@link IdleEvictor} (the idle rule), {@link ActivityTracker} (usage, shared in batches) and
+ * {@link IdleEvictor} (the idle rule), {@link KeepAwake} (keep-awake windows), {@link ActivityTracker} (usage, shared in batches) and
  * {@link LifecycleStats}. proxy-server builds one, hands {@link #gate()} to the data path and the
  * admin operations and snapshots to the {@code /health/*} handlers.
  *
@@ -56,6 +56,7 @@ public final class Lifecycle implements AutoCloseable {
     private final StartupCoordinator coordinator;
     private final ActivityTracker activity;
     private final IdleEvictor evictor;
+    private final KeepAwake keepAwake;
     private final LifecycleGate gate;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private @Nullable AutoCloseable subscription;
@@ -70,14 +71,16 @@ public final class Lifecycle implements AutoCloseable {
         this.registry = new ContainerRegistry(clock);
         this.storeHealth = new StoreHealth(store);
         this.guard = new EvictionGuard(store, storeHealth, clock);
-        this.coordinator = new StartupCoordinator(registry, provider, store, storeHealth,
-                Objects.requireNonNull(b.probe, "probe"), settings, clock, lane, instanceId, stats,
+        ReadinessProbe probe = Objects.requireNonNull(b.probe, "probe");
+        this.coordinator = new StartupCoordinator(registry, provider, store, storeHealth, probe, settings, clock, lane, instanceId, stats,
                 b.listener, b.stopGrace);
         SharedCordons cordons = new SharedCordons(registry, clock, instanceId, coordinator::recheck);
         coordinator.cordons(cordons);
         this.activity = new ActivityTracker(registry, store, storeHealth, guard, cordons, clock, lane, instanceId);
+        this.keepAwake = new KeepAwake(registry, coordinator, settings.timezone(), clock, lane);
         this.evictor = new IdleEvictor(registry, coordinator, store, storeHealth, guard,
-                new Membership(store, clock, b.instanceTimeout), settings, clock, lane, instanceId, stats, b.stopGrace);
+                new Membership(store, clock, b.instanceTimeout), settings, clock, lane, instanceId, stats, b.stopGrace,
+                keepAwake, probe);
         this.gate = new LifecycleGate(registry, coordinator, activity, this::wakeProgress);
         b.containers.values().forEach(registry::register);
     }
@@ -120,6 +123,8 @@ public final class Lifecycle implements AutoCloseable {
         timers.add(lane.scheduleAtFixedRate(activity::flush, FLUSH_INTERVAL));
         timers.add(lane.scheduleAtFixedRate(activity::heartbeat, HEARTBEAT_INTERVAL));
         timers.add(lane.scheduleAtFixedRate(evictor::runCheck, settings.idleCheckInterval()));
+        // Containers inside a keep-awake window are started once the engine has been listed.
+        listed.whenComplete((v, ex) -> lane.execute(keepAwake::tick));
         log.info("lifecycle started: {} managed containers, instance {}, state store {}",
                 registry.all().size(), instanceId, store.describe());
         return CompletableFuture.allOf(listed, loaded);
@@ -161,6 +166,7 @@ public final class Lifecycle implements AutoCloseable {
         }
         CompletableFuture<Void> farewell = new CompletableFuture<>();
         lane.execute(() -> {
+            keepAwake.close();
             evictor.close();
             activity.flush().thenCompose(v -> activity.leave()).whenComplete((v, ex) -> farewell.complete(null));
         });

@@ -63,7 +63,7 @@ final class ManagedContainer {
     volatile long knownSinceMillis;
     volatile long lastStartedMillis;
     volatile long lastStoppedMillis;
-    /** When it was last seen going to STOPPED (by this host's clock; when first found stopped, that moment); 0 otherwise. */
+    /** When it was last seen going to sleep, STOPPED or PAUSED (by this host's clock; when first found so, that moment); 0 otherwise. */
     volatile long sleepingSinceMillis;
     /** When the start (or readiness check) in progress was requested; 0 when none runs. */
     volatile long startRequestedMillis;
@@ -81,6 +81,8 @@ final class ManagedContainer {
     @Nullable CompletableFuture<Void> remoteCordonLifted;
     /** When the remote cordon lapses by itself (a crashed owner), by this host's clock. */
     long remoteCordonUntilMillis;
+    /** The close of the keep-awake window occurrence it was last started (or found up) for; null if none. */
+    java.time.@Nullable Instant keptAwakeUntil;
     @Nullable StartFailure recentFailure;
     long recentFailureUntilMillis;
     long flushedAccessMillis;
@@ -98,7 +100,7 @@ final class ManagedContainer {
 
     void setState(ContainerState next) {
         if (state != next) {
-            if (next == ContainerState.STOPPED || next == ContainerState.MISSING) {
+            if (next == ContainerState.STOPPED || next == ContainerState.PAUSED || next == ContainerState.MISSING) {
                 if (sleepingSinceMillis == 0) {
                     sleepingSinceMillis = clock.millis();
                 }

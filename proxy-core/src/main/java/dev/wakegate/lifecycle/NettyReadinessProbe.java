@@ -60,7 +60,7 @@ public final class NettyReadinessProbe implements ReadinessProbe {
                 result.complete(true);
                 f.channel().close();
             } else {
-                connectFailed(result, target, f.cause());
+                connectFailed(result, target, f.cause(), false);
             }
         });
         return result;
@@ -68,18 +68,23 @@ public final class NettyReadinessProbe implements ReadinessProbe {
 
     @Override
     public CompletableFuture<Boolean> http(HostPort target, String path, Duration timeout) {
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        return status(target, path, timeout).thenApply(code -> code >= 200 && code < 400);
+    }
+
+    @Override
+    public CompletableFuture<Integer> status(HostPort target, String path, Duration timeout) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
         StatusLineReader reader = new StatusLineReader(result);
         ChannelFuture connect = connect(target, timeout, reader);
         connect.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                connectFailed(result, target, f.cause());
+                connectFailed(result, target, f.cause(), 0);
                 return;
             }
             Channel ch = f.channel();
             // Whatever happens, the probe ends by the deadline.
             io.netty.util.concurrent.Future<?> deadline = ch.eventLoop().schedule(() -> {
-                result.complete(false);
+                result.complete(0);
                 ch.close();
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             ch.closeFuture().addListener(x -> deadline.cancel(false));
@@ -91,7 +96,7 @@ public final class NettyReadinessProbe implements ReadinessProbe {
             ch.writeAndFlush(ch.alloc().buffer(request.length()).writeBytes(request.getBytes(CharsetUtil.US_ASCII)))
                     .addListener((ChannelFutureListener) w -> {
                         if (!w.isSuccess()) {
-                            result.complete(false);
+                            result.complete(0);
                             ch.close();
                         }
                     });
@@ -100,11 +105,11 @@ public final class NettyReadinessProbe implements ReadinessProbe {
     }
 
     /** Not ready; or, when the name did not resolve, an {@link UnknownHostException} saying which. */
-    private static void connectFailed(CompletableFuture<Boolean> result, HostPort target, Throwable cause) {
+    private static <T> void connectFailed(CompletableFuture<T> result, HostPort target, Throwable cause, T none) {
         if (cause instanceof UnknownHostException || (cause != null && cause.getCause() instanceof UnknownHostException)) {
             result.completeExceptionally(new UnknownHostException("cannot resolve " + target.host()));
         } else {
-            result.complete(false);
+            result.complete(none);
         }
     }
 
@@ -122,12 +127,12 @@ public final class NettyReadinessProbe implements ReadinessProbe {
         return b.connect(InetSocketAddress.createUnresolved(target.host(), target.port()));
     }
 
-    /** Reads up to the first CRLF, judges the status code, closes. Releases every buffer it gets. */
+    /** Reads up to the first CRLF, takes the status code, closes. Releases every buffer it gets. */
     private static final class StatusLineReader extends ChannelInboundHandlerAdapter {
-        private final CompletableFuture<Boolean> result;
+        private final CompletableFuture<Integer> result;
         private final StringBuilder line = new StringBuilder(32);
 
-        StatusLineReader(CompletableFuture<Boolean> result) {
+        StatusLineReader(CompletableFuture<Integer> result) {
             this.result = result;
         }
 
@@ -138,7 +143,7 @@ public final class NettyReadinessProbe implements ReadinessProbe {
                     while (buf.isReadable()) {
                         char ch = (char) (buf.readByte() & 0xFF);
                         if (ch == '\n' || line.length() >= MAX_STATUS_LINE) {
-                            result.complete(judge(line));
+                            result.complete(code(line));
                             ctx.close();
                             return;
                         }
@@ -152,28 +157,33 @@ public final class NettyReadinessProbe implements ReadinessProbe {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            result.complete(judge(line));
+            result.complete(code(line));
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            result.complete(false);
+            result.complete(0);
             ctx.close();
         }
 
-        /** "HTTP/1.1 204 No Content" → ready when the code is 2xx or 3xx. */
-        static boolean judge(CharSequence statusLine) {
+        /** "HTTP/1.1 204 No Content" → 204; 0 when the line is no status line. */
+        static int code(CharSequence statusLine) {
             String s = statusLine.toString().trim();
             if (!s.startsWith("HTTP/") || s.length() < 12) {
-                return false;
+                return 0;
             }
             int sp = s.indexOf(' ');
             if (sp < 0 || sp + 4 > s.length()) {
-                return false;
+                return 0;
             }
-            char first = s.charAt(sp + 1);
-            return (first == '2' || first == '3')
-                    && Character.isDigit(s.charAt(sp + 2)) && Character.isDigit(s.charAt(sp + 3));
+            char a = s.charAt(sp + 1);
+            char b = s.charAt(sp + 2);
+            char c = s.charAt(sp + 3);
+            if (a < '1' || a > '5' || !Character.isDigit(b) || !Character.isDigit(c)
+                    || (sp + 4 < s.length() && s.charAt(sp + 4) != ' ')) {
+                return 0;
+            }
+            return (a - '0') * 100 + (b - '0') * 10 + (c - '0');
         }
     }
 }

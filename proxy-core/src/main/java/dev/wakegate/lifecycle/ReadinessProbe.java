@@ -17,6 +17,12 @@ public interface ReadinessProbe {
     /** {@code GET path} over HTTP/1.1; a 2xx or 3xx status is ready. */
     CompletableFuture<Boolean> http(HostPort target, String path, Duration timeout);
 
+    /**
+     * {@code GET path} over HTTP/1.1: completes with the status code of the answer, or 0 when there
+     * was none within {@code timeout} (refused, closed, not HTTP). The idle veto asks with it.
+     */
+    CompletableFuture<Integer> status(HostPort target, String path, Duration timeout);
+
     /** A TCP connect that succeeds is ready. */
     CompletableFuture<Boolean> tcp(HostPort target, Duration timeout);
 }

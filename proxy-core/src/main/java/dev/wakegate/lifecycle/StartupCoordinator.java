@@ -6,6 +6,7 @@ import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.Durations;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.HostPort;
+import dev.wakegate.config.SleepMode;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadProvider;
@@ -234,6 +235,8 @@ public final class StartupCoordinator {
             if (e.type() == WorkloadEvent.Type.KILL) {
                 // A process may survive the signal: ask the engine again once the die event had its chance.
                 lane.schedule(() -> refresh(c), KILL_RECHECK);
+            } else if (e.type() == WorkloadEvent.Type.UNPAUSE) {
+                verifyThawed(c);
             }
         }
         // During a stop, the stop's own completion inspects and decides the state.
@@ -290,6 +293,22 @@ public final class StartupCoordinator {
         op.begin();
     }
 
+    /**
+     * A container someone else unpaused: checked as after our own unpause (a probe against its
+     * upstream, else the engine saying it runs) before it takes requests again. Lane only.
+     */
+    private void verifyThawed(ManagedContainer c) {
+        if (c.state != ContainerState.RUNNING || c.start != null || c.stop != null) {
+            return;
+        }
+        StartOp op = new StartOp(c, false, true);
+        op.thawed = true;
+        c.start = op;
+        log.info("{} unpaused by someone else: checking it before sending it requests", c.name);
+        op.armTimeout();
+        op.begin();
+    }
+
     /** Re-reads one container's state after an operation left it uncertain. */
     private void refresh(ManagedContainer c) {
         provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
@@ -329,6 +348,18 @@ public final class StartupCoordinator {
          * process still running (a no-op), and its exit would then read as this start failing.
          */
         private boolean awaitingDeath;
+        /** It is paused: woken by {@code provider.unpause}, not a start (the engine refuses to start a paused container). */
+        private boolean wakeByUnpause;
+        /**
+         * Found paused in this op (whoever unpauses it): the process ran before, so readiness is a
+         * probe against its upstream (else the engine saying it runs), never the HEALTHCHECK status,
+         * which Docker reports as "unhealthy" while a container is paused and until its next check
+         * after the unpause. But only once the engine has said it is thawed ({@link #thawConfirmed}):
+         * the kernel completes a TCP handshake for a frozen process, so a probe alone could pass.
+         */
+        boolean thawed;
+        /** The engine said it runs (not paused) since it was found paused: an unpause answered, or an inspect. */
+        private boolean thawConfirmed;
         private @Nullable ScheduledFuture<?> deathCheck;
         private int polls;
         private long startCalledAt;
@@ -370,6 +401,11 @@ public final class StartupCoordinator {
             switch (c.state) {
                 case READY -> succeed();
                 case STOPPING -> awaitDeath();
+                case PAUSED -> {
+                    wakeByUnpause = true;
+                    pausedNow();
+                    acquireAndStart();
+                }
                 case RUNNING -> {
                     seenRunning = true;
                     poll();
@@ -388,6 +424,12 @@ public final class StartupCoordinator {
                         c.health = info.health();
                         seenRunning = true;
                         poll();
+                    } else if (info.status() == WorkloadInfo.Status.PAUSED) {
+                        c.hasHealthcheck = info.hasHealthcheck();
+                        c.health = info.health();
+                        wakeByUnpause = true;
+                        pausedNow();
+                        acquireAndStart();
                     } else {
                         c.hasHealthcheck = info.hasHealthcheck();
                         acquireAndStart();
@@ -395,6 +437,12 @@ public final class StartupCoordinator {
                 }, lane);
                 default -> acquireAndStart();
             }
+        }
+
+        /** It was found paused: readiness waits for the engine to say it runs again. */
+        private void pausedNow() {
+            thawed = true;
+            thawConfirmed = false;
         }
 
         private void resume() {
@@ -448,8 +496,10 @@ public final class StartupCoordinator {
                         store.releaseLease(leaseName(), instanceId);
                     }
                 } else if (Boolean.TRUE.equals(got)) {
-                    leaseHeld = true;
-                    renewLeaseLater();
+                    if (!leaseHeld) { // asked again (it was paused again meanwhile): renewed already
+                        leaseHeld = true;
+                        renewLeaseLater();
+                    }
                     callStart();
                 } else {
                     // Another instance is starting it: watch for readiness instead.
@@ -489,10 +539,16 @@ public final class StartupCoordinator {
             listener.onStartIssued(c.name);
             startCalledAt = clock.millis();
             lastInspectAt = startCalledAt;
-            CompletableFuture<Void> started = provider.start(c.name);
-            if (probes()) {
+            boolean unpause = wakeByUnpause;
+            if (unpause) {
+                log.info("unpausing {}", c.name);
+            }
+            CompletableFuture<Void> started = unpause ? provider.unpause(c.name) : provider.start(c.name);
+            if (probes() && !unpause) {
                 // The engine runs the process before its start call returns (often by tens of ms):
-                // probe from now on, so a fast container is served as soon as it answers.
+                // probe from now on, so a fast container is served as soon as it answers. Not for
+                // an unpause: the kernel completes a TCP handshake for a frozen process, so a TCP
+                // probe would pass before it runs; it is probed once the engine says it is thawed.
                 schedulePoll();
             }
             started.whenCompleteAsync((v, ex) -> {
@@ -504,6 +560,10 @@ public final class StartupCoordinator {
                     return;
                 }
                 startIssued = true;
+                if (unpause) {
+                    wakeByUnpause = false;
+                    thawConfirmed = true; // the engine answered the unpause: it is not paused
+                }
                 c.runningSinceMillis = clock.millis();
                 poll();
             }, lane);
@@ -573,13 +633,16 @@ public final class StartupCoordinator {
                     pollInFlight = false;
                     return;
                 }
-                if (ex == null && Boolean.TRUE.equals(ok)) {
+                // found paused and not yet said thawed: a probe that passes is asked of the engine too
+                boolean mustAsk = thawed && !thawConfirmed;
+                if (ex == null && Boolean.TRUE.equals(ok) && !mustAsk) {
                     pollInFlight = false;
                     observe(Boolean.TRUE, null);
                     return;
                 }
+                boolean answered = ex == null && Boolean.TRUE.equals(ok);
                 long now = clock.millis();
-                if (!inspectNext && now - lastInspectAt < MAX_POLL.toMillis()) {
+                if (!inspectNext && !mustAsk && now - lastInspectAt < MAX_POLL.toMillis()) {
                     pollInFlight = false;
                     observe(Boolean.FALSE, null);
                     return;
@@ -600,7 +663,7 @@ public final class StartupCoordinator {
                                 + "): is the proxy on the container's network?");
                         return;
                     }
-                    observe(Boolean.FALSE, ex2 == null ? info : null);
+                    observe(answered, ex2 == null ? info : null);
                 }, lane);
             }, lane);
         }
@@ -622,8 +685,17 @@ public final class StartupCoordinator {
                     }
                     case RUNNING -> {
                         seenRunning = true;
+                        thawConfirmed = true;
                         c.hasHealthcheck = info.hasHealthcheck();
                         c.health = info.health();
+                    }
+                    case PAUSED -> {
+                        // Paused (again) by someone, or an instance that was waking it gave up:
+                        // wake it ourselves, under the start lease as any start.
+                        wakeByUnpause = true;
+                        pausedNow();
+                        acquireAndStart();
+                        return;
                     }
                     case EXITED, DEAD, CREATED -> {
                         if ((startIssued || seenRunning) && info.status() != WorkloadInfo.Status.CREATED) {
@@ -643,7 +715,9 @@ public final class StartupCoordinator {
                 }
             }
             Step step;
-            if (c.hasHealthcheck) {
+            if (thawed && !thawConfirmed) {
+                step = Step.NOT_YET; // still frozen as far as the engine has said
+            } else if (c.hasHealthcheck && !thawed) {
                 if (c.health == WorkloadInfo.Health.UNHEALTHY) {
                     c.setState(ContainerState.RUNNING);
                     fail(StartFailure.Kind.FAILED, "unhealthy");
@@ -684,7 +758,7 @@ public final class StartupCoordinator {
                     c.health = e.health() == null ? WorkloadInfo.Health.NONE : e.health();
                     if (c.health == WorkloadInfo.Health.HEALTHY) {
                         succeed();
-                    } else if (c.health == WorkloadInfo.Health.UNHEALTHY) {
+                    } else if (c.health == WorkloadInfo.Health.UNHEALTHY && !thawed) {
                         c.setState(ContainerState.RUNNING);
                         fail(StartFailure.Kind.FAILED, "unhealthy");
                     }
@@ -693,8 +767,9 @@ public final class StartupCoordinator {
                     seenRunning = true;
                     pollNow();
                 }
-                // A DIE may be stale (from the stop we waited out): let an inspect decide.
-                case KILL, DIE, STOP -> {
+                // A DIE may be stale (from the stop we waited out): let an inspect decide; so may
+                // a PAUSE or UNPAUSE (someone froze it, or the instance waking it thawed it).
+                case KILL, DIE, STOP, PAUSE, UNPAUSE -> {
                     inspectNext = true;
                     pollNow();
                 }
@@ -709,7 +784,7 @@ public final class StartupCoordinator {
 
         /** True when readiness is a probe against the upstream, false when it is an engine inspect. */
         private boolean probes() {
-            return !c.hasHealthcheck && c.spec.upstream().isPresent();
+            return (thawed || !c.hasHealthcheck) && c.spec.upstream().isPresent();
         }
 
         private void pollNow() {
@@ -835,6 +910,24 @@ public final class StartupCoordinator {
      * the request sees the cordon.
      */
     CompletableFuture<Boolean> stop(ManagedContainer c, String reason, BooleanSupplier stillIdle) {
+        return sleep(c, SleepMode.STOP, reason, stillIdle);
+    }
+
+    /**
+     * Puts {@code c} to sleep the way its {@code sleep} setting says: {@link #stop} or a pause,
+     * with the same cordon and re-check. Lane only.
+     */
+    CompletableFuture<Boolean> sleep(ManagedContainer c, String reason, BooleanSupplier stillIdle) {
+        return sleep(c, c.spec.sleep().mode(), reason, stillIdle);
+    }
+
+    /**
+     * The stop or pause itself. A pause runs exactly as a stop does: cordoned first, in state
+     * STOPPING while the engine freezes it ({@link ManagedContainer#stop} set, so requests arriving
+     * meanwhile park and wake it afterwards), then the engine is asked where it ended up (PAUSED).
+     */
+    private CompletableFuture<Boolean> sleep(ManagedContainer c, SleepMode mode, String reason,
+                                             BooleanSupplier stillIdle) {
         if (c.stop != null) {
             return c.stop.thenApply(v -> true);
         }
@@ -850,8 +943,10 @@ public final class StartupCoordinator {
         CompletableFuture<Void> done = new CompletableFuture<>();
         c.stop = done;
         stats.stopAttempt(c.name);
-        log.info("stopping {}: {}", c.name, reason);
-        Futures.attempt(() -> provider.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
+        boolean pause = mode == SleepMode.PAUSE;
+        String doing = pause ? "pausing" : "stopping";
+        log.info("{} {}: {}", doing, c.name, reason);
+        Futures.attempt(() -> pause ? provider.pause(c.name) : provider.stop(c.name, stopGrace)).whenCompleteAsync((v, ex) -> {
             if (ex == null) {
                 // Events that came during the stop were left to this: the engine says where it ended
                 // up (someone may have started it again meanwhile).
@@ -860,13 +955,15 @@ public final class StartupCoordinator {
                     c.lastStoppedMillis = clock.millis();
                     if (ex2 == null) {
                         registry.applyInfo(c, info);
+                    } else if (pause) {
+                        c.setState(ContainerState.PAUSED);
                     } else {
                         c.setState(ContainerState.STOPPED);
                         c.runningSinceMillis = 0;
                     }
                     c.setCordoned(false);
                     stats.stopSucceeded(c.name);
-                    log.info("{} stopped: {}", c.name, reason);
+                    log.info("{} {}: {}", c.name, pause ? "paused" : "stopped", reason);
                     listener.onStopped(c.name, reason);
                     done.complete(null);
                 }, lane);
@@ -876,7 +973,7 @@ public final class StartupCoordinator {
                 c.setState(ContainerState.UNKNOWN);
                 c.setCordoned(false);
                 stats.stopFailed(c.name);
-                log.warn("stopping {} failed: {}", c.name, msg);
+                log.warn("{} {} failed: {}", doing, c.name, msg);
                 listener.onStopFailed(c.name, msg);
                 refresh(c);
                 done.completeExceptionally(Futures.unwrap(ex));

@@ -64,7 +64,8 @@ public final class WaitingPage {
             for (ContainerStatus c : progress) {
                 String state = c.wakeState();
                 // this navigation has just asked for a start: what ended before it is not the news
-                if (state.equals("stopped") || state.equals("failed") || state.equals("missing")) {
+                if (state.equals("stopped") || state.equals("paused") || state.equals("failed")
+                        || state.equals("missing")) {
                     state = "waiting";
                 }
                 long elapsed = c.startRequested() == null ? -1 : Math.max(0, nowMillis - c.startRequested().toEpochMilli());
@@ -137,6 +138,7 @@ public final class WaitingPage {
         w.put("waiting", "Waiting to start");
         w.put("stopping", "Stopping first");
         w.put("stopped", "Stopped");
+        w.put("paused", "Paused");
         w.put("missing", "Missing");
         w.put("failed", "Failed");
         return java.util.Collections.unmodifiableMap(w);

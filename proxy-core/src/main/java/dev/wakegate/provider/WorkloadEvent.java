@@ -17,8 +17,11 @@ public record WorkloadEvent(Type type, @Nullable String id, @Nullable String nam
                             WorkloadInfo.@Nullable Health health, Map<String, String> labels, long timeMillis,
                             @Nullable String detail) {
 
-    /** KILL: a deadly signal was sent (SIGTERM, SIGKILL, SIGINT, SIGQUIT); others are not reported. */
-    public enum Type { CREATE, START, KILL, DIE, STOP, DESTROY, HEALTH_STATUS, RESYNC, DISCONNECTED }
+    /**
+     * KILL: a deadly signal was sent (SIGTERM, SIGKILL, SIGINT, SIGQUIT); others are not reported.
+     * PAUSE/UNPAUSE: its processes were frozen or thawed (by wakegate or anyone else).
+     */
+    public enum Type { CREATE, START, KILL, DIE, STOP, PAUSE, UNPAUSE, DESTROY, HEALTH_STATUS, RESYNC, DISCONNECTED }
 
     public WorkloadEvent {
         labels = Map.copyOf(labels);

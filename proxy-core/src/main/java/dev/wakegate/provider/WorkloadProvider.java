@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * An engine that runs the workloads wakegate wakes and puts to sleep, as the lifecycle sees it:
- * five verbs and nothing about the engine behind them. A workload is whatever a name in
+ * seven verbs and nothing about the engine behind them. A workload is whatever a name in
  * {@code containers:} stands for on that engine: for the Docker provider
  * ({@code dev.wakegate.provider.docker} in proxy-server) a container, found by its name or by its
  * compose service label. Unit tests use fakes.
@@ -27,6 +27,18 @@ public interface WorkloadProvider extends AutoCloseable {
     /** Stops the workload, waiting at most {@code grace} before the engine kills it. */
     CompletableFuture<Void> stop(String name, Duration grace);
 
+    /**
+     * Freezes the workload's processes, keeping their memory (Docker: {@code docker pause});
+     * completes when they are frozen. One paused already is left as it is.
+     */
+    CompletableFuture<Void> pause(String name);
+
+    /**
+     * Thaws a paused workload (Docker: {@code docker unpause}); completes when it runs again. One
+     * that is not paused is left as it is (whether it runs is for {@link #inspect} to say).
+     */
+    CompletableFuture<Void> unpause(String name);
+
     /** Its current state; completes with {@link WorkloadInfo#missing} when the engine knows no such workload. */
     CompletableFuture<WorkloadInfo> inspect(String name);
 
@@ -34,7 +46,8 @@ public interface WorkloadProvider extends AutoCloseable {
     CompletableFuture<List<WorkloadInfo>> list();
 
     /**
-     * Follows the engine's events (create, start, kill, die, stop, destroy, health status),
+     * Follows the engine's events (create, start, kill, die, stop, pause, unpause, destroy,
+     * health status),
      * reconnecting by itself; {@code listener} also receives {@link WorkloadEvent.Type#RESYNC}
      * after each (re)connect, when the caller should {@link #list()} again, and
      * {@link WorkloadEvent.Type#DISCONNECTED} when the engine went away. It is called on one

@@ -131,6 +131,7 @@ class AdminEndpointsTest {
         assertThat(settings.get("idle_check_interval_seconds").asInt()).isEqualTo(60);
         assertThat(settings.get("max_stops_per_cycle").asInt()).isEqualTo(5);
         assertThat(settings.get("min_running").asInt()).isZero();
+        assertThat(settings.get("timezone").asText()).isEqualTo("UTC");
         JsonNode stats = root.get("statistics");
         assertThat(stats.get("start_attempts").asLong()).isEqualTo(7);
         assertThat(stats.get("start_successes").asLong()).isEqualTo(6);

@@ -432,4 +432,46 @@ class ConfigRefusalTest {
         assertThat(e.file()).isEqualTo(file.toString());
         assertThat(e.reason()).contains("UTF-8");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            automation: { timezone: Mars/Olympus }                                     | automation.timezone           | unknown time zone 'Mars/Olympus'
+            automation: { timezone: '+02:00' }                                         | automation.timezone           | IANA zone name
+            containers: { app: { sleep: freeze } }                                     | containers.app.sleep          | unknown sleep mode 'freeze' (expected stop or pause)
+            containers: { app: { keep_awake: [ 'mon-fri 08:00-18:00', 'weekends' ] } } | containers.app.keep_awake[1]  | 'weekends' is not a window
+            containers: { app: { keep_awake: [ 'mon 25:00-26:00' ] } }                 | containers.app.keep_awake[0]  | not a time of day
+            containers: { app: { upstream: 127.0.0.1:1, idle_veto: { grpc: x } } }     | containers.app.idle_veto.grpc | unknown key
+            containers: { app: { upstream: 127.0.0.1:1, idle_veto: { http: busy } } }  | containers.app.idle_veto.http | must start with '/'
+            containers: { app: { idle_veto: { http: /busy } } }                        | containers.app.idle_veto      | give it upstream
+            containers: { app: { upstream: 127.0.0.1:1, idle_veto: /busy } }           | containers.app.idle_veto      | expected a mapping
+            containers: { app: { upstream: 127.0.0.1:1, idle_veto: {} } }              | containers.app.idle_veto      | give http: /path
+            containers: { app: { keep_awake: 'mon 08:00-09:00' } }                     | containers.app.keep_awake     | expected a list
+            """)
+    void refusesBadSleepSettingsWithKeyAndReason(String yaml, String key, String reason) {
+        ConfigException e = refuse(yaml);
+        assertThat(e.key()).isEqualTo(key);
+        assertThat(e.reason()).contains(reason);
+    }
+
+    @Test
+    void readsSleepKeepAwakeIdleVetoAndTimezone() throws ConfigException {
+        ProxyConfig c = ConfigLoader.parse("""
+                automation: { timezone: Europe/Berlin }
+                containers:
+                  app:
+                    upstream: 127.0.0.1:8080
+                    sleep: pause
+                    keep_awake: [ "mon-fri 08:00-18:00", "sat 10:00-24:00" ]
+                    idle_veto: { http: /busy }
+                  other: {}
+                routes: [ { path: /, upstream: 127.0.0.1:1 } ]
+                """, FILE, Map.of());
+        assertThat(c.automation().timezone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+        SleepPolicy p = c.containers().get("app").sleep();
+        assertThat(p.mode()).isEqualTo(SleepMode.PAUSE);
+        assertThat(p.keepAwake()).extracting(KeepAwakeWindow::text).containsExactly("mon-fri 08:00-18:00", "sat 10:00-24:00");
+        assertThat(p.idleVeto()).contains(new IdleVeto("/busy"));
+        assertThat(c.containers().get("other").sleep()).isEqualTo(SleepPolicy.DEFAULT);
+        assertThat(ConfigLoader.defaults().automation().timezone()).isEqualTo(java.time.ZoneId.of("UTC"));
+    }
 }

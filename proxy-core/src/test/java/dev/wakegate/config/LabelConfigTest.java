@@ -119,4 +119,30 @@ class LabelConfigTest {
         assertThat(e.key()).isEqualTo("wakegate.route");
         assertThat(e.reason()).contains("wakegate.upstream").contains("wakegate.port");
     }
+
+    @Test
+    void readsTheSleepLabels() throws ConfigException {
+        Labelled l = LabelConfig.parse("jobs_1", null, Map.of(
+                "wakegate.enable", "true",
+                "wakegate.upstream", "127.0.0.1:9000",
+                "wakegate.sleep", "pause",
+                "wakegate.keep_awake", "mon-fri 08:00-18:00; sat,sun 10:00-12:00",
+                "wakegate.idle_veto", "/busy")).orElseThrow();
+        SleepPolicy p = l.spec().sleep();
+        assertThat(p.mode()).isEqualTo(SleepMode.PAUSE);
+        assertThat(p.keepAwake()).extracting(KeepAwakeWindow::text)
+                .containsExactly("mon-fri 08:00-18:00", "sat,sun 10:00-12:00");
+        assertThat(p.idleVeto()).contains(new IdleVeto("/busy"));
+    }
+
+    @Test
+    void refusesBadSleepLabelsNamingTheLabel() {
+        assertThat(refuse("wakegate.sleep", "hibernate").reason()).contains("expected stop or pause");
+        assertThat(refuse("wakegate.keep_awake", "mon-fri 08:00-18:00; later").reason()).contains("'later' is not a window");
+        assertThat(refuse("wakegate.idle_veto", "busy").reason()).contains("/busy");
+        ConfigException noUpstream = catchThrowableOfType(ConfigException.class, () -> LabelConfig.parse("c", null,
+                Map.of("wakegate.enable", "true", "wakegate.idle_veto", "/busy")));
+        assertThat(noUpstream.key()).isEqualTo("wakegate.idle_veto");
+        assertThat(noUpstream.reason()).contains("wakegate.upstream");
+    }
 }

@@ -14,6 +14,16 @@ final class FakeProbe implements ReadinessProbe {
     final AtomicInteger httpCalls = new AtomicInteger();
     final AtomicInteger tcpCalls = new AtomicInteger();
     volatile String lastPath;
+    /** What {@link #status} answers per upstream (0 = no answer); unset: 404. */
+    final Map<HostPort, CompletableFuture<Integer>> statuses = new ConcurrentHashMap<>();
+    final AtomicInteger statusCalls = new AtomicInteger();
+
+    @Override
+    public CompletableFuture<Integer> status(HostPort target, String path, Duration timeout) {
+        statusCalls.incrementAndGet();
+        lastPath = path;
+        return statuses.getOrDefault(target, CompletableFuture.completedFuture(404));
+    }
 
     @Override
     public CompletableFuture<Boolean> http(HostPort target, String path, Duration timeout) {

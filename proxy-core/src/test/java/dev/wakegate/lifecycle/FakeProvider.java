@@ -16,13 +16,19 @@ import java.util.function.Consumer;
 /**
  * A {@link WorkloadProvider} in memory, keeping its contract (failures are {@link StartFailure}s
  * of the kind that says why). By default a start makes the container RUNNING at once (health STARTING
- * when it has a HEALTHCHECK) and emits START; a stop makes it EXITED and emits DIE and STOP.
+ * when it has a HEALTHCHECK) and emits START; a stop makes it EXITED and emits DIE and STOP; a
+ * pause makes a running one PAUSED (health kept) and emits PAUSE, an unpause makes it RUNNING again
+ * and emits UNPAUSE.
  * Tests can hold starts/stops open, make starts fail, or make containers exit.
  */
 final class FakeProvider implements WorkloadProvider {
     final Map<String, WorkloadInfo> containers = Collections.synchronizedMap(new LinkedHashMap<>());
     final List<String> starts = Collections.synchronizedList(new ArrayList<>());
     final List<String> stops = Collections.synchronizedList(new ArrayList<>());
+    final List<String> pauses = Collections.synchronizedList(new ArrayList<>());
+    final List<String> unpauses = Collections.synchronizedList(new ArrayList<>());
+    final List<CompletableFuture<Void>> heldPauses = Collections.synchronizedList(new ArrayList<>());
+    volatile boolean holdPauses;
     final AtomicInteger inspects = new AtomicInteger();
     final AtomicInteger lists = new AtomicInteger();
     final List<CompletableFuture<Void>> heldStarts = Collections.synchronizedList(new ArrayList<>());
@@ -131,6 +137,57 @@ final class FakeProvider implements WorkloadProvider {
         set(name, WorkloadInfo.Status.EXITED, WorkloadInfo.Health.NONE, 143);
         emit(WorkloadEvent.Type.DIE, name);
         emit(WorkloadEvent.Type.STOP, name);
+    }
+
+    @Override
+    public CompletableFuture<Void> pause(String name) {
+        pauses.add(name);
+        if (down) {
+            return unreachable(name);
+        }
+        WorkloadInfo old = containers.get(name);
+        if (old == null) {
+            return CompletableFuture.failedFuture(new StartFailure(name, StartFailure.Kind.MISSING, "no such container " + name));
+        }
+        if (old.status() != WorkloadInfo.Status.RUNNING && old.status() != WorkloadInfo.Status.PAUSED) {
+            return CompletableFuture.failedFuture(new StartFailure(name, StartFailure.Kind.FAILED,
+                    "container " + name + " is not running"));
+        }
+        if (holdPauses) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            heldPauses.add(f);
+            return f.thenRun(() -> doPause(name));
+        }
+        doPause(name);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void doPause(String name) {
+        WorkloadInfo old = containers.get(name);
+        if (old.status() == WorkloadInfo.Status.RUNNING) {
+            // as Docker: a paused container with a HEALTHCHECK is reported unhealthy (no event),
+            // and stays so after the unpause until its next check
+            set(name, WorkloadInfo.Status.PAUSED,
+                    old.hasHealthcheck() ? WorkloadInfo.Health.UNHEALTHY : old.health(), 0);
+            emit(WorkloadEvent.Type.PAUSE, name);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> unpause(String name) {
+        unpauses.add(name);
+        if (down) {
+            return unreachable(name);
+        }
+        WorkloadInfo old = containers.get(name);
+        if (old == null) {
+            return CompletableFuture.failedFuture(new StartFailure(name, StartFailure.Kind.MISSING, "no such container " + name));
+        }
+        if (old.status() == WorkloadInfo.Status.PAUSED) {
+            set(name, WorkloadInfo.Status.RUNNING, old.health(), 0);
+            emit(WorkloadEvent.Type.UNPAUSE, name);
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

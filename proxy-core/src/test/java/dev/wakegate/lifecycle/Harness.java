@@ -86,6 +86,12 @@ final class Harness {
         return this;
     }
 
+    /** Gives the container declared last by that name another sleep policy (pause, windows, veto). */
+    Harness sleep(String name, dev.wakegate.config.SleepPolicy policy) {
+        specs.put(name, specs.get(name).withSleep(policy));
+        return this;
+    }
+
     /** A NORMAL container with no upstream (readiness = running). */
     Harness container(String name, String... dependsOn) {
         return container(name, Priority.NORMAL, null, HealthProbe.DEFAULT, dependsOn);

@@ -105,4 +105,23 @@ class NettyReadinessProbeTest {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
         }
     }
+
+    @Test
+    void statusGivesTheAnswersCodeOrZeroWithoutOne() throws Exception {
+        String[][] cases = {{"HTTP/1.1 200 OK\r\n\r\n", "200"}, {"HTTP/1.0 503 Busy\r\n\r\n", "503"},
+                {"HTTP/1.1 204\r\n\r\n", "204"}, {"hello\r\n", "0"}, {"HTTP/1.1 2000 OK\r\n\r\n", "0"}};
+        for (String[] c : cases) {
+            try (ServerSocket ss = server(c[0])) {
+                HostPort target = new HostPort("127.0.0.1", ss.getLocalPort());
+                assertThat(probe.status(target, "/busy", Duration.ofSeconds(2)).get()).as(c[0])
+                        .isEqualTo(Integer.parseInt(c[1]));
+            }
+        }
+        assertThat(probe.status(new HostPort("127.0.0.1", freePort()), "/busy", Duration.ofSeconds(2)).get())
+                .as("refused").isZero();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThat(probe.status(new HostPort("127.0.0.1", silent.getLocalPort()), "/busy", Duration.ofMillis(200))
+                    .get()).as("silent").isZero();
+        }
+    }
 }

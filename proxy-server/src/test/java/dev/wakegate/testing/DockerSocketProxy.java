@@ -17,6 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * can take "the engine" away and bring it back: point the code under test at {@link #dockerHost()}
  * ({@code tcp://127.0.0.1:PORT}), then {@link #stop()} (closes the listener and every open
  * connection, like a dying dockerd) and {@link #start()} again on the same port.
+ *
+ * <p>It can also hold engine calls: {@link #hold(String)} makes every request whose request line
+ * contains a fragment ({@code "/pause "}) wait at the proxy, before the engine sees it, until
+ * {@link Hold#release()}; so a test can act while a call of the code under test is under way.
  */
 public final class DockerSocketProxy implements AutoCloseable {
 
@@ -24,6 +28,54 @@ public final class DockerSocketProxy implements AutoCloseable {
     private final int port;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocketChannel server;
+    private volatile @org.jspecify.annotations.Nullable Hold hold;
+
+    /** Requests held at the proxy until released; {@link #arrived()} counts those that came. */
+    public static final class Hold {
+        private final String fragment;
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+
+        private Hold(String fragment) {
+            this.fragment = fragment;
+        }
+
+        public int arrived() {
+            return arrived.get();
+        }
+
+        /** Lets the held requests (and every later one) through to the engine. */
+        public void release() {
+            released.countDown();
+        }
+
+        boolean matches(ByteBuffer chunk) {
+            int n = Math.min(chunk.remaining(), 512);
+            byte[] head = new byte[n];
+            chunk.duplicate().get(head);
+            String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+            int eol = text.indexOf("\r\n");
+            return released.getCount() > 0 && (eol < 0 ? text : text.substring(0, eol)).contains(fragment);
+        }
+
+        void await() {
+            arrived.incrementAndGet();
+            try {
+                if (!released.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("held request not released in 60 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Holds every request whose request line contains {@code fragment} until the hold is released. */
+    public Hold hold(String fragment) {
+        Hold h = new Hold(fragment);
+        hold = h;
+        return h;
+    }
 
     public DockerSocketProxy() {
         this(Path.of("/var/run/docker.sock"), Loopback.freePort());
@@ -75,20 +127,24 @@ public final class DockerSocketProxy implements AutoCloseable {
                 engine.connect(UnixDomainSocketAddress.of(socket));
                 open.add(client);
                 open.add(engine);
-                pump(client, engine);
-                pump(engine, client);
+                pump(client, engine, true);
+                pump(engine, client, false);
             } catch (IOException e) {
                 // listener closed, or the engine refused: the client sees its connection drop
             }
         }
     }
 
-    private void pump(SocketChannel from, SocketChannel to) {
+    private void pump(SocketChannel from, SocketChannel to, boolean towardsEngine) {
         Thread t = new Thread(() -> {
             ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
             try {
                 while (from.read(buf) >= 0) {
                     buf.flip();
+                    Hold h = hold;
+                    if (towardsEngine && h != null && h.matches(buf)) {
+                        h.await();
+                    }
                     while (buf.hasRemaining()) {
                         to.write(buf);
                     }

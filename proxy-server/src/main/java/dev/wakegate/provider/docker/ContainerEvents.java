@@ -39,7 +39,7 @@ final class ContainerEvents implements AutoCloseable {
     static final Duration LIVENESS_INTERVAL = Duration.ofSeconds(5);
     private static final long BACKOFF_MIN_MS = 100;
     private static final long BACKOFF_MAX_MS = 5_000;
-    private static final String[] FOLLOWED = {"create", "start", "kill", "die", "stop", "destroy", "health_status"};
+    private static final String[] FOLLOWED = {"create", "start", "kill", "die", "stop", "pause", "unpause", "destroy", "health_status"};
 
     private final EngineCalls calls;
     private final ContainerNames names;

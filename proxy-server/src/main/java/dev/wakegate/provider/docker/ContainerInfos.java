@@ -121,6 +121,8 @@ final class ContainerInfos {
                 case "kill" -> deadly(e) ? WorkloadEvent.Type.KILL : null;
                 case "die" -> WorkloadEvent.Type.DIE;
                 case "stop" -> WorkloadEvent.Type.STOP;
+                case "pause" -> WorkloadEvent.Type.PAUSE;
+                case "unpause" -> WorkloadEvent.Type.UNPAUSE;
                 case "destroy" -> WorkloadEvent.Type.DESTROY;
                 default -> null;
             };

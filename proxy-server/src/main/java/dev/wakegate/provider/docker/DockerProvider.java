@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 /**
  * The {@link WorkloadProvider} for containers of a Docker Engine, through docker-java (zerodep
  * transport). One verb per class: {@link ContainerStart}, {@link ContainerStop},
- * {@link ContainerInspect}, {@link ContainerList}, {@link ContainerEvents}; names are resolved by
+ * {@link ContainerPause}, {@link ContainerUnpause}, {@link ContainerInspect}, {@link ContainerList}, {@link ContainerEvents}; names are resolved by
  * {@link ContainerNames}, engine models mapped by {@link ContainerInfos}, and every call is run
  * and bounded by {@link EngineCalls}.
  *
@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * RESYNC once it answers again; while anyone follows the events the engine is also pinged every
  * {@link #LIVENESS_INTERVAL}, so a freeze is noticed without traffic too.
  *
- * <p>Least privilege: it only starts, stops and reads the containers it is asked about; it can
+ * <p>Least privilege: it only starts, stops, pauses, unpauses and reads the containers it is asked about; it can
  * neither create, remove nor exec.
  */
 public final class DockerProvider implements WorkloadProvider {
@@ -46,6 +46,8 @@ public final class DockerProvider implements WorkloadProvider {
     private final EngineCalls calls;
     private final ContainerStart starter;
     private final ContainerStop stopper;
+    private final ContainerPause pauser;
+    private final ContainerUnpause unpauser;
     private final ContainerInspect inspector;
     private final ContainerList lister;
     private final ContainerEvents events;
@@ -58,6 +60,8 @@ public final class DockerProvider implements WorkloadProvider {
         ContainerNames names = new ContainerNames(clients.calls());
         this.starter = new ContainerStart(calls, names, clients.calls());
         this.stopper = new ContainerStop(calls, names, clients);
+        this.pauser = new ContainerPause(calls, names, clients.calls());
+        this.unpauser = new ContainerUnpause(calls, names, clients.calls());
         this.inspector = new ContainerInspect(calls, names, clients.calls());
         this.lister = new ContainerList(calls, clients.calls());
         this.events = new ContainerEvents(calls, names, clients);
@@ -105,6 +109,16 @@ public final class DockerProvider implements WorkloadProvider {
     @Override
     public CompletableFuture<Void> stop(String name, Duration grace) {
         return stopper.stop(name, grace);
+    }
+
+    @Override
+    public CompletableFuture<Void> pause(String name) {
+        return pauser.pause(name);
+    }
+
+    @Override
+    public CompletableFuture<Void> unpause(String name) {
+        return unpauser.unpause(name);
     }
 
     @Override

@@ -38,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * Prints both medians and their difference. Off by default; run with
  * {@code mvn -o -q -B -pl proxy-server -am -Dtest=ColdStartBenchmark -Dwakegate.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false test} ({@code -Dwakegate.bench.runs=N}, default 9).
+ * {@link PauseWakeBenchmark} reuses its steps to set a wake from pause beside this.
  */
 @Tag("docker")
 @EnabledIfSystemProperty(named = "wakegate.bench", matches = "true")
@@ -95,7 +96,7 @@ class ColdStartBenchmark {
     }
 
     /** Stops the container and waits until the proxy knows it stopped, then lets things settle. */
-    private static void stopAndSettle(DockerFixture docker, Lifecycle lifecycle, String name) throws InterruptedException {
+    static void stopAndSettle(DockerFixture docker, Lifecycle lifecycle, String name) throws InterruptedException {
         docker.stop(name);
         docker.awaitStopped(name, Duration.ofSeconds(20));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
@@ -104,7 +105,7 @@ class ColdStartBenchmark {
     }
 
     /** @return {ms from the start call to the first 200, ms from State.StartedAt to the first 200} */
-    private static double[] floorOnce(DockerFixture docker, Lifecycle lifecycle, String name, int port) throws Exception {
+    static double[] floorOnce(DockerFixture docker, Lifecycle lifecycle, String name, int port) throws Exception {
         stopAndSettle(docker, lifecycle, name);
         long t0 = System.nanoTime();
         CompletableFuture<Long> firstOk = CompletableFuture.supplyAsync(() -> pollUntilOk(port));
@@ -114,13 +115,13 @@ class ColdStartBenchmark {
         return new double[] {(ok - t0) / 1e6, sinceStarted(docker, name, okAt)};
     }
 
-    private static double sinceStarted(DockerFixture docker, String name, Instant at) {
+    static double sinceStarted(DockerFixture docker, String name, Instant at) {
         Instant started = Instant.parse(docker.inspect(name).getState().getStartedAt());
         return Duration.between(started, at).toNanos() / 1e6;
     }
 
     /** @return {ms from sending the request to its 200, ms from State.StartedAt to that 200} */
-    private static double[] throughProxyOnce(DockerFixture docker, Lifecycle lifecycle, String name, int proxyPort)
+    static double[] throughProxyOnce(DockerFixture docker, Lifecycle lifecycle, String name, int proxyPort)
             throws Exception {
         stopAndSettle(docker, lifecycle, name);
         long t0 = System.nanoTime();
@@ -134,7 +135,7 @@ class ColdStartBenchmark {
     }
 
     /** The first 12 bytes of the response to GET / on 127.0.0.1:port. */
-    private static String statusLine(int port, int readTimeoutMillis) throws IOException {
+    static String statusLine(int port, int readTimeoutMillis) throws IOException {
         try (Socket s = new Socket()) {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
@@ -147,7 +148,7 @@ class ColdStartBenchmark {
         }
     }
 
-    private static long pollUntilOk(int port) {
+    static long pollUntilOk(int port) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {
@@ -167,14 +168,14 @@ class ColdStartBenchmark {
         throw new IllegalStateException("no HTTP 200 on 127.0.0.1:" + port + " within 30s");
     }
 
-    private static double median(List<Double> xs) {
+    static double median(List<Double> xs) {
         List<Double> sorted = new ArrayList<>(xs);
         Collections.sort(sorted);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static String fmt(List<Double> xs) {
+    static String fmt(List<Double> xs) {
         StringBuilder sb = new StringBuilder("[");
         for (double x : xs) {
             sb.append(sb.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.0f", x));

@@ -1,6 +1,7 @@
 package dev.wakegate.e2e.ops;
 
 import dev.wakegate.lifecycle.IdleCheckReport;
+import dev.wakegate.lifecycle.ContainerState;
 import dev.wakegate.lifecycle.LifecycleStats;
 import dev.wakegate.server.Main;
 import dev.wakegate.testing.DockerFixture;
@@ -165,6 +166,57 @@ class MultiInstanceE2ETest {
                 .until(() -> b.server().lifecycle().stats().countsOf(web).stopSuccesses() == 1);
         assertThat(afterKill).as("stopped once A was presumed dead, not before").isGreaterThan(Duration.ofSeconds(11));
         assertThat(Files.readString(log)).contains("ready after");
+    }
+
+    @Test
+    void aPauseFollowsTheSameRulesAcrossInstancesAndOneUnpauseWakesItForBoth() {
+        open.track(Ops.freshRedis());
+        int port = Loopback.freePort();
+        String web = Ops.slowCapableServer(docker, "pause-shared", port, 5);
+        Map<String, String> env = Map.of("REDIS_URL", Ops.REDIS_URL);
+        // A serves the traffic and never puts anything to sleep; B only does, with a 3 s idle timeout.
+        WakegateHarness a = open.track(WakegateHarness.start(
+                Ops.yaml(web, port, "priority: normal, sleep: pause", "auto_stop: false"), env));
+        WakegateHarness b = open.track(WakegateHarness.start(
+                Ops.yaml(web, port, "priority: normal, idle_timeout: 3s, sleep: pause", "idle_check_interval: 300ms"), env));
+        assertThat(a.get("/index.html").statusCode()).isEqualTo(200);
+        // Steady traffic through A until B's checks run (its stops wait until it has seen Redis for 10 s).
+        await("B's idle checks run").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                .until(() -> a.get("/index.html").statusCode() == 200 && checksRun(b));
+        assertThat(docker.status(web)).isEqualTo("running");
+
+        // One slow request in flight through A, longer than B's timeout: not paused under it.
+        CompletableFuture<HttpResponse<String>> slow = a.client().sendAsync(
+                HttpRequest.newBuilder(a.uri("/cgi-bin/slow")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await("B sees the request in flight through A").atMost(Duration.ofSeconds(8))
+                .until(() -> skippedBecause(b, web, "in use by another instance"));
+        assertThat(docker.status(web)).isEqualTo("running");
+        assertThat(slow.join().body()).isEqualTo("slow\n");
+
+        // Idle now: B pauses it after its timeout (the shared cordon acknowledged by A first).
+        docker.awaitStatus(web, "paused", Duration.ofSeconds(15));
+        assertThat(docker.countEvents(web, "die")).as("paused, not stopped").isZero();
+        await("A follows the pause from the engine's events").atMost(Duration.ofSeconds(5))
+                .until(() -> a.server().lifecycle().container(web).state() == ContainerState.PAUSED);
+
+        // Requests through both instances at once: one unpause wakes it for all of them.
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            for (WakegateHarness proxy : List.of(a, b)) {
+                responses.add(proxy.client().sendAsync(HttpRequest.newBuilder(proxy.uri("/index.html"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).join();
+        assertThat(responses).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
+        assertThat(docker.countEvents(web, "unpause")).as("one unpause under the start lease").isEqualTo(1);
+        assertThat(docker.countEvents(web, "start")).as("never started again").isEqualTo(1);
+    }
+
+    private static boolean checksRun(WakegateHarness proxy) {
+        LifecycleStats.Snapshot s = proxy.server().lifecycle().stats().snapshot();
+        return s.lastIdleCheck() != null && s.lastIdleCheck().ranHere();
     }
 
     private static boolean skippedBecause(WakegateHarness proxy, String name, String reason) {

@@ -46,6 +46,8 @@ class DockerProviderMappingTest {
             start           | -       | START
             die             | -       | DIE
             stop            | -       | STOP
+            pause           | -       | PAUSE
+            unpause         | -       | UNPAUSE
             destroy         | -       | DESTROY
             exec_create: sh | -       | -
             attach          | -       | -

@@ -150,6 +150,46 @@ class DockerProviderTest {
     }
 
     @Test
+    void pauseFreezesARunningContainerAndUnpauseThawsTheSameProcessBothIdempotent() throws Exception {
+        String c = docker.sleeper("pause");
+        docker.start(c);
+        docker.awaitStatus(c, "running", WAIT);
+        String startedAt = docker.inspect(c).getState().getStartedAt();
+        List<WorkloadEvent> events = new CopyOnWriteArrayList<>();
+        try (AutoCloseable sub = runtime.subscribe(events::add)) {
+            await().atMost(WAIT).until(() -> !events.isEmpty());
+
+            get(runtime.pause(c));
+            assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.PAUSED);
+            get(runtime.pause(c)); // paused already: the goal holds
+            assertThat(docker.countEvents(c, "pause")).isEqualTo(1);
+
+            get(runtime.unpause(c));
+            assertThat(get(runtime.inspect(c)).status()).isEqualTo(Status.RUNNING);
+            get(runtime.unpause(c)); // not paused: the goal holds
+            assertThat(docker.countEvents(c, "unpause")).isEqualTo(1);
+            assertThat(docker.inspect(c).getState().getStartedAt()).as("the same process").isEqualTo(startedAt);
+
+            await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> c.equals(e.name())
+                    && e.type() == WorkloadEvent.Type.UNPAUSE));
+            assertThat(events.stream().filter(e -> c.equals(e.name())).map(WorkloadEvent::type).toList())
+                    .containsSubsequence(WorkloadEvent.Type.PAUSE, WorkloadEvent.Type.UNPAUSE);
+        }
+    }
+
+    @Test
+    void pauseOfAStoppedContainerIsRefusedInTheEnginesWordsAndOfAnUnknownNameIsMissing() {
+        String c = docker.sleeper("pause-stopped");
+
+        StartFailure f = failureOf(runtime.pause(c));
+        assertThat(f.kind()).isEqualTo(StartFailure.Kind.FAILED);
+        assertThat(f.reason()).contains("not running");
+
+        assertThat(failureOf(runtime.pause("wakegate-test-nobody")).kind()).isEqualTo(StartFailure.Kind.MISSING);
+        assertThat(failureOf(runtime.unpause("wakegate-test-nobody")).kind()).isEqualTo(StartFailure.Kind.MISSING);
+    }
+
+    @Test
     void startAndStopOfAnUnknownNameFailWithNoSuchContainer() {
         StartFailure start = failureOf(runtime.start("wakegate-test-nobody"));
         assertThat(start.kind()).isEqualTo(StartFailure.Kind.MISSING);

@@ -1,0 +1,47 @@
+package dev.wakegate.provider.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code docker pause}: the engine freezes the container's processes (cgroup freezer: memory kept,
+ * no CPU) and answers once they are frozen. A container paused already is left as it is; pausing
+ * one that does not run is the engine's refusal ("is not running"), in its own words.
+ */
+final class ContainerPause {
+    private final EngineCalls calls;
+    private final ContainerNames names;
+    private final DockerClient client;
+
+    ContainerPause(EngineCalls calls, ContainerNames names, DockerClient client) {
+        this.calls = calls;
+        this.names = names;
+        this.client = client;
+    }
+
+    CompletableFuture<Void> pause(String name) {
+        return calls.call(name, () -> names.onContainer(name, (id, described) -> {
+            try {
+                client.pauseContainerCmd(id).exec();
+            } catch (DockerException e) {
+                if (e instanceof NotFoundException) {
+                    throw e;
+                }
+                // "already paused" and "is not running" alike (409, or 500 on engine 20.10):
+                // the engine's state tells them apart
+                if (!paused(client.inspectContainerCmd(id).exec())) {
+                    throw e;
+                }
+            }
+            return null;
+        }));
+    }
+
+    static boolean paused(InspectContainerResponse r) {
+        return r.getState() != null && Boolean.TRUE.equals(r.getState().getPaused());
+    }
+}
