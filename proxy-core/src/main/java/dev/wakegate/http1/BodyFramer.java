@@ -1,6 +1,7 @@
 package dev.wakegate.http1;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds where a message body ends in a byte stream, without copying or aggregating it: the relay
@@ -53,7 +54,7 @@ public final class BodyFramer {
     private Mode mode = Mode.NONE;
     private long remaining;
     private boolean complete = true;
-    private String error;
+    private @Nullable String error;
 
     private int chunkState;
     private int lineBytes;
@@ -345,7 +346,7 @@ public final class BodyFramer {
     }
 
     /** Reason the framing is broken, or null. */
-    public String error() {
+    public @Nullable String error() {
         return error;
     }
 

@@ -1,5 +1,7 @@
 package dev.wakegate.http1;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The standard request methods as shared String constants: the parser returns these instances for
  * the common methods, so comparing with {@code ==} is valid for them and parsing allocates nothing.
@@ -31,7 +33,7 @@ public final class Methods {
     }
 
     /** The shared constant for the method in {@code a[start, end)} (case-sensitive), or null. */
-    static String known(byte[] a, int start, int end) {
+    static @Nullable String known(byte[] a, int start, int end) {
         switch (end - start) {
             case 3:
                 if (a[start] == 'G' && a[start + 1] == 'E' && a[start + 2] == 'T') {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,10 +30,11 @@ public final class ProblemResponses {
 
     /**
      * A problem+json response, {"type":"about:blank","title":..,"status":..,"detail":..} and any
-     * {@code extraMembers} (e.g. "container"), titled with the status' reason phrase.
+     * {@code extraMembers} (e.g. "container"), titled with the status' reason phrase; a null
+     * {@code detail} is left out.
      */
-    public static ByteBuf problem(ByteBufAllocator alloc, int status, String detail, Map<String, String> extraMembers,
-                                  Connection connection, String... extraHeaderPairs) {
+    public static ByteBuf problem(ByteBufAllocator alloc, int status, @Nullable String detail,
+                                  Map<String, String> extraMembers, Connection connection, String... extraHeaderPairs) {
         return simple(alloc, status, PROBLEM_JSON, problemJson(status, detail, extraMembers), connection, extraHeaderPairs);
     }
 
@@ -41,7 +43,7 @@ public final class ProblemResponses {
      * frame the response themselves (the {@code /health/*} endpoints). Members keep the order of
      * {@code extraMembers}; a null {@code detail} is left out.
      */
-    public static byte[] problemJson(int status, String detail, Map<String, String> extraMembers) {
+    public static byte[] problemJson(int status, @Nullable String detail, Map<String, String> extraMembers) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -61,9 +63,12 @@ public final class ProblemResponses {
         return out.toByteArray();
     }
 
-    /** A response with the given body, Content-Type and Content-Length, and {@code Connection: close} when it closes. */
-    public static ByteBuf simple(ByteBufAllocator alloc, int status, String contentType, byte[] body, Connection connection,
-                                 String... extraHeaderPairs) {
+    /**
+     * A response with the given body, Content-Type (none when null) and Content-Length, and
+     * {@code Connection: close} when it closes.
+     */
+    public static ByteBuf simple(ByteBufAllocator alloc, int status, @Nullable String contentType, byte[] body,
+                                 Connection connection, String... extraHeaderPairs) {
         if (extraHeaderPairs.length % 2 != 0) {
             throw new IllegalArgumentException("extra headers must be name/value pairs");
         }

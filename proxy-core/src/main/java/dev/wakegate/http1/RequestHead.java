@@ -1,5 +1,7 @@
 package dev.wakegate.http1;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The parsed head of one HTTP/1.x request, filled by {@link RequestHeadParser#parse}. One instance
  * is reused per connection ({@link #reset} between requests). The parser makes only the Strings
@@ -19,10 +21,10 @@ public final class RequestHead {
 
     private static final byte[] NO_BYTES = new byte[0];
 
-    // request line
-    String method;
-    String uri;
-    String path;
+    // request line: null until a head is parsed (the data path reads a head only after parse returned its length)
+    @Nullable String method;
+    @Nullable String uri;
+    @Nullable String path;
     boolean http11;
     int headLength;
 
@@ -34,18 +36,18 @@ public final class RequestHead {
     int[] valueEnd = new int[32];
 
     // the headers the proxy acts on
-    String host;
+    @Nullable String host;
     long contentLength = -1;
     boolean chunked;
     boolean expectContinue;
     boolean connectionClose;
     boolean connectionKeepAlive;
     boolean connectionUpgrade;
-    String upgrade;
-    String expect;
-    String transferEncoding;
-    String accept;
-    String authorization;
+    @Nullable String upgrade;
+    @Nullable String expect;
+    @Nullable String transferEncoding;
+    @Nullable String accept;
+    @Nullable String authorization;
 
     // lazily built values: [start, end) in raw, start < 0 when absent or already built
     byte[] raw = NO_BYTES;
@@ -65,7 +67,7 @@ public final class RequestHead {
 
     // error, when parse returned ERROR
     int errorStatus;
-    String errorReason;
+    @Nullable String errorReason;
 
     public void reset() {
         method = null;
@@ -109,13 +111,13 @@ public final class RequestHead {
         valueEnd = java.util.Arrays.copyOf(valueEnd, capacity);
     }
 
-    /** Method token as sent (common methods are shared constants). */
-    public String method() {
+    /** Method token as sent (common methods are shared constants); null until a head is parsed. */
+    public @Nullable String method() {
         return method;
     }
 
-    /** Request target as sent (origin-form, or absolute-form for proxies). */
-    public String uri() {
+    /** Request target as sent (origin-form, or absolute-form for proxies); null until a head is parsed. */
+    public @Nullable String uri() {
         if (uriStart >= 0) {
             uri = Ascii.string(raw, uriStart, uriEnd);
             uriStart = -1;
@@ -123,8 +125,11 @@ public final class RequestHead {
         return uri;
     }
 
-    /** Path part of the target, without query or fragment; for absolute-form, the path after the authority ("/" when empty). */
-    public String path() {
+    /**
+     * Path part of the target, without query or fragment; for absolute-form, the path after the
+     * authority ("/" when empty); null until a head is parsed.
+     */
+    public @Nullable String path() {
         return path;
     }
 
@@ -159,8 +164,8 @@ public final class RequestHead {
         return valueEnd[i];
     }
 
-    /** Host header value (required; a head without one is rejected for HTTP/1.1). */
-    public String host() {
+    /** Host header value, or null: only an HTTP/1.0 request may come without one (HTTP/1.1 without is rejected). */
+    public @Nullable String host() {
         return host;
     }
 
@@ -200,7 +205,7 @@ public final class RequestHead {
     }
 
     /** The Upgrade header's value when Connection also lists "upgrade", else null. */
-    public String upgrade() {
+    public @Nullable String upgrade() {
         if (!connectionUpgrade) {
             return null;
         }
@@ -212,7 +217,7 @@ public final class RequestHead {
     }
 
     /** Expect header value as sent, or null (anything but 100-continue deserves a 417). */
-    public String expect() {
+    public @Nullable String expect() {
         if (expectStart >= 0) {
             expect = Ascii.string(raw, expectStart, expectEnd);
             expectStart = -1;
@@ -221,12 +226,12 @@ public final class RequestHead {
     }
 
     /** Transfer-Encoding value as sent (several fields joined with ", "), or null. */
-    public String transferEncoding() {
+    public @Nullable String transferEncoding() {
         return transferEncoding;
     }
 
     /** Accept header value (several fields joined with ", "), or null. */
-    public String accept() {
+    public @Nullable String accept() {
         if (acceptStart >= 0) {
             accept = Ascii.string(raw, acceptStart, acceptEnd);
             acceptStart = -1;
@@ -243,7 +248,7 @@ public final class RequestHead {
     }
 
     /** Authorization header value, or null. */
-    public String authorization() {
+    public @Nullable String authorization() {
         if (authorizationStart >= 0) {
             authorization = Ascii.string(raw, authorizationStart, authorizationEnd);
             authorizationStart = -1;
@@ -256,8 +261,8 @@ public final class RequestHead {
         return errorStatus;
     }
 
-    /** Human-readable reason after {@link RequestHead#ERROR} (goes into the problem+json detail). */
-    public String errorReason() {
+    /** Human-readable reason after {@link RequestHead#ERROR} (goes into the problem+json detail); null otherwise. */
+    public @Nullable String errorReason() {
         return errorReason;
     }
 }

@@ -1,6 +1,7 @@
 package dev.wakegate.http1;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded, strict RFC 9112 request-head parser. Owned by one connection (not thread-safe);
@@ -304,7 +305,7 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
     }
 
     /** A repeated field's values joined with ", ": the earlier one is {@code built} or at [start, end) relative to {@code base}. */
-    private static String joined(byte[] a, int base, String built, int start, int end, int vs, int ve) {
+    private static String joined(byte[] a, int base, @Nullable String built, int start, int end, int vs, int ve) {
         String earlier = start >= 0 ? Ascii.string(a, base + start, base + end) : built;
         return earlier + ", " + Ascii.string(a, vs, ve);
     }
@@ -379,7 +380,7 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
             if (!head.http11) {
                 return fail(head, 400, "Transfer-Encoding in an HTTP/1.0 request");
             }
-            if (transferEncodingCount > 1 || !head.transferEncoding.equalsIgnoreCase("chunked")) {
+            if (transferEncodingCount > 1 || !"chunked".equalsIgnoreCase(head.transferEncoding)) {
                 return fail(head, 501, "Transfer-Encoding other than chunked");
             }
             head.chunked = true;

@@ -1,5 +1,7 @@
 package dev.wakegate.http1;
 
+import org.jspecify.annotations.Nullable;
+
 /** The parsed head of one upstream response, filled by {@link ResponseHeadParser}; reused per upstream connection. */
 public final class ResponseHead {
     int status;
@@ -9,7 +11,7 @@ public final class ResponseHead {
     boolean chunked;
     boolean connectionClose;
     boolean connectionKeepAlive;
-    String errorReason;
+    @Nullable String errorReason;
 
     // header fields as offsets relative to the head start, like RequestHead
     int headerCount;
@@ -107,7 +109,8 @@ public final class ResponseHead {
         return BodyFramer.Mode.UNTIL_CLOSE;
     }
 
-    public String errorReason() {
+    /** Why the head is malformed after the parser returned an error; null otherwise. */
+    public @Nullable String errorReason() {
         return errorReason;
     }
 }

@@ -1,5 +1,7 @@
 package dev.wakegate.route;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Locale;
 
 /**
@@ -22,7 +24,7 @@ public final class HostNames {
      *
      * @throws IllegalArgumentException with a reason fit for a config error
      */
-    public static String normalise(String configured) {
+    public static String normalise(@Nullable String configured) {
         if (configured == null || configured.isBlank()) {
             throw new IllegalArgumentException("host is empty");
         }
@@ -93,7 +95,7 @@ public final class HostNames {
      * Whether two Host-style values name the same host: ASCII case, a port and a trailing dot
      * aside. A null or empty value is the same as nothing but another null or empty one.
      */
-    public static boolean sameHost(String a, String b) {
+    public static boolean sameHost(@Nullable String a, @Nullable String b) {
         if (a == null || a.isEmpty() || b == null || b.isEmpty()) {
             return (a == null || a.isEmpty()) && (b == null || b.isEmpty());
         }

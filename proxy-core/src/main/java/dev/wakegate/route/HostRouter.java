@@ -1,5 +1,7 @@
 package dev.wakegate.route;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +25,12 @@ public final class HostRouter {
     private static final HostRouter EMPTY = new HostRouter(RouteTrie.<Route>builder().build(), null, null, List.of());
 
     private final RouteTrie<Route> anyHost;
-    private final HostTable exact;      // null when no route names a host
-    private final HostTable wildcard;   // keyed by the suffix after "*."; null when there is no wildcard
+    private final @Nullable HostTable exact;      // null when no route names a host
+    private final @Nullable HostTable wildcard;   // keyed by the suffix after "*."; null when there is no wildcard
     private final List<Route> routes;
 
-    private HostRouter(RouteTrie<Route> anyHost, HostTable exact, HostTable wildcard, List<Route> routes) {
+    private HostRouter(RouteTrie<Route> anyHost, @Nullable HostTable exact, @Nullable HostTable wildcard,
+            List<Route> routes) {
         this.anyHost = anyHost;
         this.exact = exact;
         this.wildcard = wildcard;
@@ -54,7 +57,7 @@ public final class HostRouter {
      * @param host the Host header value as received (may carry a port; null or empty for none)
      * @param path the request path without the query
      */
-    public Route find(String host, String path) {
+    public @Nullable Route find(@Nullable String host, String path) {
         if (exact == null) {
             return anyHost.find(path);
         }
@@ -62,12 +65,12 @@ public final class HostRouter {
     }
 
     /** The set of routes that serves {@code host} (a Host header value): see the class comment. */
-    public RouteTrie<Route> routesFor(String host) {
+    public RouteTrie<Route> routesFor(@Nullable String host) {
         if (exact == null || host == null || host.isEmpty()) {
             return anyHost;
         }
         if (host.charAt(0) == '[') {
-            return routesForLiteral(host); // an IPv6 literal: exact names only
+            return routesForLiteral(exact, host); // an IPv6 literal: exact names only
         }
         // one pass up to the port: the name's hash, the hash of what follows its first label (for
         // the wildcards), and the hashes before the last character, in case it is a trailing dot
@@ -110,13 +113,13 @@ public final class HostRouter {
         return anyHost;
     }
 
-    private RouteTrie<Route> routesForLiteral(String host) {
+    private RouteTrie<Route> routesForLiteral(HostTable exactNames, String host) {
         int end = HostNames.end(host);
         int hash = 0;
         for (int i = 0; i < end; i++) {
             hash = 31 * hash + HostNames.lower(host.charAt(i));
         }
-        RouteTrie<Route> t = exact.get(host, 0, end, hash);
+        RouteTrie<Route> t = exactNames.get(host, 0, end, hash);
         return t != null ? t : anyHost;
     }
 
@@ -142,15 +145,15 @@ public final class HostRouter {
     private static final class HostTable {
         private final int mask;
         private final int[] hashes;
-        private final String[] keys;
-        private final RouteTrie<?>[] values;
+        private final @Nullable String[] keys;            // null marks an empty slot
+        private final @Nullable RouteTrie<?>[] values;
 
         HostTable(Map<String, RouteTrie<Route>> byName) {
             int size = Integer.highestOneBit(Math.max(1, byName.size()) * 2 - 1) << 1;
             mask = size - 1;
             hashes = new int[size];
-            keys = new String[size];
-            values = new RouteTrie<?>[size];
+            keys = new @Nullable String[size];
+            values = new @Nullable RouteTrie<?>[size];
             for (Map.Entry<String, RouteTrie<Route>> e : byName.entrySet()) {
                 int h = e.getKey().hashCode(); // keys are lower case, as lookups hash them
                 int slot = RouteTrie.spread(h) & mask;
@@ -164,7 +167,7 @@ public final class HostRouter {
         }
 
         @SuppressWarnings("unchecked")
-        RouteTrie<Route> get(String host, int from, int to, int hash) {
+        @Nullable RouteTrie<Route> get(String host, int from, int to, int hash) {
             int length = to - from;
             int slot = RouteTrie.spread(hash) & mask;
             String key;

@@ -1,5 +1,7 @@
 package dev.wakegate.route;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,14 +43,14 @@ public final class RouteTrie<T> {
      * Longest matching prefix's value, or null. {@code path} is the request path without the query;
      * it should start with '/' (anything else matches only a root route "/").
      */
-    public T find(CharSequence path) {
+    public @Nullable T find(CharSequence path) {
         // A String is what the router passes; its own loop lets the JIT see String.charAt.
         return path instanceof String s ? find(s) : find(path.toString());
     }
 
-    private T find(String path) {
+    private @Nullable T find(String path) {
         Node<T> node = root;
-        T best = root.value;
+        @Nullable T best = root.value;
         int len = path.length();
         int i = 0;
         while (i < len && node.mask >= 0) {
@@ -84,12 +86,12 @@ public final class RouteTrie<T> {
     private static final class Node<T> {
         final int mask;             // table length - 1; -1 for a leaf
         final int[] hashes;
-        final String[] keys;        // null marks an empty slot
-        final Node<T>[] children;
-        final T value;
+        final @Nullable String[] keys;        // null marks an empty slot
+        final @Nullable Node<T>[] children;   // null in the empty slots
+        final @Nullable T value;
 
         @SuppressWarnings("unchecked")
-        Node(String[] segments, Node<T>[] kids, T value) {
+        Node(String[] segments, Node<T>[] kids, @Nullable T value) {
             this.value = value;
             if (segments.length == 0) {
                 mask = -1;
@@ -101,7 +103,7 @@ public final class RouteTrie<T> {
             int size = Integer.highestOneBit(segments.length * 2 - 1) << 1;
             mask = size - 1;
             hashes = new int[size];
-            keys = new String[size];
+            keys = new @Nullable String[size];
             children = new Node[size];
             for (int k = 0; k < segments.length; k++) {
                 int h = segments[k].hashCode();
@@ -115,7 +117,7 @@ public final class RouteTrie<T> {
             }
         }
 
-        Node<T> child(String path, int from, int length, int hash) {
+        @Nullable Node<T> child(String path, int from, int length, int hash) {
             int slot = spread(hash) & mask;
             String key;
             while ((key = keys[slot]) != null) {
@@ -161,7 +163,7 @@ public final class RouteTrie<T> {
         }
 
         /** "/a//b/" becomes "/a/b"; "/" stays "/". */
-        public static String normalise(String prefix) {
+        public static String normalise(@Nullable String prefix) {
             if (prefix == null || !prefix.startsWith("/")) {
                 throw new IllegalArgumentException("route path must start with '/': " + prefix);
             }
@@ -191,14 +193,16 @@ public final class RouteTrie<T> {
 
     private static final class MutableNode<T> {
         final Map<String, MutableNode<T>> children = new LinkedHashMap<>();
-        T value;
+        @Nullable T value;
 
         @SuppressWarnings("unchecked")
         Node<T> freeze() {
-            String[] keys = children.keySet().toArray(new String[0]);
+            String[] keys = new String[children.size()];
             Node<T>[] frozen = new Node[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                frozen[i] = children.get(keys[i]).freeze();
+            int i = 0;
+            for (Map.Entry<String, MutableNode<T>> e : children.entrySet()) {
+                keys[i] = e.getKey();
+                frozen[i++] = e.getValue().freeze();
             }
             return new Node<>(keys, frozen, value);
         }

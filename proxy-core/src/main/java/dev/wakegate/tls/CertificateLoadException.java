@@ -22,6 +22,12 @@ public final class CertificateLoadException extends Exception {
         this.reason = reason;
     }
 
+    /** {@code file: reason}: never null, so it can be reported as it is. */
+    @Override
+    public String getMessage() {
+        return file + ": " + reason;
+    }
+
     /** The file at fault. */
     public Path file() {
         return file;

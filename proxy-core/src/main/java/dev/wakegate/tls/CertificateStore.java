@@ -3,12 +3,14 @@ package dev.wakegate.tls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.Mapping;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.net.ssl.SSLException;
@@ -29,7 +31,7 @@ public final class CertificateStore implements Mapping<String, SslContext> {
     private final SslProvider provider;
     private final AtomicLongArray reloads;      // per certificate: replaced
     private final AtomicLongArray refusals;     // per certificate: new files refused
-    private final AtomicReferenceArray<String> problems; // per certificate: why the last new files were refused
+    private final AtomicReferenceArray<@Nullable String> problems; // per certificate: why the last new files were refused
     private volatile Snapshot snapshot;
 
     /** @throws SSLException when the provider refuses one of them */
@@ -46,7 +48,7 @@ public final class CertificateStore implements Mapping<String, SslContext> {
 
     /** The context for a ClientHello's server name ({@code null} when the client sent none). */
     @Override
-    public SslContext map(String serverName) {
+    public SslContext map(@Nullable String serverName) {
         Snapshot s = snapshot;
         if (serverName == null || serverName.isEmpty()) {
             return s.fallback;
@@ -100,7 +102,7 @@ public final class CertificateStore implements Mapping<String, SslContext> {
     }
 
     /** Why the last changed files of the certificate at {@code index} were refused; null when the last change loaded. */
-    public String lastProblem(int index) {
+    public @Nullable String lastProblem(int index) {
         return problems.get(index);
     }
 
@@ -153,7 +155,10 @@ public final class CertificateStore implements Mapping<String, SslContext> {
                 wildcard.put(e.getKey(), context(contexts, e.getValue(), provider));
             }
             String first = certs.get(0).names().get(0);
-            SslContext fallback = first.startsWith("*.") ? wildcard.get(first.substring(2)) : exact.get(first);
+            // never null: the first certificate is the first of its key type under each of its names
+            SslContext fallback = Objects.requireNonNull(
+                    first.startsWith("*.") ? wildcard.get(first.substring(2)) : exact.get(first),
+                    "no context for the first certificate's name " + first);
             return new Snapshot(certs, Map.copyOf(exact), Map.copyOf(wildcard), fallback);
         }
 

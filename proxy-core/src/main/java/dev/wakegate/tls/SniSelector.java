@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
+import org.jspecify.annotations.Nullable;
 
 /**
  * First TLS handler of a connection: reads the ClientHello's server name, picks the context from
@@ -18,7 +19,7 @@ final class SniSelector extends SniHandler {
     }
 
     @Override
-    protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext sslContext) throws Exception {
+    protected void replaceHandler(ChannelHandlerContext ctx, @Nullable String hostname, SslContext sslContext) throws Exception {
         ctx.channel().attr(TlsTermination.SERVER_NAME).set(hostname);
         super.replaceHandler(ctx, hostname, sslContext);
     }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AttributeKey;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +95,7 @@ public final class TlsTermination implements AutoCloseable {
     }
 
     /** The server name of {@code channel}'s ClientHello, or null (no TLS, no name sent, or no handshake yet). */
-    public static String serverName(Channel channel) {
+    public static @Nullable String serverName(Channel channel) {
         return channel.hasAttr(SERVER_NAME) ? channel.attr(SERVER_NAME).get() : null;
     }
 

@@ -78,4 +78,21 @@ class ProblemResponsesTest {
                     .isEqualTo(io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase());
         }
     }
+
+    @Test
+    void aNullDetailOrContentTypeIsLeftOut() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(ProblemResponses.problemJson(404, null, Map.of()));
+        assertThat(json.has("detail")).isFalse();
+        assertThat(json.get("status").asInt()).isEqualTo(404);
+        FullHttpResponse response = decode(ProblemResponses.simple(ByteBufAllocator.DEFAULT, 308, null, new byte[0],
+                Connection.KEEP_ALIVE, "Location", "https://a/"));
+        try {
+            assertThat(response.decoderResult().isSuccess()).isTrue();
+            assertThat(response.headers().contains("Content-Type")).isFalse();
+            assertThat(response.headers().get("Content-Length")).isEqualTo("0");
+            assertThat(response.headers().get("Location")).isEqualTo("https://a/");
+        } finally {
+            response.release();
+        }
+    }
 }

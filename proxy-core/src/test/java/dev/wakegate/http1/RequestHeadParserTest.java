@@ -339,4 +339,25 @@ class RequestHeadParserTest {
         assertThat(Feeding.parseRequest(parser, HeadFixtures.CHROME_GET, true)).startsWith("OK");
         assertThat(Feeding.parseRequest(parser, HeadFixtures.CHROME_GET, false, 7, 300)).startsWith("OK");
     }
+
+    @Test
+    void aResetHeadHasNoValuesUntilTheNextParse() {
+        RequestHead head = parsed("POST /a?b HTTP/1.1\r\nHost: h\r\nAccept: x\r\nExpect: 100-continue\r\n"
+                + "Authorization: Basic x\r\nConnection: upgrade\r\nUpgrade: websocket\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n");
+        head.reset();
+        assertThat(head.method()).isNull();
+        assertThat(head.uri()).isNull();
+        assertThat(head.path()).isNull();
+        assertThat(head.host()).isNull();
+        assertThat(head.accept()).isNull();
+        assertThat(head.expect()).isNull();
+        assertThat(head.authorization()).isNull();
+        assertThat(head.upgrade()).isNull();
+        assertThat(head.transferEncoding()).isNull();
+        assertThat(head.errorReason()).isNull();
+        assertThat(head.headerCount()).isZero();
+        assertThat(head.contentLength()).isEqualTo(-1);
+        assertThat(head.isChunked()).isFalse();
+    }
 }
