@@ -243,7 +243,7 @@ public final class RequestHead {
      * The first User-Agent field's value as a view over this head's bytes (no String is made), or
      * null when there is none. The same view object is reused for the next request.
      */
-    public CharSequence userAgent() {
+    public @Nullable CharSequence userAgent() {
         return userAgentStart < 0 ? null : userAgentView.of(raw, userAgentStart, userAgentEnd);
     }
 

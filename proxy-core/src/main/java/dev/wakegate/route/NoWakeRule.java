@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link NoWake} made ready for the data path, once per config load: the User-Agent regexes as
@@ -45,7 +46,7 @@ public final class NoWakeRule {
     private final char[][][] literalsByFirst = new char[128][][];
     private final int shortestLiteral;
     /** The other entries, as one pattern; null when every entry is a plain word. */
-    private final FastThreadLocal<Matcher> userAgent;
+    private final @Nullable FastThreadLocal<Matcher> userAgent;
 
     public NoWakeRule(NoWake spec) {
         this.spec = spec;
@@ -94,7 +95,7 @@ public final class NoWakeRule {
      *
      * @param userAgent the User-Agent (a view over the head's bytes is fine), or null when absent
      */
-    public Reason match(String method, String path, CharSequence userAgent) {
+    public @Nullable Reason match(String method, String path, @Nullable CharSequence userAgent) {
         if (empty) {
             return null;
         }
