@@ -20,10 +20,19 @@ final class ConfigChecks {
         return "labels of container " + containerName;
     }
 
+    static String serviceLabelsFile(String serviceName) {
+        return "labels of service " + serviceName;
+    }
+
+    /** Where a label-configured entry came from: a container's labels or a Swarm service's. */
+    static String labelsFile(ContainerSpec spec) {
+        return spec.workload().isService() ? serviceLabelsFile(spec.name()) : labelsFile(spec.name());
+    }
+
     /** Where a container's depends_on entry was written: its YAML key, or its label. */
     static ConfigException dependencyError(String yamlFile, ContainerSpec spec, int index, String reason) {
         if (spec.fromLabels()) {
-            return new ConfigException(labelsFile(spec.name()), LabelConfig.DEPENDS_ON, reason);
+            return new ConfigException(labelsFile(spec), LabelConfig.DEPENDS_ON, reason);
         }
         String key = "containers." + spec.name() + ".depends_on" + (index >= 0 ? "[" + index + "]" : "");
         return new ConfigException(yamlFile, key, reason);

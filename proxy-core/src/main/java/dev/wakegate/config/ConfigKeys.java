@@ -26,7 +26,8 @@ final class ConfigKeys {
     static final Section STATE = new Section("state", "redis", "instance_timeout");
     static final Section DOCKER = new Section("docker", "host", "labels", "project");
     static final Section CONTAINER = new Section("containers.<name>",
-            "priority", "upstream", "health", "depends_on", "idle_timeout", "sleep", "keep_awake", "idle_veto");
+            "priority", "upstream", "health", "depends_on", "idle_timeout", "sleep", "keep_awake", "idle_veto",
+            "kind", "replicas");
     static final Section HEALTH = new Section("containers.<name>.health", "http", "tcp");
     static final Section IDLE_VETO = new Section("containers.<name>.idle_veto", "http");
     static final Section ROUTE = new Section("routes[]", "path", "containers", "upstream", "waiting_page", "host",

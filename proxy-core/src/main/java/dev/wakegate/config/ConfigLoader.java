@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -253,9 +254,31 @@ public final class ConfigLoader {
                 }
                 Optional<Duration> idle = Optional.ofNullable(c.optDuration("idle_timeout"));
                 SleepPolicy sleep = sleep(c, upstream);
-                out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false, sleep));
+                Workload workload = workload(c);
+                if (workload.isService() && sleep.mode() == SleepMode.PAUSE) {
+                    throw c.error("sleep", Workload.NO_PAUSE);
+                }
+                out.put(name, new ContainerSpec(name, priority, upstream, health, deps, idle, false, sleep, workload));
             }
             return out;
+        }
+
+        /** {@code kind: container | service} and a service's {@code replicas}. */
+        private Workload workload(YamlSection c) throws ConfigException {
+            String kind = c.string("kind", Workload.Kind.CONTAINER.wireName());
+            if (kind.equals(Workload.Kind.CONTAINER.wireName())) {
+                if (c.has("replicas")) {
+                    throw c.error("replicas", "only a Swarm service has replicas (add kind: service)");
+                }
+                return Workload.CONTAINER;
+            }
+            if (!kind.equals(Workload.Kind.SERVICE.wireName())) {
+                throw c.error("kind", "unknown kind '" + kind + "' (expected container or service)");
+            }
+            if (!c.has("replicas")) {
+                return Workload.service(OptionalInt.empty());
+            }
+            return Workload.service(OptionalInt.of(c.integer("replicas", 1, 1, Workload.MAX_REPLICAS)));
         }
 
         /** {@code sleep}, {@code keep_awake} and {@code idle_veto} of one container. */

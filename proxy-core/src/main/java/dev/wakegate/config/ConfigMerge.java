@@ -37,7 +37,7 @@ public final class ConfigMerge {
             if (!containers.containsKey(name)) {
                 containers.put(name, l.spec());
             } else if (containers.get(name).fromLabels()) {
-                throw new ConfigException(ConfigChecks.labelsFile(name), LabelConfig.ENABLE,
+                throw new ConfigException(ConfigChecks.labelsFile(l.spec()), LabelConfig.ENABLE,
                         "another container with labels is already managed as '" + name + "'");
             }
         }
@@ -49,7 +49,7 @@ public final class ConfigMerge {
         }
         for (Labelled l : labelled) {
             ContainerSpec winner = Objects.requireNonNull(containers.get(l.spec().name()));
-            String file = ConfigChecks.labelsFile(l.spec().name());
+            String file = ConfigChecks.labelsFile(l.spec());
             for (RouteSpec r : l.routes()) {
                 // YAML wins, host by host: a label route keeps the hosts YAML does not route on its path
                 List<String> hosts = r.hosts().stream().filter(h -> !yamlKeys.contains(h + r.path())).toList();

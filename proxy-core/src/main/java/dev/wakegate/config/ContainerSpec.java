@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param idleTimeout overrides the priority's idle timeout when present
  * @param fromLabels  true when discovered from Docker labels rather than YAML
  * @param sleep       how it is put to sleep, when it is kept awake, and its busy veto
+ * @param workload    a container (the default) or a Swarm service, and a service's replicas
  */
 public record ContainerSpec(
         String name,
@@ -22,16 +23,25 @@ public record ContainerSpec(
         List<String> dependsOn,
         Optional<Duration> idleTimeout,
         boolean fromLabels,
-        SleepPolicy sleep) {
+        SleepPolicy sleep,
+        Workload workload) {
 
     public ContainerSpec {
         dependsOn = List.copyOf(dependsOn);
     }
 
-    /** With the default sleep policy: stopped when idle, no keep-awake window, no busy veto. */
+    /** A container (not a Swarm service) with the default sleep policy: stopped when idle, no keep-awake window, no busy veto. */
     public ContainerSpec(String name, Priority priority, Optional<HostPort> upstream, HealthProbe health,
                          List<String> dependsOn, Optional<Duration> idleTimeout, boolean fromLabels) {
-        this(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, SleepPolicy.DEFAULT);
+        this(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, SleepPolicy.DEFAULT,
+                Workload.CONTAINER);
+    }
+
+    /** A container (not a Swarm service). */
+    public ContainerSpec(String name, Priority priority, Optional<HostPort> upstream, HealthProbe health,
+                         List<String> dependsOn, Optional<Duration> idleTimeout, boolean fromLabels,
+                         SleepPolicy sleep) {
+        this(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, sleep, Workload.CONTAINER);
     }
 
     /** A YAML-declared container with defaults for everything but its name. */
@@ -42,11 +52,17 @@ public record ContainerSpec(
 
     /** The same container with another {@code depends_on}. */
     public ContainerSpec withDependsOn(List<String> deps) {
-        return new ContainerSpec(name, priority, upstream, health, deps, idleTimeout, fromLabels, sleep);
+        return new ContainerSpec(name, priority, upstream, health, deps, idleTimeout, fromLabels, sleep, workload);
     }
 
     /** The same container with another sleep policy. */
     public ContainerSpec withSleep(SleepPolicy policy) {
-        return new ContainerSpec(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, policy);
+        return new ContainerSpec(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, policy,
+                workload);
+    }
+
+    /** The same entry, standing for {@code w} on the engine. */
+    public ContainerSpec withWorkload(Workload w) {
+        return new ContainerSpec(name, priority, upstream, health, dependsOn, idleTimeout, fromLabels, sleep, w);
     }
 }

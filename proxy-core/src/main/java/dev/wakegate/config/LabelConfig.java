@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +33,13 @@ public final class LabelConfig {
     public static final String DEPENDS_ON = "wakegate.depends_on";
     public static final String IDLE_TIMEOUT = "wakegate.idle_timeout";
     public static final String WAITING_PAGE = "wakegate.waiting_page";
+    /** On a Swarm service: how many replicas a wake scales it to. */
+    public static final String REPLICAS = "wakegate.replicas";
+    /**
+     * Written by wakegate on a Swarm service it scales to 0: the replica count it had, which a wake
+     * restores when {@link #REPLICAS} (or {@code replicas:} in YAML) does not say.
+     */
+    public static final String LAST_REPLICAS = "wakegate.last_replicas";
     public static final String SLEEP = "wakegate.sleep";
     /** Keep-awake windows, separated by {@code ;} (a window's own day list uses commas). */
     public static final String KEEP_AWAKE = "wakegate.keep_awake";
@@ -41,7 +49,7 @@ public final class LabelConfig {
 
     /** Every {@code wakegate.*} label it accepts; any other is refused (and docs/configuration.md lists these). */
     static final Set<String> KNOWN = Set.of(ENABLE, ROUTE, HOST, UPSTREAM, PORT, PRIORITY, HEALTH, DEPENDS_ON,
-            IDLE_TIMEOUT, WAITING_PAGE, SLEEP, KEEP_AWAKE, IDLE_VETO, TEST);
+            IDLE_TIMEOUT, WAITING_PAGE, SLEEP, KEEP_AWAKE, IDLE_VETO, REPLICAS, LAST_REPLICAS, TEST);
 
     /** Set by Compose v2 on each container: {@code service:condition:restart} entries, comma-separated. */
     public static final String COMPOSE_DEPENDS_ON = "com.docker.compose.depends_on";
@@ -74,7 +82,24 @@ public final class LabelConfig {
      */
     public static Optional<Labelled> parse(String containerName, @Nullable String composeService, Map<String, String> labels)
             throws ConfigException {
-        String file = ConfigChecks.labelsFile(containerName);
+        return parse(containerName, composeService, labels, Workload.Kind.CONTAINER);
+    }
+
+    /**
+     * A Swarm service's own labels (those of its spec, not of its tasks' containers): managed under
+     * the service's name, woken by scaling it up to {@code wakegate.replicas}.
+     *
+     * @return empty unless the service carries {@code wakegate.enable=true}
+     */
+    public static Optional<Labelled> parseService(String serviceName, Map<String, String> labels)
+            throws ConfigException {
+        return parse(serviceName, null, labels, Workload.Kind.SERVICE);
+    }
+
+    private static Optional<Labelled> parse(String containerName, @Nullable String composeService,
+                                            Map<String, String> labels, Workload.Kind kind) throws ConfigException {
+        String file = kind == Workload.Kind.SERVICE ? ConfigChecks.serviceLabelsFile(containerName)
+                : ConfigChecks.labelsFile(containerName);
         String enable = labels.get(ENABLE);
         if (enable == null || !enable.trim().equalsIgnoreCase("true")) {
             return Optional.empty();
@@ -180,8 +205,12 @@ public final class LabelConfig {
             routePaths = List.of("/"); // a host alone routes all its paths here
         }
 
-        ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true,
-                sleep(file, labels, upstream));
+        SleepPolicy sleep = sleep(file, labels, upstream);
+        Workload workload = workload(file, kind, labels);
+        if (workload.isService() && sleep.mode() == SleepMode.PAUSE) {
+            throw new ConfigException(file, SLEEP, Workload.NO_PAUSE);
+        }
+        ContainerSpec spec = new ContainerSpec(name, priority, upstream, health, deps, idle, true, sleep, workload);
         Set<String> paths = new LinkedHashSet<>();
         List<RouteSpec> routes = new ArrayList<>();
         for (String raw : routePaths) {
@@ -201,6 +230,31 @@ public final class LabelConfig {
             routes.add(new RouteSpec(path, List.of(name), upstream.get(), name, waitingPage, hosts));
         }
         return Optional.of(new Labelled(spec, routes, composeDependsOn(labels.get(COMPOSE_DEPENDS_ON))));
+    }
+
+    /** A container, or a service woken to its {@code wakegate.replicas} (refused on a container). */
+    private static Workload workload(String file, Workload.Kind kind, Map<String, String> labels)
+            throws ConfigException {
+        String r = value(labels, REPLICAS);
+        if (kind == Workload.Kind.CONTAINER) {
+            if (r != null) {
+                throw new ConfigException(file, REPLICAS, "only a Swarm service's own labels may set it");
+            }
+            return Workload.CONTAINER;
+        }
+        if (r == null) {
+            return Workload.service(OptionalInt.empty());
+        }
+        try {
+            int n = Integer.parseInt(r);
+            if (n >= 1 && n <= Workload.MAX_REPLICAS) {
+                return Workload.service(OptionalInt.of(n));
+            }
+        } catch (NumberFormatException notANumber) {
+            // refused below
+        }
+        throw new ConfigException(file, REPLICAS, "expected a whole number from 1 to " + Workload.MAX_REPLICAS
+                + ", got '" + r + "'");
     }
 
     /** {@code wakegate.sleep}, {@code wakegate.keep_awake} and {@code wakegate.idle_veto}. */

@@ -331,7 +331,9 @@ public final class ContainerRegistry {
                     c.health = WorkloadInfo.Health.STARTING;
                     c.setState(ContainerState.RUNNING);
                 } else {
-                    c.setState(needsProbe(c) ? ContainerState.RUNNING : ContainerState.READY);
+                    // One task of a Swarm service is one replica, not all of them: a start decides.
+                    c.setState(needsProbe(c) || c.spec.workload().isService()
+                            ? ContainerState.RUNNING : ContainerState.READY);
                 }
             }
             case KILL -> {

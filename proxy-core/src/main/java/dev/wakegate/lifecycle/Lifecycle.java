@@ -207,6 +207,12 @@ public final class Lifecycle implements AutoCloseable {
         }, lane);
     }
 
+    /** The spec a managed name is registered with, or null when it is not managed. */
+    public @Nullable ContainerSpec spec(String name) {
+        ManagedContainer c = registry.get(name);
+        return c == null ? null : c.spec;
+    }
+
     /** Stops managing a container (it is not stopped). True when it was managed. */
     public boolean unregister(String name) {
         return registry.unregister(name) != null;

@@ -367,6 +367,11 @@ public final class StartupCoordinator {
         private boolean inspectNext;
         private @Nullable ScheduledFuture<?> timeout;
         private @Nullable ScheduledFuture<?> nextPoll;
+        /**
+         * For a Swarm service: the engine said every replica runs (the provider's "running"). Its
+         * probe counts only after that: one replica answering is not the service awake.
+         */
+        private boolean replicasUp;
 
         StartOp(ManagedContainer c, boolean manual, boolean verifyOnly) {
             this.c = c;
@@ -677,6 +682,7 @@ public final class StartupCoordinator {
                 return;
             }
             if (info != null) {
+                replicasUp = info.running();
                 switch (info.status()) {
                     case MISSING -> {
                         c.setState(ContainerState.MISSING);
@@ -727,6 +733,10 @@ public final class StartupCoordinator {
                         ? Step.READY : Step.NOT_YET;
             } else if (probeOk != null) {
                 step = probeOk ? Step.READY : Step.NOT_YET;
+            } else if (c.spec.workload().isService() && probes()) {
+                // A service whose replicas just all came up: its probe decides, now.
+                pollNow();
+                return;
             } else {
                 step = info != null && info.running() ? Step.READY : Step.NOT_YET;
             }
@@ -782,9 +792,13 @@ public final class StartupCoordinator {
             }
         }
 
-        /** True when readiness is a probe against the upstream, false when it is an engine inspect. */
+        /**
+         * True when readiness is a probe against the upstream, false when it is an engine inspect
+         * (also for a Swarm service until every replica runs).
+         */
         private boolean probes() {
-            return (thawed || !c.hasHealthcheck) && c.spec.upstream().isPresent();
+            return (thawed || !c.hasHealthcheck) && c.spec.upstream().isPresent()
+                    && (replicasUp || !c.spec.workload().isService());
         }
 
         private void pollNow() {

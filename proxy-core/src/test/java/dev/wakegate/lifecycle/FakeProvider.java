@@ -39,6 +39,8 @@ final class FakeProvider implements WorkloadProvider {
     /** The kind a start fails with when {@link #startError} is set. */
     volatile StartFailure.Kind startErrorKind = StartFailure.Kind.FAILED;
     volatile boolean down;
+    /** What a start leaves it as (CREATED: a Swarm service scaled up whose replicas are not all running yet). */
+    volatile WorkloadInfo.Status statusOnStart = WorkloadInfo.Status.RUNNING;
     /** When set, a started container exits at once with this code instead of running. */
     volatile Integer exitOnStart;
     private volatile Consumer<WorkloadEvent> listener = e -> {
@@ -113,7 +115,7 @@ final class FakeProvider implements WorkloadProvider {
             emit(WorkloadEvent.Type.DIE, name);
             return;
         }
-        set(name, WorkloadInfo.Status.RUNNING,
+        set(name, statusOnStart,
                 old.hasHealthcheck() ? WorkloadInfo.Health.STARTING : WorkloadInfo.Health.NONE, 0);
         emit(WorkloadEvent.Type.START, name);
     }

@@ -28,9 +28,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Manages and routes containers that carry {@code wakegate.enable=true}, from their
- * {@code wakegate.*} labels, following the engine's events: a container created after the proxy
- * started is picked up, a destroyed one loses its routes. YAML wins where both say something
+ * Manages and routes containers, and Swarm services, that carry {@code wakegate.enable=true}, from
+ * their {@code wakegate.*} labels (a service's own labels, not its tasks'), following the engine's
+ * events: one created after the proxy started is picked up, a destroyed one loses its routes, a
+ * service whose spec is updated has its labels read again. A task's container belongs to its
+ * service and is never managed on its own. YAML wins where both say something
  * ({@link ConfigMerge}). Labels that do not make sense are refused for that container alone, with
  * the reason logged; the rest of the proxy is unaffected.
  *
@@ -40,12 +42,21 @@ import java.util.function.Consumer;
 final class LabelDiscovery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LabelDiscovery.class);
 
+    /** The prefix of a service's key in {@link #labelled}: no container name contains ':'. */
+    private static final String SERVICE_KEY = "service:";
+    /** The label the engine puts on a Swarm task's container. */
+    private static final String SWARM_TASK_LABEL = "com.docker.swarm.task.id";
+
     private final ProxyConfig base;
     private final WorkloadProvider runtime;
+    private final WorkloadProvider services;
     private final Lifecycle lifecycle;
     private final Consumer<HostRouter> routesSink;
 
-    /** By engine container name: what its labels say, when they parse. Guarded by {@code this}. */
+    /**
+     * By engine container name (a service's: {@value #SERVICE_KEY} and its name): what its labels
+     * say, when they parse. Guarded by {@code this}.
+     */
     private final Map<String, Labelled> labelled = new LinkedHashMap<>();
     /** The part of {@link #labelled} in effect (merges with the file and with each other). */
     private Map<String, Labelled> active = Map.of();
@@ -62,11 +73,17 @@ final class LabelDiscovery implements AutoCloseable {
     });
     private ProxyConfig merged;
     private @Nullable AutoCloseable subscription;
+    private @Nullable AutoCloseable serviceSubscription;
 
-    LabelDiscovery(ProxyConfig base, WorkloadProvider runtime, Lifecycle lifecycle,
+    /**
+     * @param runtime  the containers' provider
+     * @param services the Swarm services' provider
+     */
+    LabelDiscovery(ProxyConfig base, WorkloadProvider runtime, WorkloadProvider services, Lifecycle lifecycle,
                    Consumer<HostRouter> routesSink) {
         this.base = base;
         this.runtime = runtime;
+        this.services = services;
         this.lifecycle = lifecycle;
         this.routesSink = routesSink;
         this.merged = base;
@@ -79,6 +96,7 @@ final class LabelDiscovery implements AutoCloseable {
         }
         base.discovery().project().ifPresent(p -> log.info("label discovery limited to compose project {}", p));
         subscription = runtime.subscribe(this::onEvent);
+        serviceSubscription = services.subscribe(this::onServiceEvent);
     }
 
     /** The configuration in effect: the file's, plus what labels add. */
@@ -106,13 +124,92 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
+    private void onServiceEvent(WorkloadEvent event) {
+        switch (event.type()) {
+            case RESYNC -> services.list().whenComplete((all, error) -> {
+                if (error == null) {
+                    resyncServices(all);
+                } else {
+                    log.warn("label discovery could not list services: {}", error.getMessage());
+                }
+            });
+            // created, or its spec updated (its labels may say something new)
+            case CREATE -> services.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
+                if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
+                    upsertService(info);
+                }
+            });
+            case DESTROY -> removeService(event.id(), event.name());
+            default -> {
+            }
+        }
+    }
+
+    private synchronized void resyncServices(List<WorkloadInfo> all) {
+        Set<String> present = new HashSet<>();
+        for (WorkloadInfo info : all) {
+            present.add(SERVICE_KEY + info.name());
+        }
+        boolean changed = labelled.keySet().removeIf(key -> key.startsWith(SERVICE_KEY) && !present.contains(key));
+        refused.keySet().removeIf(key -> key.startsWith(SERVICE_KEY) && !present.contains(key));
+        for (WorkloadInfo info : all) {
+            changed |= considerService(info);
+        }
+        if (changed) {
+            apply();
+        }
+    }
+
+    private synchronized void upsertService(WorkloadInfo info) {
+        if (info.id() != null && destroyed.contains(info.id())) {
+            return;
+        }
+        if (considerService(info)) {
+            apply();
+        }
+    }
+
+    private synchronized void removeService(@Nullable String id, @Nullable String name) {
+        if (id != null) {
+            destroyed.add(id);
+        }
+        refused.remove(SERVICE_KEY + name);
+        if (labelled.remove(SERVICE_KEY + name) != null) {
+            log.info("service {} was removed: its label routes are removed", name);
+            apply();
+        }
+    }
+
+    /** Reads one service's own labels; true when what they say changed. */
+    private boolean considerService(WorkloadInfo info) {
+        String key = SERVICE_KEY + info.name();
+        if (!base.discovery().covers(info.labels())) {
+            return labelled.remove(key) != null;
+        }
+        Labelled next;
+        try {
+            next = LabelConfig.parseService(info.name(), info.labels()).orElse(null);
+        } catch (ConfigException e) {
+            refuse(key, String.valueOf(e.getMessage()));
+            return labelled.remove(key) != null;
+        }
+        if (next == null) {
+            return labelled.remove(key) != null;
+        }
+        if (next.equals(labelled.get(key))) {
+            return false;
+        }
+        labelled.put(key, next);
+        return true;
+    }
+
     private synchronized void resync(List<WorkloadInfo> all) {
         Map<String, WorkloadInfo> present = new HashMap<>();
         for (WorkloadInfo info : all) {
             present.put(info.name(), info);
         }
-        boolean changed = labelled.keySet().removeIf(name -> !present.containsKey(name));
-        refused.keySet().removeIf(name -> !present.containsKey(name));
+        boolean changed = labelled.keySet().removeIf(name -> !name.startsWith(SERVICE_KEY) && !present.containsKey(name));
+        refused.keySet().removeIf(name -> !name.startsWith(SERVICE_KEY) && !present.containsKey(name));
         changed |= !engineNames.equals(present.keySet());
         engineNames.clear();
         engineNames.addAll(present.keySet());
@@ -162,6 +259,9 @@ final class LabelDiscovery implements AutoCloseable {
      */
     private @Nullable String shadowedBy(String containerName, Labelled l) {
         String name = l.spec().name();
+        if (containerName.startsWith(SERVICE_KEY)) {
+            return null; // a service is woken as a service, whatever containers are called
+        }
         if (!name.equals(containerName) && engineNames.contains(name)) {
             return "its compose service name '" + name
                     + "' is also the name of another container, which wakegate would then start and stop;"
@@ -172,7 +272,7 @@ final class LabelDiscovery implements AutoCloseable {
 
     /** Reads one container's labels; true when what its labels say changed. */
     private boolean consider(WorkloadInfo info) {
-        if (!base.discovery().covers(info.labels())) {
+        if (!base.discovery().covers(info.labels()) || info.labels().containsKey(SWARM_TASK_LABEL)) {
             return labelled.remove(info.name()) != null;
         }
         Labelled next;
@@ -194,8 +294,13 @@ final class LabelDiscovery implements AutoCloseable {
 
     private void refuse(String name, String reason) {
         if (!Objects.equals(refused.put(name, reason), reason)) {
-            log.warn("ignoring the wakegate labels of container {}: {}", name, reason);
+            log.warn("ignoring the wakegate labels of {}: {}", describe(name), reason);
         }
+    }
+
+    /** "container NAME" or "service NAME", from a key of {@link #labelled}. */
+    private static String describe(String key) {
+        return key.startsWith(SERVICE_KEY) ? "service " + key.substring(SERVICE_KEY.length()) : "container " + key;
     }
 
     /**
@@ -250,7 +355,7 @@ final class LabelDiscovery implements AutoCloseable {
             if (!e.getValue().equals(active.get(e.getKey()))) {
                 refused.remove(e.getKey());
                 Labelled l = e.getValue();
-                log.info("container {} is managed from its labels as '{}' (routes {})", e.getKey(), l.spec().name(),
+                log.info("{} is managed from its labels as '{}' (routes {})", describe(e.getKey()), l.spec().name(),
                         l.routes().stream().map(r -> Route.of(r).name()).toList());
             }
         }
@@ -276,11 +381,13 @@ final class LabelDiscovery implements AutoCloseable {
 
     @Override
     public void close() {
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception e) {
-                log.debug("closing the label discovery subscription", e);
+        for (AutoCloseable s : new AutoCloseable[] {subscription, serviceSubscription}) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (Exception e) {
+                    log.debug("closing the label discovery subscription", e);
+                }
             }
         }
     }

@@ -1,11 +1,15 @@
 package dev.wakegate.server;
 
 import dev.wakegate.admin.AdminEndpoints;
+import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.ProxyConfig;
+import dev.wakegate.config.Workload;
 import dev.wakegate.lifecycle.Lifecycle;
 import dev.wakegate.lifecycle.NettyReadinessProbe;
 import dev.wakegate.metrics.Metrics;
+import dev.wakegate.provider.ProvidersByKind;
 import dev.wakegate.provider.docker.DockerProvider;
+import dev.wakegate.provider.swarm.SwarmProvider;
 import dev.wakegate.relay.FrontServer;
 import dev.wakegate.relay.Transport;
 import dev.wakegate.route.Route;
@@ -21,12 +25,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +55,7 @@ public final class WakegateServer implements AutoCloseable {
     private final Optional<TlsTermination> tls;
     private final Metrics metrics;
     private final DockerProvider runtime;
+    private final SwarmProvider swarm;
     private final StateStore store;
     private final EventLoopGroup control;
     private final EventLoopGroup workers;
@@ -64,11 +71,12 @@ public final class WakegateServer implements AutoCloseable {
         this.metrics = Metrics.createUnbound(); // JVM metrics: once listening, see startAll
         tls.ifPresent(t -> metrics.bindTls(t.store()));
         this.runtime = DockerProvider.create(config.dockerHost(), config.timeouts().dockerCall());
+        this.swarm = SwarmProvider.beside(runtime, this::configuredReplicas);
         this.store = config.redisUrl().<StateStore>map(RedisStateStore::connect).orElseGet(InMemoryStateStore::new);
         this.control = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wakegate-control", true),
                 NioIoHandler.newFactory());
         this.lifecycle = Lifecycle.builder(config)
-                .provider(runtime)
+                .provider(new ProvidersByKind(runtime, swarm, this::kindOf))
                 .store(store)
                 .probe(NettyReadinessProbe.nio(control))
                 .scheduler(control.next())
@@ -83,7 +91,26 @@ public final class WakegateServer implements AutoCloseable {
         this.front = new FrontServer(config.listen(), routes, config.tcp(), config.timeouts(),
                 config.limits(), lifecycle.gate(), admin, metrics.proxyMetrics(), workers,
                 FrontServer.DEFAULT_PARK_DEADLINE, tls);
-        this.discovery = new LabelDiscovery(config, runtime, lifecycle, routes::replace);
+        this.discovery = new LabelDiscovery(config, runtime, swarm, lifecycle, routes::replace);
+    }
+
+    /** The entry of a managed name, as the lifecycle has it (labels included), else as the file has it. */
+    private @Nullable ContainerSpec specOf(String name) {
+        Lifecycle l = lifecycle; // null while the lifecycle is being built
+        ContainerSpec spec = l == null ? null : l.spec(name);
+        return spec != null ? spec : config.containers().get(name);
+    }
+
+    /** Which provider wakes {@code name}: its entry's {@code kind}. */
+    private Workload.Kind kindOf(String name) {
+        ContainerSpec spec = specOf(name);
+        return spec == null ? Workload.Kind.CONTAINER : spec.workload().kind();
+    }
+
+    /** A service's {@code replicas:} or {@code wakegate.replicas}, when set. */
+    private OptionalInt configuredReplicas(String name) {
+        ContainerSpec spec = specOf(name);
+        return spec == null ? OptionalInt.empty() : spec.workload().replicas();
     }
 
     private static TlsTermination startTls(dev.wakegate.config.TlsSettings settings) {
@@ -171,6 +198,7 @@ public final class WakegateServer implements AutoCloseable {
         closeQuietly(discovery);
         closeQuietly(lifecycle);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        closeQuietly(swarm);
         closeQuietly(runtime);
         closeQuietly(store);
         control.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * The {@link WorkloadProvider} for containers of a Docker Engine, through docker-java (zerodep
  * transport). One verb per class: {@link ContainerStart}, {@link ContainerStop},
- * {@link ContainerPause}, {@link ContainerUnpause}, {@link ContainerInspect}, {@link ContainerList}, {@link ContainerEvents}; names are resolved by
+ * {@link ContainerPause}, {@link ContainerUnpause}, {@link ContainerInspect}, {@link ContainerList},
+ * {@link ContainerEvents} (followed by an {@link EventFeed}); names are resolved by
  * {@link ContainerNames}, engine models mapped by {@link ContainerInfos}, and every call is run
  * and bounded by {@link EngineCalls}.
  *
@@ -37,7 +38,7 @@ import java.util.function.Consumer;
  */
 public final class DockerProvider implements WorkloadProvider {
     /** How often a connected engine is pinged, so a frozen one is noticed while nothing else asks it. */
-    public static final Duration LIVENESS_INTERVAL = ContainerEvents.LIVENESS_INTERVAL;
+    public static final Duration LIVENESS_INTERVAL = EventFeed.LIVENESS_INTERVAL;
     /** How long {@link #close} lets engine calls under way (a stop, say) finish before interrupting them. */
     static final Duration CLOSE_GRACE = EngineCalls.CLOSE_GRACE;
 
@@ -50,7 +51,7 @@ public final class DockerProvider implements WorkloadProvider {
     private final ContainerUnpause unpauser;
     private final ContainerInspect inspector;
     private final ContainerList lister;
-    private final ContainerEvents events;
+    private final EventFeed events;
     private volatile boolean closed;
 
     private DockerProvider(String dockerHost, Duration callTimeout) {
@@ -64,7 +65,7 @@ public final class DockerProvider implements WorkloadProvider {
         this.unpauser = new ContainerUnpause(calls, names, clients.calls());
         this.inspector = new ContainerInspect(calls, names, clients.calls());
         this.lister = new ContainerList(calls, clients.calls());
-        this.events = new ContainerEvents(calls, names, clients);
+        this.events = new EventFeed(calls, clients, new ContainerEvents(names));
     }
 
     /** With the default call timeout ({@code timeouts.docker_call}). */
@@ -91,6 +92,16 @@ public final class DockerProvider implements WorkloadProvider {
 
     public String dockerHost() {
         return dockerHost;
+    }
+
+    /** The engine calls (pool, deadlines, typed failures), for a provider of the same engine beside this one. */
+    public EngineCalls engineCalls() {
+        return calls;
+    }
+
+    /** The engine's clients, for a provider of the same engine beside this one. */
+    public EngineClients engineClients() {
+        return clients;
     }
 
     /** Completes with the engine's API version, or fails with "docker engine unreachable at ...". */

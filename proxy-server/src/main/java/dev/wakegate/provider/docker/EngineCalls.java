@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  *
  * <p>It also keeps whether the engine answered last time, and logs each change once.
  */
-final class EngineCalls implements AutoCloseable {
+public final class EngineCalls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerProvider.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long {@link #close} lets calls under way (a stop, say) finish before interrupting them. */
@@ -52,7 +52,7 @@ final class EngineCalls implements AutoCloseable {
 
     /** The body of one call: engine requests on the calling worker. */
     @FunctionalInterface
-    interface Call<T> {
+    public interface Call<T> {
         @Nullable T run() throws Exception;
     }
 
@@ -80,7 +80,7 @@ final class EngineCalls implements AutoCloseable {
         this.timer = deadlines;
     }
 
-    Duration callTimeout() {
+    public Duration callTimeout() {
         return callTimeout;
     }
 
@@ -90,15 +90,16 @@ final class EngineCalls implements AutoCloseable {
     }
 
     /** A call bounded by the call timeout ({@code timeouts.docker_call}). */
-    <T> CompletableFuture<T> call(@Nullable String name, Call<T> body) {
+    public <T> CompletableFuture<T> call(@Nullable String name, Call<T> body) {
         return call(name, callTimeout, body);
     }
 
     /**
      * Runs {@code body} on the pool; the future completes there, with its value, or with a
-     * {@link StartFailure} about {@code name} (null for calls about no container).
+     * {@link StartFailure} about {@code name} (null for calls about no container). A body that
+     * decides its failure itself throws the {@link StartFailure}, which is passed on as it is.
      */
-    <T> CompletableFuture<T> call(@Nullable String name, Duration limit, Call<T> body) {
+    public <T> CompletableFuture<T> call(@Nullable String name, Duration limit, Call<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Worker worker = new Worker();
         try {
@@ -154,6 +155,10 @@ final class EngineCalls implements AutoCloseable {
 
     private StartFailure translate(@Nullable String name, Throwable t) {
         Throwable cause = Futures.unwrap(t);
+        if (cause instanceof StartFailure decided && decided.kind() != StartFailure.Kind.RUNTIME_UNAVAILABLE) {
+            markReachable(); // the engine answered; the body said what the answer means
+            return decided;
+        }
         if (cause instanceof NotFoundException) {
             markReachable();
             return new StartFailure(name, StartFailure.Kind.MISSING, "no such container " + name);
@@ -172,7 +177,7 @@ final class EngineCalls implements AutoCloseable {
     }
 
     /** docker-java puts "Status 500: {\"message\":\"...\"}" in the message; keep the engine's words. */
-    static String engineMessage(DockerException e) {
+    public static String engineMessage(DockerException e) {
         String text = e.getMessage() == null ? "" : e.getMessage();
         int json = text.indexOf('{');
         if (json >= 0) {

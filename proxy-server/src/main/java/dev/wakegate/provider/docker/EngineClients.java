@@ -3,6 +3,7 @@ package dev.wakegate.provider.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the socket's response timeout, a little longer so that the deadline always speaks first, is a
  * backstop for {@code tcp://} engines (the unix-socket transport ignores it).
  */
-final class EngineClients implements AutoCloseable {
+public final class EngineClients implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerProvider.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** Socket read timeouts exceed the call deadlines by this. */
@@ -34,6 +35,8 @@ final class EngineClients implements AutoCloseable {
     private final @Nullable SSLConfig tls;
     private final Duration callTimeout;
     private final DockerClient calls;
+    /** The transport under {@link #calls}, for requests docker-java's models would not carry whole. */
+    private final DockerHttpClient callsHttp;
     /** Events stream: no response timeout, a quiet engine is not a dead one (the liveness ping tells). */
     private final DockerClient events;
     /** Clients for stops whose grace outlasts {@link #callTimeout}, keyed by their deadline in milliseconds. */
@@ -46,17 +49,26 @@ final class EngineClients implements AutoCloseable {
         this.tls = DockerTls.fromEnvironment(System.getenv(), System.getProperty("user.home"))
                 .orElse(dockerHost.startsWith("unix:") ? PlainTransport.INSTANCE : null);
         this.callTimeout = callTimeout;
-        this.calls = newClient(callTimeout.plus(SOCKET_SLACK));
-        this.events = newClient(null);
+        this.callsHttp = newHttpClient(callTimeout.plus(SOCKET_SLACK));
+        this.calls = newClient(callsHttp);
+        this.events = newClient(newHttpClient(null));
     }
 
     /** For every call bounded by the call timeout. */
-    DockerClient calls() {
+    public DockerClient calls() {
         return calls;
     }
 
+    /**
+     * The raw transport of {@link #calls()}: for the Swarm provider, which sends a service's spec
+     * back exactly as the engine gave it (docker-java's model of a spec drops fields it does not know).
+     */
+    public DockerHttpClient callsHttp() {
+        return callsHttp;
+    }
+
     /** For the event stream, which has no deadline. */
-    DockerClient events() {
+    public DockerClient events() {
         return events;
     }
 
@@ -65,24 +77,32 @@ final class EngineClients implements AutoCloseable {
         if (limit.compareTo(callTimeout) <= 0) {
             return calls;
         }
-        return stops.computeIfAbsent(limit.toMillis(), ms -> newClient(Duration.ofMillis(ms).plus(SOCKET_SLACK)));
+        return stops.computeIfAbsent(limit.toMillis(),
+                ms -> newClient(newHttpClient(Duration.ofMillis(ms).plus(SOCKET_SLACK))));
     }
 
-    private DockerClient newClient(@Nullable Duration responseTimeout) {
+    private DockerClient newClient(DockerHttpClient http) {
+        return DockerClientImpl.getInstance(config(), http);
+    }
+
+    private DefaultDockerClientConfig config() {
         // TLS is ours (DockerTls): docker-java's own reads the PEM files with BouncyCastle, not shipped.
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        return DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost)
                 .withDockerTlsVerify(false)
                 .build();
+    }
+
+    private DockerHttpClient newHttpClient(@Nullable Duration responseTimeout) {
         ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
+                .dockerHost(config().getDockerHost())
                 .sslConfig(tls)
                 .maxConnections(16)
                 .connectionTimeout(CONNECT_TIMEOUT);
         if (responseTimeout != null) {
             http.responseTimeout(responseTimeout);
         }
-        return DockerClientImpl.getInstance(config, http.build());
+        return http.build();
     }
 
     @Override
