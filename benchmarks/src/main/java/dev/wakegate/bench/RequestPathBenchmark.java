@@ -5,11 +5,13 @@ import dev.wakegate.admin.LocalEndpoints;
 import dev.wakegate.config.AccessLogSettings;
 import dev.wakegate.config.AccessLogSettings.Format;
 import dev.wakegate.config.HostPort;
+import dev.wakegate.config.NoWake;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.lifecycle.ContainerGate;
 import dev.wakegate.relay.FrontServer;
 import dev.wakegate.relay.ProxyMetrics;
+import dev.wakegate.route.NoWakeRule;
 import dev.wakegate.route.Route;
 import dev.wakegate.route.RouteTrie;
 import io.netty.buffer.ByteBuf;
@@ -107,7 +109,9 @@ public class RequestPathBenchmark {
             String path = "/svc" + i + "/v" + (i % 7);
             b.add(path, new Route(path, List.of("c" + i), up, true));
         }
-        b.add("/api", new Route("/api", List.of("app"), up, true));
+        // as every config has it unless it says otherwise: the built-in no_wake list (a browser's
+        // User-Agent, as here, is scanned in full and matches nothing)
+        b.add("/api", new Route("/api", List.of("app"), up, true, List.of(), null, new NoWakeRule(NoWake.DEFAULTS)));
         trie = b.build();
 
         front = new EmbeddedChannel(FrontServer.detachedHttpHandler(trie, ContainerGate.ALWAYS_READY, LocalEndpoints.NONE,

@@ -12,6 +12,7 @@ import dev.wakegate.admin.AdminModel.Statistics;
 import dev.wakegate.async.Futures;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.http1.ProblemResponses;
+import dev.wakegate.lifecycle.ContainerStatus;
 import dev.wakegate.lifecycle.StartFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ import java.util.function.Supplier;
  * The proxy's own {@code /health/*} endpoints, in the shapes docs/operating.md ("Endpoints") shows:
  * <ul>
  *   <li>{@code GET /health/containers}, {@code GET /health/services}, {@code GET /health/automation}: JSON</li>
+ *   <li>{@code GET /health/containers/{name}}: one container, 200 unless its start failed (503)</li>
+ *   <li>{@code GET /health/wake/{name}[,{name}...]}: the waiting page's long poll (JSON)</li>
  *   <li>{@code GET /health/metrics}: Prometheus text</li>
  *   <li>{@code POST /health/containers/{name}/start|stop}, {@code POST /health/automation/idle-check}</li>
  * </ul>
@@ -68,6 +71,10 @@ public final class AdminEndpoints implements LocalEndpoints {
     private static final String IDLE_CHECK = "/health/automation/idle-check";
     private static final String METRICS = "/health/metrics";
     private static final String CONFIG_RELOAD = "/health/config/reload";
+    private static final String WAKE_PREFIX = "/health/wake/";
+    /** How long a {@code /health/wake} poll is held while nothing is ready or failed: the page's state refresh. */
+    static final Duration WAKE_HOLD = Duration.ofSeconds(1);
+    private static final int MAX_WAKE_NAMES = 32;
     private static final String ALLOW_GET = "GET, HEAD";
     private static final String ALLOW_POST = "POST";
     private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
@@ -141,9 +148,15 @@ public final class AdminEndpoints implements LocalEndpoints {
             default:
                 break;
         }
+        if (path.startsWith(WAKE_PREFIX)) {
+            return wake(method, path.substring(WAKE_PREFIX.length()));
+        }
         if (path.startsWith(CONTAINERS_PREFIX)) {
             String rest = path.substring(CONTAINERS_PREFIX.length());
             int slash = rest.indexOf('/');
+            if (slash < 0 && !rest.isEmpty()) {
+                return isGet(method) ? done(containerJson(rest)) : notAllowed(ALLOW_GET);
+            }
             if (slash > 0 && rest.indexOf('/', slash + 1) < 0) {
                 String name = rest.substring(0, slash);
                 String action = rest.substring(slash + 1);
@@ -195,8 +208,119 @@ public final class AdminEndpoints implements LocalEndpoints {
             n.put("in_flight", c.inFlight());
             n.put("open_connections", c.openConnections());
             n.put("managed_by", c.managedBy().wireName());
+            putInstant(n, "sleeping_since", c.sleepingSince());
+            putExpected(n, c.expectedStartMillis());
         }
         return root;
+    }
+
+    /**
+     * One container, for monitors: 200 while it runs or sleeps by design ("dormant, not down"),
+     * 503 only when its latest start failed; 404 for a name the proxy does not manage.
+     */
+    private LocalResponse containerJson(String name) {
+        ContainerSnapshot c = null;
+        for (ContainerSnapshot each : model.containers()) {
+            if (each.name().equals(name)) {
+                c = each;
+                break;
+            }
+        }
+        if (c == null) {
+            return problem(404, "container " + name + " is not managed");
+        }
+        ObjectNode n = mapper.createObjectNode();
+        boolean failed = c.startFailure() != null;
+        boolean asleep = c.state().equals("stopped") || c.state().equals("paused");
+        n.put("status", failed ? "down" : asleep ? "dormant" : "up");
+        n.put("name", c.name());
+        n.put("state", c.state());
+        n.put("health", c.health());
+        putInstant(n, "last_access", c.lastAccess());
+        putInstant(n, "sleeping_since", c.sleepingSince());
+        putExpected(n, c.expectedStartMillis());
+        if (failed) {
+            n.put("reason", c.startFailure());
+        }
+        putInstant(n, "timestamp", clock.instant());
+        return bytes(failed ? 503 : 200, JSON, n, failed ? Map.of("Retry-After", "5") : Map.of());
+    }
+
+    // ---- the waiting page's long poll ----
+
+    /**
+     * {@code GET /health/wake/{name}[,{name}...]}: starts the containers as a browser navigation to
+     * their route does (so only containers some route names are accepted) and answers as soon as
+     * they are ready or their start failed, or after {@link #WAKE_HOLD} with where they stand.
+     */
+    private CompletableFuture<LocalResponse> wake(String method, String list) {
+        if (!isGet(method)) {
+            return notAllowed(ALLOW_GET);
+        }
+        List<String> names = List.of(list.split(",", -1));
+        if (list.isEmpty() || names.size() > MAX_WAKE_NAMES || names.contains("")) {
+            return done(problem(404, "name the containers: /health/wake/NAME[,NAME...] (at most "
+                    + MAX_WAKE_NAMES + ")"));
+        }
+        java.util.Set<String> routed = new java.util.HashSet<>();
+        model.routes().values().forEach(routed::addAll);
+        for (String name : names) {
+            if (!routed.contains(name)) {
+                return done(problem(404, "no route wakes a container named " + name));
+            }
+        }
+        CompletableFuture<Void> ready;
+        try {
+            ready = model.awaitReady(names);
+        } catch (RuntimeException e) {
+            ready = CompletableFuture.failedFuture(e);
+        }
+        return ready.thenApply(v -> Boolean.TRUE)
+                .completeOnTimeout(Boolean.FALSE, WAKE_HOLD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .handleAsync((isReady, error) -> json(200, wakeJson(names, Boolean.TRUE.equals(isReady), error)),
+                        metricsExecutor);
+    }
+
+    private ObjectNode wakeJson(List<String> names, boolean ready, Throwable error) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("ready", ready);
+        if (error == null) {
+            root.putNull("failed");
+        } else {
+            Throwable cause = Futures.unwrap(error);
+            ObjectNode failed = root.putObject("failed");
+            if (cause instanceof StartFailure f) {
+                failed.put("container", f.container());
+                failed.put("reason", f.reason());
+            } else {
+                failed.putNull("container");
+                failed.put("reason", String.valueOf(cause.getMessage()));
+            }
+        }
+        long now = clock.millis();
+        ArrayNode list = root.putArray("containers");
+        for (ContainerStatus c : model.wakeProgress(names)) {
+            ObjectNode n = list.addObject();
+            n.put("name", c.name());
+            n.put("state", c.wakeState());
+            n.put("health", c.health().name().toLowerCase(java.util.Locale.ROOT));
+            if (c.startRequested() == null) {
+                n.putNull("elapsed_ms");
+            } else {
+                n.put("elapsed_ms", Math.max(0, now - c.startRequested().toEpochMilli()));
+            }
+            putExpected(n, c.expectedStartMillis());
+        }
+        return root;
+    }
+
+    /** {@code expected_start_ms}: the median of the recent cold starts, or null when none was seen. */
+    private static void putExpected(ObjectNode node, long millis) {
+        if (millis <= 0) {
+            node.putNull("expected_start_ms");
+        } else {
+            node.put("expected_start_ms", millis);
+        }
     }
 
     private ObjectNode servicesJson() {

@@ -2,6 +2,7 @@ package dev.wakegate.admin;
 
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.Priority;
+import dev.wakegate.lifecycle.ContainerStatus;
 
 import java.time.Instant;
 import java.util.List;
@@ -53,6 +54,23 @@ public interface AdminModel {
     /** Runs one idle check now, as the periodic one would, and completes with what it did. */
     CompletableFuture<IdleCheckResult> runIdleCheck();
 
+    /**
+     * The named containers and what they depend on, dependencies first, as a visitor waits for them
+     * ({@code GET /health/wake/...}). Read on event loops: memory only.
+     */
+    default List<ContainerStatus> wakeProgress(List<String> names) {
+        return List.of();
+    }
+
+    /**
+     * Makes the named containers ready as a browser navigation to their route does (joining a start
+     * in progress; refused with auto-start off), completing when they are ready or exceptionally
+     * with the {@link dev.wakegate.lifecycle.StartFailure}. Never throws synchronously.
+     */
+    default CompletableFuture<Void> awaitReady(List<String> names) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("no lifecycle"));
+    }
+
     /** Where a container's configuration came from. */
     enum ManagedBy {
         YAML, LABELS;
@@ -72,16 +90,33 @@ public interface AdminModel {
      * @param health             healthy, starting, unhealthy, none or unknown
      * @param inFlight           requests to it in flight through this instance
      * @param openConnections    upgraded (WebSocket) or TCP connections to it open through this instance
+     * @param sleepingSince      since when it has been stopped, or null while it runs
+     * @param expectedStartMillis the median of its last few cold starts through this instance; 0 when none was seen
+     * @param startFailure       why its latest start failed (none runs now), or null: a container that sleeps is
+     *                           not down, one whose start failed is
      */
     record ContainerSnapshot(String name, String state, Priority priority, Instant lastAccess,
                              long idleTimeoutMinutes, String health, int inFlight, int openConnections,
-                             ManagedBy managedBy) {
+                             ManagedBy managedBy, Instant sleepingSince, long expectedStartMillis,
+                             String startFailure) {
         public ContainerSnapshot {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(priority, "priority");
             Objects.requireNonNull(managedBy, "managedBy");
             health = health == null ? "unknown" : health;
+        }
+
+        /**
+         * Without the wake fields: not asleep, no cold start seen, no failed start.
+         *
+         * @see #ContainerSnapshot(String, String, Priority, Instant, long, String, int, int, ManagedBy, Instant, long, String)
+         */
+        public ContainerSnapshot(String name, String state, Priority priority, Instant lastAccess,
+                                 long idleTimeoutMinutes, String health, int inFlight, int openConnections,
+                                 ManagedBy managedBy) {
+            this(name, state, priority, lastAccess, idleTimeoutMinutes, health, inFlight, openConnections, managedBy,
+                    null, 0, null);
         }
     }
 

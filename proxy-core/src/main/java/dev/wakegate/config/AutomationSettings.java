@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * environment (docs/configuration.md).
  *
  * @param timezone the zone of the keep-awake windows' wall-clock times ({@code automation.timezone})
+ * @param noWake   the traffic that does not wake containers ({@code automation.no_wake}; a route's own
+ *                 {@code no_wake} replaces it for that route)
  */
 public record AutomationSettings(
         boolean autoStart,
@@ -21,16 +23,17 @@ public record AutomationSettings(
         Duration idleCheckInterval,
         int maxStopsPerCycle,
         int minRunning,
-        ZoneId timezone) {
+        ZoneId timezone,
+        NoWake noWake) {
 
     /** The default zone of keep-awake windows: {@code UTC} (a zone named so, shown as such in {@code /health/automation}). */
     public static final ZoneId UTC = ZoneId.of("UTC");
 
     public static final AutomationSettings DEFAULTS = new AutomationSettings(true, true,
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0, UTC);
+            Duration.ofSeconds(30), Duration.ofSeconds(60), 5, 0, UTC, NoWake.DEFAULTS);
 
-    /** With keep-awake windows read in UTC, the default zone. */
+    /** With keep-awake windows read in UTC, the default zone, and the built-in {@code no_wake} list. */
     public AutomationSettings(boolean autoStart, boolean autoStop, Duration idleTimeout, Duration highIdleTimeout,
                               Duration lowIdleTimeout, Duration startupTimeout, Duration healthCheckInterval,
                               Duration idleCheckInterval, int maxStopsPerCycle, int minRunning) {
@@ -38,10 +41,18 @@ public record AutomationSettings(
                 idleCheckInterval, maxStopsPerCycle, minRunning, UTC);
     }
 
+    /** With the built-in {@code no_wake} list ({@link NoWake#DEFAULTS}). */
+    public AutomationSettings(boolean autoStart, boolean autoStop, Duration idleTimeout, Duration highIdleTimeout,
+                              Duration lowIdleTimeout, Duration startupTimeout, Duration healthCheckInterval,
+                              Duration idleCheckInterval, int maxStopsPerCycle, int minRunning, ZoneId timezone) {
+        this(autoStart, autoStop, idleTimeout, highIdleTimeout, lowIdleTimeout, startupTimeout, healthCheckInterval,
+                idleCheckInterval, maxStopsPerCycle, minRunning, timezone, NoWake.DEFAULTS);
+    }
+
     /** The same settings with {@code zone} for keep-awake windows. */
     public AutomationSettings withTimezone(ZoneId zone) {
         return new AutomationSettings(autoStart, autoStop, idleTimeout, highIdleTimeout, lowIdleTimeout,
-                startupTimeout, healthCheckInterval, idleCheckInterval, maxStopsPerCycle, minRunning, zone);
+                startupTimeout, healthCheckInterval, idleCheckInterval, maxStopsPerCycle, minRunning, zone, noWake);
     }
 
     /** Idle timeout of a priority; null for CRITICAL (never stopped). */

@@ -21,7 +21,8 @@ final class ConfigKeys {
     static final Section AUTOMATION = new Section("automation",
             "auto_start", "auto_stop", "idle_timeout", "high_idle_timeout", "low_idle_timeout",
             "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
-            "min_running", "timezone");
+            "min_running", "timezone", "no_wake");
+    static final Section NO_WAKE = new Section("automation.no_wake", "user_agents", "paths", "methods");
     static final Section STATE = new Section("state", "redis", "instance_timeout");
     static final Section DOCKER = new Section("docker", "host", "labels", "project");
     static final Section CONTAINER = new Section("containers.<name>",
@@ -30,7 +31,8 @@ final class ConfigKeys {
     static final Section HEALTH = new Section("containers.<name>.health", "http", "tcp");
     static final Section IDLE_VETO = new Section("containers.<name>.idle_veto", "http");
     static final Section ROUTE = new Section("routes[]", "path", "containers", "upstream", "waiting_page", "host",
-            "max_body", "allow", "deny");
+            "max_body", "allow", "deny", "no_wake");
+    static final Section ROUTE_NO_WAKE = new Section("routes[].no_wake", "user_agents", "paths", "methods");
     static final Section TCP = new Section("tcp[]", "listen", "container", "upstream", "tls", "proxy_protocol");
     static final Section TLS = new Section("tls", "listen", "certificates", "redirect_http", "redirect_port", "hsts",
             "proxy_protocol");

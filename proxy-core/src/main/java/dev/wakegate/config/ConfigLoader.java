@@ -145,6 +145,8 @@ public final class ConfigLoader {
     private static final class Reader {
         private final String file;
         private final Path baseDir;
+        /** The largest waiting-page template accepted. */
+        static final int MAX_TEMPLATE = 64 * 1024;
 
         Reader(String file, Path baseDir) {
             this.file = file;
@@ -252,7 +254,8 @@ public final class ConfigLoader {
                     a.duration("idle_check_interval", d.idleCheckInterval(), MIN_IDLE_CHECK_INTERVAL),
                     a.integer("max_stops_per_cycle", d.maxStopsPerCycle(), 1),
                     a.integer("min_running", d.minRunning(), 0),
-                    zone);
+                    zone,
+                    a.has("no_wake") ? NoWake.read(a.section("no_wake", ConfigKeys.NO_WAKE)) : d.noWake());
         }
 
         /** An IANA zone name ({@code Europe/Berlin}) or {@code UTC}; offsets and abbreviations are refused. */
@@ -378,6 +381,37 @@ public final class ConfigLoader {
             return HealthProbe.DEFAULT;
         }
 
+        /**
+         * {@code waiting_page: FILE}: the template, read now (relative to the config file's folder),
+         * at most {@link #MAX_TEMPLATE} bytes of UTF-8, with {@code {{refresh}}} or {@code {{script}}}
+         * (else the page would never turn into the site).
+         */
+        private String waitingTemplate(YamlSection r, String name) throws ConfigException {
+            String key = r.keyPath("waiting_page");
+            Path p = baseDir.resolve(name);
+            byte[] bytes;
+            try {
+                if (java.nio.file.Files.size(p) > MAX_TEMPLATE) {
+                    throw new ConfigException(file, key, p + " is larger than " + MAX_TEMPLATE / 1024 + " KiB");
+                }
+                bytes = java.nio.file.Files.readAllBytes(p);
+            } catch (java.io.IOException e) {
+                throw new ConfigException(file, key, "cannot read the template " + p + ": " + e);
+            }
+            String text;
+            try {
+                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ConfigException(file, key, "the template " + p + " is not UTF-8");
+            }
+            if (!text.contains("{{refresh}}") && !text.contains("{{script}}")) {
+                throw new ConfigException(file, key, "the template " + p + " has neither {{script}} nor {{refresh}}:"
+                        + " the page would never turn into the site");
+            }
+            return text;
+        }
+
         private List<RouteSpec> routes(YamlSection root, Map<String, ContainerSpec> containers) throws ConfigException {
             List<JsonNode> items = root.list("routes");
             List<RouteSpec> out = new ArrayList<>(items.size());
@@ -418,8 +452,12 @@ public final class ConfigLoader {
                     names.add(target.container);
                 }
                 long maxBody = r.has("max_body") ? r.size("max_body", 1) : 0;
-                out.add(new RouteSpec(path, names, target.address, target.name, r.bool("waiting_page", true), hosts,
-                        maxBody, cidrs(r, "allow"), cidrs(r, "deny")));
+                JsonNode page = r.get("waiting_page");
+                boolean waitingPage = page == null || !page.isTextual() ? r.bool("waiting_page", true) : true;
+                String template = page != null && page.isTextual() ? waitingTemplate(r, page.asText()) : null;
+                NoWake noWake = r.has("no_wake") ? NoWake.read(r.section("no_wake", ConfigKeys.ROUTE_NO_WAKE)) : null;
+                out.add(new RouteSpec(path, names, target.address, target.name, waitingPage, hosts,
+                        maxBody, cidrs(r, "allow"), cidrs(r, "deny"), template, noWake));
             }
             return out;
         }

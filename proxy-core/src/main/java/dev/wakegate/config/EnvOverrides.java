@@ -57,7 +57,8 @@ public final class EnvOverrides {
                 a.idleCheckInterval(),
                 a.maxStopsPerCycle(),
                 a.minRunning(),
-                a.timezone());
+                a.timezone(),
+                a.noWake());
 
         Optional<String> redis = config.redisUrl();
         String redisEnv = value(env, REDIS_URL);

@@ -66,6 +66,9 @@ public final class RequestHead {
     int upgradeEnd;
     int expectStart = -1;
     int expectEnd;
+    int userAgentStart = -1;   // not built into a String: read through userAgentView
+    int userAgentEnd;
+    private final AsciiView userAgentView = new AsciiView();
 
     // error, when parse returned ERROR
     int errorStatus;
@@ -101,12 +104,13 @@ public final class RequestHead {
         authorizationStart = -1;
         upgradeStart = -1;
         expectStart = -1;
+        userAgentStart = -1;
     }
 
     /** Whether any value waits to be built from {@link #raw}. */
     boolean hasLazyValues() {
         // all starts are negative exactly when their AND is
-        return (uriStart & acceptStart & authorizationStart & upgradeStart & expectStart) >= 0;
+        return (uriStart & acceptStart & authorizationStart & upgradeStart & expectStart & userAgentStart) >= 0;
     }
 
     void grow(int capacity) {
@@ -267,6 +271,14 @@ public final class RequestHead {
     /** Length of the request line, without its CRLF. */
     public int requestLineLength() {
         return (headerCount > 0 ? nameStart[0] : headLength - 2) - 2;
+    }
+
+    /**
+     * The first User-Agent field's value as a view over this head's bytes (no String is made), or
+     * null when there is none. The same view object is reused for the next request.
+     */
+    public @Nullable CharSequence userAgent() {
+        return userAgentStart < 0 ? null : userAgentView.of(raw, userAgentStart, userAgentEnd);
     }
 
     /** Authorization header value, or null. */

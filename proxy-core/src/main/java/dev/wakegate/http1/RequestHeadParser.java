@@ -25,11 +25,11 @@ import org.jspecify.annotations.Nullable;
 public final class RequestHeadParser extends HeadScanner<RequestHead> {
     private static final byte[] HOST = Ascii.lower("host");
     private static final byte[] ACCEPT = Ascii.lower("accept");
+    private static final byte[] USER_AGENT = Ascii.lower("user-agent");
     private static final byte[] EXPECT = Ascii.lower("expect");
     private static final byte[] UPGRADE = Ascii.lower("upgrade");
     private static final byte[] CONNECTION = Ascii.lower("connection");
     private static final byte[] REFERER = Ascii.lower("referer");
-    private static final byte[] USER_AGENT = Ascii.lower("user-agent");
     private static final byte[] X_FORWARDED_FOR = Ascii.lower("x-forwarded-for");
     private static final byte[] AUTHORIZATION = Ascii.lower("authorization");
     private static final byte[] CONTENT_LENGTH = Ascii.lower("content-length");
@@ -278,6 +278,8 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
                     connection(head, a, vs, ve);
                 } else if (head.userAgent < 0 && Ascii.equalsLower(a, ns, USER_AGENT)) {
                     head.userAgent = n;
+                    head.userAgentStart = vs - base;
+                    head.userAgentEnd = ve - base;
                 }
                 break;
             case 13:

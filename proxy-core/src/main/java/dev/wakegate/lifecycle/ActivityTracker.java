@@ -79,6 +79,30 @@ public final class ActivityTracker {
         }
     }
 
+    /**
+     * A request that is not activity ({@code no_wake}) began: it is in flight, so no stop happens
+     * under it (the in-flight count is what the evictor and the shared protocol read), but the
+     * last access is left alone, so the idle clock runs on.
+     */
+    public void quietRequestStarted(List<String> names) {
+        for (int i = 0, n = names.size(); i < n; i++) {
+            ManagedContainer c = registry.counters(names.get(i));
+            if (c != null) {
+                c.inFlight.increment();
+            }
+        }
+    }
+
+    /** That request ended; the last access is still left alone. */
+    public void quietRequestEnded(List<String> names) {
+        for (int i = 0, n = names.size(); i < n; i++) {
+            ManagedContainer c = registry.counters(names.get(i));
+            if (c != null) {
+                c.inFlight.decrement();
+            }
+        }
+    }
+
     public void connectionOpened(List<String> names) {
         long now = clock.millis();
         for (int i = 0, n = names.size(); i < n; i++) {

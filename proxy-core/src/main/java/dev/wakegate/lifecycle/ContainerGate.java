@@ -29,10 +29,32 @@ public interface ContainerGate {
     /** That request ended (response complete, or connection gone). */
     void requestEnded(List<String> containers);
 
+    /**
+     * A request for these containers began: in flight either way (no stop happens under it), but
+     * access only when {@code activity} (false for traffic that must not keep them awake,
+     * {@code no_wake}: their idle clocks are not refreshed).
+     */
+    default void requestStarted(List<String> containers, boolean activity) {
+        requestStarted(containers);
+    }
+
+    /** That request ended; {@code activity} as it was given to {@link #requestStarted(List, boolean)}. */
+    default void requestEnded(List<String> containers, boolean activity) {
+        requestEnded(containers);
+    }
+
     /** A long-lived connection (upgraded WebSocket or TCP relay) to these containers opened. */
     void connectionOpened(List<String> containers);
 
     void connectionClosed(List<String> containers);
+
+    /**
+     * The named containers and what they depend on (dependencies first), as the waiting page shows
+     * them. Cold path only: it allocates.
+     */
+    default List<ContainerStatus> wakeProgress(List<String> containers) {
+        return List.of();
+    }
 
     /** For routes without containers and for tests of the warm path. */
     ContainerGate ALWAYS_READY = new ContainerGate() {

@@ -94,6 +94,32 @@ public final class ContainerRegistry {
      * Manages {@code spec}'s container, or updates the spec of one already managed. A container
      * managed before keeps its object (and so its counters and last access).
      */
+    /** The managed ones of {@code names} and their dependencies, dependencies first, each once. */
+    List<ManagedContainer> wakeOrder(List<String> names) {
+        java.util.LinkedHashSet<ManagedContainer> out = new java.util.LinkedHashSet<>();
+        for (String name : names) {
+            ManagedContainer c = get(name);
+            if (c != null) {
+                addWithDependencies(c, out, new java.util.HashSet<>());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private void addWithDependencies(ManagedContainer c, java.util.Set<ManagedContainer> out,
+                                     java.util.Set<ManagedContainer> path) {
+        if (out.contains(c) || !path.add(c)) {
+            return; // listed already, or a cycle (the start reports it)
+        }
+        for (String dep : c.spec.dependsOn()) {
+            ManagedContainer d = get(dep);
+            if (d != null) {
+                addWithDependencies(d, out, path);
+            }
+        }
+        out.add(c);
+    }
+
     synchronized ManagedContainer register(ContainerSpec spec) {
         ManagedContainer existing = byName.get(spec.name());
         if (existing != null) {
@@ -103,7 +129,7 @@ public final class ContainerRegistry {
         }
         ManagedContainer c = counted.get(spec.name());
         if (c == null) {
-            c = new ManagedContainer(spec);
+            c = new ManagedContainer(spec, clock);
         } else {
             c.spec = spec;
             c.managed = true;

@@ -81,7 +81,7 @@ public final class Lifecycle implements AutoCloseable {
         this.evictor = new IdleEvictor(registry, coordinator, store, storeHealth, guard,
                 new Membership(store, clock, b.instanceTimeout), settings, clock, lane, instanceId, stats, b.stopGrace,
                 keepAwake, probe);
-        this.gate = new LifecycleGate(registry, coordinator, activity);
+        this.gate = new LifecycleGate(registry, coordinator, activity, this::wakeProgress);
         b.containers.values().forEach(registry::register);
     }
 
@@ -281,7 +281,17 @@ public final class Lifecycle implements AutoCloseable {
         return new ContainerStatus(c.name, c.state, spec.priority(), instant(c.lastAccess()),
                 idleMinutes(timeout), Math.max(0, c.inFlight.sum()), Math.max(0, c.openConnections.sum()), c.health,
                 c.hasHealthcheck, c.cordoned, spec.dependsOn(), instant(c.lastStartedMillis),
-                instant(c.lastStoppedMillis), spec.fromLabels());
+                instant(c.lastStoppedMillis), spec.fromLabels(), instant(c.sleepingSinceMillis),
+                instant(c.startRequestedMillis), c.coldStarts.expectedMillis(), c.lastFailure);
+    }
+
+    /**
+     * The named containers and what they depend on, dependencies first, each once: what a visitor
+     * of a route with these containers waits for. Names not managed are left out. Allocates: for
+     * the waiting page and {@code /health/wake}, never for the warm path.
+     */
+    public List<ContainerStatus> wakeProgress(List<String> names) {
+        return registry.wakeOrder(names).stream().map(this::snapshot).toList();
     }
 
     /** Whole minutes, rounded up: 0 must keep meaning "never stopped", so a 20s timeout shows as 1. */

@@ -2,6 +2,7 @@ package dev.wakegate.lifecycle;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The {@link ContainerGate} the data path holds: the warm path ({@link #isReady}, activity) answers
@@ -18,11 +19,19 @@ public final class LifecycleGate implements ContainerGate {
     private final ContainerRegistry registry;
     private final StartupCoordinator coordinator;
     private final ActivityTracker activity;
+    private final Function<List<String>, List<ContainerStatus>> progress;
 
-    LifecycleGate(ContainerRegistry registry, StartupCoordinator coordinator, ActivityTracker activity) {
+    LifecycleGate(ContainerRegistry registry, StartupCoordinator coordinator, ActivityTracker activity,
+                  Function<List<String>, List<ContainerStatus>> progress) {
         this.registry = registry;
         this.coordinator = coordinator;
         this.activity = activity;
+        this.progress = progress;
+    }
+
+    @Override
+    public List<ContainerStatus> wakeProgress(List<String> containers) {
+        return progress.apply(containers);
     }
 
     @Override
@@ -51,6 +60,24 @@ public final class LifecycleGate implements ContainerGate {
     @Override
     public void requestEnded(List<String> containers) {
         activity.requestEnded(containers);
+    }
+
+    @Override
+    public void requestStarted(List<String> containers, boolean isActivity) {
+        if (isActivity) {
+            activity.requestStarted(containers);
+        } else {
+            activity.quietRequestStarted(containers);
+        }
+    }
+
+    @Override
+    public void requestEnded(List<String> containers, boolean isActivity) {
+        if (isActivity) {
+            activity.requestEnded(containers);
+        } else {
+            activity.quietRequestEnded(containers);
+        }
     }
 
     @Override

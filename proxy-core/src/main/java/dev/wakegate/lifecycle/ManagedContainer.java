@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +63,14 @@ final class ManagedContainer {
     volatile long knownSinceMillis;
     volatile long lastStartedMillis;
     volatile long lastStoppedMillis;
+    /** When it was last seen going to sleep, STOPPED or PAUSED (by this host's clock; when first found so, that moment); 0 otherwise. */
+    volatile long sleepingSinceMillis;
+    /** When the start (or readiness check) in progress was requested; 0 when none runs. */
+    volatile long startRequestedMillis;
+    /** The latest start that failed, until the next start is requested or it becomes ready. */
+    volatile @Nullable StartFailure lastFailure;
+    /** This instance's recent cold starts, for the expected start time (written on the lane). */
+    final ColdStarts coldStarts = new ColdStarts();
     /** False while it is kept only for its counters (no longer in the config or labels). */
     volatile boolean managed = true;
 
@@ -81,13 +90,23 @@ final class ManagedContainer {
 
     private final AtomicBoolean negativeReported = new AtomicBoolean();
 
-    ManagedContainer(ContainerSpec spec) {
+    private final Clock clock;
+
+    ManagedContainer(ContainerSpec spec, Clock clock) {
         this.name = spec.name();
         this.spec = spec;
+        this.clock = clock;
     }
 
     void setState(ContainerState next) {
         if (state != next) {
+            if (next == ContainerState.STOPPED || next == ContainerState.PAUSED || next == ContainerState.MISSING) {
+                if (sleepingSinceMillis == 0) {
+                    sleepingSinceMillis = clock.millis();
+                }
+            } else if (next != ContainerState.UNKNOWN) {
+                sleepingSinceMillis = 0; // UNKNOWN (being inspected) keeps it: it may well still sleep
+            }
             state = next;
             recordDirty = true;
         }

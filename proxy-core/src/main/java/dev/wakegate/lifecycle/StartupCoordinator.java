@@ -186,6 +186,8 @@ public final class StartupCoordinator {
 
         StartOp op = new StartOp(c, manual, false);
         c.start = op;
+        c.startRequestedMillis = op.requestedAt;
+        c.lastFailure = null;
         stats.startAttempt(name);
         listener.onStartRequested(name);
         log.info("start requested: {} ({})", name, c.state.wireName());
@@ -285,6 +287,7 @@ public final class StartupCoordinator {
         }
         StartOp op = new StartOp(c, false, true);
         c.start = op;
+        c.startRequestedMillis = op.requestedAt;
         log.info("{} found running: probing its upstream before sending it requests", c.name);
         op.armTimeout();
         op.begin();
@@ -820,14 +823,17 @@ public final class StartupCoordinator {
             if (c.runningSinceMillis == 0) {
                 c.runningSinceMillis = now;
             }
+            long millis = now - requestedAt;
             if (startIssued || startCalledAt != 0) {
                 c.lastStartedMillis = now;
+                c.coldStarts.record(millis); // a cold start of our own: what a visitor waits for next time
             }
             c.recentFailure = null;
+            c.lastFailure = null;
+            c.startRequestedMillis = 0;
             c.start = null;
             c.setState(ContainerState.READY);
             releaseLease();
-            long millis = now - requestedAt;
             if (verifyOnly) {
                 log.info("{} ready: its probe answered after {} ms", c.name, millis);
             } else {
@@ -849,6 +855,8 @@ public final class StartupCoordinator {
             done = true;
             cancelTimers();
             c.start = null;
+            c.startRequestedMillis = 0;
+            c.lastFailure = failure;
             if (failure.kind() == StartFailure.Kind.FAILED || failure.kind() == StartFailure.Kind.MISSING) {
                 c.recentFailure = failure;
                 c.recentFailureUntilMillis = clock.millis() + FAILURE_HOLD.toMillis();

@@ -66,6 +66,7 @@ final class HttpExchange {
     private boolean upstreamReusable;
     private Route route;
     private List<String> openContainers;   // non-null between requestStarted and requestEnded
+    private boolean quiet;                 // a no_wake match: in use, but not activity
     private boolean metricsPending;
     private AccessEntry logEntry;          // non-null while the access log is on and the line is not written
     private long bodyBytes;                // response body bytes that went to the client
@@ -125,11 +126,20 @@ final class HttpExchange {
         logEntry = entry;
     }
 
-    /** The request goes to {@code r}'s containers: counted as in use until {@link #report}. */
+    /** The request goes to {@code r}'s containers: counted as in use until {@link #report}, and as activity. */
     void routed(Route r, ContainerGate gate) {
+        routed(r, gate, true);
+    }
+
+    /**
+     * The request goes to {@code r}'s containers: counted as in use until {@link #report}; as
+     * activity (refreshing their idle clocks) unless {@code activity} is false (a {@code no_wake} match).
+     */
+    void routed(Route r, ContainerGate gate, boolean activity) {
         route = r;
         openContainers = r.containers();
-        gate.requestStarted(openContainers);
+        quiet = !activity;
+        gate.requestStarted(openContainers, activity);
     }
 
     /**
@@ -148,7 +158,7 @@ final class HttpExchange {
         List<String> c = openContainers;
         if (c != null) {
             openContainers = null;
-            gate.requestEnded(c);
+            gate.requestEnded(c, !quiet);
         }
         if (metricsPending && status != 0) {
             metricsPending = false;

@@ -13,6 +13,7 @@ import dev.wakegate.net.IpAddress;
 import dev.wakegate.park.BrowserNavigation;
 import dev.wakegate.park.ParkedRequest;
 import dev.wakegate.relay.HttpExchange.RequestPhase;
+import dev.wakegate.route.NoWakeRule;
 import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -333,9 +334,20 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             }
             ex.body().limitChunked(maxBody);
         }
-        ex.routed(r, dp.gate);
+        // no_wake: only routes that wake something check it; the match allocates nothing
+        NoWakeRule.Reason noWake = r.containers().isEmpty() ? null : r.noWake().match(ex.method(), path, head.userAgent());
+        ex.routed(r, dp.gate, noWake == null);
         if (dp.gate.isReady(ex.containers())) {
+            if (noWake != null) {
+                dp.metrics.notWoken(noWake, true);
+            }
             connect(rewriteHead(headLength));
+            return;
+        }
+        if (noWake != null) {
+            cumulation.skipBytes(headLength);
+            dp.metrics.notWoken(noWake, false);
+            local.notWoken(noWake);
             return;
         }
         if (r.waitingPage() && BrowserNavigation.test(ex.method(), head.accept())) {

@@ -3,6 +3,9 @@ package dev.wakegate.relay;
 import dev.wakegate.admin.LocalEndpoints.LocalResponse;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.park.WaitingPage;
+import dev.wakegate.route.NoWakeRule;
+import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -81,9 +84,31 @@ final class LocalAnswers {
         answer(308, (alloc, after) -> dp.https.redirect(alloc, host, target, after));
     }
 
-    /** The 503 waiting page for a browser navigation while the route's containers start. */
+    /**
+     * The 503 waiting page for a browser navigation while the route's containers start, showing
+     * them as the gate knows them now (cold path: it renders a page).
+     */
     void waitingPage() {
-        answer(503, ProxyResponses::waitingPage);
+        List<String> containers = request.containers();
+        byte[] page = WaitingPage.render(templateOf(request.route()), containers,
+                dp.gate.wakeProgress(containers), System.currentTimeMillis());
+        answer(503, (alloc, after) -> ProxyResponses.waitingPage(alloc, page, after));
+    }
+
+    private static String templateOf(Route route) {
+        String t = route.waitingTemplate();
+        return t != null ? t : WaitingPage.DEFAULT_TEMPLATE;
+    }
+
+    /**
+     * A {@code no_wake} request to containers that sleep: a 503 with {@code Retry-After}, naming the
+     * first of them and the rule that matched; nothing is started.
+     */
+    void notWoken(NoWakeRule.Reason reason) {
+        List<String> containers = request.containers();
+        String container = containers.isEmpty() ? null : containers.get(0);
+        answer(503, (alloc, after) -> ProxyResponses.unavailable(alloc,
+                "asleep, and this request does not wake it (no_wake: " + reason.tag() + ")", container, after));
     }
 
     /** The parking lot is full: a 503 to retry later, naming the first of the route's containers. */

@@ -1,5 +1,7 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.route.NoWakeRule;
+
 /**
  * What the data path reports for metrics. Called on event loops: implementations must be cheap
  * and non-blocking (Micrometer counters cached per route, see proxy-server's {@code MicrometerProxyMetrics}).
@@ -14,6 +16,13 @@ public interface ProxyMetrics {
 
     /** A request or connection was parked (+1) or left parking (-1). */
     void parked(int delta);
+
+    /**
+     * A request matched {@code no_wake}: refused with a 503 because its containers sleep (nothing
+     * was started), or {@code served} by running ones without counting as activity.
+     */
+    default void notWoken(NoWakeRule.Reason reason, boolean served) {
+    }
 
     ProxyMetrics NOOP = new ProxyMetrics() {
         @Override

@@ -3,6 +3,7 @@ package dev.wakegate.relay;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.ProblemResponses;
 import dev.wakegate.lifecycle.StartFailure;
+import dev.wakegate.park.WaitingPage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -22,14 +23,7 @@ final class ProxyResponses {
     /** Seconds a client should wait before retrying a 503 while containers start. */
     static final int RETRY_AFTER_SECONDS = 5;
     private static final String RETRY_AFTER = Integer.toString(RETRY_AFTER_SECONDS);
-    private static final byte[] WAITING_PAGE = ("<!doctype html>\n<html><head><meta charset=\"utf-8\">"
-            + "<meta http-equiv=\"refresh\" content=\"" + RETRY_AFTER_SECONDS + "\">"
-            + "<title>Starting…</title>"
-            + "<style>body{font-family:sans-serif;margin:4em auto;max-width:32em;color:#333}</style>"
-            + "</head><body><h1>Starting up…</h1>"
-            + "<p>The service behind this page is starting. This page reloads by itself in a few seconds.</p>"
-            + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
-
+    private static final String PAGE_RETRY_AFTER = Integer.toString(WaitingPage.REFRESH_SECONDS);
     private static final ByteBuf END_OF_HEAD = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 
@@ -69,10 +63,13 @@ final class ProxyResponses {
         return unavailable(alloc, failure.reason(), failure.container(), connection);
     }
 
-    /** The 503 waiting page for browser navigations: refreshes itself after {@value #RETRY_AFTER_SECONDS} seconds. */
-    static ByteBuf waitingPage(ByteBufAllocator alloc, Connection connection) {
-        return ProblemResponses.simple(alloc, 503, "text/html; charset=utf-8", WAITING_PAGE, connection,
-                "Retry-After", RETRY_AFTER, "Cache-Control", "no-store");
+    /**
+     * The 503 waiting page for browser navigations ({@link WaitingPage}, rendered by the caller):
+     * {@code Retry-After} as its meta refresh.
+     */
+    static ByteBuf waitingPage(ByteBufAllocator alloc, byte[] page, Connection connection) {
+        return ProblemResponses.simple(alloc, 503, "text/html; charset=utf-8", page, connection,
+                "Retry-After", PAGE_RETRY_AFTER, "Cache-Control", "no-store");
     }
 
     /** A local endpoint's answer, with the endpoint's own headers (WWW-Authenticate on a 401, Allow on a 405, Retry-After on a 503). */

@@ -1,11 +1,13 @@
 package dev.wakegate.route;
 
 import dev.wakegate.config.HostPort;
+import dev.wakegate.config.NoWake;
 import dev.wakegate.config.RouteSpec;
 import dev.wakegate.net.CidrSet;
 import dev.wakegate.net.IpAddress;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runtime form of one HTTP route, as the {@link HostRouter} finds it: where requests go and
@@ -26,6 +28,8 @@ public final class Route {
     private final long maxBody;
     private final CidrSet allow;
     private final CidrSet deny;
+    private final @Nullable String waitingTemplate;
+    private final NoWakeRule noWake;
 
     /**
      * @param path        the normalised prefix ({@code /a/b}, or {@code /} for the root route)
@@ -35,7 +39,7 @@ public final class Route {
      * @param hosts       the normalised host names it serves ({@link HostNames#normalise}); empty: any other host
      */
     public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts) {
-        this(path, containers, upstream, waitingPage, hosts, 0, CidrSet.EMPTY, CidrSet.EMPTY);
+        this(path, containers, upstream, waitingPage, hosts, 0, CidrSet.EMPTY, CidrSet.EMPTY, null, NoWakeRule.NONE);
     }
 
     /**
@@ -45,9 +49,27 @@ public final class Route {
      */
     public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts,
                  long maxBody, CidrSet allow, CidrSet deny) {
+        this(path, containers, upstream, waitingPage, hosts, maxBody, allow, deny, null, NoWakeRule.NONE);
+    }
+
+    /**
+     * @param waitingTemplate the waiting page's template ({@code waiting_page: FILE}), or null for the built-in one
+     * @param noWake          the traffic that does not wake its containers (its own {@code no_wake}, else
+     *                        {@code automation.no_wake})
+     */
+    public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts,
+                 @Nullable String waitingTemplate, NoWakeRule noWake) {
+        this(path, containers, upstream, waitingPage, hosts, 0, CidrSet.EMPTY, CidrSet.EMPTY, waitingTemplate, noWake);
+    }
+
+    /** Every setting: the body limit and client lists, and the waiting page's template and no_wake. */
+    public Route(String path, List<String> containers, HostPort upstream, boolean waitingPage, List<String> hosts,
+                 long maxBody, CidrSet allow, CidrSet deny, @Nullable String waitingTemplate, NoWakeRule noWake) {
         this.maxBody = maxBody;
         this.allow = Objects.requireNonNull(allow, "allow");
         this.deny = Objects.requireNonNull(deny, "deny");
+        this.waitingTemplate = waitingTemplate;
+        this.noWake = Objects.requireNonNull(noWake, "noWake");
         this.path = Objects.requireNonNull(path, "path");
         this.containers = List.copyOf(containers);
         this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -62,9 +84,17 @@ public final class Route {
         this(path, containers, upstream, waitingPage, List.of());
     }
 
+    /** Without a {@code no_wake} of its own, nothing is kept from waking (the server passes the config's). */
     public static Route of(RouteSpec spec) {
+        return of(spec, NoWakeRule.NONE);
+    }
+
+    /** @param defaults {@code automation.no_wake}, for a route without its own */
+    public static Route of(RouteSpec spec, NoWakeRule defaults) {
+        NoWake own = spec.noWake();
         return new Route(RouteTrie.Builder.normalise(spec.path()), spec.containers(), spec.upstream(),
-                spec.waitingPage(), spec.hosts(), spec.maxBody(), spec.allow(), spec.deny());
+                spec.waitingPage(), spec.hosts(), spec.maxBody(), spec.allow(), spec.deny(), spec.waitingTemplate(),
+                own == null ? defaults : new NoWakeRule(own));
     }
 
     /**
@@ -74,9 +104,15 @@ public final class Route {
      *                                  (a validated config has none)
      */
     public static HostRouter compile(List<RouteSpec> specs) {
+        return compile(specs, NoWake.NONE);
+    }
+
+    /** With {@code noWake} ({@code automation.no_wake}) for the routes without their own, compiled once for all of them. */
+    public static HostRouter compile(List<RouteSpec> specs, NoWake noWake) {
+        NoWakeRule defaults = new NoWakeRule(noWake);
         HostRouter.Builder builder = HostRouter.builder();
         for (RouteSpec spec : specs) {
-            builder.add(of(spec));
+            builder.add(of(spec, defaults));
         }
         return builder.build();
     }
@@ -120,6 +156,16 @@ public final class Route {
         return waitingPage;
     }
 
+    /** What does not wake its containers (a route without containers never checks it). */
+    public NoWakeRule noWake() {
+        return noWake;
+    }
+
+    /** The waiting page's template ({@code routes[].waiting_page: FILE}), or null for the built-in one. */
+    public @Nullable String waitingTemplate() {
+        return waitingTemplate;
+    }
+
     /** Exact names and {@code *.suffix} wildcards; empty for a route that serves any other host. */
     public List<String> hosts() {
         return hosts;
@@ -134,12 +180,13 @@ public final class Route {
     public boolean equals(Object o) {
         return o instanceof Route r && path.equals(r.path) && containers.equals(r.containers)
                 && upstream.equals(r.upstream) && waitingPage == r.waitingPage && hosts.equals(r.hosts)
-                && maxBody == r.maxBody && allow.equals(r.allow) && deny.equals(r.deny);
+                && maxBody == r.maxBody && allow.equals(r.allow) && deny.equals(r.deny)
+                && Objects.equals(waitingTemplate, r.waitingTemplate) && noWake.spec().equals(r.noWake.spec());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, containers, upstream, waitingPage, hosts);
+        return Objects.hash(path, containers, upstream, waitingPage, hosts, waitingTemplate, noWake.spec());
     }
 
     @Override

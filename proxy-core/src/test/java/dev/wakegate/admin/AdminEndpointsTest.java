@@ -308,8 +308,41 @@ class AdminEndpointsTest {
     }
 
     @Test
+    void oneContainerIsUpWhileItSleepsByDesignAndDownOnlyWhenItsStartFailed() throws Exception {
+        LocalResponse dormant = call(open, "GET", "/health/containers/grafana", null, REMOTE);
+        assertThat(dormant.status()).isEqualTo(200);
+        JsonNode d = json(dormant);
+        assertThat(d.get("status").asText()).isEqualTo("dormant");
+        assertThat(d.get("sleeping_since").asText()).isEqualTo("2024-01-15T09:45:00Z");
+        assertThat(d.get("expected_start_ms").asLong()).isEqualTo(2900);
+        assertThat(json(call(open, "GET", "/health/containers/app", null, REMOTE)).get("status").asText())
+                .isEqualTo("up");
+
+        model.grafanaFailure = "exited with code 3";
+        LocalResponse down = call(open, "GET", "/health/containers/grafana", null, REMOTE);
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.headers()).containsEntry("Retry-After", "5");
+        assertThat(json(down).get("status").asText()).isEqualTo("down");
+        assertThat(json(down).get("reason").asText()).isEqualTo("exited with code 3");
+
+        JsonNode all = json(call(open, "GET", "/health/containers", null, REMOTE)).get("containers");
+        assertThat(all.get("grafana").get("sleeping_since").asText()).isEqualTo("2024-01-15T09:45:00Z");
+        assertThat(all.get("grafana").get("expected_start_ms").asLong()).isEqualTo(2900);
+        assertThat(all.get("app").get("sleeping_since").isNull()).isTrue();
+        assertThat(all.get("app").get("expected_start_ms").isNull()).isTrue();
+    }
+
+    @Test
+    void wakeRefusesContainersNoRouteNames() throws Exception {
+        for (String path : List.of("/health/wake/", "/health/wake/grafana", "/health/wake/app,", "/health/wake/,app")) {
+            assertThat(call(open, "GET", path, null, REMOTE).status()).as(path).isEqualTo(404);
+        }
+        assertThat(call(open, "POST", "/health/wake/app", null, LOOPBACK).status()).isEqualTo(405);
+    }
+
+    @Test
     void unknownPathsUnderHealthAreNotFoundProblems() throws Exception {
-        for (String path : List.of("/health/x", "/health/containers/", "/health/containers/grafana",
+        for (String path : List.of("/health/x", "/health/containers/", "/health/containers/nosuch",
                 "/health/containers/grafana/restart", "/health/containers/grafana/start/now",
                 "/health/containers//start", "/health/automation/", "/health/")) {
             LocalResponse r = call(open, "GET", path, null, LOOPBACK);
@@ -374,13 +407,16 @@ class AdminEndpointsTest {
             return AutomationSettings.DEFAULTS;
         }
 
+        String grafanaFailure;
+
         @Override
         public List<ContainerSnapshot> containers() {
             return List.of(
                     new ContainerSnapshot("app", "running", Priority.CRITICAL, Instant.parse("2024-01-15T10:30:00.456Z"),
                             0, "healthy", 0, 0, ManagedBy.YAML),
                     new ContainerSnapshot("grafana", "stopped", Priority.NORMAL, Instant.parse("2024-01-15T09:15:00Z"),
-                            30, "none", 0, 0, ManagedBy.YAML),
+                            30, "none", 0, 0, ManagedBy.YAML, Instant.parse("2024-01-15T09:45:00Z"), 2900,
+                            grafanaFailure),
                     new ContainerSnapshot("kibana", "running", Priority.LOW, null, 10, "healthy", 2, 1,
                             ManagedBy.LABELS),
                     new ContainerSnapshot("elasticsearch", "starting", Priority.LOW, null, 10, "starting", 0, 0,

@@ -62,6 +62,31 @@ class IdleEvictorTest {
     }
 
     @Test
+    void requestThatIsNotActivityLeavesTheIdleClockRunning() {
+        Harness h = running(new Harness().container("app"), "app").start();
+        for (int i = 0; i < 30; i++) { // a monitor, every minute
+            h.advance(Duration.ofMinutes(1));
+            h.gate().requestStarted(List.of("app"), false);
+            h.gate().requestEnded(List.of("app"), false);
+        }
+        h.advance(Duration.ofMinutes(1));
+        assertThat(h.provider.stops).containsExactly("app");
+        assertThat(h.lifecycle.container("app").lastAccess()).isNull();
+    }
+
+    @Test
+    void requestThatIsNotActivityIsStillNeverStoppedUnder() {
+        Harness h = running(new Harness().container("app"), "app").start();
+        h.gate().requestStarted(List.of("app"), false);
+        h.advance(Duration.ofMinutes(40));
+        assertThat(h.provider.stops).isEmpty();
+        assertThat(checkNow(h).skipped()).containsEntry("app", "1 request(s) in flight");
+        h.gate().requestEnded(List.of("app"), false);
+        h.advance(Duration.ofMinutes(1)); // idle since the start: its long request did not count
+        assertThat(h.provider.stops).containsExactly("app");
+    }
+
+    @Test
     void noStopWhileARequestIsInFlight() {
         Harness h = running(new Harness().container("app"), "app").start();
         h.gate().requestStarted(List.of("app"));

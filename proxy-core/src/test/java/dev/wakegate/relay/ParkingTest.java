@@ -86,10 +86,11 @@ class ParkingTest {
                     + "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n\r\n");
             Response r = c.read();
             assertThat(r.status()).isEqualTo(503);
-            assertThat(r.header("Retry-After")).isEqualTo("5");
+            assertThat(r.header("Retry-After")).isEqualTo("2"); // the page's own refresh, with scripts off
             assertThat(r.header("Cache-Control")).isEqualTo("no-store");
             assertThat(r.header("Content-Type")).startsWith("text/html");
-            assertThat(r.bodyText()).contains("http-equiv=\"refresh\"");
+            assertThat(r.bodyText()).contains("<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>",
+                    "data-wake=\"/health/wake/app\"", "data-name=\"app\"");
             assertThat(gate.awaitCalls.get()).isEqualTo(1);
             assertThat(h.server.parkedCount()).isZero();
         }

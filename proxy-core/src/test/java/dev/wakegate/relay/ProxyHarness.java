@@ -3,8 +3,10 @@ package dev.wakegate.relay;
 import dev.wakegate.admin.LocalEndpoints;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Limits;
+import dev.wakegate.config.NoWake;
 import dev.wakegate.config.TcpSpec;
 import dev.wakegate.config.Timeouts;
+import dev.wakegate.route.NoWakeRule;
 import dev.wakegate.route.Route;
 import dev.wakegate.route.RouteTrie;
 import dev.wakegate.testing.CountingMetrics;
@@ -46,6 +48,10 @@ final class ProxyHarness implements AutoCloseable {
             .withUpstreamSend(Duration.ofMillis(800))
             .withUpstreamResponse(Duration.ofMillis(800)).withUpstreamRead(Duration.ofMillis(800));
 
+    /** The no_wake of the /nw-cold (app: not ready in ParkingTest and NoWakeTest) and /nw-warm (web: ready) routes. */
+    static final NoWakeRule NO_WAKE = new NoWakeRule(new NoWake(List.of("UptimeRobot", "bot\\b"),
+            List.of("/nw-cold/favicon.ico", "/nw-warm/robots.txt", "/nw-cold/.well-known/*"), List.of("OPTIONS")));
+
     final HttpTestServer a = new HttpTestServer("a");
     final HttpTestServer b = new HttpTestServer("b");
     final TcpEchoServer echo = new TcpEchoServer();
@@ -85,6 +91,8 @@ final class ProxyHarness implements AutoCloseable {
                 .add("/cold", new Route("/cold", List.of("app"), hp(a.port()), true))
                 .add("/held", new Route("/held", List.of("db"), hp(b.port()), false))
                 .add("/dead", new Route("/dead", List.of(), hp(deadPort), true))
+                .add("/nw-cold", new Route("/nw-cold", List.of("app"), hp(a.port()), true, List.of(), null, NO_WAKE))
+                .add("/nw-warm", new Route("/nw-warm", List.of("web"), hp(a.port()), true, List.of(), null, NO_WAKE))
                 .build();
         List<TcpSpec> tcp = List.of(
                 new TcpSpec(hp(freePort()), Optional.empty(), hp(echo.port())),

@@ -2,6 +2,7 @@ package dev.wakegate.testing;
 
 import dev.wakegate.relay.ProxyMetrics;
 import dev.wakegate.relay.UpstreamFailure;
+import dev.wakegate.route.NoWakeRule;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,6 +13,12 @@ public final class CountingMetrics implements ProxyMetrics {
     public final List<String> completed = new CopyOnWriteArrayList<>();
     public final List<String> upstreamErrors = new CopyOnWriteArrayList<>();
     public final AtomicInteger parked = new AtomicInteger();
+    public final List<String> notWoken = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void notWoken(NoWakeRule.Reason reason, boolean served) {
+        notWoken.add(reason.tag() + " " + (served ? "served" : "refused"));
+    }
 
     @Override
     public void requestCompleted(String routePath, int status) {

@@ -97,6 +97,26 @@ public final class FakeGate implements ContainerGate {
         ended.incrementAndGet();
     }
 
+    /** Requests that began and ended without counting as activity (no_wake). */
+    public final AtomicInteger quietStarted = new AtomicInteger();
+    public final AtomicInteger quietEnded = new AtomicInteger();
+
+    @Override
+    public void requestStarted(List<String> containers, boolean activity) {
+        started.incrementAndGet();
+        if (!activity) {
+            quietStarted.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void requestEnded(List<String> containers, boolean activity) {
+        ended.incrementAndGet();
+        if (!activity) {
+            quietEnded.incrementAndGet();
+        }
+    }
+
     @Override
     public void connectionOpened(List<String> containers) {
         opened.incrementAndGet();

@@ -1,6 +1,7 @@
 package dev.wakegate.metrics;
 
 import dev.wakegate.relay.ProxyMetrics;
+import dev.wakegate.route.NoWakeRule;
 import dev.wakegate.relay.UpstreamFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The data path's {@link ProxyMetrics} on Micrometer: {@code wakegate_requests_total{route,status_class}},
- * {@code wakegate_upstream_errors_total{upstream,reason}} and the {@code wakegate_parked_requests} gauge.
+ * {@code wakegate_upstream_errors_total{upstream,reason}}, the {@code wakegate_parked_requests} gauge and
+ * {@code wakegate_not_woken_requests_total{reason,outcome}} (requests {@code no_wake} kept from waking:
+ * {@code refused} while their containers slept, {@code served} by running ones without counting as activity).
  *
  * <p>Called on event loops for every request, so a warm request costs one map get, one volatile
  * array read and a counter increment: counters are cached per route and status class, and
@@ -23,6 +26,7 @@ public final class MicrometerProxyMetrics implements ProxyMetrics {
     static final String REQUESTS = "wakegate.requests";
     static final String UPSTREAM_ERRORS = "wakegate.upstream.errors";
     static final String PARKED = "wakegate.parked.requests";
+    static final String NOT_WOKEN = "wakegate.not.woken.requests";
     /** The route label of requests that matched no route. */
     public static final String NO_ROUTE = "none";
     private static final String[] STATUS_CLASSES = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
@@ -31,10 +35,25 @@ public final class MicrometerProxyMetrics implements ProxyMetrics {
     private final ConcurrentHashMap<String, AtomicReferenceArray<Counter>> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConcurrentHashMap<UpstreamFailure, Counter>> upstreamErrors = new ConcurrentHashMap<>();
     private final AtomicInteger parked = new AtomicInteger();
+    /** By reason, then refused (even index) or served (odd): registered up front, so every series shows from 0. */
+    private final Counter[] notWoken = new Counter[NoWakeRule.Reason.values().length * 2];
 
     public MicrometerProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge(PARKED, parked);
+        for (NoWakeRule.Reason reason : NoWakeRule.Reason.values()) {
+            for (boolean served : new boolean[] {false, true}) {
+                notWoken[reason.ordinal() * 2 + (served ? 1 : 0)] = Counter.builder(NOT_WOKEN)
+                        .description("Requests no_wake kept from waking their containers")
+                        .tag("reason", reason.tag()).tag("outcome", served ? "served" : "refused")
+                        .register(registry);
+            }
+        }
+    }
+
+    @Override
+    public void notWoken(NoWakeRule.Reason reason, boolean served) {
+        notWoken[reason.ordinal() * 2 + (served ? 1 : 0)].increment();
     }
 
     @Override

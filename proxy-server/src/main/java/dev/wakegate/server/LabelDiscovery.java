@@ -392,8 +392,9 @@ final class LabelDiscovery implements AutoCloseable {
             }
         }
         // routes first, so no request is routed to a container about to be forgotten
-        if (!next.routes().equals(merged.routes())) {
-            routesSink.accept(Route.compile(next.routes()));
+        if (!next.routes().equals(merged.routes())
+                || !next.automation().noWake().equals(merged.automation().noWake())) {
+            routesSink.accept(Route.compile(next.routes(), next.automation().noWake()));
             changes.add("routes: " + next.routes().size() + " (were " + merged.routes().size() + ")");
         }
         for (String name : gone) {

@@ -45,9 +45,26 @@ final class LifecycleAdminModel implements AdminModel {
         for (ContainerStatus c : lifecycle.containers().values()) {
             out.add(new AdminModel.ContainerSnapshot(c.name(), c.state().reportedName(), c.priority(), c.lastAccess(),
                     c.idleTimeoutMinutes(), c.health() == null ? "none" : c.health().name().toLowerCase(),
-                    (int) c.inFlight(), (int) c.openConnections(), c.fromLabels() ? ManagedBy.LABELS : ManagedBy.YAML));
+                    (int) c.inFlight(), (int) c.openConnections(), c.fromLabels() ? ManagedBy.LABELS : ManagedBy.YAML,
+                    c.sleepingSince(), c.expectedStartMillis(), startFailure(c)));
         }
         return out;
+    }
+
+    /** The reason of the latest failed start while no other start runs: "down", not "dormant". */
+    private static @Nullable String startFailure(ContainerStatus c) {
+        StartFailure f = c.lastFailure();
+        return f == null || c.startRequested() != null ? null : f.reason();
+    }
+
+    @Override
+    public List<ContainerStatus> wakeProgress(List<String> names) {
+        return lifecycle.wakeProgress(names);
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitReady(List<String> names) {
+        return lifecycle.gate().awaitReady(names);
     }
 
     @Override

@@ -91,7 +91,7 @@ public final class WakegateServer implements AutoCloseable {
         metrics.lifecycle().evictionSuspended(() -> lifecycle.automation().eviction().suspended());
         this.workers = Transport.newEventLoopGroup(config.workers());
         // one table for the data path, the label discovery that replaces it and /health/services
-        RouteTable routes = new RouteTable(Route.compile(config.routes()));
+        RouteTable routes = new RouteTable(Route.compile(config.routes(), config.automation().noWake()));
         AdminEndpoints admin = new AdminEndpoints(new LifecycleAdminModel(lifecycle, () -> routes.current().routes()),
                 config.adminToken(), metrics::prometheusText);
         this.front = new FrontServer(config.listen(), routes, config.tcp(), config.timeouts(),

@@ -94,13 +94,17 @@ class ComposeE2EIT {
     }
 
     @Test
-    void healthContainersListsLabelledContainersWithTheirPriorities() throws Exception {
-        HttpResponse<String> r = get("/health/containers");
-        assertThat(r.statusCode()).isEqualTo(200);
-        var containers = ComposeFiles.YAML.readTree(r.body()).path("containers");
-        assertThat(containers.path("e2e-db").path("priority").asText()).isEqualTo("low");
-        assertThat(containers.path("e2e-db").path("managed_by").asText()).isEqualTo("labels");
-        assertThat(containers.path("e2e-web").path("priority").asText()).isEqualTo("low");
+    void healthContainersListsLabelledContainersWithTheirPriorities() {
+        // label discovery registers the containers of its first listing one by one, and the
+        // listener may already answer meanwhile: wait until both are there
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            HttpResponse<String> r = get("/health/containers");
+            assertThat(r.statusCode()).isEqualTo(200);
+            var containers = ComposeFiles.YAML.readTree(r.body()).path("containers");
+            assertThat(containers.path("e2e-db").path("priority").asText()).isEqualTo("low");
+            assertThat(containers.path("e2e-db").path("managed_by").asText()).isEqualTo("labels");
+            assertThat(containers.path("e2e-web").path("priority").asText()).isEqualTo("low");
+        });
     }
 
     // ---- helpers --------------------------------------------------------------------------------

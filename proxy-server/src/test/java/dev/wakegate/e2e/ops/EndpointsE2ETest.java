@@ -100,6 +100,8 @@ class EndpointsE2ETest {
                 assertIsoUtc(c.get("last_access"));
             }
             assertThat(c.path("idle_timeout_minutes").isIntegralNumber()).isTrue();
+            assertThat(c.has("sleeping_since")).isTrue();
+            assertThat(c.has("expected_start_ms")).isTrue();
         }
         assertThat(containers.path(web).path("priority").asText()).isEqualTo("normal");
         assertThat(containers.path(web).path("idle_timeout_minutes").asInt()).isEqualTo(45);
@@ -201,7 +203,9 @@ class EndpointsE2ETest {
             assertThat(Ops.json(r).path("detail").asText()).contains("nope");
         }
         assertThat(proxy.get("/health/nope").statusCode()).isEqualTo(404);
-        assertThat(proxy.get("/health/containers/" + web).statusCode()).isEqualTo(404);
+        assertThat(proxy.get("/health/containers/nope").statusCode()).isEqualTo(404);
+        // a managed container alone, for monitors: 200 while it sleeps by design
+        assertThat(proxy.get("/health/containers/" + web).statusCode()).isEqualTo(200);
     }
 
     @Test
