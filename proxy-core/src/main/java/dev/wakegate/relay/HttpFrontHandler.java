@@ -8,8 +8,6 @@ import dev.wakegate.http1.RequestHead;
 import dev.wakegate.http1.RequestHeadParser;
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.log.ChannelLog;
-import dev.wakegate.net.CidrSet;
-import dev.wakegate.net.IpAddress;
 import dev.wakegate.park.BrowserNavigation;
 import dev.wakegate.park.ParkedRequest;
 import dev.wakegate.relay.HttpExchange.RequestPhase;
@@ -23,9 +21,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -40,7 +35,7 @@ import java.util.List;
  * its response has ended. On a 101 it hands both channels to a {@link ByteRelay} pair and removes
  * itself. An exception closes the connection, with a debug line saying why ({@link ChannelLog}).
  * Each request's client is the peer (or the client a PROXY protocol header named), or, from a
- * trusted proxy, the right-most untrusted X-Forwarded-For address ({@link #resolveClient}); a
+ * trusted proxy, the right-most untrusted X-Forwarded-For address ({@link ClientAddress}); a
  * route's allow/deny lists and body limit are checked before anything goes upstream, and the
  * access-log line is made from the parsed head ({@code accesslog.AccessEntry}).
  *
@@ -67,15 +62,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
     private ByteBuf cumulation;
-    private String peerIp = "unknown";      // the connection's peer (or the client a PROXY header names)
-    private SocketAddress peerAddress;
-    private final IpAddress peer = new IpAddress();
-    private boolean peerKnown;
-    private String clientIp = "unknown";    // the current request's client: the peer, or from X-Forwarded-For
-    private final IpAddress client = new IpAddress();
-    private final IpAddress scratch = new IpAddress();
-    private int forwardedCutField = -1;     // the X-Forwarded-For field holding the client's entry, or -1
-    private int forwardedCutAt;             // where that entry starts in the cumulation
+    private final ClientAddress client = new ClientAddress();
     private ClientClock clock;
     private boolean draining;
     private boolean started;
@@ -123,16 +110,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             return;
         }
         started = true;
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null && !peerKnown) {
-            peerIp = inet.getAddress().getHostAddress();
-            peer.set(inet.getAddress());
-            peerKnown = true;
-        }
-        if (peerAddress == null) {
-            peerAddress = remote;
-        }
-        clientIp = peerIp;
+        client.connected(ctx.channel().remoteAddress());
         parser.reset();
         head.reset();
         clock.awaitHead(true); // slow loris: the first head runs on header_read from the accept
@@ -283,16 +261,16 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         ex.refuseHead(status);
         AccessLog accessLog = dp.accessLog;
         if (accessLog.enabled()) {
-            ex.logTo(accessLog.refusedEntry(clientIp, System.nanoTime()));
+            ex.logTo(accessLog.refusedEntry(client.ip(), System.nanoTime()));
         }
     }
 
     private void dispatch(int headLength) {
         ex.begin(head, draining);
-        resolveClient(cumulation.readerIndex());
+        client.resolve(head, cumulation, cumulation.readerIndex(), dp.trustedProxies);
         AccessLog accessLog = dp.accessLog;
         if (accessLog.enabled()) {
-            ex.logTo(accessLog.entry(cumulation, cumulation.readerIndex(), head, clientIp, System.nanoTime()));
+            ex.logTo(accessLog.entry(cumulation, cumulation.readerIndex(), head, client.ip(), System.nanoTime()));
         }
         String path = head.path();
         if (scheme == Scheme.HTTPS && !HttpsPolicy.hostMatchesServerName(ctx.channel(), head.host())) {
@@ -303,7 +281,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (dp.endpoints.handles(path)) {
             cumulation.skipBytes(headLength);
             enterLocal();
-            local.endpoint(path, head.authorization(), clientAddress());
+            local.endpoint(path, head.authorization(), client.socketAddress());
             return;
         }
         if (scheme == Scheme.HTTP && dp.https.redirects(path)) {
@@ -317,7 +295,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             local.problem(404, "no route for " + path);
             return;
         }
-        if (r.restrictsClients() && (!peerKnown || !r.admits(client))) {
+        if (r.restrictsClients() && !client.admittedBy(r)) {
             cumulation.skipBytes(headLength);
             local.problem(403, "the client address is not allowed on " + r.name());
             return;
@@ -365,8 +343,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private ByteBuf rewriteHead(int headLength) {
         ByteBuf out = ctx.alloc().buffer(headLength + 160);
-        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, clientIp, forwardedCutField, forwardedCutAt,
-                scheme, out);
+        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, client.ip(), client.forwardedCutField(),
+                client.forwardedCutAt(), scheme, out);
         cumulation.skipBytes(headLength);
         return out;
     }
@@ -427,82 +405,12 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     // ---------------------------------------------------------------- the client's address
 
-    /**
-     * The PROXY protocol header named the client: it is the peer from now on (for
-     * {@code trusted_proxies}, the access log, X-Forwarded-For and the admin rule). A header that is
-     * no address keeps the socket's peer.
-     */
+    /** The PROXY protocol header came: it names the peer ({@link ClientAddress#proxied}); then the request. */
     private void onProxyHeader(ProxyProtocol.Source source) {
-        String a = source.address();
-        if (a != null && scratch.parse(a, 0, a.length())) {
-            peer.set(scratch);
-            peerKnown = true;
-            peerIp = a;
-            clientIp = a;
-            peerAddress = new InetSocketAddress(peer.toInetAddress(), source.port());
-        }
+        client.proxied(source);
         if (state == FrontState.READ_HEAD && !buffered()) {
             ctx.read(); // the header came alone: now the request
         }
-    }
-
-    /**
-     * The client of the request whose head starts at {@code base}: the peer, unless the peer is a
-     * trusted proxy ({@code trusted_proxies}); then the right-most address of X-Forwarded-For that
-     * is not a trusted proxy (walking right to left; an entry that is no address ends the walk at
-     * the last trusted hop). A header from an untrusted peer is never read. Allocates only the
-     * client's text, and only when it comes from the header.
-     */
-    private void resolveClient(int base) {
-        clientIp = peerIp;
-        client.set(peer);
-        forwardedCutField = -1;
-        CidrSet trusted = dp.trustedProxies;
-        if (!peerKnown || trusted.isEmpty() || head.forwardedForLast() < 0 || !trusted.contains(peer)) {
-            return;
-        }
-        for (int f = head.forwardedForLast(); f >= head.forwardedForFirst(); f--) {
-            if (!HeadRewriter.isForwardedFor(cumulation, base + head.nameStart(f), head.nameEnd(f) - head.nameStart(f))) {
-                continue;
-            }
-            int vs = base + head.valueStart(f);
-            int end = base + head.valueEnd(f);
-            while (end > vs) {
-                int comma = end - 1;
-                while (comma >= vs && cumulation.getByte(comma) != ',') {
-                    comma--;
-                }
-                int s = comma + 1;
-                int e = end;
-                while (s < e && (cumulation.getByte(s) == ' ' || cumulation.getByte(s) == '\t')) {
-                    s++;
-                }
-                while (e > s && (cumulation.getByte(e - 1) == ' ' || cumulation.getByte(e - 1) == '\t')) {
-                    e--;
-                }
-                if (s < e) {
-                    if (!scratch.parse(cumulation, s, e)) {
-                        return; // not an address: the last trusted hop is the client
-                    }
-                    client.set(scratch);
-                    clientIp = cumulation.toString(s, e - s, StandardCharsets.US_ASCII);
-                    forwardedCutField = f;
-                    forwardedCutAt = s - base;
-                    if (!trusted.contains(client)) {
-                        return;
-                    }
-                }
-                end = comma;
-            }
-        }
-    }
-
-    /** The request's client as a socket address (the admin rule); the peer's own when it is the client. */
-    private SocketAddress clientAddress() {
-        if (forwardedCutField < 0) {
-            return peerAddress;
-        }
-        return new InetSocketAddress(client.toInetAddress(), 0);
     }
 
     // ---------------------------------------------------------------- local answers (LocalAnswers.Front)

@@ -20,7 +20,8 @@
  * https on the plain listener, HSTS on relayed heads), and the handler's {@code Scheme} decides
  * X-Forwarded-Proto and the 421 for a Host that is not the TLS server name. A listener with
  * {@code proxy_protocol} starts with the {@link dev.wakegate.relay.ProxyProtocol} handlers, before
- * TLS. Each completed request hands one {@code accesslog.AccessEntry}, made from the parsed head, to
+ * TLS; {@link dev.wakegate.relay.ClientAddress} keeps the peer it names and each request's client
+ * (behind {@code trusted_proxies}). Each completed request hands one {@code accesslog.AccessEntry}, made from the parsed head, to
  * the {@code accesslog.AccessLog}'s writer thread (when the log is on). What a reload changes
  * ({@link dev.wakegate.relay.FrontServer#applyListeners}, {@code applySettings}, the access log,
  * the trusted proxies, the routes) is read by connections and requests as they begin; nothing in
