@@ -4,4 +4,7 @@
  * first, and rate-limited so that a flood of bad connections cannot flood the log
  * ({@link dev.wakegate.log.ChannelLog}). Nothing here is on the path of a request that goes well.
  */
+@NullMarked
 package dev.wakegate.log;
+
+import org.jspecify.annotations.NullMarked;

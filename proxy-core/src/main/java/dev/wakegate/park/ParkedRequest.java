@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request held on its client connection while the containers of its route start (or a TCP
@@ -28,12 +29,12 @@ import java.util.function.BiConsumer;
 public final class ParkedRequest {
     private final ParkingLot lot;
     private final EventLoop loop;
-    private ByteBuf head;
-    private ScheduledFuture<?> deadline;
-    private BiConsumer<ParkedRequest, StartFailure> onDone;
+    private @Nullable ByteBuf head;
+    private @Nullable ScheduledFuture<?> deadline;
+    private @Nullable BiConsumer<ParkedRequest, @Nullable StartFailure> onDone;
     private boolean done;
 
-    private ParkedRequest(ParkingLot lot, EventLoop loop, ByteBuf head) {
+    private ParkedRequest(ParkingLot lot, EventLoop loop, @Nullable ByteBuf head) {
         this.lot = lot;
         this.loop = loop;
         this.head = head;
@@ -45,9 +46,9 @@ public final class ParkedRequest {
      * {@code onDone} runs on {@code loop} (possibly before this method returns) with this request and
      * null when the containers are ready, or the failure; it may {@link #takeHead()}.
      */
-    public static ParkedRequest park(ParkingLot lot, EventLoop loop, ByteBuf head, ContainerGate gate,
-                                     List<String> containers, Duration safetyDeadline,
-                                     BiConsumer<ParkedRequest, StartFailure> onDone) {
+    public static @Nullable ParkedRequest park(ParkingLot lot, EventLoop loop, @Nullable ByteBuf head,
+                                               ContainerGate gate, List<String> containers, Duration safetyDeadline,
+                                               BiConsumer<ParkedRequest, @Nullable StartFailure> onDone) {
         assert loop.inEventLoop();
         if (!lot.tryEnter()) {
             return null;
@@ -64,7 +65,7 @@ public final class ParkedRequest {
             ready = CompletableFuture.failedFuture(e);
         }
         ready.whenComplete((v, error) -> {
-            StartFailure failure = error == null ? null : asStartFailure(error, containers);
+            @Nullable StartFailure failure = error == null ? null : asStartFailure(error, containers);
             if (loop.inEventLoop()) {
                 p.finish(failure);
             } else {
@@ -79,7 +80,7 @@ public final class ParkedRequest {
     }
 
     /** Hands the head back to the caller (who now owns it); null after {@link #destroy}. */
-    public ByteBuf takeHead() {
+    public @Nullable ByteBuf takeHead() {
         ByteBuf h = head;
         head = null;
         return h;
@@ -99,18 +100,22 @@ public final class ParkedRequest {
         return done;
     }
 
-    private void finish(StartFailure failure) {
+    private void finish(@Nullable StartFailure failure) {
         if (done) {
             return;
         }
         done = true;
-        BiConsumer<ParkedRequest, StartFailure> callback = onDone;
+        BiConsumer<ParkedRequest, @Nullable StartFailure> callback = onDone;
         // leave the lot before the callback, so a request forwarded from here no longer counts
-        deadline.cancel(false);
-        deadline = null;
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
         lot.leave();
         onDone = null;
-        callback.accept(this, failure);
+        if (callback != null) { // always set by park(), before any finish can run
+            callback.accept(this, failure);
+        }
         if (head != null) { // the callback did not take it
             head.release();
             head = null;

@@ -4,4 +4,7 @@
  * (head, deadline, release on client departure) and the {@link dev.wakegate.park.BrowserNavigation}
  * rule that sends browsers the waiting page instead.
  */
+@NullMarked
 package dev.wakegate.park;
+
+import org.jspecify.annotations.NullMarked;
