@@ -4,6 +4,7 @@ import dev.wakegate.http1.RequestHead;
 import io.netty.buffer.ByteBuf;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One line of the access log, as the data path knows it when a response is complete: the bytes
@@ -15,10 +16,10 @@ import java.util.List;
 public final class AccessEntry {
     private static final byte[] NONE = new byte[0];
 
-    String remoteAddr;
-    String method;             // null for a head that was refused before it was parsed
+    String remoteAddr = "-";
+    @Nullable String method;             // null for a head that was refused before it was parsed
     boolean http11;
-    String host;
+    @Nullable String host;
     long startNanos;
     // bytes [0, lineEnd) the request line, [uaStart, uaEnd) User-Agent, [refStart, refEnd) Referer
     byte[] bytes = NONE;
@@ -35,8 +36,8 @@ public final class AccessEntry {
     long bodyBytes;
     long bytesSent;
     long durationNanos;
-    String route;
-    String upstream;
+    @Nullable String route;
+    @Nullable String upstream;
     long coldStartNanos = -1;
     List<String> containers = List.of();
 
@@ -87,7 +88,7 @@ public final class AccessEntry {
         startNanos = start;
         lineEnd = lineLength;
         // "METHOD SP target SP HTTP/1.x": the parser checked that shape, so the target is in between
-        targetStart = Math.min(method.length() + 1, lineLength);
+        targetStart = Math.min((method == null ? 0 : method.length()) + 1, lineLength);
         targetEnd = Math.max(targetStart, lineLength - 9);
         uaStart = ua < 0 ? -1 : lineLength;
         uaEnd = lineLength + uaLength;
@@ -137,7 +138,7 @@ public final class AccessEntry {
 
     /** Lets go of what the line referred to, before the entry waits to be reused. */
     void clear() {
-        remoteAddr = null;
+        remoteAddr = "-";
         method = null;
         host = null;
         route = null;

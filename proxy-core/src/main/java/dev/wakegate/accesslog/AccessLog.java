@@ -20,6 +20,7 @@ import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The access log: event loops {@link #submit} completed {@link AccessEntry}s into one bounded,
@@ -55,11 +56,11 @@ public final class AccessLog implements AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder written = new LongAdder();
     private final ZoneId zone;
-    private volatile Target target;          // null: off
+    private volatile @Nullable Target target;          // null: off
     private volatile boolean writerParked;
     private volatile boolean reopenRequested;
     private volatile boolean closed;
-    private Thread writer;
+    private @Nullable Thread writer;
 
     public AccessLog() {
         this(ZoneId.systemDefault());

@@ -8,6 +8,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Formats {@link AccessEntry}s into lines, on the writer thread only (it keeps per-second caches
@@ -28,7 +29,7 @@ final class LineFormat {
     private final Format format;
     private final ZoneId zone;
     private long cachedSecond = Long.MIN_VALUE;
-    private byte[] cachedTime;
+    private byte[] cachedTime = new byte[0]; // made at the first line: cachedSecond starts below any second
 
     LineFormat(Format format, ZoneId zone) {
         this.format = format;
@@ -173,7 +174,7 @@ final class LineFormat {
         out.put((byte) '"');
     }
 
-    private static void jsonString(String s, LineBuffer out) {
+    private static void jsonString(@Nullable String s, LineBuffer out) {
         if (s == null) {
             out.ascii("null");
             return;
