@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * read once per check, below it) the idle timeout is shortened to {@link #PRESSURE_IDLE_FLOOR} (at
  * least one {@code idle_check_interval}), and nothing else: every rule above holds for these early
  * sleeps too. Candidates are then taken lowest priority first (low, normal, high), then most idle.
+ * A container with {@code sleep: pause} never sleeps early: paused, it keeps its memory.
  * Memory that cannot be read counts as no pressure.
  *
  * <p>Safety across instances, in order: no check without a valid lease (renewed while the check
@@ -400,6 +401,10 @@ public final class IdleEvictor {
             Duration idle = Duration.ofMillis(Math.max(0, now - idleSince));
             if (idle.compareTo(timeout) > 0) {
                 candidates.add(new Candidate(c, idleSince, idle, timeout, false, timeout));
+            } else if (pressure && c.spec.sleep().mode() == dev.wakegate.config.SleepMode.PAUSE) {
+                // a paused container keeps its memory: sleeping it early would free nothing
+                cycle.skipped.put(c.name, "idle " + Durations.approx(idle) + " of " + Durations.approx(timeout)
+                        + " (sleep: pause frees no memory)");
             } else if (pressure && floor.compareTo(timeout) < 0 && idle.compareTo(floor) > 0) {
                 candidates.add(new Candidate(c, idleSince, idle, floor, true, timeout));
             } else if (pressure) {

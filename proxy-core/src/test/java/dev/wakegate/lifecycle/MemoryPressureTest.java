@@ -178,6 +178,17 @@ class MemoryPressureTest {
     }
 
     @Test
+    void aContainerThatPausesNeverSleepsEarlyForPausingFreesNoMemory() {
+        Harness h = normal(harness(5, 0), "paused", "stopped");
+        h.sleep("paused", new SleepPolicy(SleepMode.PAUSE, List.of(), Optional.empty()));
+        running(h);
+        h.jump(Duration.ofMinutes(5));
+        IdleCheckReport r = h.check(Duration.ZERO);
+        assertThat(r.stopped()).containsExactly("stopped");
+        assertThat(r.skipped()).containsEntry("paused", "idle 5m of 30m (sleep: pause frees no memory)");
+    }
+
+    @Test
     void earlySleepKeepsMinRunning() {
         Harness h = running(normal(harness(5, 2), "a", "b", "c"));
         h.jump(Duration.ofMinutes(5));
