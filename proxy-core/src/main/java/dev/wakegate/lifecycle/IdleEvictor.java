@@ -94,6 +94,7 @@ public final class IdleEvictor {
     private final ReadinessProbe probe;
     private final MemoryGauge memory;
     private volatile @Nullable MemoryReading lastMemory;
+    private boolean memoryUnreadable; // lane only: warn once per stretch of unreadable readings
     private final AtomicLong cordonSequence = new AtomicLong();
     private @Nullable CompletableFuture<IdleCheckReport> running;
     private boolean closed;
@@ -163,6 +164,12 @@ public final class IdleEvictor {
         MemoryReading r = new MemoryReading(clock.instant(),
                 available.isPresent() ? available.getAsLong() : null, settings.minFreeMemory());
         lastMemory = r;
+        if (r.available() == null && !memoryUnreadable) {
+            log.warn("min_free_memory is set but MemAvailable (/proc/meminfo) cannot be read: no early sleep until it can");
+        } else if (r.available() != null && memoryUnreadable) {
+            log.info("MemAvailable readable again: min_free_memory applies");
+        }
+        memoryUnreadable = r.available() == null;
         return r;
     }
 
