@@ -354,6 +354,22 @@ public final class AdminEndpoints implements LocalEndpoints {
         settings.put("max_stops_per_cycle", s.maxStopsPerCycle());
         settings.put("min_running", s.minRunning());
         settings.put("timezone", s.timezone().getId());
+        settings.put("min_free_memory_bytes", s.minFreeMemory());
+
+        AdminModel.Memory memory = model.memory();
+        ObjectNode mem = root.putObject("memory");
+        mem.put("early_sleep", s.sleepsEarlyUnderPressure());
+        if (memory.availableBytes() == null) {
+            mem.putNull("available_bytes");
+        } else {
+            mem.put("available_bytes", memory.availableBytes());
+        }
+        mem.put("pressure", memory.pressure());
+        if (memory.readAt() == null) {
+            mem.putNull("read_at");
+        } else {
+            putInstant(mem, "read_at", memory.readAt());
+        }
 
         AdminModel.Eviction eviction = model.eviction();
         ObjectNode ev = root.putObject("eviction");

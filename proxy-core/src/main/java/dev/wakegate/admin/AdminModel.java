@@ -45,6 +45,11 @@ public interface AdminModel {
     /** Whether idle stops are suspended now, and why. */
     Eviction eviction();
 
+    /** {@code min_free_memory} and what the last idle check read of the memory; off unless overridden. */
+    default Memory memory() {
+        return Memory.OFF;
+    }
+
     /** Starts {@code name} (and what it depends on) and completes when it is ready or has failed. */
     CompletableFuture<OperationResult> start(String name);
 
@@ -169,6 +174,14 @@ public interface AdminModel {
      */
     record Eviction(boolean suspended, String reason, Instant since) {
         public static final Eviction ACTIVE = new Eviction(false, null, null);
+    }
+
+    /**
+     * Early sleep under memory pressure: {@code minFreeBytes} 0 when off; {@code availableBytes} null
+     * when not read yet or unreadable; {@code readAt} when the last idle check here read it.
+     */
+    record Memory(long minFreeBytes, Long availableBytes, boolean pressure, Instant readAt) {
+        public static final Memory OFF = new Memory(0, null, false, null);
     }
 
     /** How a manual start or stop ended. */

@@ -21,7 +21,7 @@ final class ConfigKeys {
     static final Section AUTOMATION = new Section("automation",
             "auto_start", "auto_stop", "idle_timeout", "high_idle_timeout", "low_idle_timeout",
             "startup_timeout", "health_check_interval", "idle_check_interval", "max_stops_per_cycle",
-            "min_running", "timezone", "no_wake");
+            "min_running", "timezone", "no_wake", "min_free_memory");
     static final Section NO_WAKE = new Section("automation.no_wake", "user_agents", "paths", "methods");
     static final Section STATE = new Section("state", "redis", "instance_timeout");
     static final Section DOCKER = new Section("docker", "host", "labels", "project");

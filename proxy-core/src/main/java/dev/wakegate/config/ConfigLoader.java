@@ -255,7 +255,8 @@ public final class ConfigLoader {
                     a.integer("max_stops_per_cycle", d.maxStopsPerCycle(), 1),
                     a.integer("min_running", d.minRunning(), 0),
                     zone,
-                    a.has("no_wake") ? NoWake.read(a.section("no_wake", ConfigKeys.NO_WAKE)) : d.noWake());
+                    a.has("no_wake") ? NoWake.read(a.section("no_wake", ConfigKeys.NO_WAKE)) : d.noWake(),
+                    a.bytes("min_free_memory", d.minFreeMemory()));
         }
 
         /** An IANA zone name ({@code Europe/Berlin}) or {@code UTC}; offsets and abbreviations are refused. */

@@ -58,7 +58,8 @@ public final class EnvOverrides {
                 a.maxStopsPerCycle(),
                 a.minRunning(),
                 a.timezone(),
-                a.noWake());
+                a.noWake(),
+                a.minFreeMemory()); // no variable: YAML only, like the other keys newer than the CONTAINER_* set
 
         Optional<String> redis = config.redisUrl();
         String redisEnv = value(env, REDIS_URL);

@@ -224,6 +224,34 @@ final class YamlSection {
         return (int) n;
     }
 
+    /**
+     * A byte count that may be 0 (off): a plain integer or a size like {@code 512MiB}; up to
+     * {@code Long.MAX_VALUE} bytes.
+     */
+    long bytes(String key, long fallback) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        long n;
+        if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong()) {
+                throw error(key, "size " + v.asText() + " is too large");
+            }
+            n = v.longValue();
+        } else {
+            try {
+                n = Sizes.parse(text(file, keyPath(key), v));
+            } catch (IllegalArgumentException e) {
+                throw error(key, String.valueOf(e.getMessage()));
+            }
+        }
+        if (n < 0) {
+            throw error(key, "must be 0 (off) or a positive size like 512MiB, got " + v.asText());
+        }
+        return n;
+    }
+
     HostPort hostPort(String key, HostPort fallback) throws ConfigException {
         return value(key, YamlSection::hostPort, fallback);
     }

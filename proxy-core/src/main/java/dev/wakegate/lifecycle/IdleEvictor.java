@@ -46,6 +46,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * most idle first, at most {@code max_stops_per_cycle}, keeping {@code min_running} managed
  * containers running.
  *
+ * <p>Under memory pressure ({@code automation.min_free_memory} set and the {@link MemoryGauge},
+ * read once per check, below it) the idle timeout is shortened to {@link #PRESSURE_IDLE_FLOOR} (at
+ * least one {@code idle_check_interval}), and nothing else: every rule above holds for these early
+ * sleeps too. Candidates are then taken lowest priority first (low, normal, high), then most idle.
+ * A container with {@code sleep: pause} never sleeps early: paused, it keeps its memory.
+ * Memory that cannot be read counts as no pressure.
+ *
  * <p>Safety across instances, in order: no check without a valid lease (renewed while the check
  * runs, so a long cycle is never joined by a second leader); none while the {@link EvictionGuard}
  * says the others' activity cannot be read, or while a known instance is unaccounted for
@@ -62,6 +69,14 @@ public final class IdleEvictor {
     static final Duration ACK_WAIT = Lifecycle.HEARTBEAT_INTERVAL.multipliedBy(3);
     static final Duration ACK_POLL = Duration.ofMillis(200);
     private static final Duration MIN_LEASE = Duration.ofSeconds(2);
+    /**
+     * How long a container must have been idle to sleep early under memory pressure (or one
+     * {@code idle_check_interval}, if longer): a container just used is likely to be used again
+     * within seconds (a page's next request, a retry), and stopping it would only trade memory for a
+     * cold start that needs the memory back; a whole check interval also means it was seen idle at
+     * one check before it can be put to sleep at the next.
+     */
+    static final Duration PRESSURE_IDLE_FLOOR = Duration.ofMinutes(1);
 
     private final ContainerRegistry registry;
     private final StartupCoordinator coordinator;
@@ -77,6 +92,9 @@ public final class IdleEvictor {
     private final Duration stopGrace;
     private final KeepAwake keepAwake;
     private final ReadinessProbe probe;
+    private final MemoryGauge memory;
+    private volatile @Nullable MemoryReading lastMemory;
+    private boolean memoryUnreadable; // lane only: warn once per stretch of unreadable readings
     private final AtomicLong cordonSequence = new AtomicLong();
     private @Nullable CompletableFuture<IdleCheckReport> running;
     private boolean closed;
@@ -84,7 +102,7 @@ public final class IdleEvictor {
     IdleEvictor(ContainerRegistry registry, StartupCoordinator coordinator, StateStore store, StoreHealth storeHealth,
                 EvictionGuard guard, Membership membership, AutomationSettings settings, Clock clock,
                 LifecycleExecutor lane, String instanceId, LifecycleStats stats, Duration stopGrace,
-                KeepAwake keepAwake, ReadinessProbe probe) {
+                KeepAwake keepAwake, ReadinessProbe probe, MemoryGauge memory) {
         this.registry = registry;
         this.coordinator = coordinator;
         this.store = store;
@@ -99,6 +117,66 @@ public final class IdleEvictor {
         this.stopGrace = stopGrace;
         this.keepAwake = keepAwake;
         this.probe = probe;
+        this.memory = memory;
+    }
+
+    /**
+     * What the last check read of the memory ({@code min_free_memory} set); null before the first
+     * read or when it is off. Any thread: the admin endpoints and the metric read it rather than the
+     * file, so they never block.
+     */
+    @Nullable MemoryReading lastMemory() {
+        return lastMemory;
+    }
+
+    /** One read of the gauge: {@code available} null when it could not be read. */
+    record MemoryReading(Instant at, @Nullable Long available, long minFree) {
+        boolean pressure() {
+            return available != null && available < minFree;
+        }
+
+        /** "memory pressure: 300 MiB available, min_free_memory 512 MiB" and the like. */
+        String describe() {
+            String min = "min_free_memory " + mib(minFree);
+            if (available == null) {
+                return "available memory unknown (MemAvailable unreadable), " + min + ": no early sleep";
+            }
+            return (pressure() ? "memory pressure: " : "no memory pressure: ") + mib(available) + " available, " + min;
+        }
+
+        private static String mib(long bytes) {
+            return bytes % (1L << 20) == 0 || bytes >= (100L << 20)
+                    ? (bytes >> 20) + " MiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        }
+    }
+
+    /** Reads the memory for this check; null when {@code min_free_memory} is off. */
+    private @Nullable MemoryReading readMemory() {
+        if (!settings.sleepsEarlyUnderPressure()) {
+            return null;
+        }
+        java.util.OptionalLong available;
+        try {
+            available = memory.availableBytes();
+        } catch (RuntimeException e) {
+            available = java.util.OptionalLong.empty();
+        }
+        MemoryReading r = new MemoryReading(clock.instant(),
+                available.isPresent() ? available.getAsLong() : null, settings.minFreeMemory());
+        lastMemory = r;
+        if (r.available() == null && !memoryUnreadable) {
+            log.warn("min_free_memory is set but MemAvailable (/proc/meminfo) cannot be read: no early sleep until it can");
+        } else if (r.available() != null && memoryUnreadable) {
+            log.info("MemAvailable readable again: min_free_memory applies");
+        }
+        memoryUnreadable = r.available() == null;
+        return r;
+    }
+
+    /** The idle time after which a container sleeps early under pressure: the floor, or one check interval if longer. */
+    Duration pressureIdleFloor() {
+        Duration interval = settings.idleCheckInterval();
+        return interval.compareTo(PRESSURE_IDLE_FLOOR) > 0 ? interval : PRESSURE_IDLE_FLOOR;
     }
 
     /** Runs one check now (any thread); a check already running is shared rather than doubled. */
@@ -144,6 +222,7 @@ public final class IdleEvictor {
         final Instant at = clock.instant();
         final Map<String, String> skipped = new LinkedHashMap<>();
         final List<String> stopped = new ArrayList<>();
+        @Nullable MemoryReading memory;
         long leaseValidUntil;
         @Nullable ScheduledFuture<?> renewal;
         boolean leaseHeld;
@@ -189,7 +268,9 @@ public final class IdleEvictor {
         }
 
         void done(String note) {
-            finish(new IdleCheckReport(at, true, note, stopped, skipped));
+            String memoryNote = memory == null ? "" : memory.describe();
+            String all = note.isEmpty() ? memoryNote : memoryNote.isEmpty() ? note : note + "; " + memoryNote;
+            finish(new IdleCheckReport(at, true, all, stopped, skipped));
         }
 
         private void finish(IdleCheckReport r) {
@@ -197,7 +278,9 @@ public final class IdleEvictor {
                 renewal.cancel(false);
             }
             stats.idleChecked(r);
-            if (!r.stopped().isEmpty()) {
+            if (!r.stopped().isEmpty() && memory != null && memory.pressure()) {
+                log.info("idle check stopped {} ({})", r.stopped(), memory.describe());
+            } else if (!r.stopped().isEmpty()) {
                 log.info("idle check stopped {}", r.stopped());
             } else {
                 log.debug("idle check: nothing stopped ({})", r.note());
@@ -271,7 +354,21 @@ public final class IdleEvictor {
         }
     }
 
-    private record Candidate(ManagedContainer container, long idleSince, Duration idle, Duration timeout) {
+    /**
+     * @param timeout how long it must stay idle to be stopped this cycle: its idle timeout, or the
+     *                pressure floor when {@code early}
+     * @param early   chosen before its idle timeout, because of memory pressure
+     */
+    private record Candidate(ManagedContainer container, long idleSince, Duration idle, Duration timeout,
+                             boolean early, Duration idleTimeout) {
+        /** Lowest priority first: low 0, normal 1, high 2 (critical never gets here). */
+        int priorityRank() {
+            return switch (container.spec.priority()) {
+                case LOW -> 0;
+                case NORMAL -> 1;
+                case HIGH, CRITICAL -> 2;
+            };
+        }
     }
 
     /**
@@ -290,6 +387,9 @@ public final class IdleEvictor {
         registry.applySharedAccess(shared.accessAges, clock.millis());
         Map<String, Integer> elsewhere = shared.usage();
         long now = clock.millis();
+        cycle.memory = readMemory();
+        boolean pressure = cycle.memory != null && cycle.memory.pressure();
+        Duration floor = pressureIdleFloor();
         List<Candidate> candidates = new ArrayList<>();
         int runningCount = 0;
         for (ManagedContainer c : registry.all()) {
@@ -306,11 +406,20 @@ public final class IdleEvictor {
             Duration timeout = Objects.requireNonNull(settings.idleTimeoutOf(c.spec));
             long idleSince = effectiveIdleSince(c);
             Duration idle = Duration.ofMillis(Math.max(0, now - idleSince));
-            if (idle.compareTo(timeout) <= 0) {
+            if (idle.compareTo(timeout) > 0) {
+                candidates.add(new Candidate(c, idleSince, idle, timeout, false, timeout));
+            } else if (pressure && c.spec.sleep().mode() == dev.wakegate.config.SleepMode.PAUSE) {
+                // a paused container keeps its memory: sleeping it early would free nothing
+                cycle.skipped.put(c.name, "idle " + Durations.approx(idle) + " of " + Durations.approx(timeout)
+                        + " (sleep: pause frees no memory)");
+            } else if (pressure && floor.compareTo(timeout) < 0 && idle.compareTo(floor) > 0) {
+                candidates.add(new Candidate(c, idleSince, idle, floor, true, timeout));
+            } else if (pressure) {
+                cycle.skipped.put(c.name, "idle " + Durations.approx(idle) + " of " + Durations.approx(timeout)
+                        + " (" + Durations.approx(floor) + " under memory pressure)");
+            } else {
                 cycle.skipped.put(c.name, "idle " + Durations.approx(idle) + " of " + Durations.approx(timeout));
-                continue;
             }
-            candidates.add(new Candidate(c, idleSince, idle, timeout));
         }
         askVetoes(cycle, candidates, runningCount);
     }
@@ -356,9 +465,16 @@ public final class IdleEvictor {
         }, lane);
     }
 
-    /** Most idle first, within max_stops_per_cycle and min_running. */
+    /**
+     * Most idle first (under memory pressure: lowest priority first, then most idle), within
+     * max_stops_per_cycle and min_running.
+     */
     private void choose(Cycle cycle, List<Candidate> candidates, int runningCount) {
-        candidates.sort(Comparator.comparingLong(Candidate::idleSince));
+        if (cycle.memory != null && cycle.memory.pressure()) {
+            candidates.sort(Comparator.comparingInt(Candidate::priorityRank).thenComparingLong(Candidate::idleSince));
+        } else {
+            candidates.sort(Comparator.comparingLong(Candidate::idleSince));
+        }
         int budget = Math.max(0, Math.min(settings.maxStopsPerCycle(), runningCount - settings.minRunning()));
         List<Candidate> chosen = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
@@ -560,7 +676,8 @@ public final class IdleEvictor {
         List<CompletableFuture<Boolean>> stops = new ArrayList<>(go.size());
         for (Candidate cand : go) {
             ManagedContainer c = cand.container;
-            String reason = "idle for " + Durations.approx(cand.idle) + " (timeout " + Durations.approx(cand.timeout) + ")";
+            String reason = "idle for " + Durations.approx(cand.idle) + " (timeout " + Durations.approx(cand.idleTimeout) + ")"
+                    + (cand.early && cycle.memory != null ? ", early: " + cycle.memory.describe() : "");
             long since = effectiveIdleSince(c);
             stops.add(Futures.attempt(() -> coordinator.sleep(c, reason,
                     () -> c.inUseWithDependants() == 0 && effectiveIdleSince(c) == since && keepAwake.reason(c) == null)));

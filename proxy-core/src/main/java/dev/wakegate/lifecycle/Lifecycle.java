@@ -80,7 +80,7 @@ public final class Lifecycle implements AutoCloseable {
         this.keepAwake = new KeepAwake(registry, coordinator, settings.timezone(), clock, lane);
         this.evictor = new IdleEvictor(registry, coordinator, store, storeHealth, guard,
                 new Membership(store, clock, b.instanceTimeout), settings, clock, lane, instanceId, stats, b.stopGrace,
-                keepAwake, probe);
+                keepAwake, probe, b.memory);
         this.gate = new LifecycleGate(registry, coordinator, activity, this::wakeProgress);
         b.containers.values().forEach(registry::register);
     }
@@ -308,7 +308,19 @@ public final class Lifecycle implements AutoCloseable {
         return new AutomationSnapshot(settings, instanceId, engineProblem == null, engineProblem,
                 store.describe(), store.isAvailable() && !storeHealth.isDown(), registry.all().size(),
                 java.util.Collections.unmodifiableMap(counts), stats.snapshot(),
-                new AutomationSnapshot.Eviction(guard.reason(), guard.suspendedSince()));
+                new AutomationSnapshot.Eviction(guard.reason(), guard.suspendedSince()), memory());
+    }
+
+    /**
+     * {@code min_free_memory} and what the last idle check read of the memory: the file is read on
+     * the lane once per check, never by the admin endpoints or the metric (they may run on an event loop).
+     */
+    private AutomationSnapshot.Memory memory() {
+        IdleEvictor.MemoryReading r = evictor.lastMemory();
+        if (!settings.sleepsEarlyUnderPressure() || r == null) {
+            return new AutomationSnapshot.Memory(settings.minFreeMemory(), null, false, null);
+        }
+        return new AutomationSnapshot.Memory(settings.minFreeMemory(), r.available(), r.pressure(), r.at());
     }
 
     public LifecycleStats stats() {
@@ -352,6 +364,7 @@ public final class Lifecycle implements AutoCloseable {
         private LifecycleListener listener = LifecycleListener.NONE;
         private Duration stopGrace = DEFAULT_STOP_GRACE;
         private Duration instanceTimeout = StateSettings.DEFAULT_INSTANCE_TIMEOUT;
+        private MemoryGauge memory = MemoryGauge.PROC_MEMINFO;
 
         private Builder() {
         }
@@ -412,6 +425,12 @@ public final class Lifecycle implements AutoCloseable {
         /** How long another instance may be silent before it is presumed dead (default 60 s). */
         public Builder instanceTimeout(Duration instanceTimeout) {
             this.instanceTimeout = instanceTimeout;
+            return this;
+        }
+
+        /** Where available memory is read for {@code min_free_memory} (default: {@code /proc/meminfo}). */
+        public Builder memoryGauge(MemoryGauge memory) {
+            this.memory = Objects.requireNonNull(memory, "memory");
             return this;
         }
 

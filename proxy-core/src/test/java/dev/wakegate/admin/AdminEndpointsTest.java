@@ -117,6 +117,19 @@ class AdminEndpointsTest {
     }
 
     @Test
+    void automationDocumentShowsMinFreeMemoryAndTheLastReadingUnderPressure() throws Exception {
+        model.settings = model.settings.withMinFreeMemory(512L << 20);
+        model.memory = new AdminModel.Memory(512L << 20, 300L << 20, true, Instant.parse("2024-01-15T10:29:00Z"));
+        JsonNode root = json(get("/health/automation"));
+        assertThat(root.get("settings").get("min_free_memory_bytes").asLong()).isEqualTo(512L << 20);
+        JsonNode memory = root.get("memory");
+        assertThat(memory.get("early_sleep").asBoolean()).isTrue();
+        assertThat(memory.get("available_bytes").asLong()).isEqualTo(300L << 20);
+        assertThat(memory.get("pressure").asBoolean()).isTrue();
+        assertThat(memory.get("read_at").asText()).isEqualTo("2024-01-15T10:29:00Z");
+    }
+
+    @Test
     void automationDocumentHasSettingsStatisticsAndLastIdleCheck() throws Exception {
         model.lastIdleCheck = new IdleCheckResult(Instant.parse("2024-01-15T10:29:00Z"), List.of("kibana"),
                 Map.of("grafana", "in_flight"), Map.of());
@@ -132,6 +145,10 @@ class AdminEndpointsTest {
         assertThat(settings.get("max_stops_per_cycle").asInt()).isEqualTo(5);
         assertThat(settings.get("min_running").asInt()).isZero();
         assertThat(settings.get("timezone").asText()).isEqualTo("UTC");
+        assertThat(settings.get("min_free_memory_bytes").asLong()).isZero();
+        assertThat(root.get("memory").get("early_sleep").asBoolean()).isFalse();
+        assertThat(root.get("memory").get("available_bytes").isNull()).isTrue();
+        assertThat(root.get("memory").get("read_at").isNull()).isTrue();
         JsonNode stats = root.get("statistics");
         assertThat(stats.get("start_attempts").asLong()).isEqualTo(7);
         assertThat(stats.get("start_successes").asLong()).isEqualTo(6);
@@ -397,14 +414,17 @@ class AdminEndpointsTest {
         int idleChecks;
         Dependency docker = new Dependency("unix:///var/run/docker.sock", true);
         Eviction eviction = Eviction.ACTIVE;
+        Memory memory = Memory.OFF;
         Dependency store = new Dependency("in-memory", true);
         IdleCheckResult lastIdleCheck;
         CompletableFuture<OperationResult> pendingStart;
         IdleCheckResult nextIdleCheck;
 
+        AutomationSettings settings = AutomationSettings.DEFAULTS;
+
         @Override
         public AutomationSettings settings() {
-            return AutomationSettings.DEFAULTS;
+            return settings;
         }
 
         String grafanaFailure;
@@ -450,6 +470,11 @@ class AdminEndpointsTest {
         @Override
         public Eviction eviction() {
             return eviction;
+        }
+
+        @Override
+        public Memory memory() {
+            return memory;
         }
 
         @Override

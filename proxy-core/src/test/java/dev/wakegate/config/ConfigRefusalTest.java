@@ -453,6 +453,42 @@ class ConfigRefusalTest {
         assertThat(e.reason()).contains(reason);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            automation: { min_free_memory: -1 }          | automation.min_free_memory | must be 0 (off) or a positive size
+            automation: { min_free_memory: 512 MB }      | automation.min_free_memory | unknown size unit in '512 MB'
+            automation: { min_free_memory: lots }        | automation.min_free_memory | expected a size like
+            automation: { min_free_memory: 99999999999G } | automation.min_free_memory | too large
+            automation: { min_free_memory: [ 1 ] }       | automation.min_free_memory | expected
+            """)
+    void refusesBadMinFreeMemoryWithKeyAndReason(String yaml, String key, String reason) {
+        ConfigException e = refuse(yaml);
+        assertThat(e.key()).isEqualTo(key);
+        assertThat(e.reason()).contains(reason);
+    }
+
+    @Test
+    void readsMinFreeMemoryAsBytesOffByDefaultAndKeptUnderEnvironmentOverrides() throws ConfigException {
+        ProxyConfig c = ConfigLoader.parse("""
+                automation: { min_free_memory: 512MiB }
+                routes: [ { path: /, upstream: 127.0.0.1:1 } ]
+                """, FILE, Map.of("CONTAINER_IDLE_TIMEOUT", "5"));
+        assertThat(c.automation().minFreeMemory()).isEqualTo(512L << 20);
+        assertThat(c.automation().sleepsEarlyUnderPressure()).isTrue();
+        assertThat(c.automation().idleTimeout()).isEqualTo(java.time.Duration.ofMinutes(5));
+        ProxyConfig plain = ConfigLoader.parse("""
+                automation: { min_free_memory: 1073741824 }
+                routes: [ { path: /, upstream: 127.0.0.1:1 } ]
+                """, FILE, Map.of());
+        assertThat(plain.automation().minFreeMemory()).isEqualTo(1L << 30);
+        ProxyConfig off = ConfigLoader.parse("""
+                automation: { min_free_memory: 0 }
+                routes: [ { path: /, upstream: 127.0.0.1:1 } ]
+                """, FILE, Map.of());
+        assertThat(off.automation().sleepsEarlyUnderPressure()).isFalse();
+        assertThat(ConfigLoader.defaults().automation().minFreeMemory()).isZero();
+    }
+
     @Test
     void readsSleepKeepAwakeIdleVetoAndTimezone() throws ConfigException {
         ProxyConfig c = ConfigLoader.parse("""

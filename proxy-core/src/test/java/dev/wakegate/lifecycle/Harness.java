@@ -30,6 +30,8 @@ final class Harness {
     AutomationSettings settings = settings(true, true, 5, 0);
     String instanceId = "i1";
     Duration instanceTimeout = dev.wakegate.config.StateSettings.DEFAULT_INSTANCE_TIMEOUT;
+    /** What min_free_memory reads: unknown unless a test sets it. */
+    MemoryGauge memory = java.util.OptionalLong::empty;
     Lifecycle lifecycle;
 
     Harness() {
@@ -100,6 +102,7 @@ final class Harness {
     Harness start() {
         lifecycle = Lifecycle.builder().settings(settings).containers(specs).provider(provider).store(store)
                 .probe(probe).clock(clock).scheduler(scheduler).instanceId(instanceId).instanceTimeout(instanceTimeout)
+                .memoryGauge(memory)
                 .listener(new LifecycleListener() {
                     @Override
                     public void onStartRequested(String container) {

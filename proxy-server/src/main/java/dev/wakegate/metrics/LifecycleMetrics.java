@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * {@code wakegate_container_stops_total{container,result,reason}},
  * {@code wakegate_docker_start_calls_total{container}} (engine start calls this instance issued;
  * with several instances, one start is issued however many wait) and
- * {@code wakegate_eviction_suspended} (1 while idle stops are suspended, see {@link #evictionSuspended}).
+ * {@code wakegate_eviction_suspended} (1 while idle stops are suspended, see {@link #evictionSuspended}) and
+ * {@code wakegate_memory_available_bytes} (as the last idle check read it for {@code min_free_memory},
+ * see {@link #memoryAvailable}).
  *
  * <p>It is the lifecycle's listener: the lifecycle calls it directly. Reasons should be short
  * codes (timeout, failed, idle, manual, ...): anything else is counted as "other". Thread-safe;
@@ -31,6 +33,7 @@ public final class LifecycleMetrics implements LifecycleListener {
     static final String STOPS = "wakegate.container.stops";
     static final String START_CALLS = "wakegate.docker.start.calls";
     static final String EVICTION_SUSPENDED = "wakegate.eviction.suspended";
+    static final String MEMORY_AVAILABLE = "wakegate.memory.available";
     static final String SUCCESS = "success";
     static final String FAILURE = "failure";
     private static final Duration[] BUCKETS = {
@@ -107,6 +110,20 @@ public final class LifecycleMetrics implements LifecycleListener {
     public void evictionSuspended(java.util.function.BooleanSupplier suspended) {
         Gauge.builder(EVICTION_SUSPENDED, () -> suspended.getAsBoolean() ? 1 : 0)
                 .description("1 while idle stops are suspended (shared state unreadable, an instance unaccounted for)")
+                .register(registry);
+    }
+
+    /**
+     * Registers the gauge of the memory available as the last idle check read it (NaN while
+     * {@code min_free_memory} is off, before the first read, or when it could not be read).
+     */
+    public void memoryAvailable(java.util.function.Supplier<Long> bytes) {
+        Gauge.builder(MEMORY_AVAILABLE, () -> {
+                    Long b = bytes.get();
+                    return b == null ? Double.NaN : b.doubleValue();
+                })
+                .baseUnit("bytes")
+                .description("memory available (MemAvailable) at the last idle check, for automation.min_free_memory")
                 .register(registry);
     }
 

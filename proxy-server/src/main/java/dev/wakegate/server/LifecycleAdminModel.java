@@ -104,6 +104,12 @@ final class LifecycleAdminModel implements AdminModel {
     }
 
     @Override
+    public Memory memory() {
+        AutomationSnapshot.Memory m = lifecycle.automation().memory();
+        return new Memory(m.minFreeBytes(), m.availableBytes(), m.pressure(), m.readAt());
+    }
+
+    @Override
     public CompletableFuture<OperationResult> start(String name) {
         if (!lifecycle.isManaged(name)) {
             return CompletableFuture.completedFuture(OperationResult.notManaged(name));

@@ -89,6 +89,7 @@ public final class WakegateServer implements AutoCloseable {
                 .listener(metrics.lifecycle())
                 .build();
         metrics.lifecycle().evictionSuspended(() -> lifecycle.automation().eviction().suspended());
+        metrics.lifecycle().memoryAvailable(() -> lifecycle.automation().memory().availableBytes());
         this.workers = Transport.newEventLoopGroup(config.workers());
         // one table for the data path, the label discovery that replaces it and /health/services
         RouteTable routes = new RouteTable(Route.compile(config.routes(), config.automation().noWake()));

@@ -143,6 +143,16 @@ class MetricsTest {
     }
 
     @Test
+    void showsTheAvailableMemoryOfTheLastIdleCheckAndNaNWhileUnknown() {
+        java.util.concurrent.atomic.AtomicReference<Long> bytes = new java.util.concurrent.atomic.AtomicReference<>();
+        metrics.lifecycle().memoryAvailable(bytes::get);
+        assertThat(PrometheusText.parse(metrics.prometheusText()).value("wakegate_memory_available_bytes")).isNaN();
+        bytes.set(300L << 20);
+        assertThat(PrometheusText.parse(metrics.prometheusText()).value("wakegate_memory_available_bytes"))
+                .isEqualTo((double) (300L << 20));
+    }
+
+    @Test
     void countsDockerStartCallsAndShowsWhetherEvictionIsSuspended() {
         java.util.concurrent.atomic.AtomicBoolean suspended = new java.util.concurrent.atomic.AtomicBoolean();
         metrics.lifecycle().evictionSuspended(suspended::get);

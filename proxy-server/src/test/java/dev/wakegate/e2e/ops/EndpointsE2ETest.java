@@ -159,7 +159,8 @@ class EndpointsE2ETest {
         JsonNode settings = automation.path("settings");
         for (String key : List.of("auto_start", "auto_stop", "idle_timeout_minutes", "high_idle_timeout_minutes",
                 "low_idle_timeout_minutes", "startup_timeout_seconds", "health_check_interval_seconds",
-                "idle_check_interval_seconds", "max_stops_per_cycle", "min_running", "timezone")) {
+                "idle_check_interval_seconds", "max_stops_per_cycle", "min_running", "timezone",
+                "min_free_memory_bytes")) {
             assertThat(settings.has(key)).as("settings." + key).isTrue();
         }
         assertThat(settings.path("idle_timeout_minutes").asInt()).isEqualTo(45);
