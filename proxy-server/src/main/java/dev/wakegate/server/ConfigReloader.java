@@ -112,7 +112,7 @@ final class ConfigReloader implements ConfigReload, AutoCloseable {
             try {
                 store = tls.get().load(next.tls().orElseThrow());
             } catch (CertificateLoadException e) {
-                return refused(e.file().toString(), certificateKey(next, e.file()), e.reason());
+                return refused(name, certificateKey(next, e.file()), e.getMessage()); // as ConfigLoader (TlsChecks) reports it
             } catch (SSLException e) {
                 return refused(name, "tls.certificates", "the TLS provider refuses them: " + e.getMessage());
             }
