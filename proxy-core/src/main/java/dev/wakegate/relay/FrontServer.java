@@ -26,7 +26,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-
 import org.jspecify.annotations.Nullable;
 
 import java.net.InetSocketAddress;
@@ -357,7 +356,7 @@ public final class FrontServer implements AutoCloseable {
             listen = newListen;
         }
         if (newHttpsChannel != null) {
-            httpsListener.close().awaitUninterruptibly();
+            Objects.requireNonNull(httpsListener, "httpsListener").close().awaitUninterruptibly();
             changes.add("https listener moved from " + httpsListen + " to " + newHttps + " (its open connections stay)");
             httpsListener = newHttpsChannel;
             httpsAddress = (InetSocketAddress) newHttpsChannel.localAddress();
