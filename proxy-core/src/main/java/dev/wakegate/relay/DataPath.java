@@ -37,7 +37,8 @@ final class DataPath {
     final Duration parkDeadline;
     final Transport transport;
     final AddressResolverGroup<? extends SocketAddress> resolver;
-    final HttpsPolicy https;
+    /** Redirect and HSTS of {@code tls:}; replaced by a reload, read once per request. */
+    volatile HttpsPolicy https;
     /** Where completed requests are logged; replaced by {@link FrontServer#accessLog}, read once per request. */
     volatile AccessLog accessLog = new AccessLog();
     /** Peers whose X-Forwarded-For names the client ({@code trusted_proxies}); read once per request. */

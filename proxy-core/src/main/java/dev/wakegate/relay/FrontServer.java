@@ -7,6 +7,7 @@ import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.TcpSpec;
 import dev.wakegate.config.Timeouts;
+import dev.wakegate.config.TlsSettings;
 import dev.wakegate.lifecycle.ContainerGate;
 import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
@@ -25,6 +26,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.jspecify.annotations.Nullable;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -65,6 +67,8 @@ public final class FrontServer implements AutoCloseable {
     private HostPort listen;
     private List<TcpSpec> tcp;
     private Channel httpListener;
+    private @Nullable Channel httpsListener;     // null without TLS
+    private @Nullable HostPort httpsListen;      // null without TLS
     private volatile boolean httpProxyProtocol;
     /** Per TCP listener address: its channel and the spec its new connections use (a reload may change it). */
     private final Map<HostPort, TcpListener> tcpListeners = new LinkedHashMap<>();
@@ -138,8 +142,9 @@ public final class FrontServer implements AutoCloseable {
             httpListener = bind(listen, http(Scheme.HTTP), false);
             httpAddress = (InetSocketAddress) httpListener.localAddress();
             if (tls.isPresent()) {
-                httpsAddress = (InetSocketAddress) bind(tls.get().settings().listen(), http(Scheme.HTTPS), false)
-                        .localAddress();
+                httpsListen = tls.get().settings().listen();
+                httpsListener = bind(httpsListen, http(Scheme.HTTPS), false);
+                httpsAddress = (InetSocketAddress) httpsListener.localAddress();
             }
             for (TcpSpec spec : tcp) {
                 TcpListener l = new TcpListener(spec);
@@ -290,12 +295,22 @@ public final class FrontServer implements AutoCloseable {
      * @throws IllegalStateException naming the address that cannot be bound, or a TLS listener without TLS
      */
     public synchronized List<String> applyListeners(HostPort newListen, List<TcpSpec> newTcp) {
+        return applyListeners(newListen, newTcp, httpsListen);
+    }
+
+    /**
+     * As {@link #applyListeners(HostPort, List)}, and the HTTPS listener moves to {@code newHttps}
+     * when it differs ({@code tls.listen}; only on a server started with TLS), in the same
+     * all-or-nothing step.
+     */
+    public synchronized List<String> applyListeners(HostPort newListen, List<TcpSpec> newTcp, @Nullable HostPort newHttps) {
         if (!started || closed) {
             throw new IllegalStateException("listeners change only while the server runs");
         }
         List<String> changes = new ArrayList<>();
         List<Channel> opened = new ArrayList<>();
         Channel newHttp = null;
+        Channel newHttpsChannel = null;
         Map<HostPort, TcpListener> added = new LinkedHashMap<>();
         try {
             for (TcpSpec spec : newTcp) {
@@ -303,6 +318,13 @@ public final class FrontServer implements AutoCloseable {
                     throw new IllegalStateException("tcp listener " + spec.listen()
                             + " terminates TLS, but this server was started without tls:");
                 }
+            }
+            if (!Objects.equals(newHttps, httpsListen)) {
+                if (tls.isEmpty() || newHttps == null) {
+                    throw new IllegalStateException("the HTTPS listener is opened or closed only by a restart");
+                }
+                newHttpsChannel = bind(newHttps, http(Scheme.HTTPS), false);
+                opened.add(newHttpsChannel);
             }
             if (!newListen.equals(listen)) {
                 newHttp = bind(newListen, http(Scheme.HTTP), false);
@@ -332,6 +354,13 @@ public final class FrontServer implements AutoCloseable {
             httpListener = newHttp;
             httpAddress = (InetSocketAddress) newHttp.localAddress();
             listen = newListen;
+        }
+        if (newHttpsChannel != null) {
+            Objects.requireNonNull(httpsListener, "httpsListener").close().awaitUninterruptibly();
+            changes.add("https listener moved from " + httpsListen + " to " + newHttps + " (its open connections stay)");
+            httpsListener = newHttpsChannel;
+            httpsAddress = (InetSocketAddress) newHttpsChannel.localAddress();
+            httpsListen = newHttps;
         }
         Map<HostPort, TcpSpec> wanted = new LinkedHashMap<>();
         newTcp.forEach(s -> wanted.put(s.listen(), s));
@@ -374,6 +403,15 @@ public final class FrontServer implements AutoCloseable {
      */
     public void applySettings(Timeouts timeouts, Limits limits) {
         dataPath.apply(Objects.requireNonNull(timeouts, "timeouts"), Objects.requireNonNull(limits, "limits"));
+    }
+
+    /**
+     * The redirect to HTTPS and the HSTS header of a reloaded {@code tls:}: requests that begin
+     * from now on use them. (Certificates and the HTTPS listener's {@code proxy_protocol} are the
+     * {@link TlsTermination}'s, read per connection.)
+     */
+    public void applyHttps(TlsSettings settings) {
+        dataPath.https = HttpsPolicy.of(Objects.requireNonNull(settings, "settings"));
     }
 
     /**
@@ -441,7 +479,7 @@ public final class FrontServer implements AutoCloseable {
     }
 
     /** The bound HTTPS address (after {@link #start()}), or null when there is no TLS. */
-    public InetSocketAddress httpsAddress() {
+    public synchronized InetSocketAddress httpsAddress() {
         return httpsAddress;
     }
 

@@ -16,8 +16,13 @@ import javax.net.ssl.SSLException;
 /**
  * TLS termination for the listeners of one proxy: the certificates of {@code tls:} loaded into a
  * {@link CertificateStore}, a {@link CertificateReloader} that keeps them current, and the handlers
- * a connection needs ({@link #addHttpsHandlers}, {@link #addTlsHandlers}). Built once at start-up, off any event loop; a
+ * a connection needs ({@link #addHttpsHandlers}, {@link #addTlsHandlers}). Built at start-up, off any event loop; a
  * certificate that cannot be served refuses the start with its file and the reason.
+ *
+ * <p>A config reload changes it in two steps: {@link #load} builds the store of a new certificate
+ * list completely (or throws, and nothing changed), then {@link #use} swaps settings and store and
+ * starts watching the new list's files. Connections read store and settings when they are accepted,
+ * so new handshakes use the new certificates and open connections keep their session.
  */
 public final class TlsTermination implements AutoCloseable {
     /** The server name the client sent in its ClientHello (lower case), or null when it sent none. */
@@ -28,14 +33,19 @@ public final class TlsTermination implements AutoCloseable {
     public static final String SNI = "tls-sni";
     public static final String HANDSHAKE_EVENTS = "tls-handshake-events";
 
-    private final TlsSettings settings;
-    private final CertificateStore store;
-    private final CertificateReloader reloader;
+    private final Duration reloadInterval;
+    private final Clock clock;
+    // replaced together by use() (the reload's thread); read per connection
+    private volatile TlsSettings settings;
+    private volatile CertificateStore store;
+    private CertificateReloader reloader; // guarded by this
 
-    private TlsTermination(TlsSettings settings, CertificateStore store, CertificateReloader reloader) {
+    private TlsTermination(TlsSettings settings, CertificateStore store, Duration reloadInterval, Clock clock) {
         this.settings = settings;
         this.store = store;
-        this.reloader = reloader;
+        this.reloadInterval = reloadInterval;
+        this.clock = clock;
+        this.reloader = new CertificateReloader(store, settings.certificates(), reloadInterval, clock);
     }
 
     /**
@@ -46,13 +56,41 @@ public final class TlsTermination implements AutoCloseable {
      */
     public static TlsTermination start(TlsSettings settings, SslProvider provider, Duration reloadInterval, Clock clock)
             throws CertificateLoadException, SSLException {
+        return new TlsTermination(settings, load(settings.certificates(), provider, clock), reloadInterval, clock);
+    }
+
+    private static CertificateStore load(List<TlsSettings.CertificateFiles> files, SslProvider provider, Clock clock)
+            throws CertificateLoadException, SSLException {
         List<ServerCertificate> certificates = new ArrayList<>();
-        for (TlsSettings.CertificateFiles f : settings.certificates()) {
+        for (TlsSettings.CertificateFiles f : files) {
             certificates.add(ServerCertificate.load(f, clock.instant()));
         }
-        CertificateStore store = new CertificateStore(certificates, provider);
-        return new TlsTermination(settings, store,
-                new CertificateReloader(store, settings.certificates(), reloadInterval, clock));
+        return new CertificateStore(certificates, provider);
+    }
+
+    /**
+     * A reload's first step: every certificate of {@code next} loaded and checked as at start, in a
+     * store not yet served. Off any event loop.
+     *
+     * @throws CertificateLoadException naming the file that cannot be served and why (nothing changed)
+     * @throws SSLException             when the TLS provider refuses the key material (nothing changed)
+     */
+    public CertificateStore load(TlsSettings next) throws CertificateLoadException, SSLException {
+        return load(next.certificates(), provider(), clock);
+    }
+
+    /**
+     * A reload's second step: {@code next} and {@code nextStore} (from {@link #load} of the same
+     * settings, or {@link #store()} when the certificate list is unchanged) for the connections
+     * accepted from now on; the file watcher follows the new list.
+     */
+    public synchronized void use(TlsSettings next, CertificateStore nextStore) {
+        if (nextStore != store) {
+            reloader.close();
+            store = nextStore;
+            reloader = new CertificateReloader(nextStore, next.certificates(), reloadInterval, clock);
+        }
+        settings = next;
     }
 
     /** With the provider {@link TlsContexts#provider()} picks and the default reload interval. */
@@ -101,7 +139,7 @@ public final class TlsTermination implements AutoCloseable {
 
     /** Stops watching the certificate files. */
     @Override
-    public void close() {
+    public synchronized void close() {
         reloader.close();
     }
 }

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
+    private List<io.micrometer.core.instrument.Meter> tlsMeters = List.of(); // guarded by this
     private @org.jspecify.annotations.Nullable ReloadMetrics reloads;
     private final MicrometerProxyMetrics proxyMetrics;
     private final LifecycleMetrics lifecycle;
@@ -108,8 +109,9 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Meters for the certificates of the HTTPS listener (expiry, reloads). */
-    public void bindTls(dev.wakegate.tls.CertificateStore store) {
-        TlsMetrics.bind(registry, store);
+    public synchronized void bindTls(dev.wakegate.tls.CertificateStore store) {
+        tlsMeters.forEach(registry::remove); // a reload's new certificate list: the old series go
+        tlsMeters = TlsMetrics.bind(registry, store);
     }
 
     /**

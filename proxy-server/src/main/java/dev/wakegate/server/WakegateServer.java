@@ -107,7 +107,8 @@ public final class WakegateServer implements AutoCloseable {
         metrics.bindAccessLog(accessLog);
         front.accessLog(accessLog).trustedProxies(config.trustedProxies()).proxyProtocol(config.proxyProtocol());
         this.discovery = new LabelDiscovery(config, runtime, swarm, lifecycle, routes::replace);
-        this.reloader = new ConfigReloader(config, front, discovery, accessLog, metrics.reloads(), System::getenv);
+        this.reloader = new ConfigReloader(config, front, discovery, accessLog, metrics.reloads(), System::getenv,
+                tls, metrics::bindTls);
         admin.configReload(reloader);
     }
 
