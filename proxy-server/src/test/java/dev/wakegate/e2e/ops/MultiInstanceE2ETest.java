@@ -211,7 +211,9 @@ class MultiInstanceE2ETest {
         CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).join();
         assertThat(responses).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
         assertThat(docker.countEvents(web, "unpause")).as("one unpause under the start lease").isEqualTo(1);
-        assertThat(docker.countEvents(web, "start")).as("never started again").isEqualTo(1);
+        // never stopped, so never started again (the start event of the set-up is not counted: the
+        // engine's event query around the fixture's creation time may or may not include it)
+        assertThat(docker.countEvents(web, "die")).as("never stopped, so never started again").isZero();
     }
 
     private static boolean checksRun(WakegateHarness proxy) {
