@@ -48,7 +48,8 @@ public final class RequestHead {
     @Nullable String transferEncoding;
     @Nullable String accept;
     @Nullable String authorization;
-    // header indexes of fields read only by the access log and the client-address rule; -1 when absent
+    // header indexes of fields read only by the access log, the client-address rule and no_wake
+    // (the User-Agent, through userAgentView over raw); -1 when absent
     int userAgent = -1;
     int referer = -1;
     int forwardedForFirst = -1;
@@ -66,8 +67,6 @@ public final class RequestHead {
     int upgradeEnd;
     int expectStart = -1;
     int expectEnd;
-    int userAgentStart = -1;   // not built into a String: read through userAgentView
-    int userAgentEnd;
     private final AsciiView userAgentView = new AsciiView();
 
     // error, when parse returned ERROR
@@ -104,13 +103,12 @@ public final class RequestHead {
         authorizationStart = -1;
         upgradeStart = -1;
         expectStart = -1;
-        userAgentStart = -1;
     }
 
     /** Whether any value waits to be built from {@link #raw}. */
     boolean hasLazyValues() {
-        // all starts are negative exactly when their AND is
-        return (uriStart & acceptStart & authorizationStart & upgradeStart & expectStart & userAgentStart) >= 0;
+        // all starts are negative exactly when their AND is; the User-Agent is read from raw by its index
+        return (uriStart & acceptStart & authorizationStart & upgradeStart & expectStart & userAgent) >= 0;
     }
 
     void grow(int capacity) {
@@ -278,7 +276,7 @@ public final class RequestHead {
      * null when there is none. The same view object is reused for the next request.
      */
     public @Nullable CharSequence userAgent() {
-        return userAgentStart < 0 ? null : userAgentView.of(raw, userAgentStart, userAgentEnd);
+        return userAgent < 0 ? null : userAgentView.of(raw, valueStart[userAgent], valueEnd[userAgent]);
     }
 
     /** Authorization header value, or null. */

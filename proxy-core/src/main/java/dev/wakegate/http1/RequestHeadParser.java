@@ -278,8 +278,6 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
                     connection(head, a, vs, ve);
                 } else if (head.userAgent < 0 && Ascii.equalsLower(a, ns, USER_AGENT)) {
                     head.userAgent = n;
-                    head.userAgentStart = vs - base;
-                    head.userAgentEnd = ve - base;
                 }
                 break;
             case 13:
