@@ -67,6 +67,13 @@ final class LabelDiscovery implements AutoCloseable {
     private final Map<String, String> refused = new HashMap<>();
     /** Names of every container on the engine (from the listing and the events). */
     private final Set<String> engineNames = new HashSet<>();
+    /**
+     * A listing is older than the events that came while it was under way: for each key of
+     * {@link #labelled} an event touched, the event count then, so that a listing begun before it
+     * neither forgets a container created meanwhile nor brings back one destroyed meanwhile.
+     */
+    private final Map<String, Long> touchedAt = new HashMap<>();
+    private long eventCount;
     /** Ids of recently destroyed containers, so a late inspection cannot bring one back. */
     private final Set<String> destroyed = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
@@ -121,13 +128,16 @@ final class LabelDiscovery implements AutoCloseable {
 
     private void onEvent(WorkloadEvent event) {
         switch (event.type()) {
-            case RESYNC -> runtime.list().whenComplete((all, error) -> {
-                if (error == null) {
-                    resync(all);
-                } else {
-                    log.warn("label discovery could not list containers: {}", error.getMessage());
-                }
-            });
+            case RESYNC -> {
+                long since = eventCount();
+                runtime.list().whenComplete((all, error) -> {
+                    if (error == null) {
+                        resync(all, since);
+                    } else {
+                        log.warn("label discovery could not list containers: {}", error.getMessage());
+                    }
+                });
+            }
             case CREATE -> runtime.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
                 if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
                     upsert(info);
@@ -139,15 +149,38 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
+    private synchronized long eventCount() {
+        return eventCount;
+    }
+
+    /** An event about {@code key} is applied now: listings begun before it yield to it. */
+    private void touch(String key) {
+        touchedAt.put(key, ++eventCount);
+    }
+
+    /** Whether an event touched {@code key} after a listing begun at {@code since}. */
+    private boolean touchedSince(String key, long since) {
+        Long at = touchedAt.get(key);
+        return at != null && at > since;
+    }
+
+    /** A listing begun at {@code since} is applied: what no later event touched is its to decide now. */
+    private void forgetTouchesUpTo(long since) {
+        touchedAt.values().removeIf(at -> at <= since);
+    }
+
     private void onServiceEvent(WorkloadEvent event) {
         switch (event.type()) {
-            case RESYNC -> services.list().whenComplete((all, error) -> {
-                if (error == null) {
-                    resyncServices(all);
-                } else {
-                    log.warn("label discovery could not list services: {}", error.getMessage());
-                }
-            });
+            case RESYNC -> {
+                long since = eventCount();
+                services.list().whenComplete((all, error) -> {
+                    if (error == null) {
+                        resyncServices(all, since);
+                    } else {
+                        log.warn("label discovery could not list services: {}", error.getMessage());
+                    }
+                });
+            }
             // created, or its spec updated (its labels may say something new)
             case CREATE -> services.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
                 if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
@@ -160,16 +193,22 @@ final class LabelDiscovery implements AutoCloseable {
         }
     }
 
-    private synchronized void resyncServices(List<WorkloadInfo> all) {
+    /** A listing of services begun at event count {@code since}; services an event touched since are left to it. */
+    private synchronized void resyncServices(List<WorkloadInfo> all, long since) {
         Set<String> present = new HashSet<>();
         for (WorkloadInfo info : all) {
             present.add(SERVICE_KEY + info.name());
         }
-        boolean changed = labelled.keySet().removeIf(key -> key.startsWith(SERVICE_KEY) && !present.contains(key));
-        refused.keySet().removeIf(key -> key.startsWith(SERVICE_KEY) && !present.contains(key));
+        boolean changed = labelled.keySet().removeIf(key -> key.startsWith(SERVICE_KEY) && !present.contains(key)
+                && !touchedSince(key, since));
+        refused.keySet().removeIf(key -> key.startsWith(SERVICE_KEY) && !present.contains(key)
+                && !touchedSince(key, since));
         for (WorkloadInfo info : all) {
-            changed |= considerService(info);
+            if (!touchedSince(SERVICE_KEY + info.name(), since)) {
+                changed |= considerService(info);
+            }
         }
+        forgetTouchesUpTo(since);
         if (changed) {
             apply();
         }
@@ -179,6 +218,7 @@ final class LabelDiscovery implements AutoCloseable {
         if (info.id() != null && destroyed.contains(info.id())) {
             return;
         }
+        touch(SERVICE_KEY + info.name());
         if (considerService(info)) {
             apply();
         }
@@ -188,6 +228,7 @@ final class LabelDiscovery implements AutoCloseable {
         if (id != null) {
             destroyed.add(id);
         }
+        touch(SERVICE_KEY + name);
         refused.remove(SERVICE_KEY + name);
         if (labelled.remove(SERVICE_KEY + name) != null) {
             log.info("service {} was removed: its label routes are removed", name);
@@ -218,19 +259,32 @@ final class LabelDiscovery implements AutoCloseable {
         return true;
     }
 
-    private synchronized void resync(List<WorkloadInfo> all) {
+    /** A listing of containers begun at event count {@code since}; containers an event touched since are left to it. */
+    private synchronized void resync(List<WorkloadInfo> all, long since) {
         Map<String, WorkloadInfo> present = new HashMap<>();
         for (WorkloadInfo info : all) {
-            present.put(info.name(), info);
+            if (!touchedSince(info.name(), since)) {
+                present.put(info.name(), info);
+            }
         }
-        boolean changed = labelled.keySet().removeIf(name -> !name.startsWith(SERVICE_KEY) && !present.containsKey(name));
-        refused.keySet().removeIf(name -> !name.startsWith(SERVICE_KEY) && !present.containsKey(name));
-        changed |= !engineNames.equals(present.keySet());
+        // what an event said since the listing began stands: created (kept) or destroyed (not brought back)
+        Set<String> names = new HashSet<>(present.keySet());
+        for (String name : engineNames) {
+            if (touchedSince(name, since)) {
+                names.add(name);
+            }
+        }
+        boolean changed = labelled.keySet().removeIf(name -> !name.startsWith(SERVICE_KEY) && !present.containsKey(name)
+                && !touchedSince(name, since));
+        refused.keySet().removeIf(name -> !name.startsWith(SERVICE_KEY) && !present.containsKey(name)
+                && !touchedSince(name, since));
+        changed |= !engineNames.equals(names);
         engineNames.clear();
-        engineNames.addAll(present.keySet());
-        for (WorkloadInfo info : all) {
+        engineNames.addAll(names);
+        for (WorkloadInfo info : present.values()) {
             changed |= consider(info);
         }
+        forgetTouchesUpTo(since);
         if (changed) {
             apply();
         }
@@ -241,6 +295,7 @@ final class LabelDiscovery implements AutoCloseable {
         if (info.id() != null && destroyed.contains(info.id())) {
             return;
         }
+        touch(info.name());
         boolean shadows = engineNames.add(info.name()) && isSpecName(info.name());
         if (consider(info) || shadows) {
             apply();
@@ -250,6 +305,9 @@ final class LabelDiscovery implements AutoCloseable {
     private synchronized void remove(@Nullable String id, @Nullable String name) {
         if (id != null) {
             destroyed.add(id);
+        }
+        if (name != null) {
+            touch(name);
         }
         refused.remove(name);
         boolean shadowed = engineNames.remove(name) && isSpecName(name);
