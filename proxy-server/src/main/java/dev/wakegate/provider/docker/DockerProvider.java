@@ -58,13 +58,14 @@ public final class DockerProvider implements WorkloadProvider {
         this.dockerHost = dockerHost;
         this.clients = new EngineClients(dockerHost, callTimeout);
         this.calls = new EngineCalls(dockerHost, callTimeout, clients.calls());
-        ContainerNames names = new ContainerNames(clients.calls());
+        EngineJson engine = new EngineJson(clients.callsHttp());
+        ContainerNames names = new ContainerNames(engine);
         this.starter = new ContainerStart(calls, names, clients.calls());
         this.stopper = new ContainerStop(calls, names, clients);
-        this.pauser = new ContainerPause(calls, names, clients.calls());
-        this.unpauser = new ContainerUnpause(calls, names, clients.calls());
-        this.inspector = new ContainerInspect(calls, names, clients.calls());
-        this.lister = new ContainerList(calls, clients.calls());
+        this.pauser = new ContainerPause(calls, names, clients.calls(), engine);
+        this.unpauser = new ContainerUnpause(calls, names, clients.calls(), engine);
+        this.inspector = new ContainerInspect(calls, names, engine);
+        this.lister = new ContainerList(calls, engine);
         this.events = new EventFeed(calls, clients, new ContainerEvents(names));
     }
 
