@@ -45,6 +45,7 @@ public final class DockerProvider implements WorkloadProvider {
     private final String dockerHost;
     private final EngineClients clients;
     private final EngineCalls calls;
+    private final EngineJson engine;
     private final ContainerStart starter;
     private final ContainerStop stopper;
     private final ContainerPause pauser;
@@ -57,8 +58,8 @@ public final class DockerProvider implements WorkloadProvider {
     private DockerProvider(String dockerHost, Duration callTimeout) {
         this.dockerHost = dockerHost;
         this.clients = new EngineClients(dockerHost, callTimeout);
-        this.calls = new EngineCalls(dockerHost, callTimeout, clients.calls());
-        EngineJson engine = new EngineJson(clients.callsHttp());
+        this.engine = new EngineJson(clients.callsHttp());
+        this.calls = new EngineCalls(dockerHost, callTimeout, engine::apiVersion);
         ContainerNames names = new ContainerNames(engine);
         this.starter = new ContainerStart(calls, names, clients.calls());
         this.stopper = new ContainerStop(calls, names, clients);
@@ -109,7 +110,7 @@ public final class DockerProvider implements WorkloadProvider {
     public CompletableFuture<String> ping() {
         return calls.call(null, () -> {
             clients.calls().pingCmd().exec();
-            return clients.calls().versionCmd().exec().getApiVersion();
+            return engine.apiVersion();
         });
     }
 

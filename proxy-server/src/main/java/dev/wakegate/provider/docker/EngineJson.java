@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The engine's container read endpoints, {@code GET /containers/json} and
- * {@code GET /containers/{id}/json}, read as JSON trees through the same transport as the
+ * {@code GET /containers/{id}/json}, and {@code GET /version}, read as JSON trees through the same transport as the
  * docker-java client. The first list and inspect through docker-java's models cost ~300 ms at
  * start (Jackson introspects the whole inspect model by reflection, in the interpreter, before the
  * listeners open), while the fields the proxy needs are a handful: a tree parse of them costs
@@ -31,6 +31,11 @@ final class EngineJson {
 
     EngineJson(DockerHttpClient http) {
         this.http = http;
+    }
+
+    /** {@code GET /version}: the engine's API version ({@code ApiVersion}), e.g. "1.41". */
+    String apiVersion() throws IOException {
+        return get("/version").path("ApiVersion").asText("?");
     }
 
     /** {@code docker inspect ID-OR-NAME}. */
