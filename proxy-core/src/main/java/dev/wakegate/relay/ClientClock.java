@@ -120,6 +120,11 @@ final class ClientClock implements Runnable {
         return wait;
     }
 
+    /** Whether a task is scheduled: for tests. */
+    boolean scheduled() {
+        return task != null;
+    }
+
     /** The connection is gone or upgraded: no clock outlives it. */
     void stop() {
         wait = Wait.NOTHING;
