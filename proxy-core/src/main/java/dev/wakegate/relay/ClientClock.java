@@ -6,6 +6,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,14 +22,18 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * The reading side waits for one thing at a time (a head, the next request, or more of a body),
  * so it is one deadline with the {@link Wait} it belongs to; {@code client_send} is a second
- * deadline, as a response may be stuck while the next head or a body is awaited. Both share one
- * scheduled task, as {@link DeadlineTimer} does for one deadline: arming moves a deadline, and a
- * task that fires early re-schedules itself for the earliest deadline still armed. So a request
- * costs a few field writes, and a connection, idle or not, holds at most one task and no other
- * object for its clocks. An expiry calls its {@link Expiries} method on the event loop, for the
- * wait that expired only. Event loop only; {@link #stop()} when the connection goes.
+ * deadline, as a response may be stuck while the next head or a body is awaited. The upstream
+ * timeouts of the connection's {@link UpstreamExchange} are {@link DeadlineTimer}s made here
+ * ({@link #timer}). All share one scheduled task: arming moves a deadline, and the task, which
+ * fires no later than the earliest one armed, re-schedules itself for the earliest still armed
+ * when it fires early. So a request costs a few field writes, and a connection, idle or not, holds
+ * at most one task. An expiry calls its {@link Expiries} method (or the timer's callback) on the
+ * event loop, for the wait that expired only. Event loop only; {@link #stop()} when the connection
+ * goes.
  */
 final class ClientClock implements Runnable {
+    private static final DeadlineTimer[] NO_TIMERS = new DeadlineTimer[0];
+
     /** What the reading side waits for. */
     enum Wait {
         NOTHING, HEAD, IDLE, BODY
@@ -54,6 +59,7 @@ final class ClientClock implements Runnable {
     private final Timeouts timeouts;
     private final Expiries expiries;
     private final WriteProgress writes = new WriteProgress();
+    private DeadlineTimer[] timers = NO_TIMERS;
 
     private Wait wait = Wait.NOTHING;
     private long readDeadline;
@@ -67,6 +73,14 @@ final class ClientClock implements Runnable {
         this.executor = ctx.executor();
         this.timeouts = timeouts;
         this.expiries = expiries;
+    }
+
+    /** One more timeout on this connection's task (the upstream side's): {@code onExpiry} runs on the event loop. */
+    DeadlineTimer timer(Runnable onExpiry) {
+        DeadlineTimer t = new DeadlineTimer(this, onExpiry);
+        timers = Arrays.copyOf(timers, timers.length + 1);
+        timers[timers.length - 1] = t;
+        return t;
     }
 
     /** Waits for a head: idle keep-alive while none of it is here ({@code started} false), else header-read. */
@@ -125,10 +139,13 @@ final class ClientClock implements Runnable {
         return task != null;
     }
 
-    /** The connection is gone or upgraded: no clock outlives it. */
+    /** The connection is gone or upgraded: no clock outlives it, its timers' included. */
     void stop() {
         wait = Wait.NOTHING;
         sendArmed = false;
+        for (DeadlineTimer t : timers) {
+            t.stop();
+        }
         if (task != null) {
             task.cancel(false);
             task = null;
@@ -153,6 +170,9 @@ final class ClientClock implements Runnable {
             sendArmed = false;
             onSendTimeout();
         }
+        for (DeadlineTimer t : timers) {
+            t.expireIfDue(now);
+        }
         // on for the earliest deadline still armed (an expiry may have armed one and scheduled for it)
         if (wait != Wait.NOTHING) {
             schedule(now, readDeadline);
@@ -160,6 +180,19 @@ final class ClientClock implements Runnable {
         if (sendArmed) {
             schedule(now, sendDeadline);
         }
+        for (DeadlineTimer t : timers) {
+            t.scheduleIfArmed(now);
+        }
+    }
+
+    long now() {
+        return executor.ticker().nanoTime();
+    }
+
+    /** A deadline was armed at {@code deadline}: the task fires no later than that. */
+    void due(long now, long deadline) {
+        assert executor.inEventLoop();
+        schedule(now, deadline);
     }
 
     private void armRead(Wait w, long delayNanos) {

@@ -92,7 +92,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         clock = new ClientClock(ctx, dp.timeouts, this);
-        upstream = new UpstreamExchange(dp, pool, ctx, this, ex, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE);
+        upstream = new UpstreamExchange(dp, pool, ctx, this, ex, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE,
+                clock);
         local = new LocalAnswers(dp, ctx, ex, this);
         if (ctx.channel().isActive()) {
             start();

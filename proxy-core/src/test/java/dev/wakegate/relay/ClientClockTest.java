@@ -174,7 +174,48 @@ class ClientClockTest {
     }
 
     @Test
+    void anUpstreamTimerRunsOnTheConnectionsTaskBesideTheIdleWait() {
+        DeadlineTimer upstream = clock.timer(() -> fired.add("upstream"));
+        clock.awaitHead(false);  // idle: 75 s
+        upstream.arm(TimeUnit.SECONDS.toNanos(60));
+        advanceSeconds(59);
+        assertThat(fired).isEmpty();
+        advanceSeconds(1);       // t=60
+        assertThat(fired).containsExactly("upstream");
+        assertThat(upstream.isArmed()).isFalse();
+        assertThat(clock.waiting()).isEqualTo(ClientClock.Wait.IDLE);
+        advanceSeconds(15);      // t=75
+        assertThat(fired).containsExactly("upstream", "idle");
+        assertThat(clock.scheduled()).isFalse();
+    }
+
+    @Test
+    void anUpstreamTimerArmedEarlierThanTheTaskMovesTheTaskForward() {
+        DeadlineTimer upstream = clock.timer(() -> fired.add("upstream"));
+        clock.awaitHead(false);  // the task: t=75
+        advanceSeconds(1);
+        upstream.arm(TimeUnit.SECONDS.toNanos(5)); // t=6, before the task
+        advanceSeconds(5);
+        assertThat(fired).containsExactly("upstream");
+    }
+
+    @Test
+    void aDisarmedUpstreamTimerDoesNotFireAndTheIdleWaitStillDoes() {
+        DeadlineTimer upstream = clock.timer(() -> fired.add("upstream"));
+        upstream.arm(TimeUnit.SECONDS.toNanos(60));
+        advanceSeconds(1);
+        upstream.disarm();       // the response head came
+        clock.awaitHead(false);  // idle: 75 s from t=1
+        advanceSeconds(74);
+        assertThat(fired).isEmpty();
+        advanceSeconds(1);       // t=76
+        assertThat(fired).containsExactly("idle");
+    }
+
+    @Test
     void stopCancelsTheTask() {
+        DeadlineTimer upstream = clock.timer(() -> fired.add("upstream"));
+        upstream.arm(TimeUnit.SECONDS.toNanos(1));
         clock.awaitHead(true);
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
         channel.write(Unpooled.wrappedBuffer(new byte[64]));
