@@ -12,9 +12,12 @@ import java.net.InetAddress;
  * nothing. Not thread-safe.
  */
 public final class IpAddress {
+    private static final int[] NO_GROUPS = new int[0];
     private static final long V4_MAPPED_LO_PREFIX = 0x0000_ffff_0000_0000L;
 
-    private final int[] groups = new int[8]; // scratch of the IPv6 parser
+    // scratch of the IPv6 parser, made on the first IPv6 address: a client connection holds three
+    // of these objects (its ClientAddress), most of them never parse one
+    private int[] groups = NO_GROUPS;
     long hi;
     long lo;
     boolean v4;
@@ -122,7 +125,7 @@ public final class IpAddress {
     }
 
     private boolean parseV6(CharSequence s, ByteBuf b, int start, int end) {
-        int[] g = groups;
+        int[] g = groups.length == 8 ? groups : (groups = new int[8]);
         int n = 0;               // groups read
         int gapAt = -1;          // groups before "::"
         int i = start;

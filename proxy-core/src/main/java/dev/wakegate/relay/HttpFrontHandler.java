@@ -47,7 +47,8 @@ import java.util.List;
  * side reads only while the upstream is writable and the upstream side only while the client is
  * writable.
  */
-final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements UpstreamExchange.Front, LocalAnswers.Front {
+final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements UpstreamExchange.Front, LocalAnswers.Front,
+        ClientClock.Expiries {
     static final String RELAY = "relay";
     private static final long LINGER_MILLIS = 2000;
     private static final ChannelLog log = ChannelLog.of(HttpFrontHandler.class);
@@ -90,9 +91,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        clock = new ClientClock(ctx, dp.timeouts, this::onHeadTimeout, this::onIdleTimeout, this::onBodyTimeout,
-                this::onClientStuck);
-        upstream = new UpstreamExchange(dp, pool, ctx, this, ex, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE);
+        clock = new ClientClock(ctx, dp.timeouts, this);
+        upstream = new UpstreamExchange(dp, pool, ctx, this, ex, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE,
+                clock);
         local = new LocalAnswers(dp, ctx, ex, this);
         if (ctx.channel().isActive()) {
             start();
@@ -656,7 +657,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
      * close while no response has started, else just a close. The upstream connection, which got
      * part of the body, is closed either way; a parked request gives up its place.
      */
-    private void onBodyTimeout() {
+    @Override
+    public void onBodyTimeout() {
         if (ex.received() || !state.hasRequest()) {
             return;
         }
@@ -669,7 +671,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     /** {@code client_send} passed and the client took none of its response meanwhile: close (the paused upstream goes too). */
-    private void onClientStuck() {
+    @Override
+    public void onClientStuck() {
         if (state != FrontState.CLOSED) {
             log.debug(ctx.channel(), "closing: took none of its response for " + dp.timeouts.clientSend().toMillis() + "ms");
             closeNow();
@@ -692,13 +695,15 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         // CLOSING: a last response is on its way; the server closes what is left right after
     }
 
-    private void onIdleTimeout() {
+    @Override
+    public void onIdleTimeout() {
         if (state == FrontState.READ_HEAD) {
             closeNow(); // idle keep-alive connection: close silently
         }
     }
 
-    private void onHeadTimeout() {
+    @Override
+    public void onHeadTimeout() {
         if (state != FrontState.READ_HEAD) {
             return;
         }

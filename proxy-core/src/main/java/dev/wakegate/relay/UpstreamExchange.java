@@ -20,7 +20,7 @@ import java.net.UnknownHostException;
  * 502/504 and metric tag (connect refused or timed out, DNS, malformed or reset response, a body
  * the upstream takes none of for {@code upstream_send}, no response head within
  * {@code upstream_response}, a response that stalls for {@code upstream_read}); each runs on a lazy
- * {@link DeadlineTimer}, and only while the exchange waits on the upstream, never while it is
+ * {@link DeadlineTimer} of the client connection's {@link ClientClock}, and only while the exchange waits on the upstream, never while it is
  * paused for the client. One that may be the reused-connection race sends the request once more
  * on a new connection when its {@link UpstreamFailure.Retry} allows it (idempotent method, no body,
  * no byte of the response seen).
@@ -90,17 +90,18 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     private boolean upstreamReused;
     private UpstreamConnection upstream;
 
+    /** @param clock the client connection's: the upstream timeouts run on its task */
     UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front, HttpExchange request,
-                     HttpsPolicy https) {
+                     HttpsPolicy https, ClientClock clock) {
         this.https = https;
         this.dp = dp;
         this.pool = pool;
         this.ctx = ctx;
         this.front = front;
         this.request = request;
-        this.responseTimer = new DeadlineTimer(ctx.executor(), this::onResponseTimeout);
-        this.readTimer = new DeadlineTimer(ctx.executor(), this::onReadTimeout);
-        this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
+        this.responseTimer = clock.timer(this::onResponseTimeout);
+        this.readTimer = clock.timer(this::onReadTimeout);
+        this.sendTimer = clock.timer(this::onSendTimeout);
     }
 
     // ---------------------------------------------------------------- the handler's side
