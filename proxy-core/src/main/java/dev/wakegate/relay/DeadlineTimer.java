@@ -2,6 +2,7 @@ package dev.wakegate.relay;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +23,7 @@ final class DeadlineTimer implements Runnable {
     private final Runnable onExpiry;
     private boolean armed;
     private long deadline;
-    private ScheduledFuture<?> task;
+    private @Nullable ScheduledFuture<?> task;
     private long taskFiresAt;
 
     /** {@code onExpiry} runs on the executor when an armed deadline passes; the timer is then disarmed. */

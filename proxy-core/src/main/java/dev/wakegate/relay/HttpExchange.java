@@ -8,8 +8,10 @@ import dev.wakegate.http1.RequestHead;
 import dev.wakegate.lifecycle.ContainerGate;
 import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One request and its response on an HTTP client connection: what the request's head said, how
@@ -52,7 +54,7 @@ final class HttpExchange {
     private final RequestBody body = new RequestBody();
 
     private long id;                       // one per request: a late callback of an earlier one is ignored
-    private String method;
+    private String method = "";            // the current request's; none before the first
     private boolean headRequest;
     private boolean idempotent;
     private boolean upgrade;
@@ -64,11 +66,11 @@ final class HttpExchange {
     private int status;
     private boolean keepAlive;             // the connection may carry another request afterwards
     private boolean upstreamReusable;
-    private Route route;
-    private List<String> openContainers;   // non-null between requestStarted and requestEnded
+    private @Nullable Route route;
+    private @Nullable List<String> openContainers;   // non-null between requestStarted and requestEnded
     private boolean quiet;                 // a no_wake match: in use, but not activity
     private boolean metricsPending;
-    private AccessEntry logEntry;          // non-null while the access log is on and the line is not written
+    private @Nullable AccessEntry logEntry;          // non-null while the access log is on and the line is not written
     private long bodyBytes;                // response body bytes that went to the client
     private long bytesSent;                // response bytes (head and body) that went to the client
     private long coldStartNanos;           // how long the request waited for its containers, -1: it did not
@@ -81,7 +83,7 @@ final class HttpExchange {
     void begin(RequestHead head, boolean draining) {
         assert openContainers == null : "the previous request was not reported";
         id++;
-        method = head.method();
+        method = Objects.requireNonNull(head.method(), "a request begins with a parsed head");
         headRequest = Methods.HEAD.equals(method);
         idempotent = Methods.isIdempotent(method);
         upgrade = head.upgrade() != null;
@@ -154,7 +156,7 @@ final class HttpExchange {
      * As {@link #report(ContainerGate, ProxyMetrics)}, and hands the access-log line (if any) to
      * {@code accessLog} once the status is known.
      */
-    void report(ContainerGate gate, ProxyMetrics metrics, AccessLog accessLog) {
+    void report(ContainerGate gate, ProxyMetrics metrics, @Nullable AccessLog accessLog) {
         List<String> c = openContainers;
         if (c != null) {
             openContainers = null;
@@ -163,8 +165,9 @@ final class HttpExchange {
         if (metricsPending && status != 0) {
             metricsPending = false;
             metrics.requestCompleted(route == null ? null : route.name(), status);
-            if (logEntry != null && accessLog != null) {
-                writeLog(accessLog, status, c);
+            AccessEntry e = logEntry;
+            if (e != null && accessLog != null) {
+                writeLog(accessLog, e, status, c);
             }
         }
     }
@@ -173,15 +176,15 @@ final class HttpExchange {
      * The client went away before any response was given: nginx's 499 in the access log (not in
      * the metrics, which count responses).
      */
-    void clientGone(AccessLog accessLog) {
-        if (metricsPending && status == 0 && logEntry != null && accessLog != null) {
+    void clientGone(@Nullable AccessLog accessLog) {
+        AccessEntry e = logEntry;
+        if (metricsPending && status == 0 && e != null && accessLog != null) {
             metricsPending = false;
-            writeLog(accessLog, 499, openContainers);
+            writeLog(accessLog, e, 499, openContainers);
         }
     }
 
-    private void writeLog(AccessLog accessLog, int s, List<String> containers) {
-        AccessEntry e = logEntry;
+    private void writeLog(AccessLog accessLog, AccessEntry e, int s, @Nullable List<String> containers) {
         logEntry = null;
         accessLog.submit(e.complete(s, bodyBytes, bytesSent, System.nanoTime(),
                 route == null ? null : route.name(), route == null ? null : route.upstreamText(),
@@ -236,7 +239,7 @@ final class HttpExchange {
     }
 
     /** The route the request matched, or null (local answers, refused heads). */
-    Route route() {
+    @Nullable Route route() {
         return route;
     }
 
@@ -265,7 +268,7 @@ final class HttpExchange {
     }
 
     /** Checks newly arrived body bytes (kept for the upstream); false when the body is malformed. */
-    boolean scanBody(ByteBuf cumulation) {
+    boolean scanBody(@Nullable ByteBuf cumulation) {
         boolean ok = body.scanAhead(cumulation);
         if (body.scanned() && request == RequestPhase.RECEIVING) {
             request = RequestPhase.RECEIVED;
@@ -274,7 +277,7 @@ final class HttpExchange {
     }
 
     /** Checks and drops body bytes (the proxy answers itself); false when the body is malformed. */
-    boolean discardBody(ByteBuf cumulation) {
+    boolean discardBody(@Nullable ByteBuf cumulation) {
         boolean ok = body.discard(cumulation);
         if (body.scanned() && request == RequestPhase.RECEIVING) {
             request = RequestPhase.RECEIVED;

@@ -20,8 +20,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The only handler of an HTTP client connection, and its {@link FrontState} machine: reads request
@@ -59,18 +61,24 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private final RequestHead head = new RequestHead();
     private final HttpExchange ex = new HttpExchange();
 
+    // ctx, clock, upstream and local are set in handlerAdded, which Netty calls before any other method
+    // of the handler: NullAway cannot see that lifecycle, hence NullAway.Init on them
+    @SuppressWarnings("NullAway.Init")
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
-    private ByteBuf cumulation;
+    private @Nullable ByteBuf cumulation;
     private final ClientAddress client = new ClientAddress();
+    @SuppressWarnings("NullAway.Init")
     private ClientClock clock;
     private boolean draining;
     private boolean started;
     private boolean pumping;
     private boolean pumpAgain;
+    @SuppressWarnings("NullAway.Init")
     private UpstreamExchange upstream;      // the upstream side of the requests that are forwarded
+    @SuppressWarnings("NullAway.Init")
     private LocalAnswers local;             // the answers the proxy gives itself
-    private ParkedRequest parked;           // the current request's place while its containers start
+    private @Nullable ParkedRequest parked; // the current request's place while its containers start
     private long parkedAt;                  // System.nanoTime() when the current request was parked
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
@@ -217,7 +225,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     private void readHead() {
-        if (!buffered()) {
+        ByteBuf in = cumulation;
+        if (in == null || !in.isReadable()) {
             if (draining) {
                 closeNow();
             } else {
@@ -225,7 +234,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             }
             return;
         }
-        int n = parser.parse(cumulation, head);
+        int n = parser.parse(in, head);
         if (n == RequestHead.NEED_MORE) {
             ctx.read();
             return;
@@ -233,11 +242,12 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         clock.headDone();
         if (n == RequestHead.ERROR) {
             int s = head.errorStatus() == 0 ? 400 : head.errorStatus();
+            String reason = head.errorReason();
             refuseHead(s);
-            closeWithProblem(s, head.errorReason());
+            closeWithProblem(s, reason != null ? reason : "malformed request head");
             return;
         }
-        dispatch(n);
+        dispatch(in, n);
         pumpAgain = true;
     }
 
@@ -265,71 +275,46 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
     }
 
-    private void dispatch(int headLength) {
+    /** Begins the request whose head is the first {@code headLength} bytes of {@code in}: {@link Admission} decides, this acts. */
+    private void dispatch(ByteBuf in, int headLength) {
         ex.begin(head, draining);
-        client.resolve(head, cumulation, cumulation.readerIndex(), dp.trustedProxies);
+        client.resolve(head, in, in.readerIndex(), dp.trustedProxies);
         AccessLog accessLog = dp.accessLog;
         if (accessLog.enabled()) {
-            ex.logTo(accessLog.entry(cumulation, cumulation.readerIndex(), head, client.ip(), System.nanoTime()));
+            ex.logTo(accessLog.entry(in, in.readerIndex(), head, client.ip(), System.nanoTime()));
         }
-        String path = head.path();
-        if (scheme == Scheme.HTTPS && !HttpsPolicy.hostMatchesServerName(ctx.channel(), head.host())) {
-            cumulation.skipBytes(headLength);
-            local.problem(421, "the Host header names another host than the TLS server name (SNI)");
+        String path = Objects.requireNonNull(head.path(), "a parsed head has a path");
+        Admission.Verdict v = Admission.beforeRoute(dp, scheme, ctx.channel(), head, path);
+        Route r = v == Admission.Verdict.ADMITTED ? dp.routes.current().find(head.host(), path) : null;
+        long maxBody = Admission.maxBody(r, dp.limits);
+        if (v == Admission.Verdict.ADMITTED) {
+            v = Admission.onRoute(r, client, head, maxBody);
+        }
+        if (v != Admission.Verdict.ADMITTED || r == null) { // r: null only with NO_ROUTE or before routing
+            in.skipBytes(headLength); // the body still on its way is dropped, or drained by the lingering close
+            turnAway(v, path, r, maxBody);
             return;
         }
-        if (dp.endpoints.handles(path)) {
-            cumulation.skipBytes(headLength);
-            enterLocal();
-            local.endpoint(path, head.authorization(), client.socketAddress());
-            return;
-        }
-        if (scheme == Scheme.HTTP && dp.https.redirects(path)) {
-            cumulation.skipBytes(headLength);
-            local.redirectToHttps(head.host(), head.uri());
-            return;
-        }
-        Route r = dp.routes.current().find(head.host(), path);
-        if (r == null) {
-            cumulation.skipBytes(headLength);
-            local.problem(404, "no route for " + path);
-            return;
-        }
-        if (r.restrictsClients() && !client.admittedBy(r)) {
-            cumulation.skipBytes(headLength);
-            local.problem(403, "the client address is not allowed on " + r.name());
-            return;
-        }
-        long maxBody = r.maxBody() > 0 ? r.maxBody() : dp.limits.maxBody();
         if (maxBody > 0) {
-            if (head.contentLength() > maxBody) {
-                // before any byte reaches an upstream; the body still on its way is drained by the lingering close
-                cumulation.skipBytes(headLength);
-                ex.answered(413, Connection.CLOSE);
-                closeWith(ProxyResponses.problem(ctx.alloc(), 413, "the request body of " + head.contentLength()
-                        + " bytes is larger than the " + maxBody + " bytes " + r.name() + " takes", Connection.CLOSE));
-                return;
-            }
             ex.body().limitChunked(maxBody);
         }
-        // no_wake: only routes that wake something check it; the match allocates nothing
-        NoWakeRule.Reason noWake = r.containers().isEmpty() ? null : r.noWake().match(ex.method(), path, head.userAgent());
+        NoWakeRule.Reason noWake = Admission.noWake(r, ex.method(), path, head);
         ex.routed(r, dp.gate, noWake == null);
         if (dp.gate.isReady(ex.containers())) {
             if (noWake != null) {
                 dp.metrics.notWoken(noWake, true);
             }
-            connect(rewriteHead(headLength));
+            connect(rewriteHead(in, headLength));
             return;
         }
         if (noWake != null) {
-            cumulation.skipBytes(headLength);
+            in.skipBytes(headLength);
             dp.metrics.notWoken(noWake, false);
             local.notWoken(noWake);
             return;
         }
         if (r.waitingPage() && BrowserNavigation.test(ex.method(), head.accept())) {
-            cumulation.skipBytes(headLength);
+            in.skipBytes(headLength);
             try {
                 dp.gate.awaitReady(ex.containers()); // start now; the browser comes back by itself
             } catch (RuntimeException ignored) {
@@ -338,14 +323,31 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             local.waitingPage();
             return;
         }
-        park(rewriteHead(headLength));
+        park(rewriteHead(in, headLength));
     }
 
-    private ByteBuf rewriteHead(int headLength) {
+    /** Answers a request {@link Admission} turned away; its head is consumed, nothing went upstream. */
+    private void turnAway(Admission.Verdict v, String path, @Nullable Route r, long maxBody) {
+        switch (v) {
+            case LOCAL_ENDPOINT -> {
+                enterLocal();
+                local.endpoint(path, head.authorization(), client.socketAddress());
+            }
+            case REDIRECT -> local.redirectToHttps(head.host(), Objects.requireNonNull(head.uri(), "a parsed head has a target"));
+            case TOO_LARGE -> {
+                ex.answered(v.status, Connection.CLOSE);
+                closeWith(ProxyResponses.problem(ctx.alloc(), v.status,
+                        Admission.detail(v, path, r, head.contentLength(), maxBody), Connection.CLOSE));
+            }
+            default -> local.problem(v.status, Admission.detail(v, path, r, head.contentLength(), maxBody));
+        }
+    }
+
+    private ByteBuf rewriteHead(ByteBuf in, int headLength) {
         ByteBuf out = ctx.alloc().buffer(headLength + 160);
-        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, client.ip(), client.forwardedCutField(),
+        HeadRewriter.rewrite(in, in.readerIndex(), head, client.ip(), client.forwardedCutField(),
                 client.forwardedCutAt(), scheme, out);
-        cumulation.skipBytes(headLength);
+        in.skipBytes(headLength);
         return out;
     }
 
@@ -464,7 +466,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
     }
 
-    private void onUnparked(long id, ParkedRequest p, StartFailure failure) {
+    private void onUnparked(long id, ParkedRequest p, @Nullable StartFailure failure) {
         if (id != ex.id() || state != FrontState.PARKED) {
             return; // the head is released by the ParkedRequest
         }
@@ -473,7 +475,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (failure != null) {
             local.startFailed(failure);
         } else {
-            connect(p.takeHead());
+            connect(Objects.requireNonNull(p.takeHead(), "a parked request that is done still holds its head"));
         }
         pump();
     }
@@ -483,7 +485,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     /** Sends the request, whose rewritten head is {@code requestHead} (handed over), upstream. */
     private void connect(ByteBuf requestHead) {
         state = state.check(FrontState.CONNECTING);
-        upstream.open(ex.route().upstream(), requestHead);
+        upstream.open(Objects.requireNonNull(ex.route(), "a request goes upstream once routed").upstream(), requestHead);
     }
 
     @Override
@@ -539,7 +541,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     @Override
-    public void upgraded(UpstreamConnection c, ByteBuf switchingHead, ByteBuf leftover) {
+    public void upgraded(UpstreamConnection c, ByteBuf switchingHead, @Nullable ByteBuf leftover) {
         ex.upgraded();
         List<String> containers = ex.containers();
         ex.report(dp.gate, dp.metrics, dp.accessLog);

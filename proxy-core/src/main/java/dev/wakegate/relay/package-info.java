@@ -35,4 +35,7 @@
  * {@code max_body}; the event loop never formats or writes an access-log line; a handler that closes
  * a connection on an exception says why at debug ({@code log.ChannelLog}).
  */
+@NullMarked
 package dev.wakegate.relay;
+
+import org.jspecify.annotations.NullMarked;
