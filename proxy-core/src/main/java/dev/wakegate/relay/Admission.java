@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * ({@code /health/*}, answered locally); on the plain listener with {@code tls.redirect_http}, the
  * 308 to https ({@link #beforeRoute}); then no route (404), a client the route's {@code allow} /
  * {@code deny} lists refuse (403), a {@code Content-Length} over the route's or the global
- * {@code max_body} (413) ({@link #onRoute}). For an admitted request it also says which
+ * {@code max_body} (413) ({@link #onRoute}); {@link #check} runs them all. For an admitted request it also says which
  * {@code no_wake} rule, if any, the request matches ({@link #noWake}).
  *
  * <p>{@link HttpFrontHandler} asks and acts on the verdict (a local answer, a 413 and a close, or
@@ -54,10 +54,19 @@ final class Admission {
     }
 
     /**
-     * The checks that come before routing: the listener's (421 over HTTPS, the redirect to https)
-     * and the proxy's own endpoints. {@link Verdict#ADMITTED}: find the route.
+     * All checks, in order, of the request with {@code head} (whose path is {@code path}) from
+     * {@code client}, which the route table gave {@code route} (null: none).
+     *
+     * @param maxBody the body limit of the route, {@link #maxBody}
      */
-    static Verdict beforeRoute(DataPath dp, Scheme scheme, Channel channel, RequestHead head, String path) {
+    static Verdict check(DataPath dp, Scheme scheme, Channel channel, RequestHead head, String path,
+                         @Nullable Route route, ClientAddress client, long maxBody) {
+        Verdict v = beforeRoute(dp, scheme, channel, head, path);
+        return v == Verdict.ADMITTED ? onRoute(route, client, head, maxBody) : v;
+    }
+
+    /** The checks that come before the route: the listener's (421 over HTTPS, the redirect to https) and the proxy's own endpoints. */
+    private static Verdict beforeRoute(DataPath dp, Scheme scheme, Channel channel, RequestHead head, String path) {
         if (scheme == Scheme.HTTPS && !HttpsPolicy.hostMatchesServerName(channel, head.host())) {
             return Verdict.MISDIRECTED;
         }
@@ -71,7 +80,7 @@ final class Admission {
     }
 
     /** The route's checks: a route at all, its allow/deny lists for {@code client}, {@code maxBody} against the declared length. */
-    static Verdict onRoute(@Nullable Route route, ClientAddress client, RequestHead head, long maxBody) {
+    private static Verdict onRoute(@Nullable Route route, ClientAddress client, RequestHead head, long maxBody) {
         if (route == null) {
             return Verdict.NO_ROUTE;
         }

@@ -106,9 +106,10 @@ final class HttpExchange {
 
     /**
      * A head that was refused (malformed, or not complete in time) is answered with
-     * {@code refusalStatus} and the connection closes: counted as a request without a route.
+     * {@code refusalStatus} and the connection closes: counted as a request without a route, and
+     * logged without a request line when {@code accessLog} is on.
      */
-    void refuseHead(int refusalStatus) {
+    void refuseHead(int refusalStatus, AccessLog accessLog, String clientIp) {
         assert openContainers == null : "the previous request was not reported";
         id++;
         route = null;
@@ -117,15 +118,20 @@ final class HttpExchange {
         metricsPending = true;
         request = RequestPhase.DONE;
         response = ResponsePhase.DONE;
-        logEntry = null;
+        logEntry = accessLog.enabled() ? accessLog.refusedEntry(clientIp, System.nanoTime()) : null;
         bodyBytes = 0;
         bytesSent = 0;
         coldStartNanos = -1;
     }
 
-    /** The access-log line of this request, completed and handed on by {@link #report}. */
-    void logTo(AccessEntry entry) {
-        logEntry = entry;
+    /**
+     * When {@code accessLog} is on, starts this request's line from its head (the first bytes of
+     * {@code in} from {@code base}); {@link #report} completes it and hands it on.
+     */
+    void logTo(AccessLog accessLog, ByteBuf in, int base, RequestHead head, String clientIp) {
+        if (accessLog.enabled()) {
+            logEntry = accessLog.entry(in, base, head, clientIp, System.nanoTime());
+        }
     }
 
     /** The request goes to {@code r}'s containers: counted as in use until {@link #report}, and as activity. */
@@ -189,6 +195,12 @@ final class HttpExchange {
         accessLog.submit(e.complete(s, bodyBytes, bytesSent, System.nanoTime(),
                 route == null ? null : route.name(), route == null ? null : route.upstreamText(),
                 coldStartNanos, containers == null ? (route == null ? List.of() : route.containers()) : containers));
+    }
+
+    /** An answer of the proxy's own went to the client whole: its bytes, and its body's, for the access log. */
+    void sentWhole(ByteBuf response) {
+        int total = response.readableBytes();
+        sent(total, total - ProxyResponses.headLength(response));
     }
 
     /** Response bytes went to the client: {@code body} of them body bytes. */

@@ -1,6 +1,5 @@
 package dev.wakegate.relay;
 
-import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.http1.BodyFramer;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.LingeringClose;
@@ -79,7 +78,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     @SuppressWarnings("NullAway.Init")
     private LocalAnswers local;             // the answers the proxy gives itself
     private @Nullable ParkedRequest parked; // the current request's place while its containers start
-    private long parkedAt;                  // System.nanoTime() when the current request was parked
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
         this(dp, pool, Scheme.HTTP);
@@ -243,7 +241,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (n == RequestHead.ERROR) {
             int s = head.errorStatus() == 0 ? 400 : head.errorStatus();
             String reason = head.errorReason();
-            refuseHead(s);
+            ex.refuseHead(s, dp.accessLog, client.ip());
             closeWithProblem(s, reason != null ? reason : "malformed request head");
             return;
         }
@@ -266,64 +264,41 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     // ---------------------------------------------------------------- a new request
 
-    /** A head that cannot be served is answered with {@code status} (the caller writes it): counted and logged without a request line. */
-    private void refuseHead(int status) {
-        ex.refuseHead(status);
-        AccessLog accessLog = dp.accessLog;
-        if (accessLog.enabled()) {
-            ex.logTo(accessLog.refusedEntry(client.ip(), System.nanoTime()));
-        }
-    }
-
     /** Begins the request whose head is the first {@code headLength} bytes of {@code in}: {@link Admission} decides, this acts. */
     private void dispatch(ByteBuf in, int headLength) {
         ex.begin(head, draining);
         client.resolve(head, in, in.readerIndex(), dp.trustedProxies);
-        AccessLog accessLog = dp.accessLog;
-        if (accessLog.enabled()) {
-            ex.logTo(accessLog.entry(in, in.readerIndex(), head, client.ip(), System.nanoTime()));
-        }
+        ex.logTo(dp.accessLog, in, in.readerIndex(), head, client.ip());
         String path = Objects.requireNonNull(head.path(), "a parsed head has a path");
-        Admission.Verdict v = Admission.beforeRoute(dp, scheme, ctx.channel(), head, path);
-        Route r = v == Admission.Verdict.ADMITTED ? dp.routes.current().find(head.host(), path) : null;
+        Route r = dp.routes.current().find(head.host(), path);
         long maxBody = Admission.maxBody(r, dp.limits);
-        if (v == Admission.Verdict.ADMITTED) {
-            v = Admission.onRoute(r, client, head, maxBody);
-        }
-        if (v != Admission.Verdict.ADMITTED || r == null) { // r: null only with NO_ROUTE or before routing
+        Admission.Verdict v = Admission.check(dp, scheme, ctx.channel(), head, path, r, client, maxBody);
+        if (v != Admission.Verdict.ADMITTED || r == null) { // r is null only with a verdict that turns away
             in.skipBytes(headLength); // the body still on its way is dropped, or drained by the lingering close
             turnAway(v, path, r, maxBody);
             return;
         }
-        if (maxBody > 0) {
-            ex.body().limitChunked(maxBody);
-        }
+        ex.body().limitChunked(maxBody);
         NoWakeRule.Reason noWake = Admission.noWake(r, ex.method(), path, head);
         ex.routed(r, dp.gate, noWake == null);
         if (dp.gate.isReady(ex.containers())) {
             if (noWake != null) {
                 dp.metrics.notWoken(noWake, true);
             }
-            connect(rewriteHead(in, headLength));
+            connect(HeadRewriter.rewrite(ctx.alloc(), in, headLength, head, client, scheme));
             return;
         }
         if (noWake != null) {
             in.skipBytes(headLength);
-            dp.metrics.notWoken(noWake, false);
             local.notWoken(noWake);
             return;
         }
         if (r.waitingPage() && BrowserNavigation.test(ex.method(), head.accept())) {
             in.skipBytes(headLength);
-            try {
-                dp.gate.awaitReady(ex.containers()); // start now; the browser comes back by itself
-            } catch (RuntimeException ignored) {
-                // the page is shown either way; the next visit reports the failure
-            }
             local.waitingPage();
             return;
         }
-        park(rewriteHead(in, headLength));
+        park(HeadRewriter.rewrite(ctx.alloc(), in, headLength, head, client, scheme));
     }
 
     /** Answers a request {@link Admission} turned away; its head is consumed, nothing went upstream. */
@@ -334,21 +309,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
                 local.endpoint(path, head.authorization(), client.socketAddress());
             }
             case REDIRECT -> local.redirectToHttps(head.host(), Objects.requireNonNull(head.uri(), "a parsed head has a target"));
-            case TOO_LARGE -> {
-                ex.answered(v.status, Connection.CLOSE);
-                closeWith(ProxyResponses.problem(ctx.alloc(), v.status,
-                        Admission.detail(v, path, r, head.contentLength(), maxBody), Connection.CLOSE));
-            }
+            case TOO_LARGE -> closeWithProblem(v.status, Admission.detail(v, path, r, head.contentLength(), maxBody));
             default -> local.problem(v.status, Admission.detail(v, path, r, head.contentLength(), maxBody));
         }
-    }
-
-    private ByteBuf rewriteHead(ByteBuf in, int headLength) {
-        ByteBuf out = ctx.alloc().buffer(headLength + 160);
-        HeadRewriter.rewrite(in, in.readerIndex(), head, client.ip(), client.forwardedCutField(),
-                client.forwardedCutAt(), scheme, out);
-        in.skipBytes(headLength);
-        return out;
     }
 
     // ---------------------------------------------------------------- bodies
@@ -427,7 +390,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             closeWith(response);
             return;
         }
-        countSent(response);
+        ex.sentWhole(response);
         ctx.writeAndFlush(response, ctx.voidPromise());
         maybeFinish(); // else when the rest of the body has been dropped
     }
@@ -451,7 +414,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void park(ByteBuf h) {
         state = state.check(FrontState.PARKED);
-        parkedAt = System.nanoTime();
         long id = ex.id();
         List<String> containers = ex.containers();
         ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), h, dp.gate, containers,
@@ -471,7 +433,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             return; // the head is released by the ParkedRequest
         }
         parked = null;
-        ex.waited(System.nanoTime() - parkedAt);
+        ex.waited(p.waitedNanos());
         if (failure != null) {
             local.startFailed(failure);
         } else {
@@ -588,17 +550,11 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** Writes a last response, then closes lingering ({@link LingeringClose}); what the client still sends is dropped. */
     private void closeWith(ByteBuf lastResponse) {
-        countSent(lastResponse);
+        ex.sentWhole(lastResponse);
         state = state.check(FrontState.CLOSING);
         ex.report(dp.gate, dp.metrics, dp.accessLog);
         releaseCumulation();
         LingeringClose.after(ctx, lastResponse, LINGER_MILLIS);
-    }
-
-    /** An answer of the proxy's own goes out whole: its bytes, and its body's, for the access log. */
-    private void countSent(ByteBuf response) {
-        int total = response.readableBytes();
-        ex.sent(total, total - ProxyResponses.headLength(response));
     }
 
     private void closeNow() {
@@ -622,10 +578,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** Lets go of the upstream side of the current request (parked place, upstream connection). */
     private void abandonRequest() {
-        if (parked != null) {
-            parked.destroy();
-            parked = null;
-        }
+        abandonParked();
         if (upstream != null) {
             upstream.dispose();
         }
@@ -705,7 +658,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             return;
         }
         if (buffered()) {
-            refuseHead(408);
+            ex.refuseHead(408, dp.accessLog, client.ip());
             closeWithProblem(408, "request head not received within " + dp.timeouts.headerRead().toMillis() + "ms");
         } else {
             closeNow(); // idle keep-alive connection: close silently

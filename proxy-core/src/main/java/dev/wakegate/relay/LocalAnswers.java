@@ -87,11 +87,16 @@ final class LocalAnswers {
     }
 
     /**
-     * The 503 waiting page for a browser navigation while the route's containers start, showing
-     * them as the gate knows them now (cold path: it renders a page).
+     * The 503 waiting page for a browser navigation: the route's containers start now (the browser
+     * comes back by itself), and the page shows them as the gate knows them (cold path: it renders a page).
      */
     void waitingPage() {
         List<String> containers = request.containers();
+        try {
+            dp.gate.awaitReady(containers);
+        } catch (RuntimeException ignored) {
+            // the page is shown either way; the next visit reports the failure
+        }
         byte[] page = WaitingPage.render(templateOf(request.route()), containers,
                 dp.gate.wakeProgress(containers), System.currentTimeMillis());
         answer(503, (alloc, after) -> ProxyResponses.waitingPage(alloc, page, after));
@@ -103,10 +108,11 @@ final class LocalAnswers {
     }
 
     /**
-     * A {@code no_wake} request to containers that sleep: a 503 with {@code Retry-After}, naming the
+     * A {@code no_wake} request to containers that sleep (counted): a 503 with {@code Retry-After}, naming the
      * first of them and the rule that matched; nothing is started.
      */
     void notWoken(NoWakeRule.Reason reason) {
+        dp.metrics.notWoken(reason, false);
         List<String> containers = request.containers();
         String container = containers.isEmpty() ? null : containers.get(0);
         answer(503, (alloc, after) -> ProxyResponses.unavailable(alloc,

@@ -28,9 +28,9 @@ final class RequestBody {
         ready = 0;
     }
 
-    /** A chunked body may carry at most {@code bytes} of data; more ends the scan as malformed, {@link #overLimit}. */
+    /** A chunked body may carry at most {@code bytes} of data (0: no limit); more ends the scan as malformed, {@link #overLimit}. */
     void limitChunked(long bytes) {
-        if (chunked) {
+        if (chunked && bytes > 0) {
             framer.limitData(bytes);
         }
     }

@@ -1,5 +1,6 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.RequestHead;
@@ -144,7 +145,7 @@ class HttpExchangeTest {
 
     @Test
     void aRefusedHeadIsCountedWithoutARoute() {
-        ex.refuseHead(431);
+        ex.refuseHead(431, new AccessLog(), "127.0.0.1");
         ex.report(gate, metrics);
         assertThat(metrics.completed).containsExactly("null 431");
         assertThat(gate.started.get()).isZero();
