@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,13 +242,28 @@ public final class ContainerRegistry {
         return out;
     }
 
-    /** Applies a full listing; containers with a start or stop in progress are left to that operation. */
-    void reconcile(List<WorkloadInfo> infos) {
+    /** Each container's {@link ManagedContainer#changes} now, for {@link #reconcile}. Lane only. */
+    Map<ManagedContainer, Long> changeCounts() {
+        Map<ManagedContainer, Long> counts = new IdentityHashMap<>();
         for (ManagedContainer c : byName.values()) {
-            WorkloadInfo info = find(infos, c.name);
-            if (c.start != null || c.stop != null) {
+            counts.put(c, c.changes);
+        }
+        return counts;
+    }
+
+    /**
+     * Applies a full listing asked for when the containers' change counts were {@code asked}.
+     * Left alone: containers with a start or stop in progress (that operation decides), and
+     * containers registered or changed since the listing was asked for (the listing may predate
+     * what the lane knows of them).
+     */
+    void reconcile(List<WorkloadInfo> infos, Map<ManagedContainer, Long> asked) {
+        for (ManagedContainer c : byName.values()) {
+            Long before = asked.get(c);
+            if (c.start != null || c.stop != null || before == null || before != c.changes) {
                 continue;
             }
+            WorkloadInfo info = find(infos, c.name);
             applyInfo(c, info == null ? WorkloadInfo.missing(c.name) : info);
         }
     }

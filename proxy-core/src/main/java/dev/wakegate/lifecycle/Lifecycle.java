@@ -195,16 +195,21 @@ public final class Lifecycle implements AutoCloseable {
 
     /**
      * Adds (or updates the spec of) a managed container, e.g. one discovered from labels, and
-     * reads its state from the engine.
+     * reads its state from the engine (unless an event or an operation said something newer
+     * while the inspect was under way).
      */
     public void register(ContainerSpec spec) {
         ManagedContainer c = registry.register(spec);
-        provider.inspect(spec.name()).whenCompleteAsync((info, ex) -> {
-            if (ex == null && c.start == null && c.stop == null && registry.get(spec.name()) == c) {
-                registry.applyInfo(c, info);
-                coordinator.verifyIfRunning(c);
-            }
-        }, lane);
+        lane.execute(() -> {
+            long asked = c.changes;
+            provider.inspect(spec.name()).whenCompleteAsync((info, ex) -> {
+                if (ex == null && c.start == null && c.stop == null && c.changes == asked
+                        && registry.get(spec.name()) == c) {
+                    registry.applyInfo(c, info);
+                    coordinator.verifyIfRunning(c);
+                }
+            }, lane);
+        });
     }
 
     /** The spec a managed name is registered with, or null when it is not managed. */

@@ -45,6 +45,11 @@ final class ManagedContainer {
 
     // --- written on the lane only; volatile so snapshots may read them from anywhere ---
     volatile ContainerState state = ContainerState.UNKNOWN;
+    /**
+     * Bumped by every engine event about it and every change of {@link #state}: a listing asked
+     * for before the last bump is older than what the lane knows (lane only).
+     */
+    long changes;
     volatile WorkloadInfo.Health health = WorkloadInfo.Health.NONE;
     volatile boolean hasHealthcheck;
     /** Cordoned by this instance's own stop. */
@@ -108,6 +113,7 @@ final class ManagedContainer {
                 sleepingSinceMillis = 0; // UNKNOWN (being inspected) keeps it: it may well still sleep
             }
             state = next;
+            changes++;
             recordDirty = true;
         }
         recomputeReady();

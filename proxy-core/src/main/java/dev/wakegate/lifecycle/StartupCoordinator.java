@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -228,6 +229,7 @@ public final class StartupCoordinator {
 
     /** An engine event about {@code c}: handed to its start if one runs, else to the registry. Lane only. */
     void onEvent(ManagedContainer c, WorkloadEvent e) {
+        c.changes++;
         if (c.start != null) {
             c.start.onEvent(e);
         } else if (c.stop == null) {
@@ -255,22 +257,30 @@ public final class StartupCoordinator {
         }
     }
 
-    /** Lists the engine again and reconciles; marks the engine (un)available. */
+    /**
+     * Lists the engine again and reconciles; marks the engine (un)available. The listing is asked
+     * for on the lane, and a container that an event or an operation changed while it was under
+     * way keeps what the lane knows: the listing was taken before that change (or is not known to
+     * be after it), and the events that follow it are the newer view.
+     */
     CompletableFuture<Void> resync() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        provider.list().whenCompleteAsync((infos, ex) -> {
-            if (ex != null) {
-                registry.markUnavailable(Futures.message(ex));
-                log.warn("listing containers failed: {}", registry.runtimeProblem());
-            } else {
-                registry.markAvailable();
-                registry.reconcile(infos);
-                for (ManagedContainer c : registry.all()) {
-                    verifyIfRunning(c);
+        lane.execute(() -> {
+            Map<ManagedContainer, Long> asked = registry.changeCounts();
+            provider.list().whenCompleteAsync((infos, ex) -> {
+                if (ex != null) {
+                    registry.markUnavailable(Futures.message(ex));
+                    log.warn("listing containers failed: {}", registry.runtimeProblem());
+                } else {
+                    registry.markAvailable();
+                    registry.reconcile(infos, asked);
+                    for (ManagedContainer c : registry.all()) {
+                        verifyIfRunning(c);
+                    }
                 }
-            }
-            done.complete(null);
-        }, lane);
+                done.complete(null);
+            }, lane);
+        });
         return done;
     }
 
@@ -309,10 +319,14 @@ public final class StartupCoordinator {
         op.begin();
     }
 
-    /** Re-reads one container's state after an operation left it uncertain. */
+    /**
+     * Re-reads one container's state after an operation left it uncertain; an event or operation
+     * meanwhile is newer than the answer, which is then dropped. Lane only.
+     */
     private void refresh(ManagedContainer c) {
+        long asked = c.changes;
         provider.inspect(c.name).whenCompleteAsync((info, ex) -> {
-            if (ex == null && c.start == null && c.stop == null) {
+            if (ex == null && c.start == null && c.stop == null && c.changes == asked) {
                 registry.applyInfo(c, info);
             }
         }, lane);

@@ -31,6 +31,9 @@ final class FakeProvider implements WorkloadProvider {
     volatile boolean holdPauses;
     final AtomicInteger inspects = new AtomicInteger();
     final AtomicInteger lists = new AtomicInteger();
+    /** When set, a listing is taken at once but answered only when the test completes it from {@link #heldLists}. */
+    volatile boolean holdLists;
+    final List<Runnable> heldLists = Collections.synchronizedList(new ArrayList<>());
     final List<CompletableFuture<Void>> heldStarts = Collections.synchronizedList(new ArrayList<>());
     final List<CompletableFuture<Void>> heldStops = Collections.synchronizedList(new ArrayList<>());
     volatile boolean holdStarts;
@@ -208,9 +211,16 @@ final class FakeProvider implements WorkloadProvider {
         if (down) {
             return unreachable(null);
         }
+        List<WorkloadInfo> listing;
         synchronized (containers) {
-            return CompletableFuture.completedFuture(new ArrayList<>(containers.values()));
+            listing = new ArrayList<>(containers.values());
         }
+        if (holdLists) {
+            CompletableFuture<List<WorkloadInfo>> f = new CompletableFuture<>();
+            heldLists.add(() -> f.complete(listing));
+            return f;
+        }
+        return CompletableFuture.completedFuture(listing);
     }
 
     @Override

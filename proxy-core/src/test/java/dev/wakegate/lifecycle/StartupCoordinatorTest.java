@@ -1,5 +1,6 @@
 package dev.wakegate.lifecycle;
 
+import dev.wakegate.config.ContainerSpec;
 import dev.wakegate.config.HealthProbe;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.config.Priority;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -417,6 +419,55 @@ class StartupCoordinatorTest {
         h.scheduler.runPending();
         assertThat(h.ready("app")).isFalse();
         assertThat(h.state("app")).isEqualTo(ContainerState.STOPPED);
+    }
+
+    @Test
+    void aListingTakenBeforeAStartEventDoesNotUndoIt() {
+        Harness h = new Harness().container("app").container("other");
+        h.provider.add("app", EXITED, false).add("other", RUNNING, false);
+        h.start();
+        assertThat(h.state("app")).isEqualTo(ContainerState.STOPPED);
+
+        h.provider.holdLists = true;
+        h.provider.emitAll(WorkloadEvent.Type.RESYNC);
+        h.scheduler.runPending();   // listing taken: app exited, other running
+        h.provider.set("app", RUNNING, WorkloadInfo.Health.NONE, 0);
+        h.provider.emit(WorkloadEvent.Type.START, "app");   // started by hand after the listing was taken
+        h.provider.set("other", EXITED, WorkloadInfo.Health.NONE, 0);
+        h.scheduler.runPending();
+        assertThat(h.state("app")).isEqualTo(ContainerState.READY);
+
+        h.provider.heldLists.remove(0).run();
+        h.scheduler.runPending();
+        assertThat(h.state("app")).as("the start event is newer than the listing").isEqualTo(ContainerState.READY);
+        assertThat(h.ready("app")).isTrue();
+        assertThat(h.state("other")).as("no event about it: the listing is the newest word").isEqualTo(ContainerState.READY);
+
+        h.provider.holdLists = false;
+        h.provider.emitAll(WorkloadEvent.Type.RESYNC);
+        h.scheduler.runPending();
+        assertThat(h.state("other")).as("the next listing sees it exited").isEqualTo(ContainerState.STOPPED);
+        assertThat(h.state("app")).isEqualTo(ContainerState.READY);
+    }
+
+    @Test
+    void aContainerRegisteredWhileAListingIsUnderWayIsNotMarkedMissingByIt() {
+        Harness h = new Harness().container("app");
+        h.provider.add("app", RUNNING, false);
+        h.start();
+        h.provider.holdLists = true;
+        h.provider.emitAll(WorkloadEvent.Type.RESYNC);
+        h.scheduler.runPending();   // listing taken before "late" existed
+        h.provider.add("late", RUNNING, false);
+        h.lifecycle.register(new ContainerSpec("late", Priority.NORMAL, Optional.empty(), HealthProbe.DEFAULT,
+                List.of(), Optional.empty(), false));
+        h.scheduler.runPending();
+        assertThat(h.state("late")).isEqualTo(ContainerState.READY);
+
+        h.provider.heldLists.remove(0).run();
+        h.scheduler.runPending();
+        assertThat(h.state("late")).as("not in a listing asked for before it was registered, yet not missing")
+                .isEqualTo(ContainerState.READY);
     }
 
     @Test
