@@ -36,9 +36,10 @@ import java.util.Objects;
  * its response has ended. On a 101 it hands both channels to a {@link ByteRelay} pair and removes
  * itself. An exception closes the connection, with a debug line saying why ({@link ChannelLog}).
  * Each request's client is the peer (or the client a PROXY protocol header named), or, from a
- * trusted proxy, the right-most untrusted X-Forwarded-For address ({@link ClientAddress}); a
- * route's allow/deny lists and body limit are checked before anything goes upstream, and the
- * access-log line is made from the parsed head ({@code accesslog.AccessEntry}).
+ * trusted proxy, the right-most untrusted X-Forwarded-For address ({@link ClientAddress});
+ * {@link Admission} decides, before anything goes upstream, whether a request goes on (the
+ * handler acts on its verdict), and the access-log line is made from the parsed head
+ * ({@code accesslog.AccessEntry}).
  *
  * <p>Invariants: every request that was routed gets exactly one {@code gate.requestEnded}
  * ({@link HttpExchange#report}), and {@code gate.requestStarted} comes before {@code gate.isReady};
