@@ -1,26 +1,20 @@
 package dev.wakegate.relay;
 
-import dev.wakegate.admin.LocalEndpoints;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.http1.RequestHead;
-import dev.wakegate.http1.RequestHeadParser;
 import dev.wakegate.net.CidrSet;
 import dev.wakegate.route.HostRouter;
 import dev.wakegate.route.Route;
 import dev.wakegate.route.RouteTable;
 import dev.wakegate.testing.FakeGate;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,21 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdmissionTest {
     private static final long GLOBAL_MAX_BODY = 1000;
 
-    /** Answers {@code /health/*} as the admin endpoints do. */
-    private static final LocalEndpoints HEALTH = new LocalEndpoints() {
-        @Override
-        public boolean handles(String path) {
-            return path.startsWith("/health/");
-        }
-
-        @Override
-        public CompletableFuture<LocalResponse> handle(String method, String path, String authorization,
-                                                       SocketAddress remote) {
-            throw new AssertionError("not called by the checks");
-        }
-    };
-
-    private final DataPath dp = new DataPath(new RouteTable(HostRouter.empty()), FakeGate.allReady(), HEALTH,
+    private final DataPath dp = new DataPath(new RouteTable(HostRouter.empty()), FakeGate.allReady(), new RecordingEndpoints(),
             ProxyMetrics.NOOP, Timeouts.DEFAULTS, Limits.DEFAULTS.withMaxBody(GLOBAL_MAX_BODY),
             FrontServer.DEFAULT_PARK_DEADLINE, Transport.NIO, null,
             loop -> (address, init) -> { throw new AssertionError("nothing is forwarded"); }, HttpsPolicy.NONE);
@@ -76,14 +56,7 @@ class AdmissionTest {
     }
 
     private static RequestHead head(String text) {
-        RequestHead head = new RequestHead();
-        ByteBuf in = Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
-        try {
-            assertThat(new RequestHeadParser(8192, 32768, 100).parse(in, head)).isPositive();
-        } finally {
-            in.release();
-        }
-        return head;
+        return HttpExchangeTest.head(text);
     }
 
     @Test

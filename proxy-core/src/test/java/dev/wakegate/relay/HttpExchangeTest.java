@@ -27,7 +27,8 @@ class HttpExchangeTest {
     private final FakeGate gate = FakeGate.allReady();
     private final CountingMetrics metrics = new CountingMetrics();
 
-    private static RequestHead head(String text) {
+    /** {@code text} parsed as a request head (also used by AdmissionTest). */
+    static RequestHead head(String text) {
         RequestHead head = new RequestHead();
         ByteBuf in = Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
         try {
