@@ -118,7 +118,7 @@ public final class AccessEntry {
      * everything), and what served the request; {@code coldStart} is -1 when it did not wait.
      */
     public AccessEntry complete(int responseStatus, long responseBodyBytes, long responseBytes, long endNanos,
-                                String routeName, String upstreamName, long coldStart, List<String> containerNames) {
+                                @Nullable String routeName, @Nullable String upstreamName, long coldStart, List<String> containerNames) {
         this.epochMillis = System.currentTimeMillis();
         this.status = responseStatus;
         this.bodyBytes = responseBodyBytes;

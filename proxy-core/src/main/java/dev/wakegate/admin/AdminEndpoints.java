@@ -14,6 +14,7 @@ import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.http1.ProblemResponses;
 import dev.wakegate.lifecycle.ContainerStatus;
 import dev.wakegate.lifecycle.StartFailure;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,11 +82,11 @@ public final class AdminEndpoints implements LocalEndpoints {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final AdminModel model;
-    private final byte[] tokenDigest;
+    private final byte @Nullable [] tokenDigest;
     private final Supplier<String> metricsText;
     private final Executor metricsExecutor;
     private final Clock clock;
-    private volatile ConfigReload configReload;
+    private volatile @Nullable ConfigReload configReload;
 
     /**
      * @param adminToken      the bearer token admin POSTs need ({@code WAKEGATE_ADMIN_TOKEN}); empty: loopback only
@@ -119,8 +120,8 @@ public final class AdminEndpoints implements LocalEndpoints {
     }
 
     @Override
-    public CompletableFuture<LocalResponse> handle(String method, String path, String authorization,
-                                                   SocketAddress remote) {
+    public CompletableFuture<LocalResponse> handle(String method, String path, @Nullable String authorization,
+                                                   @Nullable SocketAddress remote) {
         try {
             return route(method, path, authorization, remote);
         } catch (RuntimeException e) {
@@ -130,8 +131,8 @@ public final class AdminEndpoints implements LocalEndpoints {
         }
     }
 
-    private CompletableFuture<LocalResponse> route(String method, String path, String authorization,
-                                                   SocketAddress remote) {
+    private CompletableFuture<LocalResponse> route(String method, String path, @Nullable String authorization,
+                                                   @Nullable SocketAddress remote) {
         switch (path) {
             case CONTAINERS:
                 return isGet(method) ? done(json(200, containersJson())) : notAllowed(ALLOW_GET);
@@ -428,7 +429,7 @@ public final class AdminEndpoints implements LocalEndpoints {
 
     // ---- POST operations ----
 
-    private CompletableFuture<LocalResponse> post(String method, String authorization, SocketAddress remote,
+    private CompletableFuture<LocalResponse> post(String method, @Nullable String authorization, @Nullable SocketAddress remote,
                                                   Supplier<CompletableFuture<LocalResponse>> action) {
         if (!"POST".equals(method)) {
             return notAllowed(ALLOW_POST);
@@ -492,8 +493,8 @@ public final class AdminEndpoints implements LocalEndpoints {
                 case STARTED -> operationOk("started", r.container());
                 case STOPPED -> operationOk("stopped", r.container());
                 case NOT_MANAGED -> problem(404, r.detail() != null ? r.detail() : "container " + r.container() + " is not managed");
-                case CONFLICT -> problem(409, r.detail());
-                case FAILED -> unavailable(r.container(), r.detail());
+                case CONFLICT -> problem(409, r.detail() != null ? r.detail() : "the operation conflicts with the container's state");
+                case FAILED -> unavailable(r.container(), r.detail() != null ? r.detail() : "the operation failed");
             };
         });
     }
@@ -529,7 +530,7 @@ public final class AdminEndpoints implements LocalEndpoints {
 
     // ---- auth ----
 
-    private boolean bearerMatches(String authorization) {
+    private boolean bearerMatches(@Nullable String authorization) {
         if (authorization == null) {
             return false;
         }
@@ -541,7 +542,7 @@ public final class AdminEndpoints implements LocalEndpoints {
         return MessageDigest.isEqual(tokenDigest, sha256(value.substring(7).trim()));
     }
 
-    private static boolean isLoopback(SocketAddress remote) {
+    private static boolean isLoopback(@Nullable SocketAddress remote) {
         return remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 && inet.getAddress().isLoopbackAddress();
     }
@@ -610,11 +611,11 @@ public final class AdminEndpoints implements LocalEndpoints {
     }
 
     /** ISO-8601 UTC, seconds precision: {@code 2024-01-15T10:30:00Z}; null stays null. */
-    static String iso(Instant instant) {
+    static @Nullable String iso(@Nullable Instant instant) {
         return instant == null ? null : ISO.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    private static void putInstant(ObjectNode node, String key, Instant instant) {
+    private static void putInstant(ObjectNode node, String key, @Nullable Instant instant) {
         if (instant == null) {
             node.putNull(key);
         } else {

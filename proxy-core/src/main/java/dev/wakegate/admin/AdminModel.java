@@ -3,6 +3,7 @@ package dev.wakegate.admin;
 import dev.wakegate.config.AutomationSettings;
 import dev.wakegate.config.Priority;
 import dev.wakegate.lifecycle.ContainerStatus;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.List;
@@ -100,10 +101,10 @@ public interface AdminModel {
      * @param startFailure       why its latest start failed (none runs now), or null: a container that sleeps is
      *                           not down, one whose start failed is
      */
-    record ContainerSnapshot(String name, String state, Priority priority, Instant lastAccess,
+    record ContainerSnapshot(String name, String state, Priority priority, @Nullable Instant lastAccess,
                              long idleTimeoutMinutes, String health, int inFlight, int openConnections,
-                             ManagedBy managedBy, Instant sleepingSince, long expectedStartMillis,
-                             String startFailure) {
+                             ManagedBy managedBy, @Nullable Instant sleepingSince, long expectedStartMillis,
+                             @Nullable String startFailure) {
         public ContainerSnapshot {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(state, "state");
@@ -117,7 +118,7 @@ public interface AdminModel {
          *
          * @see #ContainerSnapshot(String, String, Priority, Instant, long, String, int, int, ManagedBy, Instant, long, String)
          */
-        public ContainerSnapshot(String name, String state, Priority priority, Instant lastAccess,
+        public ContainerSnapshot(String name, String state, Priority priority, @Nullable Instant lastAccess,
                                  long idleTimeoutMinutes, String health, int inFlight, int openConnections,
                                  ManagedBy managedBy) {
             this(name, state, priority, lastAccess, idleTimeoutMinutes, health, inFlight, openConnections, managedBy,
@@ -132,7 +133,7 @@ public interface AdminModel {
      */
     record Statistics(long startAttempts, long startSuccesses, long startFailures,
                       long stopAttempts, long stopSuccesses, long stopFailures,
-                      IdleCheckResult lastIdleCheck) {
+                      @Nullable IdleCheckResult lastIdleCheck) {
     }
 
     /**
@@ -145,7 +146,7 @@ public interface AdminModel {
      *                auto-stop is off), or null when it ran
      */
     record IdleCheckResult(Instant checkedAt, List<String> stopped, Map<String, String> skipped,
-                           Map<String, String> failed, String note) {
+                           Map<String, String> failed, @Nullable String note) {
         public IdleCheckResult {
             Objects.requireNonNull(checkedAt, "checkedAt");
             stopped = List.copyOf(stopped);
@@ -172,7 +173,7 @@ public interface AdminModel {
      * Idle stops: suspended (with the reason and since when) while this instance cannot see what the
      * other instances sharing the state store are using.
      */
-    record Eviction(boolean suspended, String reason, Instant since) {
+    record Eviction(boolean suspended, @Nullable String reason, @Nullable Instant since) {
         public static final Eviction ACTIVE = new Eviction(false, null, null);
     }
 
@@ -180,7 +181,7 @@ public interface AdminModel {
      * Early sleep under memory pressure: {@code minFreeBytes} 0 when off; {@code availableBytes} null
      * when not read yet or unreadable; {@code readAt} when the last idle check here read it.
      */
-    record Memory(long minFreeBytes, Long availableBytes, boolean pressure, Instant readAt) {
+    record Memory(long minFreeBytes, @Nullable Long availableBytes, boolean pressure, @Nullable Instant readAt) {
         public static final Memory OFF = new Memory(0, null, false, null);
     }
 
@@ -199,7 +200,7 @@ public interface AdminModel {
     }
 
     /** @param detail human-readable reason for NOT_MANAGED, CONFLICT and FAILED; null otherwise */
-    record OperationResult(Outcome outcome, String container, String detail) {
+    record OperationResult(Outcome outcome, String container, @Nullable String detail) {
         public OperationResult {
             Objects.requireNonNull(outcome, "outcome");
             Objects.requireNonNull(container, "container");

@@ -1,5 +1,7 @@
 package dev.wakegate.admin;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +34,7 @@ public interface ConfigReload {
      * @param changes         what changed, one line each, for {@code APPLIED}
      * @param restartRequired settings that differ in the file but cannot change without a restart: they keep their running value
      */
-    record Report(Outcome outcome, String file, String key, String reason, List<String> changes,
+    record Report(Outcome outcome, String file, @Nullable String key, @Nullable String reason, List<String> changes,
                   List<String> restartRequired) {
         public Report {
             Objects.requireNonNull(outcome, "outcome");

@@ -1,5 +1,7 @@
 package dev.wakegate.admin;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,9 +16,9 @@ public interface LocalEndpoints {
 
     /**
      * @param authorization the request's Authorization header value, or null
-     * @param remote        the client's address (loopback check for admin POSTs)
+     * @param remote        the client's address (loopback check for admin POSTs), or null when the channel has none
      */
-    CompletableFuture<LocalResponse> handle(String method, String path, String authorization, SocketAddress remote);
+    CompletableFuture<LocalResponse> handle(String method, String path, @Nullable String authorization, @Nullable SocketAddress remote);
 
     /**
      * A complete small response: status, content type, body bytes, and any extra header fields
@@ -40,8 +42,8 @@ public interface LocalEndpoints {
         }
 
         @Override
-        public CompletableFuture<LocalResponse> handle(String method, String path, String authorization,
-                                                       SocketAddress remote) {
+        public CompletableFuture<LocalResponse> handle(String method, String path, @Nullable String authorization,
+                                                       @Nullable SocketAddress remote) {
             throw new IllegalStateException("no local endpoints");
         }
     };

@@ -61,7 +61,10 @@ abstract class HeadScanner<H> {
         return sawBareLf;
     }
 
-    /** Forgets any partial scan. The private copy is kept unless it grew large. */
+    /**
+     * Forgets any partial scan. The private copy goes back to the thread's {@link HeadScratch}
+     * (a connection between requests holds none); the next head read from a direct buffer takes one.
+     */
     public void reset() {
         state = START;
         lineStart = 0;
@@ -69,7 +72,8 @@ abstract class HeadScanner<H> {
         headLength = 0;
         copied = 0;
         sawBareLf = false;
-        if (copy.length > 4096) {
+        if (copy != NO_BYTES) {
+            HeadScratch.local().giveBytes(copy);
             copy = NO_BYTES;
         }
     }
@@ -108,7 +112,19 @@ abstract class HeadScanner<H> {
             copied = 0;
             return a;
         }
-        byte[] kept = spare.length >= length ? spare : new byte[Math.max(length, 256)];
+        byte[] kept = spare;
+        if (kept.length < length) {
+            HeadScratch scratch = HeadScratch.local();
+            byte[] lent = scratch.takeBytes();
+            if (lent != null && lent.length >= length) {
+                kept = lent;
+            } else {
+                if (lent != null) {
+                    scratch.giveBytes(lent);
+                }
+                kept = new byte[Math.max(length, 256)];
+            }
+        }
         System.arraycopy(a, base, kept, 0, length);
         return kept;
     }
@@ -139,6 +155,12 @@ abstract class HeadScanner<H> {
             base = in.arrayOffset() + in.readerIndex();
         } else {
             if (avail > copied) {
+                if (copy == NO_BYTES) {
+                    byte[] lent = HeadScratch.local().takeBytes();
+                    if (lent != null) {
+                        copy = lent;
+                    }
+                }
                 if (copy.length < avail) {
                     byte[] grown = new byte[Math.min(maxHeadSize, Math.max(avail, Math.max(256, copy.length * 2)))];
                     System.arraycopy(copy, 0, grown, 0, copied);

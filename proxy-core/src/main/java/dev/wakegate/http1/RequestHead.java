@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Header fields are also kept as offsets into the head's bytes (relative to the first byte of
  * the request line), so the forwarder can copy the original header lines it keeps and drop
  * hop-by-hop ones without re-encoding anything.
+ *
+ * <p>The arrays (offsets and the copy) are borrowed from the thread's {@link HeadScratch} when a
+ * parse begins and given back by {@link #reset}: a keep-alive connection waiting for its next
+ * request holds none of them.
  */
 public final class RequestHead {
     /** Parse outcome codes returned by {@link RequestHeadParser#parse}. */
@@ -20,6 +24,7 @@ public final class RequestHead {
     public static final int ERROR = -2;
 
     private static final byte[] NO_BYTES = new byte[0];
+    private static final int[] NO_FIELDS = new int[0];
 
     // request line: null until a head is parsed (the data path reads a head only after parse returned its length)
     @Nullable String method;
@@ -30,10 +35,10 @@ public final class RequestHead {
 
     // headers as offsets relative to the head start: name [nameStart, nameEnd), value [valueStart, valueEnd)
     int headerCount;
-    int[] nameStart = new int[32];
-    int[] nameEnd = new int[32];
-    int[] valueStart = new int[32];
-    int[] valueEnd = new int[32];
+    int[] nameStart = NO_FIELDS; // NO_FIELDS (all four) while no parse holds them: see HeadScratch
+    int[] nameEnd = NO_FIELDS;
+    int[] valueStart = NO_FIELDS;
+    int[] valueEnd = NO_FIELDS;
 
     // the headers the proxy acts on
     @Nullable String host;
@@ -73,7 +78,37 @@ public final class RequestHead {
     int errorStatus;
     @Nullable String errorReason;
 
+    /**
+     * Forgets the request and gives the arrays back to the thread's {@link HeadScratch}: call it
+     * when the request is done (nothing read from this head before may be used after).
+     */
     public void reset() {
+        clear();
+        if (nameStart != NO_FIELDS || raw != NO_BYTES) {
+            HeadScratch scratch = HeadScratch.local();
+            if (nameStart != NO_FIELDS) {
+                scratch.giveFields(this);
+                nameStart = NO_FIELDS;
+                nameEnd = NO_FIELDS;
+                valueStart = NO_FIELDS;
+                valueEnd = NO_FIELDS;
+            }
+            if (raw != NO_BYTES) {
+                scratch.giveBytes(raw);
+                raw = NO_BYTES;
+            }
+        }
+    }
+
+    /** Clears the fields for a new parse and makes sure the offset arrays are here (the parser's {@code begin}). */
+    void prepare() {
+        clear();
+        if (nameStart == NO_FIELDS) {
+            HeadScratch.local().takeFields(this);
+        }
+    }
+
+    private void clear() {
         method = null;
         uri = null;
         path = null;

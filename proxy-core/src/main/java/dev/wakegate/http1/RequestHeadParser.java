@@ -74,7 +74,7 @@ public final class RequestHeadParser extends HeadScanner<RequestHead> {
 
     @Override
     void begin(RequestHead head) {
-        head.reset();
+        head.prepare();
         hostCount = 0;
         contentLengthCount = 0;
         transferEncodingCount = 0;

@@ -12,9 +12,12 @@ import java.net.InetAddress;
  * nothing. Not thread-safe.
  */
 public final class IpAddress {
+    private static final int[] NO_GROUPS = new int[0];
     private static final long V4_MAPPED_LO_PREFIX = 0x0000_ffff_0000_0000L;
 
-    private final int[] groups = new int[8]; // scratch of the IPv6 parser
+    // scratch of the IPv6 parser, made on the first IPv6 address: a client connection holds three
+    // of these objects (its ClientAddress), most of them never parse one
+    private int[] groups = NO_GROUPS;
     long hi;
     long lo;
     boolean v4;
@@ -56,63 +59,68 @@ public final class IpAddress {
 
     /** Parses the text at {@code [start, end)} of {@code s}; false (this unchanged) when it is no address. */
     public boolean parse(CharSequence s, int start, int end) {
-        return parse(s, null, start, end);
+        return parse(s, TEXT, start, end);
     }
 
     /** Parses the ASCII bytes at {@code [start, end)} of {@code b}; false (this unchanged) when they are no address. */
     public boolean parse(ByteBuf b, int start, int end) {
-        return parse(null, b, start, end);
+        return parse(b, BYTES, start, end);
     }
 
-    private boolean parse(CharSequence s, ByteBuf b, int start, int end) {
+    private <T> boolean parse(T source, Chars<T> chars, int start, int end) {
         if (end - start < 2 || end - start > 45) {
             return false;
         }
         boolean colon = false;
         for (int i = start; i < end; i++) {
-            if (at(s, b, i) == ':') {
+            if (chars.at(source, i) == ':') {
                 colon = true;
                 break;
             }
         }
         if (!colon) {
-            long v = parseV4(s, b, start, end);
+            long v = parseV4(source, chars, start, end);
             if (v < 0) {
                 return false;
             }
             setV4(v);
             return true;
         }
-        return parseV6(s, b, start, end);
+        return parseV6(source, chars, start, end);
     }
 
-    private static char at(CharSequence s, ByteBuf b, int i) {
-        return s != null ? s.charAt(i) : (char) (b.getByte(i) & 0xff);
+    /** How the parser reads the character at an index of its source: text or ASCII bytes, one code path for both. */
+    @FunctionalInterface
+    private interface Chars<T> {
+        char at(T source, int index);
     }
+
+    private static final Chars<CharSequence> TEXT = CharSequence::charAt;
+    private static final Chars<ByteBuf> BYTES = (b, i) -> (char) (b.getByte(i) & 0xff);
 
     /** Dotted quad to its 32 bits, or -1. */
-    private static long parseV4(CharSequence s, ByteBuf b, int start, int end) {
+    private static <T> long parseV4(T source, Chars<T> chars, int start, int end) {
         long v = 0;
         int parts = 0;
         int i = start;
         while (parts < 4) {
             int n = 0;
             int digits = 0;
-            while (i < end && at(s, b, i) >= '0' && at(s, b, i) <= '9') {
-                n = n * 10 + (at(s, b, i) - '0');
+            while (i < end && chars.at(source, i) >= '0' && chars.at(source, i) <= '9') {
+                n = n * 10 + (chars.at(source, i) - '0');
                 digits++;
                 i++;
                 if (digits > 3) {
                     return -1;
                 }
             }
-            if (digits == 0 || n > 255 || (digits > 1 && at(s, b, i - digits) == '0')) {
+            if (digits == 0 || n > 255 || (digits > 1 && chars.at(source, i - digits) == '0')) {
                 return -1;
             }
             v = (v << 8) | n;
             parts++;
             if (parts < 4) {
-                if (i >= end || at(s, b, i) != '.') {
+                if (i >= end || chars.at(source, i) != '.') {
                     return -1;
                 }
                 i++;
@@ -121,13 +129,13 @@ public final class IpAddress {
         return i == end ? v : -1;
     }
 
-    private boolean parseV6(CharSequence s, ByteBuf b, int start, int end) {
-        int[] g = groups;
+    private <T> boolean parseV6(T source, Chars<T> chars, int start, int end) {
+        int[] g = groups.length == 8 ? groups : (groups = new int[8]);
         int n = 0;               // groups read
         int gapAt = -1;          // groups before "::"
         int i = start;
-        if (at(s, b, i) == ':') {
-            if (at(s, b, i + 1) != ':') {
+        if (chars.at(source, i) == ':') {
+            if (chars.at(source, i + 1) != ':') {
                 return false;
             }
             gapAt = 0;
@@ -138,7 +146,7 @@ public final class IpAddress {
             int v = 0;
             int groupStart = i;
             while (i < end && digits <= 4) {
-                int d = Character.digit(at(s, b, i), 16);
+                int d = Character.digit(chars.at(source, i), 16);
                 if (d < 0) {
                     break;
                 }
@@ -146,8 +154,8 @@ public final class IpAddress {
                 digits++;
                 i++;
             }
-            if (i < end && at(s, b, i) == '.') {
-                long v4bits = parseV4(s, b, groupStart, end); // an embedded IPv4 address ends the text
+            if (i < end && chars.at(source, i) == '.') {
+                long v4bits = parseV4(source, chars, groupStart, end); // an embedded IPv4 address ends the text
                 if (v4bits < 0 || n > 6) {
                     return false;
                 }
@@ -163,11 +171,11 @@ public final class IpAddress {
             if (i == end) {
                 break;
             }
-            if (at(s, b, i) != ':') {
+            if (chars.at(source, i) != ':') {
                 return false;
             }
             i++;
-            if (i < end && at(s, b, i) == ':') {
+            if (i < end && chars.at(source, i) == ':') {
                 if (gapAt >= 0) {
                     return false;
                 }

@@ -4,4 +4,7 @@
  * and {@link dev.wakegate.net.CidrSet} (a frozen list of CIDR blocks, {@code trusted_proxies} and a
  * route's {@code allow}/{@code deny}; matching allocates nothing).
  */
+@NullMarked
 package dev.wakegate.net;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package dev.wakegate.park;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Decides whether a request is a browser navigation, which gets the waiting page instead of being
  * held: a GET or HEAD whose Accept header prefers {@code text/html}, meaning text/html is listed
@@ -10,7 +12,7 @@ public final class BrowserNavigation {
     private BrowserNavigation() {
     }
 
-    public static boolean test(String method, String accept) {
+    public static boolean test(String method, @Nullable String accept) {
         if (accept == null || !("GET".equals(method) || "HEAD".equals(method))) {
             return false;
         }

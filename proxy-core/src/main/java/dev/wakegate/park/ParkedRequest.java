@@ -33,6 +33,7 @@ public final class ParkedRequest {
     private @Nullable ScheduledFuture<?> deadline;
     private @Nullable BiConsumer<ParkedRequest, @Nullable StartFailure> onDone;
     private boolean done;
+    private final long parkedAt = System.nanoTime();
 
     private ParkedRequest(ParkingLot lot, EventLoop loop, @Nullable ByteBuf head) {
         this.lot = lot;
@@ -98,6 +99,11 @@ public final class ParkedRequest {
 
     public boolean isDone() {
         return done;
+    }
+
+    /** How long it has been parked (its request's cold-start wait, once it is done). */
+    public long waitedNanos() {
+        return System.nanoTime() - parkedAt;
     }
 
     private void finish(@Nullable StartFailure failure) {

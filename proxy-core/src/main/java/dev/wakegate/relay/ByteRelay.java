@@ -13,6 +13,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -41,7 +42,7 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
      * {@code front} leaves the client's pipeline. Every buffer is handed over.
      */
     static void upgrade(ChannelHandlerContext frontCtx, ChannelHandler front, UpstreamConnection upstream,
-                        ByteBuf switchingHead, ByteBuf leftover, ByteBuf early) {
+                        ByteBuf switchingHead, @Nullable ByteBuf leftover, @Nullable ByteBuf early) {
         frontCtx.write(switchingHead, frontCtx.voidPromise());
         if (leftover != null) {
             frontCtx.write(leftover, frontCtx.voidPromise());

@@ -5,6 +5,7 @@ import dev.wakegate.net.CidrSet;
 import dev.wakegate.net.IpAddress;
 import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class ClientAddress {
     private String peerIp = "unknown";
-    private SocketAddress peerAddress;
+    private @Nullable SocketAddress peerAddress;
     private final IpAddress peer = new IpAddress();
     private boolean peerKnown;
     private String clientIp = "unknown";
@@ -126,8 +127,8 @@ final class ClientAddress {
         return forwardedCutAt;
     }
 
-    /** The request's client as a socket address (the admin rule); the peer's own when it is the client. */
-    SocketAddress socketAddress() {
+    /** The request's client as a socket address (the admin rule); the peer's own when it is the client (null when the channel had none). */
+    @Nullable SocketAddress socketAddress() {
         if (forwardedCutField < 0) {
             return peerAddress;
         }

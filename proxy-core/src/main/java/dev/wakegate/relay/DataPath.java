@@ -10,6 +10,7 @@ import dev.wakegate.park.ParkingLot;
 import dev.wakegate.route.RouteTable;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolverGroup;
+import org.jspecify.annotations.Nullable;
 
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -36,7 +37,7 @@ final class DataPath {
     final ParkingLot parkingLot;
     final Duration parkDeadline;
     final Transport transport;
-    final AddressResolverGroup<? extends SocketAddress> resolver;
+    final @Nullable AddressResolverGroup<? extends SocketAddress> resolver; // null: Netty's default resolver (detached handlers)
     /** Redirect and HSTS of {@code tls:}; replaced by a reload, read once per request. */
     volatile HttpsPolicy https;
     /** Where completed requests are logged; replaced by {@link FrontServer#accessLog}, read once per request. */
@@ -48,7 +49,7 @@ final class DataPath {
 
     DataPath(RouteTable routes, ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics,
              Timeouts timeouts, Limits limits, Duration parkDeadline, Transport transport,
-             AddressResolverGroup<? extends SocketAddress> resolver, Function<EventLoop, UpstreamConnector> connectors,
+             @Nullable AddressResolverGroup<? extends SocketAddress> resolver, @Nullable Function<EventLoop, UpstreamConnector> connectors,
              HttpsPolicy https) {
         this.routes = routes;
         this.gate = gate;

@@ -1,52 +1,39 @@
 package dev.wakegate.relay;
 
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
-
-import java.util.concurrent.TimeUnit;
-
 /**
- * One timeout of a connection that is armed and disarmed on every request but rarely fires (the
- * client's timeouts on its {@link ClientClock}, the upstream ones of its {@link UpstreamExchange}).
- * Arming only moves a deadline; at most one scheduled task per timer exists, and when it fires
- * before the deadline it re-schedules itself for the remainder, as Netty's
- * {@code IdleStateHandler} does. So a request costs a few field writes instead of a
- * {@code ScheduledFutureTask}, a lambda and a priority-queue insert and removal per timer; the
- * load profile showed those as 40% of the bytes allocated on the event loop.
+ * One more timeout of a client connection that is armed and disarmed on every request but rarely
+ * fires: the upstream ones of its {@link UpstreamExchange}. It has no task of its own: it is made
+ * by the connection's {@link ClientClock} ({@link ClientClock#timer}) and runs on the clock's one
+ * scheduled task, which fires no later than the earliest deadline armed on the connection and, when
+ * it fires early, re-schedules itself for the remainder, as Netty's {@code IdleStateHandler} does.
+ * So arming costs a few field writes instead of a {@code ScheduledFutureTask}, a lambda and a
+ * priority-queue insert and removal (the load profile showed those as 40% of the bytes allocated
+ * on the event loop), and a connection holds one task however many of its timeouts ran lately.
  *
  * <p>Time comes from the executor's ticker (mockable in {@code EmbeddedChannel} tests). Event loop
- * only; {@link #stop()} when the connection goes away, so no task outlives it.
+ * only.
  */
-final class DeadlineTimer implements Runnable {
-    private final EventExecutor executor;
+final class DeadlineTimer {
+    private final ClientClock clock;
     private final Runnable onExpiry;
     private boolean armed;
     private long deadline;
-    private ScheduledFuture<?> task;
-    private long taskFiresAt;
 
-    /** {@code onExpiry} runs on the executor when an armed deadline passes; the timer is then disarmed. */
-    DeadlineTimer(EventExecutor executor, Runnable onExpiry) {
-        this.executor = executor;
+    /** {@code onExpiry} runs on the event loop when an armed deadline passes; the timer is then disarmed. */
+    DeadlineTimer(ClientClock clock, Runnable onExpiry) {
+        this.clock = clock;
         this.onExpiry = onExpiry;
     }
 
     /** (Re)arms to expire {@code delayNanos} from now, replacing any earlier deadline. */
     void arm(long delayNanos) {
-        assert executor.inEventLoop();
-        long now = executor.ticker().nanoTime();
+        long now = clock.now();
         deadline = now + delayNanos;
         armed = true;
-        if (task == null) {
-            schedule(now, delayNanos);
-        } else if (taskFiresAt - deadline > 0) {
-            // the pending task would fire after the new, earlier deadline: only then pay for a re-schedule
-            task.cancel(false);
-            schedule(now, delayNanos);
-        }
+        clock.due(now, deadline);
     }
 
-    /** Forgets the deadline; the pending task, if any, finds nothing to do when it fires. */
+    /** Forgets the deadline; the clock's task, if it was scheduled for it, finds nothing to do here. */
     void disarm() {
         armed = false;
     }
@@ -55,33 +42,23 @@ final class DeadlineTimer implements Runnable {
         return armed;
     }
 
-    /** Disarms and cancels the pending task: for a connection that is gone. */
+    /** Disarms, for a connection or exchange that is gone ({@link ClientClock#stop} cancels the task). */
     void stop() {
         armed = false;
-        if (task != null) {
-            task.cancel(false);
-            task = null;
+    }
+
+    /** The clock's task: runs the expiry when the armed deadline is not after {@code now}. */
+    void expireIfDue(long now) {
+        if (armed && deadline - now <= 0) {
+            armed = false;
+            onExpiry.run();
         }
     }
 
-    @Override
-    public void run() {
-        task = null;
-        if (!armed) {
-            return;
+    /** The clock's task: schedules on for the deadline still armed. */
+    void scheduleIfArmed(long now) {
+        if (armed) {
+            clock.due(now, deadline);
         }
-        long now = executor.ticker().nanoTime();
-        long left = deadline - now;
-        if (left > 0) {
-            schedule(now, left);
-            return;
-        }
-        armed = false;
-        onExpiry.run();
-    }
-
-    private void schedule(long now, long delayNanos) {
-        taskFiresAt = now + delayNanos;
-        task = executor.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
     }
 }

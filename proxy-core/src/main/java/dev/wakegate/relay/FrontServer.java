@@ -66,7 +66,7 @@ public final class FrontServer implements AutoCloseable {
 
     private HostPort listen;
     private List<TcpSpec> tcp;
-    private Channel httpListener;
+    private @Nullable Channel httpListener;     // null before bind
     private @Nullable Channel httpsListener;     // null without TLS
     private @Nullable HostPort httpsListen;      // null without TLS
     private volatile boolean httpProxyProtocol;
@@ -78,8 +78,8 @@ public final class FrontServer implements AutoCloseable {
     private final DnsAddressResolverGroup resolver;
     private final ChannelGroup listeners = new DefaultChannelGroup("wakegate-listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup clients = new DefaultChannelGroup("wakegate-clients", GlobalEventExecutor.INSTANCE);
-    private InetSocketAddress httpAddress;
-    private InetSocketAddress httpsAddress;
+    private @Nullable InetSocketAddress httpAddress;   // null before bind
+    private @Nullable InetSocketAddress httpsAddress;  // null before bind and without TLS
     private final List<InetSocketAddress> tcpAddresses = new ArrayList<>();
     private boolean bound;
     private boolean started;
@@ -139,18 +139,21 @@ public final class FrontServer implements AutoCloseable {
         }
         bound = true;
         try {
-            httpListener = bind(listen, http(Scheme.HTTP), false);
-            httpAddress = (InetSocketAddress) httpListener.localAddress();
+            Channel http = bind(listen, http(Scheme.HTTP), false);
+            httpListener = http;
+            httpAddress = (InetSocketAddress) http.localAddress();
             if (tls.isPresent()) {
                 httpsListen = tls.get().settings().listen();
-                httpsListener = bind(httpsListen, http(Scheme.HTTPS), false);
-                httpsAddress = (InetSocketAddress) httpsListener.localAddress();
+                Channel https = bind(httpsListen, http(Scheme.HTTPS), false);
+                httpsListener = https;
+                httpsAddress = (InetSocketAddress) https.localAddress();
             }
             for (TcpSpec spec : tcp) {
                 TcpListener l = new TcpListener(spec);
-                l.channel = bind(spec.listen(), tcp(l), true);
+                Channel ch = bind(spec.listen(), tcp(l), true);
+                l.channel = ch;
                 tcpListeners.put(spec.listen(), l);
-                tcpAddresses.add((InetSocketAddress) l.channel.localAddress());
+                tcpAddresses.add((InetSocketAddress) ch.localAddress());
             }
         } catch (RuntimeException e) {
             listeners.close().awaitUninterruptibly();
@@ -215,10 +218,14 @@ public final class FrontServer implements AutoCloseable {
     /** A bound TCP listener; {@code spec} is read for each new connection (a reload may change where it goes). */
     private static final class TcpListener {
         volatile TcpSpec spec;
-        Channel channel;
+        @Nullable Channel channel; // set right after the listener is made: its initializer needs the listener first
 
         TcpListener(TcpSpec spec) {
             this.spec = spec;
+        }
+
+        Channel bound() {
+            return Objects.requireNonNull(channel, "a listener in the map is bound");
         }
     }
 
@@ -333,8 +340,9 @@ public final class FrontServer implements AutoCloseable {
             for (TcpSpec spec : newTcp) {
                 if (!tcpListeners.containsKey(spec.listen())) {
                     TcpListener l = new TcpListener(spec);
-                    l.channel = bind(spec.listen(), tcp(l), true);
-                    opened.add(l.channel);
+                    Channel ch = bind(spec.listen(), tcp(l), true);
+                    l.channel = ch;
+                    opened.add(ch);
                     added.put(spec.listen(), l);
                 }
             }
@@ -349,7 +357,7 @@ public final class FrontServer implements AutoCloseable {
             c.config().setAutoRead(true);
         }
         if (newHttp != null) {
-            httpListener.close().awaitUninterruptibly();
+            Objects.requireNonNull(httpListener, "httpListener").close().awaitUninterruptibly();
             changes.add("http listener moved from " + listen + " to " + newListen);
             httpListener = newHttp;
             httpAddress = (InetSocketAddress) newHttp.localAddress();
@@ -368,16 +376,17 @@ public final class FrontServer implements AutoCloseable {
             Map.Entry<HostPort, TcpListener> e = it.next();
             TcpSpec next = wanted.get(e.getKey());
             if (next == null) {
-                e.getValue().channel.close().awaitUninterruptibly();
+                e.getValue().bound().close().awaitUninterruptibly();
                 it.remove();
                 changes.add("tcp listener " + e.getKey() + " closed (its open connections stay)");
             } else if (!next.equals(e.getValue().spec)) {
                 if (next.tls() != e.getValue().spec.tls()) {
                     // the TLS handlers are chosen when the listener is made: make it anew
-                    e.getValue().channel.close().awaitUninterruptibly();
+                    e.getValue().bound().close().awaitUninterruptibly();
                     TcpListener l = new TcpListener(next);
-                    l.channel = bind(next.listen(), tcp(l), true);
-                    l.channel.config().setAutoRead(true);
+                    Channel ch = bind(next.listen(), tcp(l), true);
+                    l.channel = ch;
+                    ch.config().setAutoRead(true);
                     e.setValue(l);
                 } else {
                     e.getValue().spec = next;
@@ -392,7 +401,7 @@ public final class FrontServer implements AutoCloseable {
         tcp = List.copyOf(newTcp);
         tcpAddresses.clear();
         for (TcpSpec spec : tcp) {
-            tcpAddresses.add((InetSocketAddress) tcpListeners.get(spec.listen()).channel.localAddress());
+            tcpAddresses.add((InetSocketAddress) Objects.requireNonNull(tcpListeners.get(spec.listen()), "listener").bound().localAddress());
         }
         return changes;
     }
@@ -473,13 +482,13 @@ public final class FrontServer implements AutoCloseable {
         return dataPath.routes.current();
     }
 
-    /** The bound HTTP address (after {@link #start()}). */
-    public synchronized InetSocketAddress httpAddress() {
+    /** The bound HTTP address (after {@link #bind()}), or null before. */
+    public synchronized @Nullable InetSocketAddress httpAddress() {
         return httpAddress;
     }
 
     /** The bound HTTPS address (after {@link #start()}), or null when there is no TLS. */
-    public synchronized InetSocketAddress httpsAddress() {
+    public synchronized @Nullable InetSocketAddress httpsAddress() {
         return httpsAddress;
     }
 

@@ -30,6 +30,7 @@ enum FrontState {
     CLOSING,
     CLOSED;
 
+    @SuppressWarnings("NullAway.Init") // set for every constant in the static block below, before any use
     private Set<FrontState> next;
 
     /** A request is on hand: answered locally, parked, or on its way to or from an upstream. */

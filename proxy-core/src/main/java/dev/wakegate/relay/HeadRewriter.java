@@ -2,6 +2,7 @@ package dev.wakegate.relay;
 
 import dev.wakegate.http1.RequestHead;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
 
@@ -28,6 +29,19 @@ final class HeadRewriter {
     private static final byte[] CONNECTION_UPGRADE = ascii("Connection: upgrade\r\n");
 
     private HeadRewriter() {
+    }
+
+    /**
+     * The head of the request at the front of {@code in} ({@code headLength} bytes, which are
+     * consumed), rewritten for the upstream into a new buffer (handed to the caller), with the
+     * X-Forwarded-For of {@code client}.
+     */
+    static ByteBuf rewrite(ByteBufAllocator alloc, ByteBuf in, int headLength, RequestHead head, ClientAddress client,
+                           Scheme scheme) {
+        ByteBuf out = alloc.buffer(headLength + 160);
+        rewrite(in, in.readerIndex(), head, client.ip(), client.forwardedCutField(), client.forwardedCutAt(), scheme, out);
+        in.skipBytes(headLength);
+        return out;
     }
 
     /**

@@ -8,8 +8,10 @@ import dev.wakegate.http1.RequestHead;
 import dev.wakegate.lifecycle.ContainerGate;
 import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One request and its response on an HTTP client connection: what the request's head said, how
@@ -52,7 +54,7 @@ final class HttpExchange {
     private final RequestBody body = new RequestBody();
 
     private long id;                       // one per request: a late callback of an earlier one is ignored
-    private String method;
+    private String method = "";            // the current request's; none before the first
     private boolean headRequest;
     private boolean idempotent;
     private boolean upgrade;
@@ -64,11 +66,11 @@ final class HttpExchange {
     private int status;
     private boolean keepAlive;             // the connection may carry another request afterwards
     private boolean upstreamReusable;
-    private Route route;
-    private List<String> openContainers;   // non-null between requestStarted and requestEnded
+    private @Nullable Route route;
+    private @Nullable List<String> openContainers;   // non-null between requestStarted and requestEnded
     private boolean quiet;                 // a no_wake match: in use, but not activity
     private boolean metricsPending;
-    private AccessEntry logEntry;          // non-null while the access log is on and the line is not written
+    private @Nullable AccessEntry logEntry;          // non-null while the access log is on and the line is not written
     private long bodyBytes;                // response body bytes that went to the client
     private long bytesSent;                // response bytes (head and body) that went to the client
     private long coldStartNanos;           // how long the request waited for its containers, -1: it did not
@@ -81,7 +83,7 @@ final class HttpExchange {
     void begin(RequestHead head, boolean draining) {
         assert openContainers == null : "the previous request was not reported";
         id++;
-        method = head.method();
+        method = Objects.requireNonNull(head.method(), "a request begins with a parsed head");
         headRequest = Methods.HEAD.equals(method);
         idempotent = Methods.isIdempotent(method);
         upgrade = head.upgrade() != null;
@@ -104,9 +106,10 @@ final class HttpExchange {
 
     /**
      * A head that was refused (malformed, or not complete in time) is answered with
-     * {@code refusalStatus} and the connection closes: counted as a request without a route.
+     * {@code refusalStatus} and the connection closes: counted as a request without a route, and
+     * logged without a request line when {@code accessLog} is on.
      */
-    void refuseHead(int refusalStatus) {
+    void refuseHead(int refusalStatus, AccessLog accessLog, String clientIp) {
         assert openContainers == null : "the previous request was not reported";
         id++;
         route = null;
@@ -115,15 +118,20 @@ final class HttpExchange {
         metricsPending = true;
         request = RequestPhase.DONE;
         response = ResponsePhase.DONE;
-        logEntry = null;
+        logEntry = accessLog.enabled() ? accessLog.refusedEntry(clientIp, System.nanoTime()) : null;
         bodyBytes = 0;
         bytesSent = 0;
         coldStartNanos = -1;
     }
 
-    /** The access-log line of this request, completed and handed on by {@link #report}. */
-    void logTo(AccessEntry entry) {
-        logEntry = entry;
+    /**
+     * When {@code accessLog} is on, starts this request's line from its head (the first bytes of
+     * {@code in} from {@code base}); {@link #report} completes it and hands it on.
+     */
+    void logTo(AccessLog accessLog, ByteBuf in, int base, RequestHead head, String clientIp) {
+        if (accessLog.enabled()) {
+            logEntry = accessLog.entry(in, base, head, clientIp, System.nanoTime());
+        }
     }
 
     /** The request goes to {@code r}'s containers: counted as in use until {@link #report}, and as activity. */
@@ -154,7 +162,7 @@ final class HttpExchange {
      * As {@link #report(ContainerGate, ProxyMetrics)}, and hands the access-log line (if any) to
      * {@code accessLog} once the status is known.
      */
-    void report(ContainerGate gate, ProxyMetrics metrics, AccessLog accessLog) {
+    void report(ContainerGate gate, ProxyMetrics metrics, @Nullable AccessLog accessLog) {
         List<String> c = openContainers;
         if (c != null) {
             openContainers = null;
@@ -163,8 +171,9 @@ final class HttpExchange {
         if (metricsPending && status != 0) {
             metricsPending = false;
             metrics.requestCompleted(route == null ? null : route.name(), status);
-            if (logEntry != null && accessLog != null) {
-                writeLog(accessLog, status, c);
+            AccessEntry e = logEntry;
+            if (e != null && accessLog != null) {
+                writeLog(accessLog, e, status, c);
             }
         }
     }
@@ -173,19 +182,25 @@ final class HttpExchange {
      * The client went away before any response was given: nginx's 499 in the access log (not in
      * the metrics, which count responses).
      */
-    void clientGone(AccessLog accessLog) {
-        if (metricsPending && status == 0 && logEntry != null && accessLog != null) {
+    void clientGone(@Nullable AccessLog accessLog) {
+        AccessEntry e = logEntry;
+        if (metricsPending && status == 0 && e != null && accessLog != null) {
             metricsPending = false;
-            writeLog(accessLog, 499, openContainers);
+            writeLog(accessLog, e, 499, openContainers);
         }
     }
 
-    private void writeLog(AccessLog accessLog, int s, List<String> containers) {
-        AccessEntry e = logEntry;
+    private void writeLog(AccessLog accessLog, AccessEntry e, int s, @Nullable List<String> containers) {
         logEntry = null;
         accessLog.submit(e.complete(s, bodyBytes, bytesSent, System.nanoTime(),
                 route == null ? null : route.name(), route == null ? null : route.upstreamText(),
                 coldStartNanos, containers == null ? (route == null ? List.of() : route.containers()) : containers));
+    }
+
+    /** An answer of the proxy's own went to the client whole: its bytes, and its body's, for the access log. */
+    void sentWhole(ByteBuf response) {
+        int total = response.readableBytes();
+        sent(total, total - ProxyResponses.headLength(response));
     }
 
     /** Response bytes went to the client: {@code body} of them body bytes. */
@@ -236,7 +251,7 @@ final class HttpExchange {
     }
 
     /** The route the request matched, or null (local answers, refused heads). */
-    Route route() {
+    @Nullable Route route() {
         return route;
     }
 
@@ -265,7 +280,7 @@ final class HttpExchange {
     }
 
     /** Checks newly arrived body bytes (kept for the upstream); false when the body is malformed. */
-    boolean scanBody(ByteBuf cumulation) {
+    boolean scanBody(@Nullable ByteBuf cumulation) {
         boolean ok = body.scanAhead(cumulation);
         if (body.scanned() && request == RequestPhase.RECEIVING) {
             request = RequestPhase.RECEIVED;
@@ -274,7 +289,7 @@ final class HttpExchange {
     }
 
     /** Checks and drops body bytes (the proxy answers itself); false when the body is malformed. */
-    boolean discardBody(ByteBuf cumulation) {
+    boolean discardBody(@Nullable ByteBuf cumulation) {
         boolean ok = body.discard(cumulation);
         if (body.scanned() && request == RequestPhase.RECEIVING) {
             request = RequestPhase.RECEIVED;

@@ -1,6 +1,5 @@
 package dev.wakegate.relay;
 
-import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.http1.BodyFramer;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.LingeringClose;
@@ -20,8 +19,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The only handler of an HTTP client connection, and its {@link FrontState} machine: reads request
@@ -35,9 +36,10 @@ import java.util.List;
  * its response has ended. On a 101 it hands both channels to a {@link ByteRelay} pair and removes
  * itself. An exception closes the connection, with a debug line saying why ({@link ChannelLog}).
  * Each request's client is the peer (or the client a PROXY protocol header named), or, from a
- * trusted proxy, the right-most untrusted X-Forwarded-For address ({@link ClientAddress}); a
- * route's allow/deny lists and body limit are checked before anything goes upstream, and the
- * access-log line is made from the parsed head ({@code accesslog.AccessEntry}).
+ * trusted proxy, the right-most untrusted X-Forwarded-For address ({@link ClientAddress});
+ * {@link Admission} decides, before anything goes upstream, whether a request goes on (the
+ * handler acts on its verdict), and the access-log line is made from the parsed head
+ * ({@code accesslog.AccessEntry}).
  *
  * <p>Invariants: every request that was routed gets exactly one {@code gate.requestEnded}
  * ({@link HttpExchange#report}), and {@code gate.requestStarted} comes before {@code gate.isReady};
@@ -47,7 +49,8 @@ import java.util.List;
  * side reads only while the upstream is writable and the upstream side only while the client is
  * writable.
  */
-final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements UpstreamExchange.Front, LocalAnswers.Front {
+final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements UpstreamExchange.Front, LocalAnswers.Front,
+        ClientClock.Expiries {
     static final String RELAY = "relay";
     private static final long LINGER_MILLIS = 2000;
     private static final ChannelLog log = ChannelLog.of(HttpFrontHandler.class);
@@ -59,19 +62,24 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private final RequestHead head = new RequestHead();
     private final HttpExchange ex = new HttpExchange();
 
+    // ctx, clock, upstream and local are set in handlerAdded, which Netty calls before any other method
+    // of the handler: NullAway cannot see that lifecycle, hence NullAway.Init on them
+    @SuppressWarnings("NullAway.Init")
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
-    private ByteBuf cumulation;
+    private @Nullable ByteBuf cumulation;
     private final ClientAddress client = new ClientAddress();
+    @SuppressWarnings("NullAway.Init")
     private ClientClock clock;
     private boolean draining;
     private boolean started;
     private boolean pumping;
     private boolean pumpAgain;
+    @SuppressWarnings("NullAway.Init")
     private UpstreamExchange upstream;      // the upstream side of the requests that are forwarded
+    @SuppressWarnings("NullAway.Init")
     private LocalAnswers local;             // the answers the proxy gives itself
-    private ParkedRequest parked;           // the current request's place while its containers start
-    private long parkedAt;                  // System.nanoTime() when the current request was parked
+    private @Nullable ParkedRequest parked; // the current request's place while its containers start
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
         this(dp, pool, Scheme.HTTP);
@@ -90,9 +98,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        clock = new ClientClock(ctx, dp.timeouts, this::onHeadTimeout, this::onIdleTimeout, this::onBodyTimeout,
-                this::onClientStuck);
-        upstream = new UpstreamExchange(dp, pool, ctx, this, ex, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE);
+        clock = new ClientClock(ctx, dp.timeouts, this);
+        upstream = new UpstreamExchange(dp, pool, ctx, this, ex, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE,
+                clock);
         local = new LocalAnswers(dp, ctx, ex, this);
         if (ctx.channel().isActive()) {
             start();
@@ -217,7 +225,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     private void readHead() {
-        if (!buffered()) {
+        ByteBuf in = cumulation;
+        if (in == null || !in.isReadable()) {
             if (draining) {
                 closeNow();
             } else {
@@ -225,7 +234,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             }
             return;
         }
-        int n = parser.parse(cumulation, head);
+        int n = parser.parse(in, head);
         if (n == RequestHead.NEED_MORE) {
             ctx.read();
             return;
@@ -233,11 +242,12 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         clock.headDone();
         if (n == RequestHead.ERROR) {
             int s = head.errorStatus() == 0 ? 400 : head.errorStatus();
-            refuseHead(s);
-            closeWithProblem(s, head.errorReason());
+            String reason = head.errorReason();
+            ex.refuseHead(s, dp.accessLog, client.ip());
+            closeWithProblem(s, reason != null ? reason : "malformed request head");
             return;
         }
-        dispatch(n);
+        dispatch(in, n);
         pumpAgain = true;
     }
 
@@ -256,97 +266,54 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     // ---------------------------------------------------------------- a new request
 
-    /** A head that cannot be served is answered with {@code status} (the caller writes it): counted and logged without a request line. */
-    private void refuseHead(int status) {
-        ex.refuseHead(status);
-        AccessLog accessLog = dp.accessLog;
-        if (accessLog.enabled()) {
-            ex.logTo(accessLog.refusedEntry(client.ip(), System.nanoTime()));
-        }
-    }
-
-    private void dispatch(int headLength) {
+    /** Begins the request whose head is the first {@code headLength} bytes of {@code in}: {@link Admission} decides, this acts. */
+    private void dispatch(ByteBuf in, int headLength) {
         ex.begin(head, draining);
-        client.resolve(head, cumulation, cumulation.readerIndex(), dp.trustedProxies);
-        AccessLog accessLog = dp.accessLog;
-        if (accessLog.enabled()) {
-            ex.logTo(accessLog.entry(cumulation, cumulation.readerIndex(), head, client.ip(), System.nanoTime()));
-        }
-        String path = head.path();
-        if (scheme == Scheme.HTTPS && !HttpsPolicy.hostMatchesServerName(ctx.channel(), head.host())) {
-            cumulation.skipBytes(headLength);
-            local.problem(421, "the Host header names another host than the TLS server name (SNI)");
-            return;
-        }
-        if (dp.endpoints.handles(path)) {
-            cumulation.skipBytes(headLength);
-            enterLocal();
-            local.endpoint(path, head.authorization(), client.socketAddress());
-            return;
-        }
-        if (scheme == Scheme.HTTP && dp.https.redirects(path)) {
-            cumulation.skipBytes(headLength);
-            local.redirectToHttps(head.host(), head.uri());
-            return;
-        }
+        client.resolve(head, in, in.readerIndex(), dp.trustedProxies);
+        ex.logTo(dp.accessLog, in, in.readerIndex(), head, client.ip());
+        String path = Objects.requireNonNull(head.path(), "a parsed head has a path");
         Route r = dp.routes.current().find(head.host(), path);
-        if (r == null) {
-            cumulation.skipBytes(headLength);
-            local.problem(404, "no route for " + path);
+        long maxBody = Admission.maxBody(r, dp.limits);
+        Admission.Verdict v = Admission.check(dp, scheme, ctx.channel(), head, path, r, client, maxBody);
+        if (v != Admission.Verdict.ADMITTED || r == null) { // r is null only with a verdict that turns away
+            in.skipBytes(headLength); // the body still on its way is dropped, or drained by the lingering close
+            turnAway(v, path, r, maxBody);
             return;
         }
-        if (r.restrictsClients() && !client.admittedBy(r)) {
-            cumulation.skipBytes(headLength);
-            local.problem(403, "the client address is not allowed on " + r.name());
-            return;
-        }
-        long maxBody = r.maxBody() > 0 ? r.maxBody() : dp.limits.maxBody();
-        if (maxBody > 0) {
-            if (head.contentLength() > maxBody) {
-                // before any byte reaches an upstream; the body still on its way is drained by the lingering close
-                cumulation.skipBytes(headLength);
-                ex.answered(413, Connection.CLOSE);
-                closeWith(ProxyResponses.problem(ctx.alloc(), 413, "the request body of " + head.contentLength()
-                        + " bytes is larger than the " + maxBody + " bytes " + r.name() + " takes", Connection.CLOSE));
-                return;
-            }
-            ex.body().limitChunked(maxBody);
-        }
-        // no_wake: only routes that wake something check it; the match allocates nothing
-        NoWakeRule.Reason noWake = r.containers().isEmpty() ? null : r.noWake().match(ex.method(), path, head.userAgent());
+        ex.body().limitChunked(maxBody);
+        NoWakeRule.Reason noWake = Admission.noWake(r, ex.method(), path, head);
         ex.routed(r, dp.gate, noWake == null);
         if (dp.gate.isReady(ex.containers())) {
             if (noWake != null) {
                 dp.metrics.notWoken(noWake, true);
             }
-            connect(rewriteHead(headLength));
+            connect(HeadRewriter.rewrite(ctx.alloc(), in, headLength, head, client, scheme));
             return;
         }
         if (noWake != null) {
-            cumulation.skipBytes(headLength);
-            dp.metrics.notWoken(noWake, false);
+            in.skipBytes(headLength);
             local.notWoken(noWake);
             return;
         }
         if (r.waitingPage() && BrowserNavigation.test(ex.method(), head.accept())) {
-            cumulation.skipBytes(headLength);
-            try {
-                dp.gate.awaitReady(ex.containers()); // start now; the browser comes back by itself
-            } catch (RuntimeException ignored) {
-                // the page is shown either way; the next visit reports the failure
-            }
+            in.skipBytes(headLength);
             local.waitingPage();
             return;
         }
-        park(rewriteHead(headLength));
+        park(HeadRewriter.rewrite(ctx.alloc(), in, headLength, head, client, scheme));
     }
 
-    private ByteBuf rewriteHead(int headLength) {
-        ByteBuf out = ctx.alloc().buffer(headLength + 160);
-        HeadRewriter.rewrite(cumulation, cumulation.readerIndex(), head, client.ip(), client.forwardedCutField(),
-                client.forwardedCutAt(), scheme, out);
-        cumulation.skipBytes(headLength);
-        return out;
+    /** Answers a request {@link Admission} turned away; its head is consumed, nothing went upstream. */
+    private void turnAway(Admission.Verdict v, String path, @Nullable Route r, long maxBody) {
+        switch (v) {
+            case LOCAL_ENDPOINT -> {
+                enterLocal();
+                local.endpoint(path, head.authorization(), client.socketAddress());
+            }
+            case REDIRECT -> local.redirectToHttps(head.host(), Objects.requireNonNull(head.uri(), "a parsed head has a target"));
+            case TOO_LARGE -> closeWithProblem(v.status, Admission.detail(v, path, r, head.contentLength(), maxBody));
+            default -> local.problem(v.status, Admission.detail(v, path, r, head.contentLength(), maxBody));
+        }
     }
 
     // ---------------------------------------------------------------- bodies
@@ -425,7 +392,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             closeWith(response);
             return;
         }
-        countSent(response);
+        ex.sentWhole(response);
         ctx.writeAndFlush(response, ctx.voidPromise());
         maybeFinish(); // else when the rest of the body has been dropped
     }
@@ -449,7 +416,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void park(ByteBuf h) {
         state = state.check(FrontState.PARKED);
-        parkedAt = System.nanoTime();
         long id = ex.id();
         List<String> containers = ex.containers();
         ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), h, dp.gate, containers,
@@ -464,16 +430,16 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
     }
 
-    private void onUnparked(long id, ParkedRequest p, StartFailure failure) {
+    private void onUnparked(long id, ParkedRequest p, @Nullable StartFailure failure) {
         if (id != ex.id() || state != FrontState.PARKED) {
             return; // the head is released by the ParkedRequest
         }
         parked = null;
-        ex.waited(System.nanoTime() - parkedAt);
+        ex.waited(p.waitedNanos());
         if (failure != null) {
             local.startFailed(failure);
         } else {
-            connect(p.takeHead());
+            connect(Objects.requireNonNull(p.takeHead(), "a parked request that is done still holds its head"));
         }
         pump();
     }
@@ -483,7 +449,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     /** Sends the request, whose rewritten head is {@code requestHead} (handed over), upstream. */
     private void connect(ByteBuf requestHead) {
         state = state.check(FrontState.CONNECTING);
-        upstream.open(ex.route().upstream(), requestHead);
+        upstream.open(Objects.requireNonNull(ex.route(), "a request goes upstream once routed").upstream(), requestHead);
     }
 
     @Override
@@ -539,7 +505,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     @Override
-    public void upgraded(UpstreamConnection c, ByteBuf switchingHead, ByteBuf leftover) {
+    public void upgraded(UpstreamConnection c, ByteBuf switchingHead, @Nullable ByteBuf leftover) {
         ex.upgraded();
         List<String> containers = ex.containers();
         ex.report(dp.gate, dp.metrics, dp.accessLog);
@@ -586,17 +552,11 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** Writes a last response, then closes lingering ({@link LingeringClose}); what the client still sends is dropped. */
     private void closeWith(ByteBuf lastResponse) {
-        countSent(lastResponse);
+        ex.sentWhole(lastResponse);
         state = state.check(FrontState.CLOSING);
         ex.report(dp.gate, dp.metrics, dp.accessLog);
         releaseCumulation();
         LingeringClose.after(ctx, lastResponse, LINGER_MILLIS);
-    }
-
-    /** An answer of the proxy's own goes out whole: its bytes, and its body's, for the access log. */
-    private void countSent(ByteBuf response) {
-        int total = response.readableBytes();
-        ex.sent(total, total - ProxyResponses.headLength(response));
     }
 
     private void closeNow() {
@@ -620,10 +580,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** Lets go of the upstream side of the current request (parked place, upstream connection). */
     private void abandonRequest() {
-        if (parked != null) {
-            parked.destroy();
-            parked = null;
-        }
+        abandonParked();
         if (upstream != null) {
             upstream.dispose();
         }
@@ -656,7 +613,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
      * close while no response has started, else just a close. The upstream connection, which got
      * part of the body, is closed either way; a parked request gives up its place.
      */
-    private void onBodyTimeout() {
+    @Override
+    public void onBodyTimeout() {
         if (ex.received() || !state.hasRequest()) {
             return;
         }
@@ -669,7 +627,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     /** {@code client_send} passed and the client took none of its response meanwhile: close (the paused upstream goes too). */
-    private void onClientStuck() {
+    @Override
+    public void onClientStuck() {
         if (state != FrontState.CLOSED) {
             log.debug(ctx.channel(), "closing: took none of its response for " + dp.timeouts.clientSend().toMillis() + "ms");
             closeNow();
@@ -692,18 +651,20 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         // CLOSING: a last response is on its way; the server closes what is left right after
     }
 
-    private void onIdleTimeout() {
+    @Override
+    public void onIdleTimeout() {
         if (state == FrontState.READ_HEAD) {
             closeNow(); // idle keep-alive connection: close silently
         }
     }
 
-    private void onHeadTimeout() {
+    @Override
+    public void onHeadTimeout() {
         if (state != FrontState.READ_HEAD) {
             return;
         }
         if (buffered()) {
-            refuseHead(408);
+            ex.refuseHead(408, dp.accessLog, client.ip());
             closeWithProblem(408, "request head not received within " + dp.timeouts.headerRead().toMillis() + "ms");
         } else {
             closeNow(); // idle keep-alive connection: close silently

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 
@@ -29,9 +30,9 @@ final class HttpsPolicy {
 
     private final boolean redirect;
     private final int httpsPort;
-    private final byte[] hstsLine; // "Strict-Transport-Security: max-age=N\r\n", or null
+    private final byte @Nullable [] hstsLine; // "Strict-Transport-Security: max-age=N\r\n", or null
 
-    private HttpsPolicy(boolean redirect, int httpsPort, byte[] hstsLine) {
+    private HttpsPolicy(boolean redirect, int httpsPort, byte @Nullable [] hstsLine) {
         this.redirect = redirect;
         this.httpsPort = httpsPort;
         this.hstsLine = hstsLine;
@@ -53,13 +54,13 @@ final class HttpsPolicy {
      * Over TLS, whether the Host header names the host of the ClientHello's server name (true when
      * the client sent no server name, or no Host): else the request is answered 421.
      */
-    static boolean hostMatchesServerName(Channel channel, String host) {
+    static boolean hostMatchesServerName(Channel channel, @Nullable String host) {
         String serverName = TlsTermination.serverName(channel);
         return serverName == null || host == null || HostNames.sameHost(serverName, host);
     }
 
     /** Whether a request gives something to redirect to: a Host, and a target that is a path or an absolute URL. */
-    static boolean canRedirect(String host, String target) {
+    static boolean canRedirect(@Nullable String host, String target) {
         return host != null && !host.isEmpty() && (target.startsWith("/") || target.contains("://"));
     }
 
@@ -70,8 +71,8 @@ final class HttpsPolicy {
      * @param host   the Host header (its port is replaced by the HTTPS port)
      * @param target the request target as sent (origin-form or absolute-form)
      */
-    ByteBuf redirect(ByteBufAllocator alloc, String host, String target, Connection connection) {
-        if (!canRedirect(host, target)) {
+    @Nullable ByteBuf redirect(ByteBufAllocator alloc, @Nullable String host, String target, Connection connection) {
+        if (host == null || !canRedirect(host, target)) {
             return null;
         }
         String pathAndQuery = target;

@@ -9,9 +9,11 @@ import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import org.jspecify.annotations.Nullable;
 
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -76,35 +78,41 @@ final class LocalAnswers {
     }
 
     /** {@code tls.redirect_http}: a 308 to the same URL over https, or a 400 when the request gives nothing to redirect to. */
-    void redirectToHttps(String host, String target) {
+    void redirectToHttps(@Nullable String host, String target) {
         if (!HttpsPolicy.canRedirect(host, target)) {
             problem(400, "this listener redirects to https, which needs a Host header and a path");
             return;
         }
-        answer(308, (alloc, after) -> dp.https.redirect(alloc, host, target, after));
+        answer(308, (alloc, after) -> Objects.requireNonNull(dp.https.redirect(alloc, host, target, after), "checked by canRedirect"));
     }
 
     /**
-     * The 503 waiting page for a browser navigation while the route's containers start, showing
-     * them as the gate knows them now (cold path: it renders a page).
+     * The 503 waiting page for a browser navigation: the route's containers start now (the browser
+     * comes back by itself), and the page shows them as the gate knows them (cold path: it renders a page).
      */
     void waitingPage() {
         List<String> containers = request.containers();
+        try {
+            dp.gate.awaitReady(containers);
+        } catch (RuntimeException ignored) {
+            // the page is shown either way; the next visit reports the failure
+        }
         byte[] page = WaitingPage.render(templateOf(request.route()), containers,
                 dp.gate.wakeProgress(containers), System.currentTimeMillis());
         answer(503, (alloc, after) -> ProxyResponses.waitingPage(alloc, page, after));
     }
 
-    private static String templateOf(Route route) {
-        String t = route.waitingTemplate();
+    private static String templateOf(@Nullable Route route) {
+        String t = route == null ? null : route.waitingTemplate();
         return t != null ? t : WaitingPage.DEFAULT_TEMPLATE;
     }
 
     /**
-     * A {@code no_wake} request to containers that sleep: a 503 with {@code Retry-After}, naming the
+     * A {@code no_wake} request to containers that sleep (counted): a 503 with {@code Retry-After}, naming the
      * first of them and the rule that matched; nothing is started.
      */
     void notWoken(NoWakeRule.Reason reason) {
+        dp.metrics.notWoken(reason, false);
         List<String> containers = request.containers();
         String container = containers.isEmpty() ? null : containers.get(0);
         answer(503, (alloc, after) -> ProxyResponses.unavailable(alloc,
@@ -128,7 +136,7 @@ final class LocalAnswers {
      * drops its body meanwhile); the answer is written when it comes, unless the connection has
      * moved on. An endpoint that fails is a 500.
      */
-    void endpoint(String path, String authorization, SocketAddress client) {
+    void endpoint(String path, @Nullable String authorization, @Nullable SocketAddress client) {
         long id = request.id();
         CompletableFuture<LocalResponse> f;
         try {

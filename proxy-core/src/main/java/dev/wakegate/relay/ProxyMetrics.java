@@ -1,6 +1,7 @@
 package dev.wakegate.relay;
 
 import dev.wakegate.route.NoWakeRule;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the data path reports for metrics. Called on event loops: implementations must be cheap
@@ -9,7 +10,7 @@ import dev.wakegate.route.NoWakeRule;
 public interface ProxyMetrics {
 
     /** A response was sent for a request that matched {@code routePath} (null: no route). */
-    void requestCompleted(String routePath, int status);
+    void requestCompleted(@Nullable String routePath, int status);
 
     /** An upstream could not be used, or failed in the middle of a response. */
     void upstreamError(String upstream, UpstreamFailure failure);
@@ -26,7 +27,7 @@ public interface ProxyMetrics {
 
     ProxyMetrics NOOP = new ProxyMetrics() {
         @Override
-        public void requestCompleted(String routePath, int status) {
+        public void requestCompleted(@Nullable String routePath, int status) {
         }
 
         @Override

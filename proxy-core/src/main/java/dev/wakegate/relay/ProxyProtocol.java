@@ -8,6 +8,7 @@ import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The PROXY protocol (v1 text or v2 binary, as HAProxy, AWS NLB and others send it) on a listener
@@ -24,7 +25,7 @@ final class ProxyProtocol {
     static final ChannelHandler HEADER = new Header();
 
     /** A PROXY header was read: the client it names, or a null address when it names none ({@code LOCAL}, {@code UNKNOWN}). */
-    record Source(String address, int port) {
+    record Source(@Nullable String address, int port) {
         static final Source NONE = new Source(null, 0);
     }
 

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -53,7 +54,7 @@ final class ProxyResponses {
      *
      * @param container the container the request waits for (the {@code container} member), or null
      */
-    static ByteBuf unavailable(ByteBufAllocator alloc, String detail, String container, Connection connection) {
+    static ByteBuf unavailable(ByteBufAllocator alloc, String detail, @Nullable String container, Connection connection) {
         return ProblemResponses.problem(alloc, 503, detail, container == null ? Map.of() : Map.of("container", container),
                 connection, "Retry-After", RETRY_AFTER, "Cache-Control", "no-store");
     }

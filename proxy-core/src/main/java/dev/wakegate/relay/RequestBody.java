@@ -3,6 +3,7 @@ package dev.wakegate.relay;
 import dev.wakegate.http1.BodyFramer;
 import dev.wakegate.http1.RequestHead;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The framing of the current request's body as it arrives in {@link HttpFrontHandler}'s
@@ -27,9 +28,9 @@ final class RequestBody {
         ready = 0;
     }
 
-    /** A chunked body may carry at most {@code bytes} of data; more ends the scan as malformed, {@link #overLimit}. */
+    /** A chunked body may carry at most {@code bytes} of data (0: no limit); more ends the scan as malformed, {@link #overLimit}. */
     void limitChunked(long bytes) {
-        if (chunked) {
+        if (chunked && bytes > 0) {
             framer.limitData(bytes);
         }
     }
@@ -55,12 +56,12 @@ final class RequestBody {
     }
 
     /** The framing error of a malformed body, else null. */
-    String error() {
+    @Nullable String error() {
         return framer.error();
     }
 
     /** Checks the framing of newly arrived bytes behind the ready ones; false when the body is malformed. */
-    boolean scanAhead(ByteBuf cumulation) {
+    boolean scanAhead(@Nullable ByteBuf cumulation) {
         if (scanned || cumulation == null) {
             return true;
         }
@@ -78,7 +79,7 @@ final class RequestBody {
     }
 
     /** Checks and drops body bytes (the proxy answers itself); false when the body is malformed. */
-    boolean discard(ByteBuf cumulation) {
+    boolean discard(@Nullable ByteBuf cumulation) {
         if (!scanned && cumulation != null && cumulation.isReadable()) {
             int k = framer.scan(cumulation);
             cumulation.skipBytes(k);
@@ -98,7 +99,7 @@ final class RequestBody {
     }
 
     /** Drops the ready bytes: checked, but never to be forwarded. */
-    void skipReady(ByteBuf cumulation) {
+    void skipReady(@Nullable ByteBuf cumulation) {
         if (cumulation != null && ready > 0) {
             cumulation.skipBytes(ready);
         }

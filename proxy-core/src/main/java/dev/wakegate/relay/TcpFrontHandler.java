@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -36,8 +37,8 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
     private final TcpSpec spec;
     private final DataPath dp;
     private final List<String> containers;
-    private ParkedRequest parked; // its place while the containers start
-    private ByteBuf early;     // client bytes that arrived before the relay (TLS listeners only)
+    private @Nullable ParkedRequest parked; // its place while the containers start
+    private @Nullable ByteBuf early;     // client bytes that arrived before the relay (TLS listeners only)
 
     TcpFrontHandler(TcpSpec spec, DataPath dp) {
         this.spec = spec;

@@ -13,6 +13,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
+
+import java.util.Objects;
 
 /**
  * The last handler of an upstream channel: reads response heads with {@link ResponseHeadParser},
@@ -47,7 +50,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         void upstreamResponseComplete(boolean reusable);
 
         /** 101 to an upgrade request: from here on raw bytes; {@code leftover} may be null. */
-        void upstreamSwitched(ByteBuf head, ByteBuf leftover);
+        void upstreamSwitched(ByteBuf head, @Nullable ByteBuf leftover);
 
         /** The response is malformed (bad head, bad chunked framing). */
         void upstreamFailed(String reason);
@@ -68,9 +71,10 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final ResponseHeadParser parser;
     private final ResponseHead head = new ResponseHead();
     private final BodyFramer framer = new BodyFramer();
+    @SuppressWarnings("NullAway.Init") // set in handlerAdded, which Netty calls before any other method of the handler
     private Channel channel;
-    private ByteBuf cumulation;
-    private Listener listener;
+    private @Nullable ByteBuf cumulation;
+    private @Nullable Listener listener;
     private Phase phase = Phase.POOLED;
     private boolean headRequest;
     private boolean upgradeRequested;
@@ -229,26 +233,26 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
      * usual case of one response per read; saves a slice object), else a retained slice.
      */
     private ByteBuf take(int length) {
-        if (length == cumulation.readableBytes()) {
-            ByteBuf all = cumulation;
+        ByteBuf c = Objects.requireNonNull(cumulation, "bytes to pass on are in the cumulation");
+        if (length == c.readableBytes()) {
             cumulation = null;
-            return all;
+            return c;
         }
-        return cumulation.readRetainedSlice(length);
+        return c.readRetainedSlice(length);
     }
 
     private void complete() {
         phase = Phase.DONE;
         boolean reusable = head.keepAlive() && (cumulation == null || !cumulation.isReadable()) && channel.isActive();
         releaseCumulation();
-        Listener l = listener;
+        Listener l = Objects.requireNonNull(listener, "a response completes within an exchange");
         listener = null;
         l.upstreamResponseComplete(reusable);
     }
 
     private void fail(String reason) {
         releaseCumulation();
-        Listener l = listener;
+        Listener l = Objects.requireNonNull(listener, "a response fails within an exchange");
         listener = null;
         phase = Phase.DONE;
         channel.close();

@@ -8,8 +8,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 import java.net.UnknownHostException;
+import java.util.Objects;
 
 /**
  * One request/response of an {@link HttpFrontHandler} through an upstream, one at a time per
@@ -20,7 +22,7 @@ import java.net.UnknownHostException;
  * 502/504 and metric tag (connect refused or timed out, DNS, malformed or reset response, a body
  * the upstream takes none of for {@code upstream_send}, no response head within
  * {@code upstream_response}, a response that stalls for {@code upstream_read}); each runs on a lazy
- * {@link DeadlineTimer}, and only while the exchange waits on the upstream, never while it is
+ * {@link DeadlineTimer} of the client connection's {@link ClientClock}, and only while the exchange waits on the upstream, never while it is
  * paused for the client. One that may be the reused-connection race sends the request once more
  * on a new connection when its {@link UpstreamFailure.Retry} allows it (idempotent method, no body,
  * no byte of the response seen).
@@ -61,7 +63,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         void upstreamFailed(UpstreamFailure failure, String detail);
 
         /** 101 to an upgrade request: hand both channels to a raw relay. */
-        void upgraded(UpstreamConnection c, ByteBuf switchingHead, ByteBuf leftover);
+        void upgraded(UpstreamConnection c, ByteBuf switchingHead, @Nullable ByteBuf leftover);
 
         /** Moves whatever can move now. */
         void pump();
@@ -82,25 +84,26 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     private final HttpsPolicy https;           // HSTS on response heads over HTTPS; NONE on plain HTTP
 
     private long generation;                   // one per attempt: a late connect belongs to an old one
-    private HostPort address;
-    private ByteBuf outHead;                   // rewritten head waiting to be sent upstream
-    private ByteBuf retryHead;                 // kept for the one retry of a bodiless request on a reused connection
+    private @Nullable HostPort address;
+    private @Nullable ByteBuf outHead;                   // rewritten head waiting to be sent upstream
+    private @Nullable ByteBuf retryHead;                 // kept for the one retry of a bodiless request on a reused connection
     private int retryHeadStart;
     private boolean retried;
     private boolean upstreamReused;
-    private UpstreamConnection upstream;
+    private @Nullable UpstreamConnection upstream;
 
+    /** @param clock the client connection's: the upstream timeouts run on its task */
     UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front, HttpExchange request,
-                     HttpsPolicy https) {
+                     HttpsPolicy https, ClientClock clock) {
         this.https = https;
         this.dp = dp;
         this.pool = pool;
         this.ctx = ctx;
         this.front = front;
         this.request = request;
-        this.responseTimer = new DeadlineTimer(ctx.executor(), this::onResponseTimeout);
-        this.readTimer = new DeadlineTimer(ctx.executor(), this::onReadTimeout);
-        this.sendTimer = new DeadlineTimer(ctx.executor(), this::onSendTimeout);
+        this.responseTimer = clock.timer(this::onResponseTimeout);
+        this.readTimer = clock.timer(this::onReadTimeout);
+        this.sendTimer = clock.timer(this::onSendTimeout);
     }
 
     // ---------------------------------------------------------------- the handler's side
@@ -146,7 +149,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
      * Sends the head when it may go, then the checked body bytes while the upstream is writable.
      * False while the head is held back for the first chunk size: a bad one must not reach the upstream.
      */
-    boolean forward(ByteBuf cumulation) {
+    boolean forward(@Nullable ByteBuf cumulation) {
         RequestBody body = request.body();
         if (outHead != null) {
             if (!request.expectContinue() && body.awaitingFirstChunk()) {
@@ -154,9 +157,9 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
             }
             sendHead();
         }
-        Channel up = upstream.channel();
+        Channel up = attached().channel();
         if (body.ready() > 0 && up.isWritable()) {
-            up.write(body.take(cumulation), up.voidPromise());
+            up.write(body.take(Objects.requireNonNull(cumulation, "ready bytes are in it")), up.voidPromise());
         }
         up.flush();
         return true;
@@ -187,7 +190,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         if (request.finalHeadWritten()) {
             readTimer.arm(dp.timeouts.upstreamRead().toNanos());
         }
-        upstream.read();
+        attached().read();
     }
 
     /** The exchange is over: pools the connection when {@code reusable}, else closes it. */
@@ -239,16 +242,26 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         }
     }
 
+    /** The connection of the current attempt: set from attach until the exchange ends, the only time it is asked for. */
+    private UpstreamConnection attached() {
+        return Objects.requireNonNull(upstream, "attached");
+    }
+
+    /** Where the current request goes: set by {@link #open} before anything asks. */
+    private HostPort address() {
+        return Objects.requireNonNull(address, "opened");
+    }
+
     // ---------------------------------------------------------------- connecting
 
     private void acquire() {
-        UpstreamConnection c = retried ? null : pool.poll(address);
+        UpstreamConnection c = retried ? null : pool.poll(address());
         if (c != null) {
             attach(c, true);
             return;
         }
         long id = generation;
-        ChannelFuture f = pool.connect(address);
+        ChannelFuture f = pool.connect(address());
         if (f.isDone()) {
             onConnected(id, f);
         } else {
@@ -266,9 +279,9 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         }
         if (c == null) {
             Throwable cause = f.cause();
-            String up = address.toString();
+            String up = address().toString();
             if (cause instanceof UnknownHostException || (cause != null && cause.getCause() instanceof UnknownHostException)) {
-                fail(UpstreamFailure.DNS, "cannot resolve " + address.host());
+                fail(UpstreamFailure.DNS, "cannot resolve " + address().host());
             } else if (cause instanceof ConnectTimeoutException) {
                 fail(UpstreamFailure.CONNECT_TIMEOUT, "cannot connect to " + up + " within "
                         + dp.timeouts.upstreamConnect().toMillis() + "ms");
@@ -291,7 +304,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     }
 
     private void sendHead() {
-        ByteBuf h = outHead;
+        ByteBuf h = Objects.requireNonNull(outHead, "called while a head waits");
         outHead = null;
         if (mayRetry(UpstreamFailure.RESET, false)) {
             // kept only for a request that a retry may send again; the same buffer, retained: a
@@ -300,7 +313,8 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
             retryHead = h.retain();
             retryHeadStart = h.readerIndex();
         }
-        upstream.channel().write(h, upstream.channel().voidPromise());
+        Channel up = attached().channel();
+        up.write(h, up.voidPromise());
         if (request.expectContinue()) {
             responseTimer.arm(dp.timeouts.upstreamResponse().toNanos()); // the upstream should at least say 100 Continue
         }
@@ -320,7 +334,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
 
     /** The upstream could not produce a response: the front answers 502/504 while nothing was sent, else closes. */
     private void fail(UpstreamFailure failure, String detail) {
-        dp.metrics.upstreamError(address.toString(), failure);
+        dp.metrics.upstreamError(address().toString(), failure);
         closeUpstream();
         cancelResponseTimer();
         readTimer.disarm();
@@ -450,11 +464,11 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     }
 
     @Override
-    public void upstreamSwitched(ByteBuf switchingHead, ByteBuf leftover) {
+    public void upstreamSwitched(ByteBuf switchingHead, @Nullable ByteBuf leftover) {
         cancelResponseTimer();
         readTimer.disarm();
         releaseHeads();
-        UpstreamConnection c = upstream;
+        UpstreamConnection c = attached();
         upstream = null;
         front.upgraded(c, switchingHead, leftover);
     }

@@ -12,6 +12,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
+import org.jspecify.annotations.Nullable;
 
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -56,7 +57,7 @@ final class UpstreamPool {
 
     /** The front server's connector: a Bootstrap on {@code loop}, same transport, async DNS. */
     static UpstreamConnector bootstrapConnector(EventLoop loop, Transport transport,
-                                                AddressResolverGroup<? extends SocketAddress> resolver,
+                                                @Nullable AddressResolverGroup<? extends SocketAddress> resolver,
                                                 Supplier<Timeouts> timeouts) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -77,7 +78,7 @@ final class UpstreamPool {
     }
 
     /** The most recently pooled live connection to {@code address}, or null. */
-    UpstreamConnection poll(HostPort address) {
+    @Nullable UpstreamConnection poll(HostPort address) {
         assert loop.inEventLoop();
         ArrayDeque<UpstreamConnection> q = idle.get(address);
         if (q == null) {

@@ -3,7 +3,8 @@
  * listeners on one event-loop group; each HTTP connection has a single
  * {@link dev.wakegate.relay.HttpFrontHandler} (a {@link dev.wakegate.relay.FrontState} machine)
  * that parses heads with {@code http1.RequestHeadParser}, routes each request with the current
- * {@code route.RouteTable}, and answers it itself ({@link dev.wakegate.relay.LocalAnswers}), parks it
+ * {@code route.RouteTable}, lets {@link dev.wakegate.relay.Admission} decide whether it goes on
+ * (421, {@code /health/*}, 308, 404, allow/deny, {@code max_body}, {@code no_wake}), and answers it itself ({@link dev.wakegate.relay.LocalAnswers}), parks it
  * (see {@code dev.wakegate.park}) or forwards it through an
  * {@link dev.wakegate.relay.UpstreamExchange} over a keep-alive connection from the event loop's
  * {@link dev.wakegate.relay.UpstreamPool}, whose {@link dev.wakegate.relay.UpstreamConnection}
@@ -35,4 +36,7 @@
  * {@code max_body}; the event loop never formats or writes an access-log line; a handler that closes
  * a connection on an exception says why at debug ({@code log.ChannelLog}).
  */
+@NullMarked
 package dev.wakegate.relay;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,7 +2,6 @@ package dev.wakegate.relay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wakegate.accesslog.AccessLog;
-import dev.wakegate.admin.LocalEndpoints;
 import dev.wakegate.config.AccessLogSettings;
 import dev.wakegate.config.Limits;
 import dev.wakegate.net.CidrSet;
@@ -24,8 +23,6 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,20 +37,8 @@ class ClientAddressTest {
     Path dir;
 
     /** {@code /health/who} answers 200 and records the address the endpoints were given. */
-    private final List<SocketAddress> endpointClients = new CopyOnWriteArrayList<>();
-    private final LocalEndpoints who = new LocalEndpoints() {
-        @Override
-        public boolean handles(String path) {
-            return path.startsWith("/health/");
-        }
-
-        @Override
-        public CompletableFuture<LocalResponse> handle(String method, String path, String authorization,
-                                                       SocketAddress remote) {
-            endpointClients.add(remote);
-            return CompletableFuture.completedFuture(new LocalResponse(200, "text/plain", new byte[0]));
-        }
-    };
+    private final RecordingEndpoints who = new RecordingEndpoints();
+    private final List<SocketAddress> endpointClients = who.clients;
     private final ProxyHarness h = new ProxyHarness(FakeGate.allReady(), Limits.DEFAULTS, who, p -> List.of(
             new Route("/private", List.of(), ProxyHarness.hp(p.a.port()), true, List.of(), 0,
                     CidrSet.parse(List.of("203.0.113.0/24", "2001:db8::/32")), CidrSet.parse(List.of("203.0.113.66")))));

@@ -1,5 +1,6 @@
 package dev.wakegate.relay;
 
+import dev.wakegate.accesslog.AccessLog;
 import dev.wakegate.config.HostPort;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.RequestHead;
@@ -26,7 +27,8 @@ class HttpExchangeTest {
     private final FakeGate gate = FakeGate.allReady();
     private final CountingMetrics metrics = new CountingMetrics();
 
-    private static RequestHead head(String text) {
+    /** {@code text} parsed as a request head (also used by AdmissionTest). */
+    static RequestHead head(String text) {
         RequestHead head = new RequestHead();
         ByteBuf in = Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
         try {
@@ -144,7 +146,7 @@ class HttpExchangeTest {
 
     @Test
     void aRefusedHeadIsCountedWithoutARoute() {
-        ex.refuseHead(431);
+        ex.refuseHead(431, new AccessLog(), "127.0.0.1");
         ex.report(gate, metrics);
         assertThat(metrics.completed).containsExactly("null 431");
         assertThat(gate.started.get()).isZero();

@@ -1,6 +1,5 @@
 package dev.wakegate.relay;
 
-import dev.wakegate.admin.LocalEndpoints;
 import dev.wakegate.config.Limits;
 import dev.wakegate.config.Timeouts;
 import dev.wakegate.net.CidrSet;
@@ -17,8 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,20 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and with them the admin rule "loopback only without a token", are given the peer.
  */
 class UntrustedPeerTest {
-    private final List<SocketAddress> given = new CopyOnWriteArrayList<>();
-    private final LocalEndpoints recording = new LocalEndpoints() {
-        @Override
-        public boolean handles(String path) {
-            return path.startsWith("/health/");
-        }
-
-        @Override
-        public CompletableFuture<LocalResponse> handle(String method, String path, String authorization,
-                                                       SocketAddress remote) {
-            given.add(remote);
-            return CompletableFuture.completedFuture(new LocalResponse(200, "text/plain", new byte[0]));
-        }
-    };
+    private final RecordingEndpoints recording = new RecordingEndpoints();
+    private final List<SocketAddress> given = recording.clients;
 
     /** An EmbeddedChannel whose peer is {@code 192.0.2.5:4711}. */
     private static final class RemotePeerChannel extends EmbeddedChannel {

@@ -5,6 +5,7 @@ import dev.wakegate.route.NoWakeRule;
 import dev.wakegate.relay.UpstreamFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +58,7 @@ public final class MicrometerProxyMetrics implements ProxyMetrics {
     }
 
     @Override
-    public void requestCompleted(String routePath, int status) {
+    public void requestCompleted(@Nullable String routePath, int status) {
         String route = routePath == null ? NO_ROUTE : routePath;
         AtomicReferenceArray<Counter> byClass = requests.get(route);
         if (byClass == null) {

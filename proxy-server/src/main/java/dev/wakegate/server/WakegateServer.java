@@ -34,6 +34,7 @@ import dev.wakegate.admin.ConfigReload;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -220,11 +221,11 @@ public final class WakegateServer implements AutoCloseable {
     }
 
     public InetSocketAddress httpAddress() {
-        return front.httpAddress();
+        return Objects.requireNonNull(front.httpAddress(), "bound by start");
     }
 
     /** The HTTPS listener's address, or null without {@code tls:}. */
-    public InetSocketAddress httpsAddress() {
+    public @Nullable InetSocketAddress httpsAddress() {
         return front.httpsAddress();
     }
 
