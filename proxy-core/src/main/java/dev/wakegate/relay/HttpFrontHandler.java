@@ -17,7 +17,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +25,7 @@ import java.util.Objects;
 
 /**
  * The only handler of an HTTP client connection, and its {@link FrontState} machine: reads request
- * heads into a bounded cumulation, routes each request on its own, and then answers it itself
+ * heads into a bounded {@link Cumulation}, routes each request on its own, and then answers it itself
  * ({@link LocalAnswers}), parks it, or forwards it through its {@link UpstreamExchange}, which owns
  * the upstream side (connection from the loop's {@link UpstreamPool}, response relay, 502/504,
  * retry, reuse). The request in hand is one {@link HttpExchange}, begun in {@link #dispatch} for
@@ -61,13 +60,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private final RequestHeadParser parser;
     private final RequestHead head = new RequestHead();
     private final HttpExchange ex = new HttpExchange();
+    private final Cumulation cumulation = new Cumulation(ex.body());
 
     // ctx, clock, upstream and local are set in handlerAdded, which Netty calls before any other method
     // of the handler: NullAway cannot see that lifecycle, hence NullAway.Init on them
     @SuppressWarnings("NullAway.Init")
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
-    private @Nullable ByteBuf cumulation;
     private final ClientAddress client = new ClientAddress();
     @SuppressWarnings("NullAway.Init")
     private ClientClock clock;
@@ -131,7 +130,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             ReferenceCountUtil.release(msg);
             return;
         }
-        cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        cumulation.add(ctx.alloc(), in);
         clock.bytesArrived(state == FrontState.READ_HEAD);
         pump();
     }
@@ -157,7 +156,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == Drain.STARTED) {
             draining = true;
-            if (state == FrontState.READ_HEAD && !buffered()) {
+            if (state == FrontState.READ_HEAD && !cumulation.buffered()) {
                 closeNow();
             }
             return;
@@ -218,14 +217,14 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
                     }
                 }
             } while (pumpAgain);
-            trimCumulation();
+            cumulation.trim();
         } finally {
             pumping = false;
         }
     }
 
     private void readHead() {
-        ByteBuf in = cumulation;
+        ByteBuf in = cumulation.buf();
         if (in == null || !in.isReadable()) {
             if (draining) {
                 closeNow();
@@ -253,8 +252,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** Asks the client for more when the {@link ReadPolicy} says so, and runs the {@code body_read} clock by it. */
     private void requestRead() {
-        ReadPolicy.Verdict verdict = dp.readPolicy.decide(state, cumulation == null ? 0 : cumulation.readableBytes(),
-                ex.received(), upstream);
+        ReadPolicy.Verdict verdict = dp.readPolicy.decide(state, cumulation.readableBytes(), ex.received(), upstream);
         if (state == FrontState.PROXYING && !ex.received()) {
             upstream.awaitingUpstreamWritable(verdict == ReadPolicy.Verdict.UPSTREAM_FULL);
         }
@@ -322,7 +320,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private void moveBody() {
         switch (state) {
             case LOCAL -> {
-                if (!ex.discardBody(cumulation)) {
+                if (!ex.discardBody(cumulation.buf())) {
                     badRequestBody();
                 } else if (ex.requestPhase() == RequestPhase.RECEIVED) {
                     ex.requestPassedOn();
@@ -330,14 +328,14 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
                 }
             }
             case PARKED, CONNECTING -> {
-                if (!ex.scanBody(cumulation)) {
+                if (!ex.scanBody(cumulation.buf())) {
                     badRequestBody();
                 }
             }
             case PROXYING -> {
-                if (!ex.scanBody(cumulation)) {
+                if (!ex.scanBody(cumulation.buf())) {
                     badRequestBody();
-                } else if (upstream.forward(cumulation)
+                } else if (upstream.forward(cumulation.buf())
                         && ex.requestPhase() == RequestPhase.RECEIVED && ex.body().ready() == 0) {
                     ex.requestPassedOn();
                     upstream.requestSent();
@@ -375,7 +373,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     /** The PROXY protocol header came: it names the peer ({@link ClientAddress#proxied}); then the request. */
     private void onProxyHeader(ProxyProtocol.Source source) {
         client.proxied(source);
-        if (state == FrontState.READ_HEAD && !buffered()) {
+        if (state == FrontState.READ_HEAD && !cumulation.buffered()) {
             ctx.read(); // the header came alone: now the request
         }
     }
@@ -409,7 +407,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void enterLocal() {
         state = state.check(FrontState.LOCAL);
-        ex.body().skipReady(cumulation); // already checked, never forwarded
+        ex.body().skipReady(cumulation.buf()); // already checked, never forwarded
     }
 
     // ---------------------------------------------------------------- parking
@@ -514,9 +512,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         upstream.dispose();
 
         ByteRelay.countOpen(dp.gate, ctx.channel(), containers);
-        ByteBuf early = cumulation;
-        cumulation = null;
-        ByteRelay.upgrade(ctx, this, c, switchingHead, leftover, early);
+        ByteRelay.upgrade(ctx, this, c, switchingHead, leftover, cumulation.take());
     }
 
     // ---------------------------------------------------------------- ending
@@ -533,14 +529,14 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         upstream.end(ex.upstreamReusable());
         if (!ex.keepAlive() || draining) {
             state = state.check(FrontState.CLOSING);
-            releaseCumulation();
+            cumulation.release();
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         state = state.check(FrontState.READ_HEAD);
         parser.reset();
         head.reset();
-        clock.awaitHead(buffered());
+        clock.awaitHead(cumulation.buffered());
         pumpAgain = true;
     }
 
@@ -555,7 +551,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         ex.sentWhole(lastResponse);
         state = state.check(FrontState.CLOSING);
         ex.report(dp.gate, dp.metrics, dp.accessLog);
-        releaseCumulation();
+        cumulation.release();
         LingeringClose.after(ctx, lastResponse, LINGER_MILLIS);
     }
 
@@ -564,7 +560,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             state = state.check(FrontState.CLOSING);
         }
         ex.report(dp.gate, dp.metrics, dp.accessLog);
-        releaseCumulation();
+        cumulation.release();
         ctx.close();
     }
 
@@ -573,7 +569,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             clock.stop();
         }
         abandonRequest();
-        releaseCumulation();
+        cumulation.release();
         ex.clientGone(dp.accessLog);
         ex.report(dp.gate, dp.metrics, dp.accessLog);
     }
@@ -583,26 +579,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         abandonParked();
         if (upstream != null) {
             upstream.dispose();
-        }
-    }
-
-    private boolean buffered() {
-        return cumulation != null && cumulation.isReadable();
-    }
-
-    private void releaseCumulation() {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
-        ex.body().forgetReady();
-    }
-
-    private void trimCumulation() {
-        if (cumulation != null && !cumulation.isReadable()) {
-            releaseCumulation();
-        } else if (cumulation != null && cumulation.refCnt() == 1) {
-            cumulation.discardSomeReadBytes();
         }
     }
 
@@ -663,7 +639,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (state != FrontState.READ_HEAD) {
             return;
         }
-        if (buffered()) {
+        if (cumulation.buffered()) {
             ex.refuseHead(408, dp.accessLog, client.ip());
             closeWithProblem(408, "request head not received within " + dp.timeouts.headerRead().toMillis() + "ms");
         } else {

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * The framing of the current request's body as it arrives in {@link HttpFrontHandler}'s
  * cumulation: which bytes at the front of the cumulation have been checked by the
  * {@link BodyFramer} (and may be passed on), and whether the whole body has been received. It
- * never holds a buffer itself; the cumulation stays the handler's. Event loop only.
+ * never holds a buffer itself; the cumulation ({@link Cumulation}) stays the handler's. Event loop only.
  */
 final class RequestBody {
     private final BodyFramer framer = new BodyFramer();
