@@ -78,7 +78,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private UpstreamExchange upstream;      // the upstream side of the requests that are forwarded
     @SuppressWarnings("NullAway.Init")
     private LocalAnswers local;             // the answers the proxy gives itself
-    private @Nullable ParkedRequest parked; // the current request's place while its containers start
+    private final ParkingSpot parking = new ParkingSpot(); // the current request's place while its containers start
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
         this(dp, pool, Scheme.HTTP);
@@ -353,19 +353,12 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         String reason = tooLarge ? "request body too large: " + ex.body().error()
                 : "malformed chunked body: " + ex.body().error();
         upstream.closeUpstream();
-        abandonParked();
+        parking.abandon();
         if (ex.responseStarted()) {
             closeNow();
             return;
         }
         closeWithProblem(tooLarge ? 413 : 400, reason);
-    }
-
-    private void abandonParked() {
-        if (parked != null) {
-            parked.destroy();
-            parked = null;
-        }
     }
 
     // ---------------------------------------------------------------- the client's address
@@ -416,15 +409,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         state = state.check(FrontState.PARKED);
         long id = ex.id();
         List<String> containers = ex.containers();
-        ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), h, dp.gate, containers,
-                dp.parkDeadline, (pr, failure) -> onUnparked(id, pr, failure));
-        if (p == null) {
-            h.release();
+        if (!parking.park(dp, ctx.channel().eventLoop(), h, containers, (pr, failure) -> onUnparked(id, pr, failure))) {
             local.parkingFull(containers);
-            return;
-        }
-        if (!p.isDone()) {
-            parked = p;
         }
     }
 
@@ -432,7 +418,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (id != ex.id() || state != FrontState.PARKED) {
             return; // the head is released by the ParkedRequest
         }
-        parked = null;
+        parking.left();
         ex.waited(p.waitedNanos());
         if (failure != null) {
             local.startFailed(failure);
@@ -576,7 +562,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** Lets go of the upstream side of the current request (parked place, upstream connection). */
     private void abandonRequest() {
-        abandonParked();
+        parking.abandon();
         if (upstream != null) {
             upstream.dispose();
         }
