@@ -28,9 +28,10 @@ import java.util.Objects;
  * heads into a bounded {@link Cumulation}, routes each request on its own, and then answers it
  * itself ({@link LocalAnswers}), parks it ({@link ParkingSpot}), or forwards it through its
  * {@link UpstreamExchange}, which owns the upstream side (connection from the loop's
- * {@link UpstreamPool}, response relay, 502/504, retry, reuse). The request in hand is one {@link HttpExchange}, begun in {@link #dispatch} for
- * each request; when to read is the {@link ReadPolicy}'s, and the client's timeouts run on its
- * {@link ClientClock}. Bodies stream both ways, framed by {@link BodyFramer}, never aggregated.
+ * {@link UpstreamPool}, response relay, 502/504, retry, reuse). The request in hand is one
+ * {@link HttpExchange}, begun in {@link #dispatch} for each request; when to read is the
+ * {@link ReadPolicy}'s, and the client's timeouts run on its {@link ClientClock}. Bodies stream
+ * both ways, framed by {@link BodyFramer}, never aggregated.
  * Requests pipelined behind the one in flight stay in the cumulation and are taken in order when
  * its response has ended. On a 101 it hands both channels to a {@link ByteRelay} pair and removes
  * itself. An exception closes the connection, with a debug line saying why ({@link ChannelLog}).
