@@ -350,16 +350,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** A chunked body that is malformed (400) or passed {@code max_body} (413): cut off from the upstream. */
     private void badRequestBody() {
-        boolean tooLarge = ex.body().overLimit();
-        String reason = tooLarge ? "request body too large: " + ex.body().error()
-                : "malformed chunked body: " + ex.body().error();
         upstream.closeUpstream();
         parking.abandon();
         if (ex.responseStarted()) {
             closeNow();
             return;
         }
-        closeWithProblem(tooLarge ? 413 : 400, reason);
+        closeWithProblem(ex.body().failureStatus(), ex.body().failureDetail());
     }
 
     // ---------------------------------------------------------------- the client's address
