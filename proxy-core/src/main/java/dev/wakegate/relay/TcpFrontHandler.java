@@ -62,7 +62,7 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
-    private void onUnparked(ChannelHandlerContext ctx, StartFailure failure) {
+    private void onUnparked(ChannelHandlerContext ctx, @Nullable StartFailure failure) {
         parking.left();
         if (failure != null) {
             log.debug(ctx.channel(), "closing: not ready (" + failure.kind() + "): " + failure.reason());
