@@ -17,7 +17,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -26,12 +25,13 @@ import java.util.Objects;
 
 /**
  * The only handler of an HTTP client connection, and its {@link FrontState} machine: reads request
- * heads into a bounded cumulation, routes each request on its own, and then answers it itself
- * ({@link LocalAnswers}), parks it, or forwards it through its {@link UpstreamExchange}, which owns
- * the upstream side (connection from the loop's {@link UpstreamPool}, response relay, 502/504,
- * retry, reuse). The request in hand is one {@link HttpExchange}, begun in {@link #dispatch} for
- * each request; when to read is the {@link ReadPolicy}'s, and the client's timeouts run on its
- * {@link ClientClock}. Bodies stream both ways, framed by {@link BodyFramer}, never aggregated.
+ * heads into a bounded {@link Cumulation}, routes each request on its own, and then answers it
+ * itself ({@link LocalAnswers}), parks it ({@link ParkingSpot}), or forwards it through its
+ * {@link UpstreamExchange}, which owns the upstream side (connection from the loop's
+ * {@link UpstreamPool}, response relay, 502/504, retry, reuse). The request in hand is one
+ * {@link HttpExchange}, begun in {@link #dispatch} for each request; when to read is the
+ * {@link ReadPolicy}'s, and the client's timeouts run on its {@link ClientClock}. Bodies stream
+ * both ways, framed by {@link BodyFramer}, never aggregated.
  * Requests pipelined behind the one in flight stay in the cumulation and are taken in order when
  * its response has ended. On a 101 it hands both channels to a {@link ByteRelay} pair and removes
  * itself. An exception closes the connection, with a debug line saying why ({@link ChannelLog}).
@@ -61,13 +61,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private final RequestHeadParser parser;
     private final RequestHead head = new RequestHead();
     private final HttpExchange ex = new HttpExchange();
+    private final Cumulation cumulation = new Cumulation(ex.body());
 
     // ctx, clock, upstream and local are set in handlerAdded, which Netty calls before any other method
     // of the handler: NullAway cannot see that lifecycle, hence NullAway.Init on them
     @SuppressWarnings("NullAway.Init")
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
-    private @Nullable ByteBuf cumulation;
     private final ClientAddress client = new ClientAddress();
     @SuppressWarnings("NullAway.Init")
     private ClientClock clock;
@@ -79,7 +79,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private UpstreamExchange upstream;      // the upstream side of the requests that are forwarded
     @SuppressWarnings("NullAway.Init")
     private LocalAnswers local;             // the answers the proxy gives itself
-    private @Nullable ParkedRequest parked; // the current request's place while its containers start
+    private final ParkingSpot parking = new ParkingSpot(); // the current request's place while its containers start
 
     HttpFrontHandler(DataPath dp, UpstreamPool pool) {
         this(dp, pool, Scheme.HTTP);
@@ -131,7 +131,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             ReferenceCountUtil.release(msg);
             return;
         }
-        cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        cumulation.add(ctx.alloc(), in);
         clock.bytesArrived(state == FrontState.READ_HEAD);
         pump();
     }
@@ -157,7 +157,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == Drain.STARTED) {
             draining = true;
-            if (state == FrontState.READ_HEAD && !buffered()) {
+            if (state == FrontState.READ_HEAD && !cumulation.buffered()) {
                 closeNow();
             }
             return;
@@ -218,14 +218,14 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
                     }
                 }
             } while (pumpAgain);
-            trimCumulation();
+            cumulation.trim();
         } finally {
             pumping = false;
         }
     }
 
     private void readHead() {
-        ByteBuf in = cumulation;
+        ByteBuf in = cumulation.buf();
         if (in == null || !in.isReadable()) {
             if (draining) {
                 closeNow();
@@ -253,8 +253,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** Asks the client for more when the {@link ReadPolicy} says so, and runs the {@code body_read} clock by it. */
     private void requestRead() {
-        ReadPolicy.Verdict verdict = dp.readPolicy.decide(state, cumulation == null ? 0 : cumulation.readableBytes(),
-                ex.received(), upstream);
+        ReadPolicy.Verdict verdict = dp.readPolicy.decide(state, cumulation.readableBytes(), ex.received(), upstream);
         if (state == FrontState.PROXYING && !ex.received()) {
             upstream.awaitingUpstreamWritable(verdict == ReadPolicy.Verdict.UPSTREAM_FULL);
         }
@@ -322,7 +321,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private void moveBody() {
         switch (state) {
             case LOCAL -> {
-                if (!ex.discardBody(cumulation)) {
+                if (!ex.discardBody(cumulation.buf())) {
                     badRequestBody();
                 } else if (ex.requestPhase() == RequestPhase.RECEIVED) {
                     ex.requestPassedOn();
@@ -330,14 +329,14 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
                 }
             }
             case PARKED, CONNECTING -> {
-                if (!ex.scanBody(cumulation)) {
+                if (!ex.scanBody(cumulation.buf())) {
                     badRequestBody();
                 }
             }
             case PROXYING -> {
-                if (!ex.scanBody(cumulation)) {
+                if (!ex.scanBody(cumulation.buf())) {
                     badRequestBody();
-                } else if (upstream.forward(cumulation)
+                } else if (upstream.forward(cumulation.buf())
                         && ex.requestPhase() == RequestPhase.RECEIVED && ex.body().ready() == 0) {
                     ex.requestPassedOn();
                     upstream.requestSent();
@@ -351,23 +350,13 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** A chunked body that is malformed (400) or passed {@code max_body} (413): cut off from the upstream. */
     private void badRequestBody() {
-        boolean tooLarge = ex.body().overLimit();
-        String reason = tooLarge ? "request body too large: " + ex.body().error()
-                : "malformed chunked body: " + ex.body().error();
         upstream.closeUpstream();
-        abandonParked();
+        parking.abandon();
         if (ex.responseStarted()) {
             closeNow();
             return;
         }
-        closeWithProblem(tooLarge ? 413 : 400, reason);
-    }
-
-    private void abandonParked() {
-        if (parked != null) {
-            parked.destroy();
-            parked = null;
-        }
+        closeWithProblem(ex.body().failureStatus(), ex.body().failureDetail());
     }
 
     // ---------------------------------------------------------------- the client's address
@@ -375,7 +364,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     /** The PROXY protocol header came: it names the peer ({@link ClientAddress#proxied}); then the request. */
     private void onProxyHeader(ProxyProtocol.Source source) {
         client.proxied(source);
-        if (state == FrontState.READ_HEAD && !buffered()) {
+        if (state == FrontState.READ_HEAD && !cumulation.buffered()) {
             ctx.read(); // the header came alone: now the request
         }
     }
@@ -409,7 +398,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void enterLocal() {
         state = state.check(FrontState.LOCAL);
-        ex.body().skipReady(cumulation); // already checked, never forwarded
+        ex.body().skipReady(cumulation.buf()); // already checked, never forwarded
     }
 
     // ---------------------------------------------------------------- parking
@@ -418,15 +407,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         state = state.check(FrontState.PARKED);
         long id = ex.id();
         List<String> containers = ex.containers();
-        ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), h, dp.gate, containers,
-                dp.parkDeadline, (pr, failure) -> onUnparked(id, pr, failure));
-        if (p == null) {
-            h.release();
+        if (!parking.park(dp, ctx.channel().eventLoop(), h, containers, (pr, failure) -> onUnparked(id, pr, failure))) {
             local.parkingFull(containers);
-            return;
-        }
-        if (!p.isDone()) {
-            parked = p;
         }
     }
 
@@ -434,7 +416,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (id != ex.id() || state != FrontState.PARKED) {
             return; // the head is released by the ParkedRequest
         }
-        parked = null;
+        parking.left();
         ex.waited(p.waitedNanos());
         if (failure != null) {
             local.startFailed(failure);
@@ -514,9 +496,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         upstream.dispose();
 
         ByteRelay.countOpen(dp.gate, ctx.channel(), containers);
-        ByteBuf early = cumulation;
-        cumulation = null;
-        ByteRelay.upgrade(ctx, this, c, switchingHead, leftover, early);
+        ByteRelay.upgrade(ctx, this, c, switchingHead, leftover, cumulation.take());
     }
 
     // ---------------------------------------------------------------- ending
@@ -533,14 +513,14 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         upstream.end(ex.upstreamReusable());
         if (!ex.keepAlive() || draining) {
             state = state.check(FrontState.CLOSING);
-            releaseCumulation();
+            cumulation.release();
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         state = state.check(FrontState.READ_HEAD);
         parser.reset();
         head.reset();
-        clock.awaitHead(buffered());
+        clock.awaitHead(cumulation.buffered());
         pumpAgain = true;
     }
 
@@ -555,7 +535,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         ex.sentWhole(lastResponse);
         state = state.check(FrontState.CLOSING);
         ex.report(dp.gate, dp.metrics, dp.accessLog);
-        releaseCumulation();
+        cumulation.release();
         LingeringClose.after(ctx, lastResponse, LINGER_MILLIS);
     }
 
@@ -564,7 +544,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             state = state.check(FrontState.CLOSING);
         }
         ex.report(dp.gate, dp.metrics, dp.accessLog);
-        releaseCumulation();
+        cumulation.release();
         ctx.close();
     }
 
@@ -573,36 +553,16 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             clock.stop();
         }
         abandonRequest();
-        releaseCumulation();
+        cumulation.release();
         ex.clientGone(dp.accessLog);
         ex.report(dp.gate, dp.metrics, dp.accessLog);
     }
 
     /** Lets go of the upstream side of the current request (parked place, upstream connection). */
     private void abandonRequest() {
-        abandonParked();
+        parking.abandon();
         if (upstream != null) {
             upstream.dispose();
-        }
-    }
-
-    private boolean buffered() {
-        return cumulation != null && cumulation.isReadable();
-    }
-
-    private void releaseCumulation() {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
-        ex.body().forgetReady();
-    }
-
-    private void trimCumulation() {
-        if (cumulation != null && !cumulation.isReadable()) {
-            releaseCumulation();
-        } else if (cumulation != null && cumulation.refCnt() == 1) {
-            cumulation.discardSomeReadBytes();
         }
     }
 
@@ -663,7 +623,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (state != FrontState.READ_HEAD) {
             return;
         }
-        if (buffered()) {
+        if (cumulation.buffered()) {
             ex.refuseHead(408, dp.accessLog, client.ip());
             closeWithProblem(408, "request head not received within " + dp.timeouts.headerRead().toMillis() + "ms");
         } else {

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * The framing of the current request's body as it arrives in {@link HttpFrontHandler}'s
  * cumulation: which bytes at the front of the cumulation have been checked by the
  * {@link BodyFramer} (and may be passed on), and whether the whole body has been received. It
- * never holds a buffer itself; the cumulation stays the handler's. Event loop only.
+ * never holds a buffer itself; the cumulation ({@link Cumulation}) stays the handler's. Event loop only.
  */
 final class RequestBody {
     private final BodyFramer framer = new BodyFramer();
@@ -28,16 +28,16 @@ final class RequestBody {
         ready = 0;
     }
 
-    /** A chunked body may carry at most {@code bytes} of data (0: no limit); more ends the scan as malformed, {@link #overLimit}. */
+    /** A chunked body may carry at most {@code bytes} of data (0: no limit); more ends the scan as malformed, {@link #failureStatus} 413. */
     void limitChunked(long bytes) {
         if (chunked && bytes > 0) {
             framer.limitData(bytes);
         }
     }
 
-    /** The chunked body passed its limit. */
-    boolean overLimit() {
-        return framer.overLimit();
+    /** The status of a body that failed its scan: 413 when a chunked body passed its limit, else 400 (malformed). */
+    int failureStatus() {
+        return framer.overLimit() ? 413 : 400;
     }
 
     /** Whether the whole body has been received and checked. */
@@ -55,9 +55,9 @@ final class RequestBody {
         return chunked && ready == 0 && !scanned;
     }
 
-    /** The framing error of a malformed body, else null. */
-    @Nullable String error() {
-        return framer.error();
+    /** What went wrong with a body that failed its scan, for its problem answer (built on that path only). */
+    String failureDetail() {
+        return (framer.overLimit() ? "request body too large: " : "malformed chunked body: ") + framer.error();
     }
 
     /** Checks the framing of newly arrived bytes behind the ready ones; false when the body is malformed. */

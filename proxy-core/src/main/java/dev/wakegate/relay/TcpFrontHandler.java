@@ -37,7 +37,7 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
     private final TcpSpec spec;
     private final DataPath dp;
     private final List<String> containers;
-    private @Nullable ParkedRequest parked; // its place while the containers start
+    private final ParkingSpot parking = new ParkingSpot(); // its place while the containers start
     private @Nullable ByteBuf early;     // client bytes that arrived before the relay (TLS listeners only)
 
     TcpFrontHandler(TcpSpec spec, DataPath dp) {
@@ -55,21 +55,15 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
         }
         if (containers.isEmpty() || gate.isReady(containers)) {
             connect(ctx);
-        } else {
-            ParkedRequest p = ParkedRequest.park(dp.parkingLot, ctx.channel().eventLoop(), null, gate, containers,
-                    dp.parkDeadline, (done, failure) -> onUnparked(ctx, failure));
-            if (p == null) {
-                log.debug(ctx.channel(), "closing: too many connections wait for containers to start");
-                ctx.close();
-            } else if (!p.isDone()) {
-                parked = p;
-            }
+        } else if (!parking.park(dp, ctx.channel().eventLoop(), null, containers, (done, failure) -> onUnparked(ctx, failure))) {
+            log.debug(ctx.channel(), "closing: too many connections wait for containers to start");
+            ctx.close();
         }
         ctx.fireChannelActive();
     }
 
-    private void onUnparked(ChannelHandlerContext ctx, StartFailure failure) {
-        parked = null;
+    private void onUnparked(ChannelHandlerContext ctx, @Nullable StartFailure failure) {
+        parking.left();
         if (failure != null) {
             log.debug(ctx.channel(), "closing: not ready (" + failure.kind() + "): " + failure.reason());
             ctx.close();
@@ -124,10 +118,7 @@ final class TcpFrontHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (parked != null) {
-            parked.destroy();
-            parked = null;
-        }
+        parking.abandon();
         releaseEarly();
         ctx.fireChannelInactive();
     }
