@@ -143,6 +143,7 @@ public final class Metrics implements AutoCloseable {
 
     /** The Prometheus text exposition (format 0.0.4) of every meter. Takes a few ms: not on an event loop. */
     public String prometheusText() {
+        bindRuntimeMetrics(); // a scrape before the wiring bound them still has them
         return registry.scrape();
     }
 

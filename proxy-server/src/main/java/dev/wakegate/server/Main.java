@@ -52,7 +52,18 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Netty's JFR events (buffer and chunk allocations) are off unless {@code -Dio.netty.jfr.enabled=true}
+     * asks for them: the first allocation of a chunk, in the first request, otherwise registers
+     * their event classes with JFR, which loads its metadata (~100 ms on one core at start), and
+     * they record nothing unless a JFR recording enables them.
+     */
+    static final String NETTY_JFR_PROPERTY = "io.netty.jfr.enabled";
+
     public static void main(String[] args) {
+        if (System.getProperty(NETTY_JFR_PROPERTY) == null) {
+            System.setProperty(NETTY_JFR_PROPERTY, "false"); // before any Netty class reads it
+        }
         System.exit(run(args, System.out, System.err));
     }
 

@@ -55,6 +55,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class WakegateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WakegateServer.class);
+    /** How long after the listeners accept the JVM metrics are bound (see {@link #startAll}). */
+    private static final java.time.Duration RUNTIME_METRICS_DELAY = java.time.Duration.ofSeconds(1);
 
     private final ProxyConfig config;
     private final Optional<TlsTermination> tls;
@@ -169,8 +171,9 @@ public final class WakegateServer implements AutoCloseable {
         discovery.start();
         front.start();
         accepting = true;
-        // Off the path to the first answer: JVM and allocator metrics load JMX (~100 ms at start).
-        control.execute(metrics::bindRuntimeMetrics);
+        // Off the path to the first answer: JVM and allocator metrics load JMX (~100 ms at start),
+        // which on a single core would share it with the first requests; a scrape before then binds them itself.
+        control.schedule(metrics::bindRuntimeMetrics, RUNTIME_METRICS_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         log.info("wakegate listening on {} (http){}{}, {} worker(s), {} managed container(s), {} route(s), state in {}",
                 front.httpAddress(), front.httpsAddress() == null ? "" : ", " + front.httpsAddress() + " (https)",
                 front.tcpAddresses().isEmpty() ? "" : " and " + front.tcpAddresses() + " (tcp)",

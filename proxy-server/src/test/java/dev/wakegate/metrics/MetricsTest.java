@@ -22,6 +22,19 @@ class MetricsTest {
     }
 
     @Test
+    void aScrapeBeforeTheRuntimeMetricsAreBoundStillCarriesThem() {
+        // the server binds them a second after it accepts; a scrape in that second binds them itself
+        try (Metrics unbound = Metrics.createUnbound()) {
+            assertThat(unbound.registry().find("jvm.memory.used").meters()).isEmpty();
+            PrometheusText text = PrometheusText.parse(unbound.prometheusText());
+            assertThat(text.typedNames).contains("jvm_memory_used_bytes", "jvm_threads_live_threads");
+            int meters = unbound.registry().getMeters().size();
+            unbound.bindRuntimeMetrics(); // the server's delayed binding, after that scrape: nothing twice
+            assertThat(unbound.registry().getMeters()).hasSize(meters);
+        }
+    }
+
+    @Test
     void requestsAreCountedPerRouteAndStatusClass() {
         MicrometerProxyMetrics proxy = metrics.proxyMetrics();
         proxy.requestCompleted("/assets", 200);

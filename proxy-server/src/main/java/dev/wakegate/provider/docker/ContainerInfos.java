@@ -1,24 +1,22 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.command.HealthState;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.ContainerConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.HealthCheck;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Health;
 import dev.wakegate.provider.WorkloadInfo.Status;
 
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps docker-java's models to the lifecycle's {@link WorkloadInfo} and {@link WorkloadEvent}.
+ * Maps the engine's inspect JSON and docker-java's event model to the lifecycle's
+ * {@link WorkloadInfo} and {@link WorkloadEvent}.
  * Pure functions, so the mapping is unit-tested without an engine.
  */
 final class ContainerInfos {
@@ -31,33 +29,52 @@ final class ContainerInfos {
     private ContainerInfos() {
     }
 
-    static WorkloadInfo fromInspect(InspectContainerResponse r) {
-        InspectContainerResponse.ContainerState state = r.getState();
-        ContainerConfig config = r.getConfig();
-        Map<String, String> labels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
-        HealthState healthState = state == null ? null : state.getHealth();
-        boolean hasHealthcheck = (config != null && definesHealthcheck(config.getHealthcheck())) || healthState != null;
-        Long exit = state == null ? null : state.getExitCodeLong();
-        String error = state == null ? null : state.getError();
+    /** A container as {@code GET /containers/{id}/json} describes it ({@link EngineJson#inspect}). */
+    static WorkloadInfo fromInspect(JsonNode r) {
+        JsonNode state = r.path("State");
+        JsonNode config = r.path("Config");
+        Map<String, String> labels = labels(config.path("Labels"));
+        JsonNode healthState = state.path("Health");
+        boolean hasHealthcheck = definesHealthcheck(config.path("Healthcheck")) || healthState.isObject();
+        String error = text(state.path("Error"));
         return new WorkloadInfo(
-                r.getId(),
-                stripSlash(r.getName()),
+                text(r.path("Id")),
+                stripSlash(r.path("Name").asText()),
                 labels.get(SERVICE_LABEL),
-                status(state == null ? null : state.getStatus()),
-                health(healthState == null ? null : healthState.getStatus()),
+                status(text(state.path("Status"))),
+                health(text(healthState.path("Status"))),
                 hasHealthcheck,
-                exit == null ? 0 : exit.intValue(),
+                state.path("ExitCode").asInt(0),
                 error == null || error.isEmpty() ? null : error,
                 labels);
     }
 
-    /** A HEALTHCHECK is defined when it has a test other than {@code ["NONE"]} (which disables the image's). */
-    static boolean definesHealthcheck(HealthCheck hc) {
-        if (hc == null) {
-            return false;
+    /** Whether the engine says the container is paused ({@code State.Paused} of an inspect). */
+    static boolean paused(JsonNode inspected) {
+        return inspected.path("State").path("Paused").asBoolean(false);
+    }
+
+    /** A JSON object of strings (labels), in the engine's order; empty when absent or null. */
+    static Map<String, String> labels(JsonNode node) {
+        if (!node.isObject() || node.isEmpty()) {
+            return Map.of();
         }
-        List<String> test = hc.getTest();
-        return test != null && !test.isEmpty() && !"NONE".equals(test.get(0));
+        Map<String, String> out = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    private static @Nullable String text(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
+    }
+
+    /**
+     * A HEALTHCHECK ({@code Config.Healthcheck}) is defined when it has a test other than
+     * {@code ["NONE"]} (which disables the image's).
+     */
+    static boolean definesHealthcheck(JsonNode hc) {
+        JsonNode test = hc.path("Test");
+        return test.isArray() && !test.isEmpty() && !"NONE".equals(test.get(0).asText());
     }
 
     static Status status(@Nullable String engineStatus) {

@@ -1,6 +1,5 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.wakegate.provider.WorkloadInfo;
 
@@ -13,12 +12,12 @@ import java.util.concurrent.CompletableFuture;
 final class ContainerInspect {
     private final EngineCalls calls;
     private final ContainerNames names;
-    private final DockerClient client;
+    private final EngineJson engine;
 
-    ContainerInspect(EngineCalls calls, ContainerNames names, DockerClient client) {
+    ContainerInspect(EngineCalls calls, ContainerNames names, EngineJson engine) {
         this.calls = calls;
         this.names = names;
-        this.client = client;
+        this.engine = engine;
     }
 
     CompletableFuture<WorkloadInfo> inspect(String name) {
@@ -26,7 +25,7 @@ final class ContainerInspect {
             try {
                 // resolving by name has described the container already: no second request then
                 return names.onContainer(name, (id, described) ->
-                        ContainerInfos.fromInspect(described != null ? described : client.inspectContainerCmd(id).exec()));
+                        ContainerInfos.fromInspect(described != null ? described : engine.inspect(id)));
             } catch (NotFoundException none) {
                 return WorkloadInfo.missing(name);
             }

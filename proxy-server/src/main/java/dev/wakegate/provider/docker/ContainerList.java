@@ -1,8 +1,7 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.DockerClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
 import dev.wakegate.provider.WorkloadInfo;
 
 import java.util.ArrayList;
@@ -11,24 +10,25 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code docker ps -a}, each container then inspected so that health, healthcheck and exit code
- * are exact. One list and one inspect per container, bounded together as one call.
+ * are exact. One list and one inspect per container, bounded together as one call. Read as JSON
+ * trees ({@link EngineJson}): this is the listing the proxy waits for before it accepts connections.
  */
 final class ContainerList {
     private final EngineCalls calls;
-    private final DockerClient client;
+    private final EngineJson engine;
 
-    ContainerList(EngineCalls calls, DockerClient client) {
+    ContainerList(EngineCalls calls, EngineJson engine) {
         this.calls = calls;
-        this.client = client;
+        this.engine = engine;
     }
 
     CompletableFuture<List<WorkloadInfo>> list() {
         return calls.call(null, () -> {
-            List<Container> containers = client.listContainersCmd().withShowAll(true).exec();
+            List<JsonNode> containers = engine.listAll();
             List<WorkloadInfo> infos = new ArrayList<>(containers.size());
-            for (Container c : containers) {
+            for (JsonNode c : containers) {
                 try {
-                    infos.add(ContainerInfos.fromInspect(client.inspectContainerCmd(c.getId()).exec()));
+                    infos.add(ContainerInfos.fromInspect(engine.inspect(c.path("Id").asText())));
                 } catch (NotFoundException removedMeanwhile) {
                     // gone between list and inspect: not part of the snapshot
                 }

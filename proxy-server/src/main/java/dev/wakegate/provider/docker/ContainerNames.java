@@ -1,14 +1,12 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
 import dev.wakegate.provider.WorkloadEvent;
 import org.jspecify.annotations.Nullable;
 
+import java.io.IOException;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,26 +26,27 @@ final class ContainerNames {
     interface Action<T> {
         /**
          * @param id        the container's id
-         * @param described the engine's description of it when resolving had to ask for it anyway
-         *                  (resolution by name), else null
+         * @param described the engine's description of it (its inspect JSON) when resolving had to
+         *                  ask for it anyway (resolution by name), else null
          */
-        @Nullable T apply(String id, @Nullable InspectContainerResponse described);
+        @Nullable T apply(String id, @Nullable JsonNode described) throws IOException;
     }
 
-    private final DockerClient client;
+    private final EngineJson engine;
     private final Map<String, String> resolved = new ConcurrentHashMap<>();
     private final AtomicInteger liveStreams = new AtomicInteger();
 
-    ContainerNames(DockerClient client) {
-        this.client = client;
+    ContainerNames(EngineJson engine) {
+        this.engine = engine;
     }
 
     /**
      * Resolves {@code name} and applies {@code action} to the container.
      *
      * @throws NotFoundException when no container answers to the name (or it went away meanwhile)
+     * @throws IOException        when the engine cannot be read
      */
-    <T> @Nullable T onContainer(String name, Action<T> action) {
+    <T> @Nullable T onContainer(String name, Action<T> action) throws IOException {
         String cached = liveStreams.get() > 0 ? resolved.get(name) : null;
         if (cached != null) {
             try {
@@ -56,8 +55,8 @@ final class ContainerNames {
                 resolved.remove(name, cached);
             }
         }
-        InspectContainerResponse byName = byName(name);
-        String id = byName != null ? byName.getId() : byService(name);
+        JsonNode byName = byName(name);
+        String id = byName != null ? byName.path("Id").asText() : byService(name);
         if (id == null) {
             throw new NotFoundException("no such container " + name);
         }
@@ -69,22 +68,20 @@ final class ContainerNames {
     }
 
     /** The container named exactly {@code name}; the engine also matches id prefixes, which do not count. */
-    private @Nullable InspectContainerResponse byName(String name) {
+    private @Nullable JsonNode byName(String name) throws IOException {
         try {
-            InspectContainerResponse r = client.inspectContainerCmd(name).exec();
-            return name.equals(ContainerInfos.stripSlash(r.getName())) ? r : null;
+            JsonNode r = engine.inspect(name);
+            return name.equals(ContainerInfos.stripSlash(r.path("Name").asText())) ? r : null;
         } catch (NotFoundException notAName) {
             return null;
         }
     }
 
-    private @Nullable String byService(String name) {
-        List<Container> byService = client.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(ContainerInfos.SERVICE_LABEL, name)).exec();
-        return byService.stream()
-                .min(Comparator.comparing((Container c) -> !"running".equals(c.getState()))
-                        .thenComparing(c -> c.getCreated() == null ? 0L : -c.getCreated()))
-                .map(Container::getId)
+    private @Nullable String byService(String name) throws IOException {
+        return engine.list(ContainerInfos.SERVICE_LABEL, name).stream()
+                .min(Comparator.comparing((JsonNode c) -> !"running".equals(c.path("State").asText()))
+                        .thenComparing(c -> -c.path("Created").asLong(0)))
+                .map(c -> c.path("Id").asText())
                 .orElse(null);
     }
 

@@ -1,7 +1,6 @@
 package dev.wakegate.provider.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 
@@ -16,11 +15,13 @@ final class ContainerPause {
     private final EngineCalls calls;
     private final ContainerNames names;
     private final DockerClient client;
+    private final EngineJson engine;
 
-    ContainerPause(EngineCalls calls, ContainerNames names, DockerClient client) {
+    ContainerPause(EngineCalls calls, ContainerNames names, DockerClient client, EngineJson engine) {
         this.calls = calls;
         this.names = names;
         this.client = client;
+        this.engine = engine;
     }
 
     CompletableFuture<Void> pause(String name) {
@@ -33,15 +34,11 @@ final class ContainerPause {
                 }
                 // "already paused" and "is not running" alike (409, or 500 on engine 20.10):
                 // the engine's state tells them apart
-                if (!paused(client.inspectContainerCmd(id).exec())) {
+                if (!ContainerInfos.paused(engine.inspect(id))) {
                     throw e;
                 }
             }
             return null;
         }));
-    }
-
-    static boolean paused(InspectContainerResponse r) {
-        return r.getState() != null && Boolean.TRUE.equals(r.getState().getPaused());
     }
 }

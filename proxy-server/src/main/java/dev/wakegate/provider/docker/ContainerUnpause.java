@@ -15,11 +15,13 @@ final class ContainerUnpause {
     private final EngineCalls calls;
     private final ContainerNames names;
     private final DockerClient client;
+    private final EngineJson engine;
 
-    ContainerUnpause(EngineCalls calls, ContainerNames names, DockerClient client) {
+    ContainerUnpause(EngineCalls calls, ContainerNames names, DockerClient client, EngineJson engine) {
         this.calls = calls;
         this.names = names;
         this.client = client;
+        this.engine = engine;
     }
 
     CompletableFuture<Void> unpause(String name) {
@@ -31,7 +33,7 @@ final class ContainerUnpause {
                     throw e;
                 }
                 // "is not paused" (409, or 500 on engine 20.10): the goal state holds already
-                if (ContainerPause.paused(client.inspectContainerCmd(id).exec())) {
+                if (ContainerInfos.paused(engine.inspect(id))) {
                     throw e;
                 }
             }

@@ -45,6 +45,7 @@ public final class DockerProvider implements WorkloadProvider {
     private final String dockerHost;
     private final EngineClients clients;
     private final EngineCalls calls;
+    private final EngineJson engine;
     private final ContainerStart starter;
     private final ContainerStop stopper;
     private final ContainerPause pauser;
@@ -57,14 +58,15 @@ public final class DockerProvider implements WorkloadProvider {
     private DockerProvider(String dockerHost, Duration callTimeout) {
         this.dockerHost = dockerHost;
         this.clients = new EngineClients(dockerHost, callTimeout);
-        this.calls = new EngineCalls(dockerHost, callTimeout, clients.calls());
-        ContainerNames names = new ContainerNames(clients.calls());
+        this.engine = new EngineJson(clients.callsHttp());
+        this.calls = new EngineCalls(dockerHost, callTimeout, engine::apiVersion);
+        ContainerNames names = new ContainerNames(engine);
         this.starter = new ContainerStart(calls, names, clients.calls());
         this.stopper = new ContainerStop(calls, names, clients);
-        this.pauser = new ContainerPause(calls, names, clients.calls());
-        this.unpauser = new ContainerUnpause(calls, names, clients.calls());
-        this.inspector = new ContainerInspect(calls, names, clients.calls());
-        this.lister = new ContainerList(calls, clients.calls());
+        this.pauser = new ContainerPause(calls, names, clients.calls(), engine);
+        this.unpauser = new ContainerUnpause(calls, names, clients.calls(), engine);
+        this.inspector = new ContainerInspect(calls, names, engine);
+        this.lister = new ContainerList(calls, engine);
         this.events = new EventFeed(calls, clients, new ContainerEvents(names));
     }
 
@@ -108,7 +110,7 @@ public final class DockerProvider implements WorkloadProvider {
     public CompletableFuture<String> ping() {
         return calls.call(null, () -> {
             clients.calls().pingCmd().exec();
-            return clients.calls().versionCmd().exec().getApiVersion();
+            return engine.apiVersion();
         });
     }
 

@@ -2,7 +2,6 @@ package dev.wakegate.provider.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.wakegate.async.Futures;
@@ -58,7 +57,8 @@ public final class EngineCalls implements AutoCloseable {
 
     private final String dockerHost;
     private final Duration callTimeout;
-    private final DockerClient client;
+    /** The engine's API version, for the log line when it first answers. */
+    private final Call<String> version;
     private final ExecutorService executor;
     /** Call deadlines and periodic checks: never blocked by an engine call. */
     private final ScheduledExecutorService timer;
@@ -67,10 +67,10 @@ public final class EngineCalls implements AutoCloseable {
     private final AtomicReference<@Nullable Boolean> reachable = new AtomicReference<>();
     private volatile boolean closed;
 
-    EngineCalls(String dockerHost, Duration callTimeout, DockerClient client) {
+    EngineCalls(String dockerHost, Duration callTimeout, Call<String> version) {
         this.dockerHost = dockerHost;
         this.callTimeout = callTimeout;
-        this.client = client;
+        this.version = version;
         ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads("wakegate-docker-"));
         pool.allowCoreThreadTimeOut(true);
@@ -219,7 +219,7 @@ public final class EngineCalls implements AutoCloseable {
         if (!Boolean.TRUE.equals(reachable.getAndSet(Boolean.TRUE))) {
             // the API version for the log is one more call: bounded like the others, and never on
             // the caller's thread (the events thread must not wait on an engine that just froze)
-            call(null, () -> client.versionCmd().exec().getApiVersion()).whenComplete((api, ex) ->
+            call(null, version).whenComplete((api, ex) ->
                     log.info("docker engine connected (API {}) at {}", ex == null ? api : "?", dockerHost));
         }
     }

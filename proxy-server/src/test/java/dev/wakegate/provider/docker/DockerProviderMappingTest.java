@@ -1,10 +1,12 @@
 package dev.wakegate.provider.docker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventActor;
-import com.github.dockerjava.api.model.HealthCheck;
 import dev.wakegate.provider.WorkloadEvent;
+import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Health;
 import dev.wakegate.provider.WorkloadInfo.Status;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The engine-to-lifecycle mapping, without an engine. */
 class DockerProviderMappingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
 
     private static Event event(String action, Map<String, String> attributes) {
         return new Event().withAction(action).withId("abc").withTimenano(1_700_000_000_123_456_789L)
@@ -65,11 +69,48 @@ class DockerProviderMappingTest {
     }
 
     @Test
-    void healthcheckNoneDisablesTheImagesHealthcheck() {
-        assertThat(ContainerInfos.definesHealthcheck(null)).isFalse();
-        assertThat(ContainerInfos.definesHealthcheck(new HealthCheck().withTest(List.of("NONE")))).isFalse();
-        assertThat(ContainerInfos.definesHealthcheck(new HealthCheck())).isFalse();
-        assertThat(ContainerInfos.definesHealthcheck(new HealthCheck().withTest(List.of("CMD-SHELL", "true")))).isTrue();
+    void healthcheckNoneDisablesTheImagesHealthcheck() throws Exception {
+        assertThat(ContainerInfos.definesHealthcheck(MissingNode.getInstance())).isFalse();
+        assertThat(ContainerInfos.definesHealthcheck(JSON.readTree("null"))).isFalse();
+        assertThat(ContainerInfos.definesHealthcheck(JSON.readTree("{\"Test\":[\"NONE\"]}"))).isFalse();
+        assertThat(ContainerInfos.definesHealthcheck(JSON.readTree("{}"))).isFalse();
+        assertThat(ContainerInfos.definesHealthcheck(JSON.readTree("{\"Test\":[\"CMD-SHELL\",\"true\"]}"))).isTrue();
+    }
+
+    /** The shape engine 20.10 (API 1.41) answers {@code GET /containers/{id}/json} with, cut to what is read. */
+    @Test
+    void inspectJsonMapsNameStateHealthExitCodeAndLabels() throws Exception {
+        WorkloadInfo info = ContainerInfos.fromInspect(JSON.readTree("""
+                {"Id":"4f1c","Name":"/shop-web-1",
+                 "State":{"Status":"exited","Running":false,"Paused":false,"ExitCode":137,"Error":"oom",
+                          "Health":{"Status":"unhealthy","FailingStreak":3,"Log":[]}},
+                 "Config":{"Labels":{"com.docker.compose.service":"web","wakegate.enable":"true"},
+                           "Healthcheck":{"Test":["CMD","true"]}},
+                 "HostConfig":{"NetworkMode":"host"}}"""));
+        assertThat(info.id()).isEqualTo("4f1c");
+        assertThat(info.name()).isEqualTo("shop-web-1");
+        assertThat(info.service()).isEqualTo("web");
+        assertThat(info.status()).isEqualTo(Status.EXITED);
+        assertThat(info.health()).isEqualTo(Health.UNHEALTHY);
+        assertThat(info.hasHealthcheck()).isTrue();
+        assertThat(info.exitCode()).isEqualTo(137);
+        assertThat(info.error()).isEqualTo("oom");
+        assertThat(info.labels()).containsEntry("wakegate.enable", "true").hasSize(2);
+        assertThat(ContainerInfos.paused(JSON.readTree("{\"State\":{\"Paused\":true}}"))).isTrue();
+    }
+
+    @Test
+    void inspectJsonWithoutHealthOrLabelsMapsToNone() throws Exception {
+        WorkloadInfo info = ContainerInfos.fromInspect(JSON.readTree("""
+                {"Id":"9a","Name":"/plain","State":{"Status":"running","ExitCode":0,"Error":"","Paused":false},
+                 "Config":{"Labels":null,"Healthcheck":null}}"""));
+        assertThat(info.status()).isEqualTo(Status.RUNNING);
+        assertThat(info.health()).isEqualTo(Health.NONE);
+        assertThat(info.hasHealthcheck()).isFalse();
+        assertThat(info.error()).isNull();
+        assertThat(info.service()).isNull();
+        assertThat(info.labels()).isEmpty();
+        assertThat(ContainerInfos.paused(JSON.readTree("{\"State\":{\"Paused\":false}}"))).isFalse();
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

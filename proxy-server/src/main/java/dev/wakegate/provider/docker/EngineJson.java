@@ -1,0 +1,82 @@
+package dev.wakegate.provider.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.transport.DockerHttpClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine's container read endpoints, {@code GET /containers/json} and
+ * {@code GET /containers/{id}/json}, and {@code GET /version}, read as JSON trees through the same transport as the
+ * docker-java client. The first list and inspect through docker-java's models cost ~300 ms at
+ * start (Jackson introspects the whole inspect model by reflection, in the interpreter, before the
+ * listeners open), while the fields the proxy needs are a handful: a tree parse of them costs
+ * almost nothing. Failures are docker-java's exceptions ({@link NotFoundException} for a 404,
+ * {@link DockerException} with the engine's body otherwise), which {@link EngineCalls} types.
+ * Runs on the engine-call workers.
+ */
+final class EngineJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DockerHttpClient http;
+
+    EngineJson(DockerHttpClient http) {
+        this.http = http;
+    }
+
+    /** {@code GET /version}: the engine's API version ({@code ApiVersion}), e.g. "1.41". */
+    String apiVersion() throws IOException {
+        return get("/version").path("ApiVersion").asText("?");
+    }
+
+    /** {@code docker inspect ID-OR-NAME}. */
+    JsonNode inspect(String idOrName) throws IOException {
+        return get("/containers/" + URLEncoder.encode(idOrName, StandardCharsets.UTF_8) + "/json");
+    }
+
+    /** {@code docker ps -a}, optionally {@code --filter label=KEY=VALUE}. */
+    List<JsonNode> list(String labelKey, String labelValue) throws IOException {
+        ObjectNode filters = JSON.createObjectNode();
+        filters.putArray("label").add(labelKey + "=" + labelValue);
+        return elements(get("/containers/json?all=1&filters="
+                + URLEncoder.encode(filters.toString(), StandardCharsets.UTF_8)));
+    }
+
+    /** {@code docker ps -a}. */
+    List<JsonNode> listAll() throws IOException {
+        return elements(get("/containers/json?all=1"));
+    }
+
+    private JsonNode get(String path) throws IOException {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path(path)
+                .build();
+        try (DockerHttpClient.Response r = http.execute(request); InputStream body = r.getBody()) {
+            int status = r.getStatusCode();
+            if (status >= 400) {
+                String message = new String(body.readNBytes(16 * 1024), StandardCharsets.UTF_8);
+                if (status == 404) {
+                    throw new NotFoundException("Status 404: " + message);
+                }
+                throw new DockerException("Status " + status + ": " + message, status);
+            }
+            return JSON.readTree(body);
+        }
+    }
+
+    private static List<JsonNode> elements(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>(array.size());
+        array.forEach(out::add);
+        return out;
+    }
+}
