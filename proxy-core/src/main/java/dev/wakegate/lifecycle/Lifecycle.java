@@ -304,6 +304,11 @@ public final class Lifecycle implements AutoCloseable {
         return timeout == null ? 0 : (timeout.toSeconds() + 59) / 60;
     }
 
+    /** Whether the engine answered its last listing (and no disconnect was heard since). */
+    public boolean runtimeAvailable() {
+        return registry.runtimeAvailable();
+    }
+
     public AutomationSnapshot automation() {
         Map<String, Integer> counts = new TreeMap<>();
         for (ManagedContainer c : registry.all()) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -84,6 +85,9 @@ final class LabelDiscovery implements AutoCloseable {
     private ProxyConfig merged;
     private @Nullable AutoCloseable subscription;
     private @Nullable AutoCloseable serviceSubscription;
+    /** The first listing of containers, and of services, applied (or failed: the engine is down). */
+    private final CompletableFuture<Void> containersListed = new CompletableFuture<>();
+    private final CompletableFuture<Void> servicesListed = new CompletableFuture<>();
 
     /**
      * @param runtime  the containers' provider
@@ -114,11 +118,24 @@ final class LabelDiscovery implements AutoCloseable {
     void start() {
         if (!base.discovery().enabled()) {
             log.info("label discovery is off (docker.labels: false)");
+            containersListed.complete(null);
+            servicesListed.complete(null);
             return;
         }
         base.discovery().project().ifPresent(p -> log.info("label discovery limited to compose project {}", p));
         subscription = runtime.subscribe(this::onEvent);
         serviceSubscription = services.subscribe(this::onServiceEvent);
+    }
+
+    /**
+     * Completes once the first listing of containers and of Swarm services has been applied (their
+     * label routes are in the router and their containers registered), or could not be made (the
+     * engine is unreachable or disconnected: discovery catches up when it is back). Never
+     * completes exceptionally. The server accepts connections after it, so a request for a label
+     * route right after start is routed.
+     */
+    CompletableFuture<Void> firstListing() {
+        return CompletableFuture.allOf(containersListed, servicesListed);
     }
 
     /** The configuration in effect: the file's, plus what labels add. */
@@ -131,13 +148,18 @@ final class LabelDiscovery implements AutoCloseable {
             case RESYNC -> {
                 long since = eventCount();
                 runtime.list().whenComplete((all, error) -> {
-                    if (error == null) {
-                        resync(all, since);
-                    } else {
-                        log.warn("label discovery could not list containers: {}", error.getMessage());
+                    try {
+                        if (error == null) {
+                            resync(all, since);
+                        } else {
+                            log.warn("label discovery could not list containers: {}", error.getMessage());
+                        }
+                    } finally {
+                        containersListed.complete(null);
                     }
                 });
             }
+            case DISCONNECTED -> containersListed.complete(null);
             case CREATE -> runtime.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
                 if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
                     upsert(info);
@@ -174,13 +196,18 @@ final class LabelDiscovery implements AutoCloseable {
             case RESYNC -> {
                 long since = eventCount();
                 services.list().whenComplete((all, error) -> {
-                    if (error == null) {
-                        resyncServices(all, since);
-                    } else {
-                        log.warn("label discovery could not list services: {}", error.getMessage());
+                    try {
+                        if (error == null) {
+                            resyncServices(all, since);
+                        } else {
+                            log.warn("label discovery could not list services: {}", error.getMessage());
+                        }
+                    } finally {
+                        servicesListed.complete(null);
                     }
                 });
             }
+            case DISCONNECTED -> servicesListed.complete(null);
             // created, or its spec updated (its labels may say something new)
             case CREATE -> services.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
                 if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
@@ -465,6 +492,8 @@ final class LabelDiscovery implements AutoCloseable {
 
     @Override
     public void close() {
+        containersListed.complete(null);
+        servicesListed.complete(null);
         for (AutoCloseable s : new AutoCloseable[] {subscription, serviceSubscription}) {
             if (s != null) {
                 try {

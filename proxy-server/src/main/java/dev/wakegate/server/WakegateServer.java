@@ -49,8 +49,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code /health/*} endpoints, label discovery, and TLS termination with its certificates.
  *
  * <p>{@link #start} binds the listeners first (a port in use is the first thing reported, before
- * Docker or Redis are asked anything), then starts the lifecycle and discovery, then accepts
- * connections; {@link #close} drains in-flight work (up to {@code timeouts.drain}) and releases
+ * Docker or Redis are asked anything), then starts the lifecycle and label discovery and waits
+ * (within {@code automation.startup_timeout}) for their first listings, so the first request finds
+ * its containers and label routes, then accepts connections; {@link #close} drains in-flight work (up to {@code timeouts.drain}) and releases
  * everything, in the reverse order.
  */
 public final class WakegateServer implements AutoCloseable {
@@ -156,19 +157,28 @@ public final class WakegateServer implements AutoCloseable {
         return server;
     }
 
-    private void startAll() {
-        front.bind();
+    /** Waits, until {@code deadline} (System.nanoTime), for a start step that never fails; late: serve meanwhile. */
+    private static void awaitStart(java.util.concurrent.CompletableFuture<Void> step, long deadline, String what) {
         try {
-            // never fails: an unreachable engine or store leaves it degraded, catching up later
-            lifecycle.start().get(config.automation().startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            step.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.warn("the first container listing is taking long; serving meanwhile");
+            log.warn("{} is taking long; serving meanwhile", what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException e) {
-            log.warn("lifecycle start: {}", String.valueOf(e.getCause()));
+            log.warn("{}: {}", what, String.valueOf(e.getCause()));
         }
+    }
+
+    private void startAll() {
+        front.bind();
+        long deadline = System.nanoTime() + config.automation().startupTimeout().toNanos();
+        // neither fails: an unreachable engine or store leaves them degraded, catching up later
+        awaitStart(lifecycle.start(), deadline, "the first container listing");
         discovery.start();
+        if (lifecycle.runtimeAvailable()) { // else its listing waits for the engine: not worth holding the start
+            awaitStart(discovery.firstListing(), deadline, "label discovery's first listing");
+        }
         front.start();
         accepting = true;
         // Off the path to the first answer: JVM and allocator metrics load JMX (~100 ms at start),

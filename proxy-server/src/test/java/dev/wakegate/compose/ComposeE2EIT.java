@@ -95,8 +95,8 @@ class ComposeE2EIT {
 
     @Test
     void healthContainersListsLabelledContainersWithTheirPriorities() {
-        // label discovery registers the containers of its first listing one by one, and the
-        // listener may already answer meanwhile: wait until both are there
+        // the proxy accepts once discovery's first listing is in; the await covers a compose
+        // stack still being created when the proxy started
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             HttpResponse<String> r = get("/health/containers");
             assertThat(r.statusCode()).isEqualTo(200);

@@ -114,6 +114,33 @@ class LabelDiscoveryListingRaceTest {
         assertThat(routePaths()).as("gone from a later listing, no event in between").isEmpty();
     }
 
+    @Test
+    void theFirstListingIsDoneOnlyOnceItsRoutesAreInTheRouter() throws Exception {
+        start();
+        CompletableFuture<Void> first = discovery.firstListing();
+        engine.emit(WorkloadEvent.of(WorkloadEvent.Type.RESYNC));
+        noServices.emit(WorkloadEvent.of(WorkloadEvent.Type.RESYNC));
+        assertThat(first).as("neither listing answered").isNotDone();
+
+        engine.listings.get(0).complete(List.of(labelled("api", "/api")));
+        assertThat(first).as("the services' listing still under way").isNotDone();
+        noServices.listings.get(0).complete(List.of());
+        assertThat(first).isCompleted();
+        assertThat(routePaths()).as("in the router by the time it completes").containsExactly("/api");
+    }
+
+    @Test
+    void anEngineThatFailsOrDisconnectsDoesNotHoldTheFirstListing() throws Exception {
+        start();
+        CompletableFuture<Void> first = discovery.firstListing();
+        engine.emit(WorkloadEvent.of(WorkloadEvent.Type.RESYNC));
+        engine.listings.get(0).completeExceptionally(new IllegalStateException("engine said no"));
+        assertThat(first).isNotDone();
+        noServices.emit(WorkloadEvent.disconnected("engine unreachable"));
+        assertThat(first).as("completed, never exceptionally").isCompleted();
+        assertThat(first.isCompletedExceptionally()).isFalse();
+    }
+
     /** An engine whose listings the test completes, with inspections answered at once. */
     private static final class HeldEngine implements WorkloadProvider {
         final List<CompletableFuture<List<WorkloadInfo>>> listings = new ArrayList<>();

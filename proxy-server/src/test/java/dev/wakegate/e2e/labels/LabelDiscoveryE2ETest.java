@@ -74,6 +74,25 @@ class LabelDiscoveryE2ETest extends DockerProxyTest {
     }
 
     @Test
+    void theFirstRequestAfterStartFindsTheLabelRouteOfAContainerThatExistedBefore() {
+        int port = Loopback.freePort();
+        String route = uniqueRoute("first");
+        String name = docker.container("lbl-first")
+                .shell(httpServerScript(port, route, "routed-at-start"))
+                .labels(labels("route", route, "upstream", "127.0.0.1:" + port, "health", "/"))
+                .create();
+        proxy = WakegateHarness.start("""
+                automation:
+                  auto_stop: false
+                """);
+        // no wait: the proxy accepts once discovery's first listing is in its routes
+        assertThat(managed(proxy, name)).as("managed from the first listing").isNotNull();
+        HttpResponse<String> first = proxy.get(route + "/");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(first.body()).contains("routed-at-start");
+    }
+
+    @Test
     void labelDependencyIsStartedFirstEvenWhenTheDependentWasCreatedBeforeIt() {
         proxy = WakegateHarness.start("""
                 automation:
