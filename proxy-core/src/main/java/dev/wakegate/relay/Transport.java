@@ -5,7 +5,6 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -30,15 +29,18 @@ public record Transport(Class<? extends ServerSocketChannel> serverChannel,
     static final Transport NIO = new Transport(NioServerSocketChannel.class, NioSocketChannel.class,
             NioDatagramChannel.class);
 
-    /** A group of {@code threads} event loops on epoll when it is available, else on NIO. */
+    /**
+     * A group of {@code threads} event loops on epoll when it is available (Netty's, patched:
+     * {@link PatchedEpollIoHandler}), else on NIO.
+     */
     public static EventLoopGroup newEventLoopGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads,
-                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+                Epoll.isAvailable() ? PatchedEpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     /** The transport matching {@code group}'s I/O type. */
     public static Transport of(EventLoopGroup group) {
-        if (group instanceof IoEventLoopGroup io && Epoll.isAvailable() && io.isIoType(EpollIoHandler.class)) {
+        if (group instanceof IoEventLoopGroup io && Epoll.isAvailable() && io.isIoType(PatchedEpollIoHandler.class)) {
             return EPOLL;
         }
         return NIO;

@@ -55,6 +55,7 @@ final class ProxyHarness implements AutoCloseable {
     final HttpTestServer a = new HttpTestServer("a");
     final HttpTestServer b = new HttpTestServer("b");
     final TcpEchoServer echo = new TcpEchoServer();
+    final TcpEchoServer lateEcho = TcpEchoServer.answeringAfterHalfClose();
     final FakeGate gate;
     final CountingMetrics metrics = new CountingMetrics();
     final EventLoopGroup group = Transport.newEventLoopGroup(2);
@@ -96,7 +97,8 @@ final class ProxyHarness implements AutoCloseable {
                 .build();
         List<TcpSpec> tcp = List.of(
                 new TcpSpec(hp(freePort()), Optional.empty(), hp(echo.port())),
-                new TcpSpec(hp(freePort()), Optional.of("pg"), hp(echo.port())));
+                new TcpSpec(hp(freePort()), Optional.of("pg"), hp(echo.port())),
+                new TcpSpec(hp(freePort()), Optional.empty(), hp(lateEcho.port())));
         server = new FrontServer(hp(freePort()), routes, tcp, timeouts, limits, gate, endpoints,
                 metrics, group).start();
     }
@@ -134,5 +136,6 @@ final class ProxyHarness implements AutoCloseable {
         a.close();
         b.close();
         echo.close();
+        lateEcho.close();
     }
 }

@@ -14,14 +14,20 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
+import io.netty.util.ReferenceCountUtil;
+
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real TCP echo server on 127.0.0.1: writes back every byte it reads; when the client shuts its
- * output down, it finishes writing and shuts its own output down (half-close), then closes.
+ * output down, it finishes writing and shuts its own output down (half-close), then closes. One
+ * made with {@link #answeringAfterHalfClose()} holds what it reads and writes it all back only once
+ * the client has shut its output down (a protocol whose answer follows the end of the request).
  */
 public final class TcpEchoServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -30,6 +36,15 @@ public final class TcpEchoServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
 
     public TcpEchoServer() {
+        this(false);
+    }
+
+    /** An echo that answers everything at once after the client's half-close. */
+    public static TcpEchoServer answeringAfterHalfClose() {
+        return new TcpEchoServer(true);
+    }
+
+    private TcpEchoServer(boolean afterHalfClose) {
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -38,7 +53,7 @@ public final class TcpEchoServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
-                        ch.pipeline().addLast(new HttpTestServer.ByteCounter(bytesIn), new Echo());
+                        ch.pipeline().addLast(new HttpTestServer.ByteCounter(bytesIn), new Echo(afterHalfClose));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
@@ -63,9 +78,20 @@ public final class TcpEchoServer implements AutoCloseable {
     }
 
     private static final class Echo extends ChannelInboundHandlerAdapter {
+        private final boolean afterHalfClose;
+        private final List<Object> held = new ArrayList<>();
+
+        Echo(boolean afterHalfClose) {
+            this.afterHalfClose = afterHalfClose;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write(msg);
+            if (afterHalfClose) {
+                held.add(msg);
+            } else {
+                ctx.write(msg);
+            }
         }
 
         @Override
@@ -76,9 +102,17 @@ public final class TcpEchoServer implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
+                held.forEach(ctx::write);
+                held.clear();
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((DuplexChannel) ctx.channel()).shutdownOutput()
                         .addListener(x -> ctx.close()));
             }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            held.forEach(ReferenceCountUtil::release);
+            held.clear();
         }
 
         @Override
