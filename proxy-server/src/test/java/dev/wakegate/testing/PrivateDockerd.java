@@ -100,9 +100,30 @@ public final class PrivateDockerd implements AutoCloseable {
         return process.pid();
     }
 
-    /** SIGSTOP: the socket still accepts connections, the engine answers nothing. */
+    /**
+     * SIGSTOP: the socket still accepts connections, the engine answers nothing. Returns once every
+     * thread of the engine is stopped: the signal only starts that, and a request sent at once could
+     * still be answered by a thread not yet stopped (seen once: an inspect answered after the freeze).
+     */
     public void freeze() {
         signal("STOP");
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        Awaitility.await("dockerd " + process.pid() + " stopped").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(5)).until(() -> allStopped(tasks));
+    }
+
+    /** Whether every thread under {@code /proc/PID/task} is in state T (stopped). */
+    private static boolean allStopped(Path tasks) throws IOException {
+        try (Stream<Path> threads = Files.list(tasks)) {
+            return threads.allMatch(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    return stat.charAt(stat.lastIndexOf(')') + 2) == 'T'; // the state follows "(comm) "
+                } catch (IOException e) {
+                    return true; // a thread that ended is not running either
+                }
+            });
+        }
     }
 
     /** SIGCONT. */
