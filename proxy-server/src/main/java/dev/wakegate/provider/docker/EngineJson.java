@@ -19,13 +19,13 @@ import java.util.Map;
  * The engine's container read endpoints, {@code GET /containers/json} and
  * {@code GET /containers/{id}/json}, {@code GET /version} and {@code GET /_ping}, read as JSON trees
  * through the same transport as the docker-java client; and {@code GET /events}, opened as a stream
- * for {@link EventFeed} (on a transport without response timeout) to read object by object. The first list and inspect through docker-java's models cost ~300 ms at
- * start (Jackson introspects the whole inspect model by reflection, in the interpreter, before the
- * listeners open), while the fields the proxy needs are a handful: a tree parse of them costs
- * almost nothing. Failures are docker-java's exceptions ({@link NotFoundException} for a 404,
+ * whose objects {@link EventFeed} reads as trees too (on a transport without response timeout).
+ * The first list and inspect through docker-java's models cost ~300 ms at start (Jackson
+ * introspects the whole inspect model by reflection, in the interpreter, before the listeners
+ * open), and its {@code Event} model ~50 ms and most of Jackson's databind as the first request
+ * came in, while the fields the proxy needs are a handful: a tree parse of them costs almost
+ * nothing. Failures are docker-java's exceptions ({@link NotFoundException} for a 404,
  * {@link DockerException} with the engine's body otherwise), which {@link EngineCalls} types.
- * The event stream's objects are read the same way, as trees: docker-java's {@code Event} model
- * would cost its deserializer (~50 ms) and most of Jackson's databind as the first request comes in.
  * Runs on the engine-call workers, the streams on their own readers.
  */
 final class EngineJson {

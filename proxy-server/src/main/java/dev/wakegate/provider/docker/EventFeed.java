@@ -282,7 +282,11 @@ public final class EventFeed implements AutoCloseable {
                             return; // closed, or given up on while the engine was silent and answered only now
                         }
                         onThread(Feed.this::onConnected);
-                        try (JsonParser parser = EngineJson.JSON.createParser(r.getBody())) {
+                        JsonParser parser = EngineJson.JSON.createParser(r.getBody());
+                        // closing the body would read the chunked stream to its end, which an event
+                        // stream never reaches: it is the response's close (an abort) that ends it
+                        parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+                        try (parser) {
                             while (parser.nextToken() != null) { // at the next object, or the end of the stream
                                 JsonNode event = EngineJson.JSON.readTree(parser);
                                 WorkloadEvent e = source.map(event);
