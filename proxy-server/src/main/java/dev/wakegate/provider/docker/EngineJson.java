@@ -42,7 +42,7 @@ final class EngineJson {
         return get("/version").path("ApiVersion").asText("?");
     }
 
-    /** {@code GET /_ping}: completes when the engine answers 2xx. */
+    /** {@code GET /_ping}: returns once the engine answers (below 400), else throws as {@link #open} does. */
     void ping() throws IOException {
         open("/_ping").close();
     }
