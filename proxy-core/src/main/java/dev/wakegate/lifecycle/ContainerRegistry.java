@@ -342,6 +342,11 @@ public final class ContainerRegistry {
                 }
             }
             case START -> {
+                if (c.state == ContainerState.READY) {
+                    // Ready and no die since: the start event of the start it was seen through,
+                    // delivered late by the event stream (a restart by anyone comes as die, start).
+                    return;
+                }
                 c.runningSinceMillis = clock.millis();
                 if (c.hasHealthcheck) {
                     c.health = WorkloadInfo.Health.STARTING;

@@ -215,6 +215,37 @@ class StartupCoordinatorTest {
         assertThat(h.probe.tcpCalls.get()).isZero();
     }
 
+    @ParameterizedTest(name = "healthcheck {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void theStartEventOfOurOwnStartArrivingAfterItWasReadyLeavesItReady(boolean healthcheck) {
+        HostPort upstream = HostPort.parse("127.0.0.1:8001");
+        Harness h = new Harness().container("web", Priority.NORMAL, "127.0.0.1:8001", HealthProbe.http("/healthz"));
+        h.provider.add("web", EXITED, healthcheck);
+        h.start();
+        h.probe.ready.put(upstream, true);
+        if (healthcheck) {
+            h.provider.statusOnStart = WorkloadInfo.Status.RUNNING;
+        }
+        CompletableFuture<Void> f = h.await("web");
+        if (healthcheck) {
+            h.provider.emitHealth("web", WorkloadInfo.Health.HEALTHY);
+        }
+        h.advance(Duration.ofMillis(300));
+        assertThat(f).isCompleted();
+        assertThat(h.ready("web")).isTrue();
+
+        // the engine's event stream lags: the start event comes after the start was seen through
+        h.provider.emit(WorkloadEvent.Type.START, "web");
+        h.scheduler.runPending();
+        assertThat(h.ready("web")).as("no die came before it: it is the start we made").isTrue();
+
+        // a restart by someone else: die, then start: not ready until checked again
+        h.provider.emit(WorkloadEvent.Type.DIE, "web");
+        h.provider.emit(WorkloadEvent.Type.START, "web");
+        h.scheduler.runPending();
+        assertThat(h.state("web")).isNotEqualTo(ContainerState.READY);
+    }
+
     @Test
     void tcpConnectToUpstreamDecidesReadinessByDefault() {
         Harness h = new Harness().container("pg", Priority.NORMAL, "127.0.0.1:5432", HealthProbe.DEFAULT);

@@ -145,20 +145,7 @@ final class LabelDiscovery implements AutoCloseable {
 
     private void onEvent(WorkloadEvent event) {
         switch (event.type()) {
-            case RESYNC -> {
-                long since = eventCount();
-                runtime.list().whenComplete((all, error) -> {
-                    try {
-                        if (error == null) {
-                            resync(all, since);
-                        } else {
-                            log.warn("label discovery could not list containers: {}", error.getMessage());
-                        }
-                    } finally {
-                        containersListed.complete(null);
-                    }
-                });
-            }
+            case RESYNC -> relist(runtime, "containers", this::resync, containersListed);
             case DISCONNECTED -> containersListed.complete(null);
             case CREATE -> runtime.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
                 if (error == null && info.status() != WorkloadInfo.Status.MISSING) {
@@ -169,6 +156,29 @@ final class LabelDiscovery implements AutoCloseable {
             default -> {
             }
         }
+    }
+
+    /**
+     * Lists {@code provider} again and hands the listing to {@code apply} with the event count it
+     * began at; {@code listed} completes either way (the first listing's wait at start).
+     */
+    private void relist(WorkloadProvider provider, String what, Relisting apply, CompletableFuture<Void> listed) {
+        long since = eventCount();
+        provider.list().whenComplete((all, error) -> {
+            try {
+                if (error == null) {
+                    apply.accept(all, since);
+                } else {
+                    log.warn("label discovery could not list {}: {}", what, error.getMessage());
+                }
+            } finally {
+                listed.complete(null);
+            }
+        });
+    }
+
+    private interface Relisting {
+        void accept(List<WorkloadInfo> all, long since);
     }
 
     private synchronized long eventCount() {
@@ -193,20 +203,7 @@ final class LabelDiscovery implements AutoCloseable {
 
     private void onServiceEvent(WorkloadEvent event) {
         switch (event.type()) {
-            case RESYNC -> {
-                long since = eventCount();
-                services.list().whenComplete((all, error) -> {
-                    try {
-                        if (error == null) {
-                            resyncServices(all, since);
-                        } else {
-                            log.warn("label discovery could not list services: {}", error.getMessage());
-                        }
-                    } finally {
-                        servicesListed.complete(null);
-                    }
-                });
-            }
+            case RESYNC -> relist(services, "services", this::resyncServices, servicesListed);
             case DISCONNECTED -> servicesListed.complete(null);
             // created, or its spec updated (its labels may say something new)
             case CREATE -> services.inspect(String.valueOf(event.name())).whenComplete((info, error) -> {
