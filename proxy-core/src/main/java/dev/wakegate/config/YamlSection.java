@@ -208,16 +208,7 @@ final class YamlSection {
         if (v == null) {
             return fallback;
         }
-        long n;
-        if (v.isIntegralNumber()) {
-            n = v.canConvertToLong() ? v.longValue() : Long.MAX_VALUE;
-        } else {
-            try {
-                n = Sizes.parse(text(file, keyPath(key), v));
-            } catch (IllegalArgumentException e) {
-                throw error(key, String.valueOf(e.getMessage()));
-            }
-        }
+        long n = sizeOf(key, v);
         if (n < 1 || n > Integer.MAX_VALUE) {
             throw error(key, "must be between 1 and " + Integer.MAX_VALUE + " bytes, got " + v.asText());
         }
@@ -233,23 +224,26 @@ final class YamlSection {
         if (v == null) {
             return fallback;
         }
-        long n;
-        if (v.isIntegralNumber()) {
-            if (!v.canConvertToLong()) {
-                throw error(key, "size " + v.asText() + " is too large");
-            }
-            n = v.longValue();
-        } else {
-            try {
-                n = Sizes.parse(text(file, keyPath(key), v));
-            } catch (IllegalArgumentException e) {
-                throw error(key, String.valueOf(e.getMessage()));
-            }
+        if (v.isIntegralNumber() && !v.canConvertToLong()) {
+            throw error(key, "size " + v.asText() + " is too large");
         }
+        long n = sizeOf(key, v);
         if (n < 0) {
             throw error(key, "must be 0 (off) or a positive size like 512MiB, got " + v.asText());
         }
         return n;
+    }
+
+    /** {@code v} as bytes: a plain integer (Long.MAX_VALUE when larger) or a size like {@code 64KiB}. */
+    private long sizeOf(String key, JsonNode v) throws ConfigException {
+        if (v.isIntegralNumber()) {
+            return v.canConvertToLong() ? v.longValue() : Long.MAX_VALUE;
+        }
+        try {
+            return Sizes.parse(text(file, keyPath(key), v));
+        } catch (IllegalArgumentException e) {
+            throw error(key, String.valueOf(e.getMessage()));
+        }
     }
 
     HostPort hostPort(String key, HostPort fallback) throws ConfigException {

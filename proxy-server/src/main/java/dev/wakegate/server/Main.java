@@ -11,6 +11,8 @@ import sun.misc.Signal;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code bin/wakegate --config FILE} (or {@code java -jar wakegate.jar --config FILE}): see {@link #USAGE}. */
 public final class Main {
@@ -116,6 +118,17 @@ public final class Main {
             Logging.configure(true);
         }
         Logger log = LoggerFactory.getLogger(Main.class);
+        // SIGHUP and SIGUSR1 would end the JVM by default: handled from before the start (which
+        // serves before it returns), and one that comes during it is carried out once it is up
+        AtomicReference<WakegateServer> running = new AtomicReference<>();
+        AtomicBoolean reloadPending = new AtomicBoolean();
+        AtomicBoolean reopenPending = new AtomicBoolean();
+        // SIGUSR1: logrotate's postrotate reopens the access log (the writer does it, the handler returns at once)
+        handle(log, "USR1", () -> whenRunning(running, reopenPending, WakegateServer::reopenAccessLog),
+                "the access log is not reopened on it");
+        // SIGHUP: reload the file, as nginx -s reload does; the reload runs on its own thread and logs its outcome
+        handle(log, "HUP", () -> whenRunning(running, reloadPending, WakegateServer::reload),
+                "use POST /health/config/reload to reload");
         log.info("config loaded from {}: {} container(s), {} route(s), {} tcp listener(s)", file,
                 config.containers().size(), config.routes().size(), config.tcp().size());
 
@@ -125,6 +138,13 @@ public final class Main {
         } catch (RuntimeException e) {
             log.error("wakegate could not start: {}", e.getMessage());
             return 1;
+        }
+        running.set(server);
+        if (reopenPending.getAndSet(false)) {
+            server.reopenAccessLog();
+        }
+        if (reloadPending.getAndSet(false)) {
+            server.reload();
         }
         CountDownLatch stopRequested = new CountDownLatch(1);
         // SIGTERM and SIGINT end a clean drain with status 0, as nginx and HAProxy do: with the
@@ -136,18 +156,6 @@ public final class Main {
                 log.debug("cannot handle SIG{}: the JVM's default applies", signal);
             }
         }
-        // SIGUSR1: logrotate's postrotate reopens the access log (the writer does it, the handler returns at once)
-        try {
-            Signal.handle(new Signal("USR1"), s -> server.reopenAccessLog());
-        } catch (IllegalArgumentException unavailable) {
-            log.debug("cannot handle SIGUSR1: the access log is not reopened on it");
-        }
-        // SIGHUP: reload the file, as nginx -s reload does; the reload runs on its own thread and logs its outcome
-        try {
-            Signal.handle(new Signal("HUP"), s -> server.reload());
-        } catch (IllegalArgumentException unavailable) {
-            log.debug("cannot handle SIGHUP: use POST /health/config/reload to reload");
-        }
         // any other way out (System.exit) still drains through the hook
         Thread hook = new Thread(server::close, "wakegate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -158,5 +166,26 @@ public final class Main {
         }
         server.close();
         return 0;
+    }
+
+    private static void handle(Logger log, String signal, Runnable action, String otherwise) {
+        try {
+            Signal.handle(new Signal(signal), s -> action.run());
+        } catch (IllegalArgumentException unavailable) {
+            log.debug("cannot handle SIG{}: {}", signal, otherwise);
+        }
+    }
+
+    /**
+     * Runs {@code action} on the server once it runs: a signal before that leaves it pending, and
+     * the start carries it out (whichever of the two sees the other clears the flag, so it runs once).
+     */
+    private static void whenRunning(AtomicReference<WakegateServer> running, AtomicBoolean pending,
+                                    java.util.function.Consumer<WakegateServer> action) {
+        pending.set(true);
+        WakegateServer server = running.get();
+        if (server != null && pending.getAndSet(false)) {
+            action.accept(server);
+        }
     }
 }

@@ -193,6 +193,31 @@ class MainProcessTest {
         assertThat(p.isAlive()).as("SIGHUP does not stop the process").isTrue();
     }
 
+    @Test
+    void aSighupDuringTheStartIsCarriedOutOnceTheProxyIsUpAndDoesNotEndIt() throws Exception {
+        int port = Loopback.freePort();
+        AtomicInteger engineAsked = new AtomicInteger();
+        try (ServerSocket engine = countingEngine(engineAsked)) {
+            // an engine that never answers holds the start for timeouts.docker_call
+            String head = """
+                    listen: 127.0.0.1:%d
+                    docker: { host: "tcp://127.0.0.1:%d", labels: false }
+                    timeouts: { docker_call: 4s }
+                    """.formatted(port, engine.getLocalPort());
+            Process p = run(head + "routes:\n  - { path: /old, upstream: 127.0.0.1:1 }\n");
+            await("config loaded").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> log().stream().anyMatch(l -> l.contains("config loaded from")));
+            assertThat(log()).as("still starting").noneMatch(l -> l.contains("wakegate listening"));
+
+            Files.writeString(dir.resolve("wakegate.yml"), head + "routes:\n  - { path: /new, upstream: 127.0.0.1:1 }\n");
+            signal("HUP");
+            await("reloaded once up").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> status(port, "/new/x") == 502);
+            assertThat(status(port, "/old/x")).isEqualTo(404);
+            assertThat(p.isAlive()).as("a SIGHUP during the start does not end the process").isTrue();
+        }
+    }
+
     private int status(int port, String path) throws Exception {
         return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
