@@ -1,10 +1,11 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.command.EventsCmd;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.provider.WorkloadEvent;
 import org.jspecify.annotations.Nullable;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code docker events --filter type=container}: the container events the lifecycle follows
@@ -13,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * container drops what its names resolved to.
  */
 final class ContainerEvents implements EventFeed.Source {
-    private static final String[] FOLLOWED = {"create", "start", "kill", "die", "stop", "pause", "unpause", "destroy", "health_status"};
+    private static final Map<String, List<String>> FILTERS = Map.of(
+            "type", List.of("container"),
+            "event", List.of("create", "start", "kill", "die", "stop", "pause", "unpause", "destroy", "health_status"));
 
     private final ContainerNames names;
 
@@ -22,12 +25,12 @@ final class ContainerEvents implements EventFeed.Source {
     }
 
     @Override
-    public EventsCmd filter(EventsCmd cmd) {
-        return cmd.withEventTypeFilter(EventType.CONTAINER).withEventFilter(FOLLOWED);
+    public Map<String, List<String>> filters() {
+        return FILTERS;
     }
 
     @Override
-    public @Nullable WorkloadEvent map(Event event) {
+    public @Nullable WorkloadEvent map(JsonNode event) {
         return ContainerInfos.fromEvent(event);
     }
 

@@ -1,7 +1,6 @@
 package dev.wakegate.provider.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.model.Event;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Health;
@@ -15,7 +14,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps the engine's inspect JSON and docker-java's event model to the lifecycle's
+ * Maps the engine's inspect and event JSON to the lifecycle's
  * {@link WorkloadInfo} and {@link WorkloadEvent}.
  * Pure functions, so the mapping is unit-tested without an engine.
  */
@@ -113,15 +112,14 @@ final class ContainerInfos {
     private static final Set<String> DEADLY_SIGNALS = Set.of("15", "9", "2", "3", "SIGTERM", "SIGKILL", "SIGINT", "SIGQUIT", "TERM", "KILL", "INT", "QUIT");
 
     /** A kill event that likely ends the container (a HUP sent to reload it does not). */
-    private static boolean deadly(Event e) {
-        Map<String, String> attributes = e.getActor() == null ? null : e.getActor().getAttributes();
-        String signal = attributes == null ? null : attributes.get("signal");
+    private static boolean deadly(Map<String, String> attributes) {
+        String signal = attributes.get("signal");
         return signal == null || DEADLY_SIGNALS.contains(signal.trim().toUpperCase(Locale.ROOT));
     }
 
     /** The event as the lifecycle follows it; null for actions it does not (exec_create, attach, a HUP). */
-    static @Nullable WorkloadEvent fromEvent(Event e) {
-        String action = e.getAction() != null ? e.getAction() : e.getStatus();
+    static @Nullable WorkloadEvent fromEvent(JsonNode e) {
+        String action = EventJson.action(e);
         if (action == null) {
             return null;
         }
@@ -135,7 +133,7 @@ final class ContainerInfos {
             type = switch (action) {
                 case "create" -> WorkloadEvent.Type.CREATE;
                 case "start" -> WorkloadEvent.Type.START;
-                case "kill" -> deadly(e) ? WorkloadEvent.Type.KILL : null;
+                case "kill" -> deadly(EventJson.attributes(e)) ? WorkloadEvent.Type.KILL : null;
                 case "die" -> WorkloadEvent.Type.DIE;
                 case "stop" -> WorkloadEvent.Type.STOP;
                 case "pause" -> WorkloadEvent.Type.PAUSE;
@@ -147,13 +145,10 @@ final class ContainerInfos {
                 return null;
             }
         }
-        Map<String, String> attributes = e.getActor() == null || e.getActor().getAttributes() == null
-                ? Map.of() : e.getActor().getAttributes();
+        Map<String, String> attributes = EventJson.attributes(e);
         Map<String, String> labels = new HashMap<>(attributes);
         labels.keySet().removeAll(EVENT_FIELDS);
-        String id = e.getActor() != null && e.getActor().getId() != null ? e.getActor().getId() : e.getId();
-        long millis = e.getTimeNano() != null ? e.getTimeNano() / 1_000_000L
-                : e.getTime() != null ? e.getTime() * 1000L : System.currentTimeMillis();
-        return new WorkloadEvent(type, id, attributes.get("name"), attributes.get(SERVICE_LABEL), health, labels, millis);
+        return new WorkloadEvent(type, EventJson.actorId(e), attributes.get("name"), attributes.get(SERVICE_LABEL), health,
+                labels, EventJson.millis(e));
     }
 }

@@ -109,7 +109,7 @@ public final class DockerProvider implements WorkloadProvider {
     /** Completes with the engine's API version, or fails with "docker engine unreachable at ...". */
     public CompletableFuture<String> ping() {
         return calls.call(null, () -> {
-            clients.calls().pingCmd().exec();
+            engine.ping();
             return engine.apiVersion();
         });
     }

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The docker-java clients of one engine: one for the calls, one for the event stream, and one per
- * stop grace period longer than the call timeout.
+ * The docker-java clients of one engine: one for the calls, the bare transport for the event
+ * streams, and one per stop grace period longer than the call timeout.
  *
  * <p>A call's deadline ({@link EngineCalls}) is what the caller sees and what frees its worker;
  * the socket's response timeout, a little longer so that the deadline always speaks first, is a
@@ -37,8 +37,8 @@ public final class EngineClients implements AutoCloseable {
     private final DockerClient calls;
     /** The transport under {@link #calls}, for requests docker-java's models would not carry whole. */
     private final DockerHttpClient callsHttp;
-    /** Events stream: no response timeout, a quiet engine is not a dead one (the liveness ping tells). */
-    private final DockerClient events;
+    /** Event streams: no response timeout, a quiet engine is not a dead one (the liveness ping tells). */
+    private final DockerHttpClient eventsHttp;
     /** Clients for stops whose grace outlasts {@link #callTimeout}, keyed by their deadline in milliseconds. */
     private final Map<Long, DockerClient> stops = new ConcurrentHashMap<>();
 
@@ -51,7 +51,7 @@ public final class EngineClients implements AutoCloseable {
         this.callTimeout = callTimeout;
         this.callsHttp = newHttpClient(callTimeout.plus(SOCKET_SLACK));
         this.calls = newClient(callsHttp);
-        this.events = newClient(newHttpClient(null));
+        this.eventsHttp = newHttpClient(null);
     }
 
     /** For every call bounded by the call timeout. */
@@ -67,9 +67,9 @@ public final class EngineClients implements AutoCloseable {
         return callsHttp;
     }
 
-    /** For the event stream, which has no deadline. */
-    public DockerClient events() {
-        return events;
+    /** The transport for the event streams ({@link EventFeed}, read as JSON by {@link EngineJson}), which have no deadline. */
+    DockerHttpClient eventsHttp() {
+        return eventsHttp;
     }
 
     /** For a stop whose deadline is {@code limit} (its grace period plus the call timeout). */
@@ -108,7 +108,7 @@ public final class EngineClients implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(calls);
-        closeQuietly(events);
+        closeQuietly(eventsHttp);
         stops.values().forEach(EngineClients::closeQuietly);
     }
 

@@ -13,19 +13,23 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The engine's container read endpoints, {@code GET /containers/json} and
- * {@code GET /containers/{id}/json}, and {@code GET /version}, read as JSON trees through the same transport as the
- * docker-java client. The first list and inspect through docker-java's models cost ~300 ms at
- * start (Jackson introspects the whole inspect model by reflection, in the interpreter, before the
- * listeners open), while the fields the proxy needs are a handful: a tree parse of them costs
- * almost nothing. Failures are docker-java's exceptions ({@link NotFoundException} for a 404,
+ * {@code GET /containers/{id}/json}, {@code GET /version} and {@code GET /_ping}, read as JSON trees
+ * through the same transport as the docker-java client; and {@code GET /events}, opened as a stream
+ * whose objects {@link EventFeed} reads as trees too (on a transport without response timeout).
+ * The first list and inspect through docker-java's models cost ~300 ms at start (Jackson
+ * introspects the whole inspect model by reflection, in the interpreter, before the listeners
+ * open), and its {@code Event} model ~50 ms and most of Jackson's databind as the first request
+ * came in, while the fields the proxy needs are a handful: a tree parse of them costs almost
+ * nothing. Failures are docker-java's exceptions ({@link NotFoundException} for a 404,
  * {@link DockerException} with the engine's body otherwise), which {@link EngineCalls} types.
- * Runs on the engine-call workers.
+ * Runs on the engine-call workers, the streams on their own readers.
  */
 final class EngineJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private final DockerHttpClient http;
 
@@ -36,6 +40,22 @@ final class EngineJson {
     /** {@code GET /version}: the engine's API version ({@code ApiVersion}), e.g. "1.41". */
     String apiVersion() throws IOException {
         return get("/version").path("ApiVersion").asText("?");
+    }
+
+    /** {@code GET /_ping}: returns once the engine answers (below 400), else throws as {@link #open} does. */
+    void ping() throws IOException {
+        open("/_ping").close();
+    }
+
+    /**
+     * {@code GET /events?filters=...}, e.g. {@code {"type": ["container"], "event": ["start"]}}:
+     * the open response, whose body is the stream of event objects. Closing the response (from any
+     * thread) aborts its connection.
+     */
+    DockerHttpClient.Response events(Map<String, List<String>> filters) throws IOException {
+        ObjectNode json = JSON.createObjectNode();
+        filters.forEach((name, values) -> values.forEach(json.withArray(name)::add));
+        return open("/events?filters=" + URLEncoder.encode(json.toString(), StandardCharsets.UTF_8));
     }
 
     /** {@code docker inspect ID-OR-NAME}. */
@@ -57,20 +77,28 @@ final class EngineJson {
     }
 
     private JsonNode get(String path) throws IOException {
+        try (DockerHttpClient.Response r = open(path); InputStream body = r.getBody()) {
+            return JSON.readTree(body);
+        }
+    }
+
+    /** {@code GET path}, answered below 400: the open response. An error status is docker-java's exception for it, with the engine's message. */
+    private DockerHttpClient.Response open(String path) throws IOException {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET)
                 .path(path)
                 .build();
-        try (DockerHttpClient.Response r = http.execute(request); InputStream body = r.getBody()) {
-            int status = r.getStatusCode();
-            if (status >= 400) {
-                String message = new String(body.readNBytes(16 * 1024), StandardCharsets.UTF_8);
-                if (status == 404) {
-                    throw new NotFoundException("Status 404: " + message);
-                }
-                throw new DockerException("Status " + status + ": " + message, status);
+        DockerHttpClient.Response r = http.execute(request);
+        int status = r.getStatusCode();
+        if (status < 400) {
+            return r;
+        }
+        try (r; InputStream body = r.getBody()) {
+            String message = new String(body.readNBytes(16 * 1024), StandardCharsets.UTF_8);
+            if (status == 404) {
+                throw new NotFoundException("Status 404: " + message);
             }
-            return JSON.readTree(body);
+            throw new DockerException("Status " + status + ": " + message, status);
         }
     }
 

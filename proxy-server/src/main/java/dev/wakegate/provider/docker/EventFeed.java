@@ -1,22 +1,22 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.EventsCmd;
-import com.github.dockerjava.api.model.Event;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.wakegate.provider.WorkloadEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.Closeable;
-import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  * {@code docker events}, followed: each subscription connects, delivers the events its
  * {@link Source} picks, and on loss reconnects with capped exponential backoff until closed. Its
  * listener hears RESYNC after each (re)connect and DISCONNECTED once per outage, in stream order,
- * on one thread ({@code wakegate-docker-events-N}), which never waits on the engine. The Docker
+ * on one thread ({@code wakegate-docker-events-N}), which never waits on the engine; each stream is
+ * read on a thread of its own ({@code wakegate-docker-event-stream-N}), its objects parsed as JSON
+ * trees ({@link EngineJson#events}) and mapped by the {@link Source}. The Docker
  * provider follows containers with it ({@link ContainerEvents}), the Swarm provider services and
  * their tasks.
  *
@@ -44,11 +46,11 @@ public final class EventFeed implements AutoCloseable {
 
     /** Which events a feed asks the engine for, and what each one means to the lifecycle. */
     public interface Source {
-        /** Narrows the request ({@code --filter type=... --filter event=...}). */
-        EventsCmd filter(EventsCmd cmd);
+        /** The request's filters ({@code --filter type=... --filter event=...}): name to values. */
+        Map<String, List<String>> filters();
 
-        /** The event as the lifecycle follows it; null for one it does not. Pure: called on docker-java's thread. */
-        @Nullable WorkloadEvent map(Event event);
+        /** The event (one object of the stream) as the lifecycle follows it; null for one it does not. Pure: called on the stream's reader. */
+        @Nullable WorkloadEvent map(JsonNode event);
 
         /** A stream connected (events will now tell when what was cached goes stale). */
         default void connected() {
@@ -65,8 +67,11 @@ public final class EventFeed implements AutoCloseable {
 
     private final EngineCalls calls;
     private final Source source;
-    private final DockerClient client;
-    private final DockerClient eventsClient;
+    /** Pings, on the calls' transport. */
+    private final EngineJson engine;
+    /** The streams, on a transport without response timeout. */
+    private final EngineJson streams;
+    private final ThreadFactory readers = EngineCalls.daemonThreads("wakegate-docker-event-stream-");
     private final ScheduledExecutorService eventsExecutor;
     private final Set<Feed> feeds = new CopyOnWriteArraySet<>();
     private final AtomicBoolean livenessPingInFlight = new AtomicBoolean();
@@ -75,8 +80,8 @@ public final class EventFeed implements AutoCloseable {
     public EventFeed(EngineCalls calls, EngineClients clients, Source source) {
         this.calls = calls;
         this.source = source;
-        this.client = clients.calls();
-        this.eventsClient = clients.events();
+        this.engine = new EngineJson(clients.callsHttp());
+        this.streams = new EngineJson(clients.eventsHttp());
         ScheduledThreadPoolExecutor events = new ScheduledThreadPoolExecutor(1,
                 EngineCalls.daemonThreads("wakegate-docker-events-"));
         events.setRemoveOnCancelPolicy(true);
@@ -114,7 +119,7 @@ public final class EventFeed implements AutoCloseable {
         }
         try {
             calls.call(null, () -> {
-                client.pingCmd().exec();
+                engine.ping();
                 return null;
             }).whenComplete((v, ex) -> livenessPingInFlight.set(false));
         } catch (RuntimeException e) {
@@ -161,7 +166,7 @@ public final class EventFeed implements AutoCloseable {
             // a bounded ping first (the stream itself has no deadline), on the call pool: this
             // thread delivers every feed's events and must never wait on the engine
             calls.call(null, () -> {
-                client.pingCmd().exec();
+                engine.ping();
                 return null;
             }).whenComplete((v, ex) -> onThread(() -> {
                 if (stopped || current != attempt || attempt.ended.get()) {
@@ -172,9 +177,8 @@ public final class EventFeed implements AutoCloseable {
                     return;
                 }
                 try {
-                    source.filter(eventsClient.eventsCmd())
-                            .exec(attempt); // returns at once: docker-java reads the stream on a thread of its own
-                } catch (RuntimeException e) {
+                    readers.newThread(attempt::read).start(); // the stream is read on a thread of its own
+                } catch (RuntimeException | OutOfMemoryError e) {
                     attempt.end(e);
                 }
             }));
@@ -255,42 +259,53 @@ public final class EventFeed implements AutoCloseable {
             });
         }
 
-        /** One connection of the stream; the first of error/complete/cancel ends it. */
-        private final class Attempt implements ResultCallback<Event> {
+        /** One connection of the stream; the first of error/end/cancel ends it. */
+        private final class Attempt {
             private final AtomicBoolean ended = new AtomicBoolean();
-            private volatile @Nullable Closeable stream;
+            private volatile DockerHttpClient.@Nullable Response response;
+            private volatile @Nullable Thread reader;
 
-            @Override
-            public void onStart(Closeable stream) {
-                this.stream = stream;
-                if (stopped || ended.get()) {
-                    // closed, or given up on while the engine was silent and answered only now
-                    closeStream();
-                    return;
-                }
-                onThread(Feed.this::onConnected);
-            }
-
-            @Override
-            public void onNext(Event event) {
-                WorkloadEvent e = source.map(event);
-                if (e != null && !ended.get()) {
-                    onThread(() -> {
-                        if (!stopped) {
-                            deliver(e);
+            /**
+             * On its own thread: opens the stream, then maps each object it carries until the
+             * engine ends it, it fails, or it is closed ({@link #closeStream}, from any thread).
+             */
+            void read() {
+                reader = Thread.currentThread();
+                try {
+                    if (stopped || ended.get()) {
+                        return; // closed, or given up on before the stream was asked for
+                    }
+                    DockerHttpClient.Response r = streams.events(source.filters());
+                    response = r;
+                    try (r) {
+                        if (stopped || ended.get()) {
+                            return; // closed, or given up on while the engine was silent and answered only now
                         }
-                    });
+                        onThread(Feed.this::onConnected);
+                        JsonParser parser = EngineJson.JSON.createParser(r.getBody());
+                        // closing the body would read the chunked stream to its end, which an event
+                        // stream never reaches: it is the response's close (an abort) that ends it
+                        parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+                        try (parser) {
+                            while (parser.nextToken() != null) { // at the next object, or the end of the stream
+                                JsonNode event = EngineJson.JSON.readTree(parser);
+                                WorkloadEvent e = source.map(event);
+                                if (e != null && !ended.get()) {
+                                    onThread(() -> {
+                                        if (!stopped) {
+                                            deliver(e);
+                                        }
+                                    });
+                                }
+                            }
+                        }
+                    }
+                    end(null);
+                } catch (Exception e) {
+                    end(e); // a no-op when this attempt was closed: that is why the read failed
+                } finally {
+                    reader = null;
                 }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                end(t);
-            }
-
-            @Override
-            public void onComplete() {
-                end(null);
             }
 
             void end(@Nullable Throwable cause) {
@@ -310,20 +325,24 @@ public final class EventFeed implements AutoCloseable {
                 closeStream();
             }
 
+            /**
+             * Interrupts the reader and aborts the stream's connection: does not wait for the
+             * engine. One not open yet is closed by its reader, which checks {@link #ended} once
+             * it has it.
+             */
             private void closeStream() {
-                Closeable s = stream;
-                if (s != null) {
+                Thread t = reader;
+                if (t != null) {
+                    t.interrupt();
+                }
+                DockerHttpClient.Response r = response;
+                if (r != null) {
                     try {
-                        s.close(); // interrupts the stream's reader and aborts its connection: does not wait for the engine
-                    } catch (IOException | RuntimeException ignored) {
+                        r.close();
+                    } catch (RuntimeException ignored) {
                         // already gone
                     }
                 }
-            }
-
-            @Override
-            public void close() {
-                cancel();
             }
         }
     }

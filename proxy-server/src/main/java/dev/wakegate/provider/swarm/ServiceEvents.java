@@ -1,11 +1,12 @@
 package dev.wakegate.provider.swarm;
 
-import com.github.dockerjava.api.command.EventsCmd;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.docker.EventFeed;
 import org.jspecify.annotations.Nullable;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code docker events --filter type=service --filter type=container}: services created, updated
@@ -13,15 +14,17 @@ import org.jspecify.annotations.Nullable;
  * an {@link EventFeed} delivers them. Containers that are no task of a service are dropped here.
  */
 final class ServiceEvents implements EventFeed.Source {
-    private static final String[] FOLLOWED = {"create", "update", "remove", "start", "die"};
+    private static final Map<String, List<String>> FILTERS = Map.of(
+            "type", List.of("service", "container"),
+            "event", List.of("create", "update", "remove", "start", "die"));
 
     @Override
-    public EventsCmd filter(EventsCmd cmd) {
-        return cmd.withEventTypeFilter(EventType.SERVICE, EventType.CONTAINER).withEventFilter(FOLLOWED);
+    public Map<String, List<String>> filters() {
+        return FILTERS;
     }
 
     @Override
-    public @Nullable WorkloadEvent map(Event event) {
+    public @Nullable WorkloadEvent map(JsonNode event) {
         return ServiceInfos.fromEvent(event);
     }
 }

@@ -1,13 +1,12 @@
 package dev.wakegate.provider.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
 import dev.wakegate.config.LabelConfig;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Health;
 import dev.wakegate.provider.WorkloadInfo.Status;
+import dev.wakegate.provider.docker.EventJson;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
@@ -177,25 +176,25 @@ final class ServiceInfos {
      * included, may have changed: read it again) are CREATE, its remove is DESTROY; its tasks'
      * containers starting and dying are START and DIE of the service.
      */
-    static @Nullable WorkloadEvent fromEvent(Event e) {
-        String action = e.getAction() != null ? e.getAction() : e.getStatus();
-        if (action == null || e.getActor() == null) {
+    static @Nullable WorkloadEvent fromEvent(JsonNode e) {
+        String action = EventJson.action(e);
+        if (action == null || !EventJson.hasActor(e)) {
             return null;
         }
-        Map<String, String> attributes = e.getActor().getAttributes() == null ? Map.of() : e.getActor().getAttributes();
-        long millis = e.getTimeNano() != null ? e.getTimeNano() / 1_000_000L
-                : e.getTime() != null ? e.getTime() * 1000L : System.currentTimeMillis();
-        if (e.getType() == EventType.SERVICE) {
-            WorkloadEvent.@Nullable Type type = switch (action) {
+        Map<String, String> attributes = EventJson.attributes(e);
+        long millis = EventJson.millis(e);
+        String eventType = EventJson.type(e);
+        if ("service".equals(eventType)) {
+            WorkloadEvent.@Nullable Type kind = switch (action) {
                 case "create", "update" -> WorkloadEvent.Type.CREATE;
                 case "remove" -> WorkloadEvent.Type.DESTROY;
                 default -> null;
             };
             String name = attributes.get("name");
-            return type == null || name == null ? null
-                    : new WorkloadEvent(type, e.getActor().getId(), name, null, null, Map.of(), millis);
+            return kind == null || name == null ? null
+                    : new WorkloadEvent(kind, EventJson.actorId(e), name, null, null, Map.of(), millis);
         }
-        if (e.getType() == EventType.CONTAINER) {
+        if ("container".equals(eventType)) {
             String service = attributes.get(TASK_SERVICE_LABEL);
             if (service == null) {
                 return null; // not a task's container

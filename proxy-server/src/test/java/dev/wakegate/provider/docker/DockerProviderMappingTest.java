@@ -1,10 +1,10 @@
 package dev.wakegate.provider.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventActor;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Health;
@@ -23,9 +23,71 @@ class DockerProviderMappingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
 
-    private static Event event(String action, Map<String, String> attributes) {
-        return new Event().withAction(action).withId("abc").withTimenano(1_700_000_000_123_456_789L)
-                .withEventActor(new EventActor().withId("abc").withAttributes(attributes));
+    private static JsonNode event(String action, Map<String, String> attributes) {
+        ObjectNode e = JSON.createObjectNode().put("Type", "container").put("Action", action).put("id", "abc")
+                .put("timeNano", 1_700_000_000_123_456_789L);
+        ObjectNode actor = e.putObject("Actor").put("ID", "abc");
+        attributes.forEach(actor.putObject("Attributes")::put);
+        return e;
+    }
+
+    /** One object of {@code GET /events} as engine 20.10 (API 1.41) streams it, for container {@code name}. */
+    private static JsonNode engineEvent(String action, String moreAttributes) throws Exception {
+        return JSON.readTree("""
+                {"status":"%1$s","id":"9db47a211d51","from":"wakegate/busybox:1","Type":"container","Action":"%1$s",
+                 "Actor":{"ID":"9db47a211d51","Attributes":{"com.docker.compose.service":"web",%2$s
+                   "image":"wakegate/busybox:1","name":"shop-web-1","wakegate.enable":"true"}},
+                 "scope":"local","time":1795972881,"timeNano":1795972881929329941}""".formatted(action, moreAttributes));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            create                 | -                     | CREATE        | -
+            start                  | -                     | START         | -
+            kill                   | "signal":"15",        | KILL          | -
+            kill                   | "signal":"1",         | -             | -
+            die                    | "exitCode":"143",     | DIE           | -
+            stop                   | -                     | STOP          | -
+            pause                  | -                     | PAUSE         | -
+            unpause                | -                     | UNPAUSE       | -
+            health_status: healthy | -                     | HEALTH_STATUS | HEALTHY
+            destroy                | -                     | DESTROY       | -
+            """)
+    void engineEventObjectsMapToTheContainersEvents(String action, String moreAttributes, WorkloadEvent.Type expected,
+                                                     Health health) throws Exception {
+        WorkloadEvent e = ContainerInfos.fromEvent(engineEvent(action, moreAttributes == null ? "" : moreAttributes));
+        if (expected == null) {
+            assertThat(e).isNull(); // a HUP to reload it is no kill the lifecycle follows
+            return;
+        }
+        assertThat(e.type()).isEqualTo(expected);
+        assertThat(e.id()).isEqualTo("9db47a211d51");
+        assertThat(e.name()).isEqualTo("shop-web-1");
+        assertThat(e.service()).isEqualTo("web");
+        assertThat(e.health()).isEqualTo(health);
+        assertThat(e.timeMillis()).isEqualTo(1_795_972_881_929L);
+        // the container's labels, without the event's own fields (name, image, exitCode, signal)
+        assertThat(e.labels()).containsOnly(Map.entry("com.docker.compose.service", "web"), Map.entry("wakegate.enable", "true"));
+    }
+
+    @Test
+    void olderEventShapesFallBackToStatusIdAndSeconds() throws Exception {
+        WorkloadEvent e = ContainerInfos.fromEvent(JSON.readTree("""
+                {"status":"die","id":"4f1c","from":"x","time":1700000000}"""));
+        assertThat(e.type()).isEqualTo(WorkloadEvent.Type.DIE);
+        assertThat(e.id()).isEqualTo("4f1c");
+        assertThat(e.name()).isNull();
+        assertThat(e.labels()).isEmpty();
+        assertThat(e.timeMillis()).isEqualTo(1_700_000_000_000L);
+        assertThat(ContainerInfos.fromEvent(JSON.readTree("{\"Type\":\"container\"}"))).isNull();
+    }
+
+    @Test
+    void eventAttributesThatAreNoStringsAreReadAsJacksonWouldBindThem() throws Exception {
+        WorkloadEvent e = ContainerInfos.fromEvent(JSON.readTree("""
+                {"Type":"container","Action":"start","Actor":{"ID":"c1","Attributes":
+                  {"name":"web","replicas":3,"flag":true,"gone":null,"nested":{"a":"b"}}}}"""));
+        assertThat(e.labels()).containsOnly(Map.entry("replicas", "3"), Map.entry("flag", "true"));
     }
 
     @Test

@@ -2,9 +2,6 @@ package dev.wakegate.provider.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventActor;
-import com.github.dockerjava.api.model.EventType;
 import dev.wakegate.config.LabelConfig;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
@@ -136,21 +133,24 @@ class ServiceInfosTest {
         assertThat(ServiceInfos.stopGrace(s)).isEqualTo(Duration.ofSeconds(3));
     }
 
-    private static Event event(EventType type, String action, String id, Map<String, String> attributes) {
-        return new Event(action, id, null, 1_700_000_000L).withType(type).withAction(action)
-                .withEventActor(new EventActor().withId(id).withAttributes(attributes));
+    private static JsonNode event(String type, String action, String id, Map<String, String> attributes) {
+        ObjectNode e = SwarmApi.JSON.createObjectNode().put("status", action).put("id", id).put("time", 1_700_000_000L)
+                .put("Type", type).put("Action", action);
+        ObjectNode actor = e.putObject("Actor").put("ID", id);
+        attributes.forEach(actor.putObject("Attributes")::put);
+        return e;
     }
 
     @ParameterizedTest(name = "{0} {1}: {2}")
     @CsvSource(delimiter = '|', value = {
-            "SERVICE   | create  | CREATE",
-            "SERVICE   | update  | CREATE",
-            "SERVICE   | remove  | DESTROY",
-            "CONTAINER | start   | START",
-            "CONTAINER | die     | DIE",
+            "service   | create  | CREATE",
+            "service   | update  | CREATE",
+            "service   | remove  | DESTROY",
+            "container | start   | START",
+            "container | die     | DIE",
     })
-    void serviceAndTaskEventsAreEventsOfTheService(EventType type, String action, WorkloadEvent.Type expected) {
-        Map<String, String> attributes = type == EventType.SERVICE ? Map.of("name", "shop_web")
+    void serviceAndTaskEventsAreEventsOfTheService(String type, String action, WorkloadEvent.Type expected) {
+        Map<String, String> attributes = type.equals("service") ? Map.of("name", "shop_web")
                 : Map.of("name", "shop_web.1.abc", ServiceInfos.TASK_SERVICE_LABEL, "shop_web",
                 "com.docker.swarm.service.id", "svc1");
         WorkloadEvent e = ServiceInfos.fromEvent(event(type, action, "x1", attributes));
@@ -159,13 +159,43 @@ class ServiceInfosTest {
         assertThat(e.name()).isEqualTo("shop_web");
     }
 
+    /** Objects of {@code GET /events} as engine 20.10 (API 1.41) streams them for a service and its tasks. */
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+            "service   | create | CREATE  | svc1",
+            "service   | update | CREATE  | svc1",
+            "service   | remove | DESTROY | svc1",
+            "container | start  | START   | svc1",
+            "container | die    | DIE     | svc1",
+    })
+    void engineServiceAndTaskEventObjectsAreEventsOfTheService(String type, String action, WorkloadEvent.Type expected,
+                                                               String id) throws Exception {
+        String json = type.equals("service") ? """
+                {"Type":"service","Action":"%s","Actor":{"ID":"svc1","Attributes":{"name":"shop_web",
+                  "updatestate.new":"updating"}},"scope":"swarm","time":1795972881,"timeNano":1795972881929329941}"""
+                : """
+                {"status":"%s","id":"c0ffee","from":"nginx:1","Type":"container","Action":"%1$s",
+                 "Actor":{"ID":"c0ffee","Attributes":{"com.docker.swarm.node.id":"n1","com.docker.swarm.service.id":"svc1",
+                   "com.docker.swarm.service.name":"shop_web","com.docker.swarm.task":"","com.docker.swarm.task.id":"t1",
+                   "com.docker.swarm.task.name":"shop_web.1.t1","exitCode":"0","image":"nginx:1","name":"shop_web.1.t1"}},
+                 "scope":"local","time":1795972881,"timeNano":1795972881929329941}""";
+        WorkloadEvent e = ServiceInfos.fromEvent(SwarmApi.JSON.readTree(json.formatted(action)));
+        assertThat(e).isNotNull();
+        assertThat(e.type()).isEqualTo(expected);
+        assertThat(e.id()).isEqualTo(id);
+        assertThat(e.name()).isEqualTo("shop_web");
+        assertThat(e.service()).isNull();
+        assertThat(e.labels()).isEmpty();
+        assertThat(e.timeMillis()).isEqualTo(1_795_972_881_929L);
+    }
+
     @Test
     void containersThatAreNoTaskAndActionsNotFollowedAreDropped() {
-        assertThat(ServiceInfos.fromEvent(event(EventType.CONTAINER, "start", "c1", Map.of("name", "plain"))))
+        assertThat(ServiceInfos.fromEvent(event("container", "start", "c1", Map.of("name", "plain"))))
                 .isNull();
-        assertThat(ServiceInfos.fromEvent(event(EventType.CONTAINER, "exec_create", "c1",
+        assertThat(ServiceInfos.fromEvent(event("container", "exec_create", "c1",
                 Map.of(ServiceInfos.TASK_SERVICE_LABEL, "shop_web")))).isNull();
-        assertThat(ServiceInfos.fromEvent(event(EventType.NETWORK, "create", "n1", Map.of("name", "x")))).isNull();
+        assertThat(ServiceInfos.fromEvent(event("network", "create", "n1", Map.of("name", "x")))).isNull();
     }
 
     @Test
