@@ -225,7 +225,7 @@ for name in $ONLY; do
   fi
   kill "$idler" 2>/dev/null || true; wait "$idler" 2>/dev/null || true
   fi
-  echo "   p99 0-30s ${P99COLD[$name]} ms, c1 ${P99C1[$name]} ms, c32 ${P99C32[$name]} ms at ${RPS[$name]} req/s; rss loaded ${LOADED[$name]} MB, with ${IDLEHELD[$name]:-?} idle ${IDLERSS[$name]:--} MB" >&2
+  echo "   p99 0-30s ${P99COLD[$name]:--} ms, c1 ${P99C1[$name]:--} ms, c32 ${P99C32[$name]:--} ms at ${RPS[$name]:--} req/s; rss loaded ${LOADED[$name]} MB, with ${IDLEHELD[$name]:-?} idle ${IDLERSS[$name]:--} MB" >&2
   stop_proxy
 done
 
