@@ -1,6 +1,5 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 
@@ -14,20 +13,18 @@ import java.util.concurrent.CompletableFuture;
 final class ContainerPause {
     private final EngineCalls calls;
     private final ContainerNames names;
-    private final DockerClient client;
     private final EngineJson engine;
 
-    ContainerPause(EngineCalls calls, ContainerNames names, DockerClient client, EngineJson engine) {
+    ContainerPause(EngineCalls calls, ContainerNames names, EngineJson engine) {
         this.calls = calls;
         this.names = names;
-        this.client = client;
         this.engine = engine;
     }
 
     CompletableFuture<Void> pause(String name) {
         return calls.call(name, () -> names.onContainer(name, (id, described) -> {
             try {
-                client.pauseContainerCmd(id).exec();
+                engine.post(id, "pause");
             } catch (DockerException e) {
                 if (e instanceof NotFoundException) {
                     throw e;

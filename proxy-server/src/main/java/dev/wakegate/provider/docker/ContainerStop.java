@@ -1,14 +1,13 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.exception.NotModifiedException;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code docker stop}: the engine signals the container, waits up to the grace period, then kills
  * it, and answers once it is down; so this call's deadline is that grace (in whole seconds, as the
- * engine takes it) plus the call timeout. A stopped container is left as it is.
+ * engine takes it) plus the call timeout, on a transport whose socket waits as long. A stopped
+ * container is left as it is (the engine answers 304).
  */
 final class ContainerStop {
     private final EngineCalls calls;
@@ -25,12 +24,7 @@ final class ContainerStop {
         long graceSeconds = Math.max(0, (grace.toMillis() + 999) / 1000);
         Duration limit = Duration.ofSeconds(graceSeconds).plus(calls.callTimeout());
         return calls.call(name, limit, () -> names.onContainer(name, (id, described) -> {
-            try {
-                clients.forStop(limit).stopContainerCmd(id)
-                        .withTimeout((int) Math.min(Integer.MAX_VALUE, graceSeconds)).exec();
-            } catch (NotModifiedException alreadyStopped) {
-                // the goal state holds already
-            }
+            new EngineJson(clients.forStop(limit)).post(id, "stop?t=" + graceSeconds);
             return null;
         }));
     }

@@ -1,6 +1,5 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 
@@ -14,20 +13,18 @@ import java.util.concurrent.CompletableFuture;
 final class ContainerUnpause {
     private final EngineCalls calls;
     private final ContainerNames names;
-    private final DockerClient client;
     private final EngineJson engine;
 
-    ContainerUnpause(EngineCalls calls, ContainerNames names, DockerClient client, EngineJson engine) {
+    ContainerUnpause(EngineCalls calls, ContainerNames names, EngineJson engine) {
         this.calls = calls;
         this.names = names;
-        this.client = client;
         this.engine = engine;
     }
 
     CompletableFuture<Void> unpause(String name) {
         return calls.call(name, () -> names.onContainer(name, (id, described) -> {
             try {
-                client.unpauseContainerCmd(id).exec();
+                engine.post(id, "unpause");
             } catch (DockerException e) {
                 if (e instanceof NotFoundException) {
                     throw e;

@@ -61,10 +61,10 @@ public final class DockerProvider implements WorkloadProvider {
         this.engine = new EngineJson(clients.callsHttp());
         this.calls = new EngineCalls(dockerHost, callTimeout, engine::apiVersion);
         ContainerNames names = new ContainerNames(engine);
-        this.starter = new ContainerStart(calls, names, clients.calls());
+        this.starter = new ContainerStart(calls, names, engine);
         this.stopper = new ContainerStop(calls, names, clients);
-        this.pauser = new ContainerPause(calls, names, clients.calls(), engine);
-        this.unpauser = new ContainerUnpause(calls, names, clients.calls(), engine);
+        this.pauser = new ContainerPause(calls, names, engine);
+        this.unpauser = new ContainerUnpause(calls, names, engine);
         this.inspector = new ContainerInspect(calls, names, engine);
         this.lister = new ContainerList(calls, engine);
         this.events = new EventFeed(calls, clients, new ContainerEvents(names));

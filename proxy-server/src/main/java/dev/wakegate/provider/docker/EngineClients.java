@@ -1,8 +1,6 @@
 package dev.wakegate.provider.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
@@ -17,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The docker-java clients of one engine: one for the calls, the bare transport for the event
- * streams, and one per stop grace period longer than the call timeout.
+ * The docker-java transports of one engine ({@link EngineJson} speaks over them): one for the calls,
+ * one for the event streams, and one per stop grace period longer than the call timeout.
  *
  * <p>A call's deadline ({@link EngineCalls}) is what the caller sees and what frees its worker;
  * the socket's response timeout, a little longer so that the deadline always speaks first, is a
@@ -34,13 +32,11 @@ public final class EngineClients implements AutoCloseable {
     /** DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read by {@link DockerTls}; else no TLS (null for tcp://). */
     private final @Nullable SSLConfig tls;
     private final Duration callTimeout;
-    private final DockerClient calls;
-    /** The transport under {@link #calls}, for requests docker-java's models would not carry whole. */
     private final DockerHttpClient callsHttp;
     /** Event streams: no response timeout, a quiet engine is not a dead one (the liveness ping tells). */
     private final DockerHttpClient eventsHttp;
-    /** Clients for stops whose grace outlasts {@link #callTimeout}, keyed by their deadline in milliseconds. */
-    private final Map<Long, DockerClient> stops = new ConcurrentHashMap<>();
+    /** Transports for stops whose grace outlasts {@link #callTimeout}, keyed by their deadline in milliseconds. */
+    private final Map<Long, DockerHttpClient> stops = new ConcurrentHashMap<>();
 
     EngineClients(String dockerHost, Duration callTimeout) {
         this.dockerHost = dockerHost;
@@ -50,18 +46,12 @@ public final class EngineClients implements AutoCloseable {
                 .orElse(dockerHost.startsWith("unix:") ? PlainTransport.INSTANCE : null);
         this.callTimeout = callTimeout;
         this.callsHttp = newHttpClient(callTimeout.plus(SOCKET_SLACK));
-        this.calls = newClient(callsHttp);
         this.eventsHttp = newHttpClient(null);
     }
 
-    /** For every call bounded by the call timeout. */
-    public DockerClient calls() {
-        return calls;
-    }
-
     /**
-     * The raw transport of {@link #calls()}: for the Swarm provider, which sends a service's spec
-     * back exactly as the engine gave it (docker-java's model of a spec drops fields it does not know).
+     * For every call bounded by the call timeout; the Swarm provider's too, which sends a service's
+     * spec back exactly as the engine gave it (docker-java's model of a spec drops fields it does not know).
      */
     public DockerHttpClient callsHttp() {
         return callsHttp;
@@ -73,16 +63,11 @@ public final class EngineClients implements AutoCloseable {
     }
 
     /** For a stop whose deadline is {@code limit} (its grace period plus the call timeout). */
-    DockerClient forStop(Duration limit) {
+    DockerHttpClient forStop(Duration limit) {
         if (limit.compareTo(callTimeout) <= 0) {
-            return calls;
+            return callsHttp;
         }
-        return stops.computeIfAbsent(limit.toMillis(),
-                ms -> newClient(newHttpClient(Duration.ofMillis(ms).plus(SOCKET_SLACK))));
-    }
-
-    private DockerClient newClient(DockerHttpClient http) {
-        return DockerClientImpl.getInstance(config(), http);
+        return stops.computeIfAbsent(limit.toMillis(), ms -> newHttpClient(Duration.ofMillis(ms).plus(SOCKET_SLACK)));
     }
 
     private DefaultDockerClientConfig config() {
@@ -107,7 +92,7 @@ public final class EngineClients implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(calls);
+        closeQuietly(callsHttp);
         closeQuietly(eventsHttp);
         stops.values().forEach(EngineClients::closeQuietly);
     }

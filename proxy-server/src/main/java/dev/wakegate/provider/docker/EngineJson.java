@@ -16,16 +16,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The engine's container read endpoints, {@code GET /containers/json} and
- * {@code GET /containers/{id}/json}, {@code GET /version} and {@code GET /_ping}, read as JSON trees
- * through the same transport as the docker-java client; and {@code GET /events}, opened as a stream
- * whose objects {@link EventFeed} reads as trees too (on a transport without response timeout).
+ * The engine's container endpoints over docker-java's transport: the reads ({@code GET
+ * /containers/json}, {@code GET /containers/{id}/json}, {@code GET /version}, {@code GET /_ping}) as
+ * JSON trees; the verbs ({@code POST /containers/{id}/start}, {@code stop}, {@code pause},
+ * {@code unpause}) as bare requests; and {@code GET /events}, opened as a stream whose objects
+ * {@link EventFeed} reads as trees too (on a transport without response timeout).
  * The first list and inspect through docker-java's models cost ~300 ms at start (Jackson
  * introspects the whole inspect model by reflection, in the interpreter, before the listeners
  * open), and its {@code Event} model ~50 ms and most of Jackson's databind as the first request
  * came in, while the fields the proxy needs are a handful: a tree parse of them costs almost
- * nothing. Failures are docker-java's exceptions ({@link NotFoundException} for a 404,
- * {@link DockerException} with the engine's body otherwise), which {@link EngineCalls} types.
+ * nothing. docker-java's command client, there only for the verbs (four requests without a body),
+ * loaded ~190 classes more at start (~1 MB of RSS at rest). Failures are docker-java's exceptions
+ * ({@link NotFoundException} for a 404, {@link DockerException} with the engine's body otherwise),
+ * which {@link EngineCalls} types.
  * Runs on the engine-call workers, the streams on their own readers.
  */
 final class EngineJson {
@@ -76,6 +79,15 @@ final class EngineJson {
         return elements(get("/containers/json?all=1"));
     }
 
+    /**
+     * {@code POST /containers/ID/VERB[?query]}: returns once the engine has answered below 400, a
+     * 304 (the container is in that state already) included; else throws as {@link #open} does.
+     */
+    void post(String id, String verbAndQuery) throws IOException {
+        send(DockerHttpClient.Request.Method.POST, "/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                + "/" + verbAndQuery).close();
+    }
+
     private JsonNode get(String path) throws IOException {
         try (DockerHttpClient.Response r = open(path); InputStream body = r.getBody()) {
             return JSON.readTree(body);
@@ -84,8 +96,12 @@ final class EngineJson {
 
     /** {@code GET path}, answered below 400: the open response. An error status is docker-java's exception for it, with the engine's message. */
     private DockerHttpClient.Response open(String path) throws IOException {
+        return send(DockerHttpClient.Request.Method.GET, path);
+    }
+
+    private DockerHttpClient.Response send(DockerHttpClient.Request.Method method, String path) throws IOException {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.GET)
+                .method(method)
                 .path(path)
                 .build();
         DockerHttpClient.Response r = http.execute(request);
