@@ -24,7 +24,7 @@ final class ContainerPause {
     CompletableFuture<Void> pause(String name) {
         return calls.call(name, () -> names.onContainer(name, (id, described) -> {
             try {
-                engine.post(id, "pause");
+                engine.verb(id, "pause");
             } catch (DockerException e) {
                 if (e instanceof NotFoundException) {
                     throw e;

@@ -16,7 +16,7 @@ final class ContainerStart {
 
     CompletableFuture<Void> start(String name) {
         return calls.call(name, () -> names.onContainer(name, (id, described) -> {
-            engine.post(id, "start");
+            engine.verb(id, "start");
             return null;
         }));
     }

@@ -24,7 +24,7 @@ final class ContainerStop {
         long graceSeconds = Math.max(0, (grace.toMillis() + 999) / 1000);
         Duration limit = Duration.ofSeconds(graceSeconds).plus(calls.callTimeout());
         return calls.call(name, limit, () -> names.onContainer(name, (id, described) -> {
-            new EngineJson(clients.forStop(limit)).post(id, "stop?t=" + graceSeconds);
+            new EngineJson(clients.forStop(limit)).verb(id, "stop?t=" + graceSeconds);
             return null;
         }));
     }

@@ -24,7 +24,7 @@ final class ContainerUnpause {
     CompletableFuture<Void> unpause(String name) {
         return calls.call(name, () -> names.onContainer(name, (id, described) -> {
             try {
-                engine.post(id, "unpause");
+                engine.verb(id, "unpause");
             } catch (DockerException e) {
                 if (e instanceof NotFoundException) {
                     throw e;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.transport.DockerHttpClient;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,15 +29,15 @@ import java.util.Map;
  * nothing. docker-java's command client, there only for the verbs (four requests without a body),
  * loaded ~190 classes more at start (~1 MB of RSS at rest). Failures are docker-java's exceptions
  * ({@link NotFoundException} for a 404, {@link DockerException} with the engine's body otherwise),
- * which {@link EngineCalls} types.
- * Runs on the engine-call workers, the streams on their own readers.
+ * which {@link EngineCalls} types. The Swarm provider's requests go through {@link #get} and
+ * {@link #post(String, JsonNode)} too. Runs on the engine-call workers, the streams on their own readers.
  */
-final class EngineJson {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class EngineJson {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final DockerHttpClient http;
 
-    EngineJson(DockerHttpClient http) {
+    public EngineJson(DockerHttpClient http) {
         this.http = http;
     }
 
@@ -83,27 +84,34 @@ final class EngineJson {
      * {@code POST /containers/ID/VERB[?query]}: returns once the engine has answered below 400, a
      * 304 (the container is in that state already) included; else throws as {@link #open} does.
      */
-    void post(String id, String verbAndQuery) throws IOException {
-        send(DockerHttpClient.Request.Method.POST, "/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
-                + "/" + verbAndQuery).close();
+    void verb(String id, String verbAndQuery) throws IOException {
+        post("/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/" + verbAndQuery, null);
     }
 
-    private JsonNode get(String path) throws IOException {
+    /** {@code GET path}: the answer's JSON, when below 400; else throws as {@link #open} does. */
+    public JsonNode get(String path) throws IOException {
         try (DockerHttpClient.Response r = open(path); InputStream body = r.getBody()) {
             return JSON.readTree(body);
         }
     }
 
-    /** {@code GET path}, answered below 400: the open response. An error status is docker-java's exception for it, with the engine's message. */
-    private DockerHttpClient.Response open(String path) throws IOException {
-        return send(DockerHttpClient.Request.Method.GET, path);
+    /** {@code POST path} with {@code body} as JSON (none when null): returns once answered below 400, else throws as {@link #open} does. */
+    public void post(String path, @Nullable JsonNode body) throws IOException {
+        DockerHttpClient.Request.Builder request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST)
+                .path(path);
+        if (body != null) {
+            request.putHeader("Content-Type", "application/json").bodyBytes(JSON.writeValueAsBytes(body));
+        }
+        send(request.build()).close();
     }
 
-    private DockerHttpClient.Response send(DockerHttpClient.Request.Method method, String path) throws IOException {
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-                .method(method)
-                .path(path)
-                .build();
+    /** {@code GET path}, answered below 400: the open response. An error status is docker-java's exception for it, with the engine's message. */
+    private DockerHttpClient.Response open(String path) throws IOException {
+        return send(DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build());
+    }
+
+    private DockerHttpClient.Response send(DockerHttpClient.Request request) throws IOException {
         DockerHttpClient.Response r = http.execute(request);
         int status = r.getStatusCode();
         if (status < 400) {
@@ -118,7 +126,8 @@ final class EngineJson {
         }
     }
 
-    private static List<JsonNode> elements(JsonNode array) {
+    /** The elements of a JSON array answer. */
+    public static List<JsonNode> elements(JsonNode array) {
         List<JsonNode> out = new ArrayList<>(array.size());
         array.forEach(out::add);
         return out;

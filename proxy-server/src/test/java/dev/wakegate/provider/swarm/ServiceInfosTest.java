@@ -6,6 +6,7 @@ import dev.wakegate.config.LabelConfig;
 import dev.wakegate.provider.WorkloadEvent;
 import dev.wakegate.provider.WorkloadInfo;
 import dev.wakegate.provider.WorkloadInfo.Status;
+import dev.wakegate.provider.docker.EngineJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServiceInfosTest {
 
     private static ObjectNode service(int replicas, Map<String, String> labels) {
-        ObjectNode s = SwarmApi.JSON.createObjectNode();
+        ObjectNode s = EngineJson.JSON.createObjectNode();
         s.put("ID", "svc1");
         s.put("UpdatedAt", "2026-11-29T12:00:00.000000000Z");
         ObjectNode spec = s.putObject("Spec");
@@ -34,7 +35,7 @@ class ServiceInfosTest {
     }
 
     private static JsonNode task(String state, String desired, String createdAt, String err, int exit) {
-        ObjectNode t = SwarmApi.JSON.createObjectNode();
+        ObjectNode t = EngineJson.JSON.createObjectNode();
         t.put("ServiceID", "svc1");
         t.put("DesiredState", desired);
         t.put("CreatedAt", createdAt);
@@ -134,7 +135,7 @@ class ServiceInfosTest {
     }
 
     private static JsonNode event(String type, String action, String id, Map<String, String> attributes) {
-        ObjectNode e = SwarmApi.JSON.createObjectNode().put("status", action).put("id", id).put("time", 1_700_000_000L)
+        ObjectNode e = EngineJson.JSON.createObjectNode().put("status", action).put("id", id).put("time", 1_700_000_000L)
                 .put("Type", type).put("Action", action);
         ObjectNode actor = e.putObject("Actor").put("ID", id);
         attributes.forEach(actor.putObject("Attributes")::put);
@@ -179,7 +180,7 @@ class ServiceInfosTest {
                    "com.docker.swarm.service.name":"shop_web","com.docker.swarm.task":"","com.docker.swarm.task.id":"t1",
                    "com.docker.swarm.task.name":"shop_web.1.t1","exitCode":"0","image":"nginx:1","name":"shop_web.1.t1"}},
                  "scope":"local","time":1795972881,"timeNano":1795972881929329941}""";
-        WorkloadEvent e = ServiceInfos.fromEvent(SwarmApi.JSON.readTree(json.formatted(action)));
+        WorkloadEvent e = ServiceInfos.fromEvent(EngineJson.JSON.readTree(json.formatted(action)));
         assertThat(e).isNotNull();
         assertThat(e.type()).isEqualTo(expected);
         assertThat(e.id()).isEqualTo(id);
