@@ -9,8 +9,12 @@
 #    or was made for another set of bundled libraries (REBUILD_BASE=1 forces it): a jlinked
 #    runtime (modules from jdeps on the shaded jar), the glibc libraries it links against (found
 #    with ldd), and busybox-static for a shell, wget and httpd, imported with `docker import`.
-#    The JDK: JLINK_JDK, else a Temurin 25 under /usr/lib/jvm, else JAVA_HOME / the java on PATH.
-#    25 measured better (docs/benchmarks.md): an AOT cache and compact object headers;
+#    The JDK: JLINK_JDK, else JAVA_HOME / the java on PATH (17 here). On 17 the runtime keeps
+#    the JDK's default class-data archive, and the launcher writes the app's own archive under
+#    /app/.cache when the container first stops, so restarts map it. That measured better than
+#    JDK 25 with an AOT cache (docs/benchmarks.md): 76 vs 112 MB, RSS at rest 72 vs 88 MB, a
+#    restart's first answer 490 vs 560-610 ms; only a new container's first start is slower
+#    (930-970 vs 590-690 ms). JLINK_JDK=<a JDK 25> still builds that variant;
 # 3. `docker build -f docker/Dockerfile.local` on top of it: bin/wakegate and the jar, user 10001,
 #    HEALTHCHECK, ENTRYPOINT; on JDK 25 a training stage first runs the proxy on loopback (no
 #    engine, no network) to write the AOT cache lib/wakegate.aot (AOT=0 leaves it out). The same
@@ -22,8 +26,6 @@ jar="$root/proxy-server/target/wakegate.jar"
 image=${IMAGE:-wakegate/wakegate:local}
 if [ -n "${JLINK_JDK:-}" ]; then
   java_home=$JLINK_JDK
-elif jdk25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1) && [ -n "$jdk25" ]; then
-  java_home=$jdk25
 else
   java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 fi
@@ -77,12 +79,14 @@ if [ "$current_key" != "$deps_key" ] || [ "${REBUILD_BASE:-0}" = 1 ]; then
   chmod 1777 "$rootfs/tmp"
   compress=--compress=2
   [ "$jdk_major" -ge 21 ] && compress=--compress=zip-6
-  # No default CDS archive (--generate-cds-archive): the image's AOT cache holds the JDK's classes
-  # too, and on JDK 17 the launcher's own archive needs one (add it there if you build on 17).
+  # Before 25: the JDK's default class-data archive, which the launcher's archive of the app's
+  # classes builds on. On 25 the image's AOT cache holds the JDK's classes too.
   cds_plugin=
   [ "$jdk_major" -lt 25 ] && cds_plugin=--generate-cds-archive
   "$java_home/bin/jlink" --add-modules "$modules" --output "$rootfs/opt/java" \
     --strip-debug --no-header-files --no-man-pages "$compress" $cds_plugin
+  # The archive for a heap without compressed pointers (> 32 GB) is 11 MB nobody here uses.
+  rm -f "$rootfs/opt/java/lib/server/classes_nocoops.jsa"
   # The symbol table of libjvm.so (5 MB of 30 on JDK 25): a crash report then names fewer native
   # frames; the dynamic symbols that JNI and the attach mechanism use stay.
   if command -v strip >/dev/null; then
