@@ -7,6 +7,7 @@ import dev.wakegate.server.logging.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -170,7 +171,11 @@ public final class Main {
 
     private static void handle(Logger log, String signal, Runnable action, String otherwise) {
         try {
-            Signal.handle(new Signal(signal), s -> action.run());
+            // a signal ignored when the JVM started (nohup ignores SIGHUP) stays ignored: the JVM
+            // keeps the handler but never calls it, so say so rather than let a reload go unheard
+            if (Signal.handle(new Signal(signal), s -> action.run()) == SignalHandler.SIG_IGN) {
+                log.warn("SIG{} is ignored in this process (started under nohup?): {}", signal, otherwise);
+            }
         } catch (IllegalArgumentException unavailable) {
             log.debug("cannot handle SIG{}: {}", signal, otherwise);
         }

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +48,14 @@ class MainProcessTest {
         }
     }
 
-    private Process run(String yaml) throws IOException {
+    private Process run(String yaml, String... launcher) throws IOException {
         Path config = dir.resolve("wakegate.yml");
         Files.writeString(config, yaml);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        child = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString())
+        List<String> command = new ArrayList<>(List.of(launcher));
+        command.addAll(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
+        child = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
         return child;
     }
@@ -191,6 +194,28 @@ class MainProcessTest {
                 .anyMatch(l -> l.contains("config reload refused") && l.contains("routes[0].path")));
         assertThat(status(port, "/new/x")).as("the running config stays").isEqualTo(502);
         assertThat(p.isAlive()).as("SIGHUP does not stop the process").isTrue();
+    }
+
+    @Test
+    void aSighupIgnoredSinceTheStartIsSaidInTheLogAndTheReloadEndpointStillWorks() throws Exception {
+        int port = Loopback.freePort();
+        String head = """
+                listen: 127.0.0.1:%d
+                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
+                """.formatted(port);
+        // nohup starts the JVM with SIGHUP ignored, which the JVM then never hands to a handler
+        Process p = run(head + "routes:\n  - { path: /old, upstream: 127.0.0.1:1 }\n", "nohup");
+        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(port, "/old/x") == 502);
+        assertThat(log()).anyMatch(l -> l.contains("SIGHUP is ignored in this process (started under nohup?)")
+                && l.contains("use POST /health/config/reload to reload"));
+        assertThat(log()).noneMatch(l -> l.contains("SIGUSR1 is ignored"));
+
+        Files.writeString(dir.resolve("wakegate.yml"), head + "routes:\n  - { path: /new, upstream: 127.0.0.1:1 }\n");
+        int reload = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/config/reload"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        assertThat(reload).isEqualTo(200);
+        assertThat(status(port, "/new/x")).isEqualTo(502);
+        assertThat(p.isAlive()).isTrue();
     }
 
     @Test
