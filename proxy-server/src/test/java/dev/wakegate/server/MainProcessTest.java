@@ -52,7 +52,9 @@ class MainProcessTest {
         Path config = dir.resolve("wakegate.yml");
         Files.writeString(config, yaml);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(launcher));
+        // SIGHUP back to its default for the child even if this JVM runs under nohup (coreutils env)
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP"));
+        command.addAll(List.of(launcher));
         command.addAll(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
         child = new ProcessBuilder(command)
