@@ -62,6 +62,21 @@ class MainProcessTest {
         return child;
     }
 
+    /** The config's first lines: a listener on {@code port} and no engine to ask. */
+    private static String noEngine(int port) {
+        return """
+                listen: 127.0.0.1:%d
+                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
+                """.formatted(port);
+    }
+
+    /** Starts the proxy on {@code port} with no engine and one route, /old, and waits until it routes it. */
+    private Process startWithOldRoute(int port, String... launcher) throws IOException {
+        Process p = run(noEngine(port) + "routes:\n  - { path: /old, upstream: 127.0.0.1:1 }\n", launcher);
+        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(port, "/old/x") == 502);
+        return p;
+    }
+
     private List<String> log() throws IOException {
         return Files.readAllLines(dir.resolve("out.log"));
     }
@@ -177,12 +192,8 @@ class MainProcessTest {
     @Test
     void sighupReloadsTheFileAndARefusedOneChangesNothing() throws Exception {
         int port = Loopback.freePort();
-        String head = """
-                listen: 127.0.0.1:%d
-                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
-                """.formatted(port);
-        Process p = run(head + "routes:\n  - { path: /old, upstream: 127.0.0.1:1 }\n");
-        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(port, "/old/x") == 502);
+        String head = noEngine(port);
+        Process p = startWithOldRoute(port);
         assertThat(status(port, "/new/x")).isEqualTo(404);
 
         Files.writeString(dir.resolve("wakegate.yml"), head + "routes:\n  - { path: /new, upstream: 127.0.0.1:1 }\n");
@@ -201,13 +212,9 @@ class MainProcessTest {
     @Test
     void aSighupIgnoredSinceTheStartIsSaidInTheLogAndTheReloadEndpointStillWorks() throws Exception {
         int port = Loopback.freePort();
-        String head = """
-                listen: 127.0.0.1:%d
-                docker: { host: "unix:///tmp/wakegate-no-engine-here.sock", labels: false }
-                """.formatted(port);
+        String head = noEngine(port);
         // nohup starts the JVM with SIGHUP ignored, which the JVM then never hands to a handler
-        Process p = run(head + "routes:\n  - { path: /old, upstream: 127.0.0.1:1 }\n", "nohup");
-        await("proxy up").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(port, "/old/x") == 502);
+        Process p = startWithOldRoute(port, "nohup");
         assertThat(log()).anyMatch(l -> l.contains("SIGHUP is ignored in this process (started under nohup?)")
                 && l.contains("use POST /health/config/reload to reload"));
         assertThat(log()).noneMatch(l -> l.contains("SIGUSR1 is ignored"));
