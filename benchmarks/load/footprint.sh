@@ -11,7 +11,11 @@
 #   rss loaded    RSS idle again after the load
 #   rss idle N    RSS while IDLE keep-alive connections are open and idle (each made one request)
 #
-# RSS is VmRSS summed over the process and its children (nginx: master + worker), in MB (10^6).
+# RSS is VmRSS summed over the process and its children (nginx: master + worker), in MB (10^6),
+# read SETTLE seconds (default 6) after the start, the load or the idle connections' arrival: longer
+# than bin/wakegate's native-heap trim period (5 s), so what the JVM freed meanwhile (the JIT's and
+# the GC's scratch memory; ~12 MB right after 8,000 connections arrive) is back with the OS. Read
+# within that period, RSS varies with where the trim happens to fall (SETTLE=2: 110-118 MB idle).
 #
 #   benchmarks/load/footprint.sh                       # STARTS=3 IDLE=8000 DURATION=15s COLD_DURATION=30s
 #   ONLY=wakegate IDLE=1000 DURATION=5s COLD_DURATION=10s benchmarks/load/footprint.sh   # quick look
@@ -35,7 +39,7 @@ DURATION=${DURATION:-15s}
 COLD_DURATION=${COLD_DURATION:-30s}
 COLD_CONNECTIONS=${COLD_CONNECTIONS:-32}
 LOAD=${LOAD:-1}
-SETTLE=${SETTLE:-2}
+SETTLE=${SETTLE:-6}
 WAKEGATE=${WAKEGATE:-$root/bin/wakegate}
 PIN=${PIN:-1}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18280}
