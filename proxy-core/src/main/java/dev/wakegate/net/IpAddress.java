@@ -15,8 +15,8 @@ public final class IpAddress {
     private static final int[] NO_GROUPS = new int[0];
     private static final long V4_MAPPED_LO_PREFIX = 0x0000_ffff_0000_0000L;
 
-    // scratch of the IPv6 parser, made on the first IPv6 address: a client connection holds three
-    // of these objects (its ClientAddress), most of them never parse one
+    // scratch of the IPv6 parser, made on the first IPv6 address: a client connection holds one or
+    // two of these objects (its ClientAddress), most of them never parse one
     private int[] groups = NO_GROUPS;
     long hi;
     long lo;

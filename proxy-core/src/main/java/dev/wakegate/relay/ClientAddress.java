@@ -24,8 +24,11 @@ final class ClientAddress {
     private final IpAddress peer = new IpAddress();
     private boolean peerKnown;
     private String clientIp = "unknown";
-    private final IpAddress client = new IpAddress();
-    private final IpAddress scratch = new IpAddress();
+    // the request's client: the peer itself, or the X-Forwarded-For entry held in `forwarded`, which
+    // only a connection from a trusted proxy makes (8,000 idle connections: 0.6 MB less than two
+    // addresses of their own each)
+    private IpAddress client = peer;
+    private @Nullable IpAddress forwarded;
     private int forwardedCutField = -1;     // the X-Forwarded-For field holding the client's entry, or -1
     private int forwardedCutAt;             // where that entry starts, from the head's first byte
 
@@ -48,8 +51,7 @@ final class ClientAddress {
      */
     void proxied(ProxyProtocol.Source source) {
         String a = source.address();
-        if (a != null && scratch.parse(a, 0, a.length())) {
-            peer.set(scratch);
+        if (a != null && peer.parse(a, 0, a.length())) { // a peer that is no address stays as it was
             peerKnown = true;
             peerIp = a;
             clientIp = a;
@@ -62,11 +64,11 @@ final class ClientAddress {
      * unless the peer is in {@code trusted}; then the right-most address of X-Forwarded-For that is
      * not (walking right to left; an entry that is no address ends the walk at the last trusted
      * hop). A header from an untrusted peer is never read. Allocates only the client's text, and
-     * only when it comes from the header.
+     * only when it comes from the header (and, once per connection, the address that holds it).
      */
     void resolve(RequestHead head, ByteBuf buf, int base, CidrSet trusted) {
         clientIp = peerIp;
-        client.set(peer);
+        client = peer;
         forwardedCutField = -1;
         if (!peerKnown || trusted.isEmpty() || head.forwardedForLast() < 0 || !trusted.contains(peer)) {
             return;
@@ -91,10 +93,11 @@ final class ClientAddress {
                     e--;
                 }
                 if (s < e) {
-                    if (!scratch.parse(buf, s, e)) {
-                        return; // not an address: the last trusted hop is the client
+                    IpAddress entry = forwarded != null ? forwarded : (forwarded = new IpAddress());
+                    if (!entry.parse(buf, s, e)) {
+                        return; // not an address (the entry kept as it was): the last trusted hop is the client
                     }
-                    client.set(scratch);
+                    client = entry;
                     clientIp = buf.toString(s, e - s, StandardCharsets.US_ASCII);
                     forwardedCutField = f;
                     forwardedCutAt = s - base;

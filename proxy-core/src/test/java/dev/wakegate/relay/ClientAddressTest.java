@@ -97,6 +97,21 @@ class ClientAddressTest {
     }
 
     @Test
+    void eachRequestOfAConnectionHasItsOwnClientNotTheOneBeforeIt() {
+        trust("127.0.0.1");
+        try (RawHttpClient c = h.client()) {
+            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n");
+            assertThat(c.read().status()).as("the forwarded client is in the allow list").isEqualTo(200);
+            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: bogus\r\n\r\n");
+            assertThat(c.read().status()).as("no address: the trusted peer is the client, not the last request's").isEqualTo(403);
+            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(c.read().status()).as("no header: the peer is the client").isEqualTo(403);
+            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.8\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void fromAnUntrustedPeerTheHeaderIsNotReadAndThePeerIsAppended() {
         trust("10.0.0.0/8"); // the test client (127.0.0.1) is not a trusted proxy
         assertThat(forwardedForSeenUpstream("X-Forwarded-For: 203.0.113.7\r\n")).isEqualTo("203.0.113.7, 127.0.0.1");
