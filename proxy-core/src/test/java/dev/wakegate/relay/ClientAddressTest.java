@@ -57,6 +57,13 @@ class ClientAddressTest {
         h.server.trustedProxies(CidrSet.parse(List.of(blocks)));
     }
 
+    /** Sends {@code GET path} on {@code c}, from {@code forwardedFor} when not empty, and reads the response. */
+    private static Response get(RawHttpClient c, String path, String forwardedFor) {
+        c.send("GET " + path + " HTTP/1.1\r\nHost: t\r\n"
+                + (forwardedFor.isEmpty() ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n") + "\r\n");
+        return c.read();
+    }
+
     private String forwardedForSeenUpstream(String headers) {
         try (RawHttpClient c = h.client()) {
             c.send("GET /a/x HTTP/1.1\r\nHost: t\r\n" + headers + "\r\n");
@@ -100,14 +107,12 @@ class ClientAddressTest {
     void eachRequestOfAConnectionHasItsOwnClientNotTheOneBeforeIt() {
         trust("127.0.0.1");
         try (RawHttpClient c = h.client()) {
-            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n");
-            assertThat(c.read().status()).as("the forwarded client is in the allow list").isEqualTo(200);
-            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: bogus\r\n\r\n");
-            assertThat(c.read().status()).as("no address: the trusted peer is the client, not the last request's").isEqualTo(403);
-            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\n\r\n");
-            assertThat(c.read().status()).as("no header: the peer is the client").isEqualTo(403);
-            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.8\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(get(c, "/private/x", "203.0.113.7").status())
+                    .as("the forwarded client is in the allow list").isEqualTo(200);
+            assertThat(get(c, "/private/x", "bogus").status())
+                    .as("no address: the trusted peer is the client, not the last request's").isEqualTo(403);
+            assertThat(get(c, "/private/x", "").status()).as("no header: the peer is the client").isEqualTo(403);
+            assertThat(get(c, "/private/x", "203.0.113.8").status()).isEqualTo(200);
         }
     }
 
@@ -116,8 +121,8 @@ class ClientAddressTest {
         trust("10.0.0.0/8"); // the test client (127.0.0.1) is not a trusted proxy
         assertThat(forwardedForSeenUpstream("X-Forwarded-For: 203.0.113.7\r\n")).isEqualTo("203.0.113.7, 127.0.0.1");
         try (RawHttpClient c = h.client()) {
-            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n");
-            assertThat(c.read().status()).as("a header from an untrusted peer does not admit it").isEqualTo(403);
+            assertThat(get(c, "/private/x", "203.0.113.7").status())
+                    .as("a header from an untrusted peer does not admit it").isEqualTo(403);
         }
     }
 
@@ -142,20 +147,16 @@ class ClientAddressTest {
     void allowAndDenyListsAnswer403ProblemJsonAndNothingReachesTheUpstream() {
         trust("127.0.0.1");
         try (RawHttpClient c = h.client()) {
-            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
-            c.send("GET /private/x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 2001:db8::1\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
-            c.send("GET /private/y HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.66\r\n\r\n");
-            Response denied = c.read();
+            assertThat(get(c, "/private/x", "203.0.113.7").status()).isEqualTo(200);
+            assertThat(get(c, "/private/x", "2001:db8::1").status()).isEqualTo(200);
+            Response denied = get(c, "/private/y", "203.0.113.66");
             assertThat(denied.status()).as("denied inside an allowed block").isEqualTo(403);
             assertThat(denied.header("Content-Type")).isEqualTo("application/problem+json");
-            c.send("GET /private/z HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.1\r\n\r\n");
-            assertThat(c.read().status()).as("not in the allow list").isEqualTo(403);
-            c.send("GET /private/z HTTP/1.1\r\nHost: t\r\n\r\n");
-            assertThat(c.read().status()).as("the loopback peer itself is not allowed either").isEqualTo(403);
-            c.send("GET /a/open HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.1\r\n\r\n");
-            assertThat(c.read().status()).as("a route without lists serves everyone").isEqualTo(200);
+            assertThat(get(c, "/private/z", "198.51.100.1").status()).as("not in the allow list").isEqualTo(403);
+            assertThat(get(c, "/private/z", "").status())
+                    .as("the loopback peer itself is not allowed either").isEqualTo(403);
+            assertThat(get(c, "/a/open", "198.51.100.1").status())
+                    .as("a route without lists serves everyone").isEqualTo(200);
         }
         assertThat(h.a.requests()).extracting(HttpTestServer.Seen::uri).containsExactly("/private/x", "/private/x", "/a/open");
     }
