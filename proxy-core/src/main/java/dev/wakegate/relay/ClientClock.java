@@ -6,7 +6,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * The reading side waits for one thing at a time (a head, the next request, or more of a body),
  * so it is one deadline with the {@link Wait} it belongs to; {@code client_send} is a second
  * deadline, as a response may be stuck while the next head or a body is awaited. The upstream
- * timeouts of the connection's {@link UpstreamExchange} are {@link DeadlineTimer}s made here
- * ({@link #timer}). All share one scheduled task: arming moves a deadline, and the task, which
+ * timeouts of the request in hand are its {@link UpstreamExchange}'s {@link DeadlineTimer}s, which
+ * the clock carries while the connection holds that exchange ({@link #carry}). All share one scheduled task: arming moves a deadline, and the task, which
  * fires no later than the earliest one armed, re-schedules itself for the earliest still armed
  * when it fires early. So a request costs a few field writes, and a connection, idle or not, holds
  * at most one task. An expiry calls its {@link Expiries} method (or the timer's callback) on the
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * goes.
  */
 final class ClientClock implements Runnable {
-    private static final DeadlineTimer[] NO_TIMERS = new DeadlineTimer[0];
+    static final DeadlineTimer[] NO_TIMERS = new DeadlineTimer[0];
 
     /** What the reading side waits for. */
     enum Wait {
@@ -75,12 +74,13 @@ final class ClientClock implements Runnable {
         this.expiries = expiries;
     }
 
-    /** One more timeout on this connection's task (the upstream side's): {@code onExpiry} runs on the event loop. */
-    DeadlineTimer timer(Runnable onExpiry) {
-        DeadlineTimer t = new DeadlineTimer(this, onExpiry);
-        timers = Arrays.copyOf(timers, timers.length + 1);
-        timers[timers.length - 1] = t;
-        return t;
+    /**
+     * From now on the task runs {@code upstreamTimers} too (the upstream side's of the request in
+     * hand, armed on this clock), instead of those it carried before; {@link #NO_TIMERS} when the
+     * connection gives its request's objects back.
+     */
+    void carry(DeadlineTimer[] upstreamTimers) {
+        timers = upstreamTimers;
     }
 
     /** Waits for a head: idle keep-alive while none of it is here ({@code started} false), else header-read. */
@@ -181,7 +181,7 @@ final class ClientClock implements Runnable {
             schedule(now, sendDeadline);
         }
         for (DeadlineTimer t : timers) {
-            t.scheduleIfArmed(now);
+            t.scheduleIfArmed(this, now);
         }
     }
 

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The bytes an HTTP client connection sent that {@link HttpFrontHandler} has not passed on yet: the
  * rest of a head, the current request's body, and the requests pipelined behind it, in the one
- * ByteBuf each read is merged into ({@link ByteToMessageDecoder#MERGE_CUMULATOR}). One per
- * connection, made with the handler; event loop only.
+ * ByteBuf each read is merged into ({@link ByteToMessageDecoder#MERGE_CUMULATOR}). Part of a
+ * {@link RequestKit}, which a connection gives back only when this is empty; event loop only.
  *
  * <p>Ownership: a read handed to {@link #add} is this object's from then on. Bytes read out of the
  * buffer are no longer its: a head the handler parsed and rewrote (a copy), body bytes skipped, or
@@ -23,7 +23,7 @@ final class Cumulation {
     private final RequestBody body;
     private @Nullable ByteBuf buf;
 
-    /** @param body the body whose ready bytes live in this cumulation (the exchange's, for the connection's life) */
+    /** @param body the body whose ready bytes live in this cumulation (the kit's exchange's) */
     Cumulation(RequestBody body) {
         this.body = body;
     }

@@ -21,7 +21,7 @@ import java.util.function.Function;
  * What every connection handler of one {@link FrontServer} shares: the current routes (a
  * {@link RouteTable}, replaced whole), the lifecycle gate, local endpoints, metrics, limits and the {@link ReadPolicy}
  * made of them, the parking lot, what the listeners do about HTTPS, and one {@link UpstreamPool}
- * per event loop. Thread-safe; the pools
+ * and one {@link RequestKits} per event loop. Thread-safe; the pools
  * themselves are loop-confined.
  */
 final class DataPath {
@@ -45,6 +45,7 @@ final class DataPath {
     /** Peers whose X-Forwarded-For names the client ({@code trusted_proxies}); read once per request. */
     volatile CidrSet trustedProxies = CidrSet.EMPTY;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EventLoop, RequestKits> kits = new ConcurrentHashMap<>();
     private final Function<EventLoop, UpstreamConnector> connectors;
 
     DataPath(RouteTable routes, ContainerGate gate, LocalEndpoints endpoints, ProxyMetrics metrics,
@@ -82,6 +83,12 @@ final class DataPath {
     UpstreamPool pool(EventLoop loop) {
         UpstreamPool p = pools.get(loop);
         return p != null ? p : pools.computeIfAbsent(loop, l -> new UpstreamPool(l, connectors.apply(l), timeouts, limits));
+    }
+
+    /** The request kits of {@code loop}'s HTTP connections, made on first use. */
+    RequestKits kits(EventLoop loop) {
+        RequestKits k = kits.get(loop);
+        return k != null ? k : kits.computeIfAbsent(loop, l -> new RequestKits(this, pool(l)));
     }
 
     Iterable<UpstreamPool> pools() {

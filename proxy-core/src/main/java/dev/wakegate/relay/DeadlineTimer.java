@@ -2,9 +2,8 @@ package dev.wakegate.relay;
 
 /**
  * One more timeout of a client connection that is armed and disarmed on every request but rarely
- * fires: the upstream ones of its {@link UpstreamExchange}. It has no task of its own: it is made
- * by the connection's {@link ClientClock} ({@link ClientClock#timer}) and runs on the clock's one
- * scheduled task, which fires no later than the earliest deadline armed on the connection and, when
+ * fires: the upstream ones of its {@link UpstreamExchange}. It has no task of its own: it runs on
+ * the one scheduled task of the {@link ClientClock} that carries it ({@link ClientClock#carry}), which fires no later than the earliest deadline armed on the connection and, when
  * it fires early, re-schedules itself for the remainder, as Netty's {@code IdleStateHandler} does.
  * So arming costs a few field writes instead of a {@code ScheduledFutureTask}, a lambda and a
  * priority-queue insert and removal (the load profile showed those as 40% of the bytes allocated
@@ -14,19 +13,17 @@ package dev.wakegate.relay;
  * only.
  */
 final class DeadlineTimer {
-    private final ClientClock clock;
     private final Runnable onExpiry;
     private boolean armed;
     private long deadline;
 
     /** {@code onExpiry} runs on the event loop when an armed deadline passes; the timer is then disarmed. */
-    DeadlineTimer(ClientClock clock, Runnable onExpiry) {
-        this.clock = clock;
+    DeadlineTimer(Runnable onExpiry) {
         this.onExpiry = onExpiry;
     }
 
-    /** (Re)arms to expire {@code delayNanos} from now, replacing any earlier deadline. */
-    void arm(long delayNanos) {
+    /** (Re)arms to expire {@code delayNanos} from now on {@code clock}, which carries it, replacing any earlier deadline. */
+    void arm(ClientClock clock, long delayNanos) {
         long now = clock.now();
         deadline = now + delayNanos;
         armed = true;
@@ -56,7 +53,7 @@ final class DeadlineTimer {
     }
 
     /** The clock's task: schedules on for the deadline still armed. */
-    void scheduleIfArmed(long now) {
+    void scheduleIfArmed(ClientClock clock, long now) {
         if (armed) {
             clock.due(now, deadline);
         }

@@ -192,7 +192,7 @@ public final class FrontServer implements AutoCloseable {
         BooleanSupplier proxyProtocol = scheme == Scheme.HTTPS
                 ? () -> tls.orElseThrow().settings().proxyProtocol() : () -> httpProxyProtocol;
         return new ClientInitializer(proxyProtocol, tlsFirst, HTTP_FRONT,
-                ch -> new HttpFrontHandler(dataPath, dataPath.pool(ch.eventLoop()), scheme));
+                ch -> new HttpFrontHandler(dataPath, dataPath.kits(ch.eventLoop()), scheme));
     }
 
     /**
@@ -444,7 +444,7 @@ public final class FrontServer implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dp, dp.pool(ch.eventLoop())));
+                ch.pipeline().addLast(HTTP_FRONT, new HttpFrontHandler(dp, dp.kits(ch.eventLoop())));
             }
         };
     }

@@ -56,15 +56,15 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private static final ChannelLog log = ChannelLog.of(HttpFrontHandler.class);
 
     private final DataPath dp;
-    private final UpstreamPool pool;
+    private final RequestKits kits;
     private final Scheme scheme;
-    private final RequestHeadParser parser;
-    private final RequestHead head = new RequestHead();
-    private final HttpExchange ex = new HttpExchange();
-    private final Cumulation cumulation = new Cumulation(ex.body());
+    // the cumulation, head, parser, exchange, upstream side and local answers of the request in
+    // hand, lent by the loop's kits from the first byte of a request until the connection waits
+    // for the next one with nothing buffered: null while it is idle
+    private @Nullable RequestKit kit;
 
-    // ctx, clock, upstream and local are set in handlerAdded, which Netty calls before any other method
-    // of the handler: NullAway cannot see that lifecycle, hence NullAway.Init on them
+    // ctx and clock are set in handlerAdded, which Netty calls before any other method of the
+    // handler: NullAway cannot see that lifecycle, hence NullAway.Init on them
     @SuppressWarnings("NullAway.Init")
     private ChannelHandlerContext ctx;
     private FrontState state = FrontState.READ_HEAD;
@@ -75,22 +75,20 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private boolean started;
     private boolean pumping;
     private boolean pumpAgain;
-    @SuppressWarnings("NullAway.Init")
-    private UpstreamExchange upstream;      // the upstream side of the requests that are forwarded
-    @SuppressWarnings("NullAway.Init")
-    private LocalAnswers local;             // the answers the proxy gives itself
     private final ParkingSpot parking = new ParkingSpot(); // the current request's place while its containers start
 
-    HttpFrontHandler(DataPath dp, UpstreamPool pool) {
-        this(dp, pool, Scheme.HTTP);
+    HttpFrontHandler(DataPath dp, RequestKits kits) {
+        this(dp, kits, Scheme.HTTP);
     }
 
-    /** @param scheme the listener: HTTPS adds the Host-SNI check, HSTS and {@code X-Forwarded-Proto: https} */
-    HttpFrontHandler(DataPath dp, UpstreamPool pool, Scheme scheme) {
+    /**
+     * @param kits   the connection's event loop's
+     * @param scheme the listener: HTTPS adds the Host-SNI check, HSTS and {@code X-Forwarded-Proto: https}
+     */
+    HttpFrontHandler(DataPath dp, RequestKits kits, Scheme scheme) {
         this.dp = dp;
-        this.pool = pool;
+        this.kits = kits;
         this.scheme = scheme;
-        this.parser = new RequestHeadParser(dp.limits.maxRequestLine(), dp.limits.maxHeadSize(), dp.limits.maxHeaders());
     }
 
     // ---------------------------------------------------------------- channel events
@@ -99,9 +97,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         clock = new ClientClock(ctx, dp.timeouts, this);
-        upstream = new UpstreamExchange(dp, pool, ctx, this, ex, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE,
-                clock);
-        local = new LocalAnswers(dp, ctx, ex, this);
         if (ctx.channel().isActive()) {
             start();
         }
@@ -119,8 +114,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
         started = true;
         client.connected(ctx.channel().remoteAddress());
-        parser.reset();
-        head.reset();
         clock.awaitHead(true); // slow loris: the first head runs on header_read from the accept
         ctx.read();
     }
@@ -131,7 +124,11 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             ReferenceCountUtil.release(msg);
             return;
         }
-        cumulation.add(ctx.alloc(), in);
+        RequestKit k = kit;
+        if (k == null) {
+            k = takeKit();
+        }
+        k.cumulation.add(ctx.alloc(), in);
         clock.bytesArrived(state == FrontState.READ_HEAD);
         pump();
     }
@@ -141,14 +138,16 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (state == FrontState.CLOSING) {
             ctx.read(); // lingering close: drain and drop
         }
-        upstream.flush();
+        if (kit != null) {
+            kit.upstream.flush();
+        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         clock.writabilityChanged();
         if (ctx.channel().isWritable() && state == FrontState.PROXYING) {
-            upstream.resume(); // below the low-water mark: the upstream, paused for the client, goes on
+            kit().upstream.resume(); // below the low-water mark: the upstream, paused for the client, goes on
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -157,7 +156,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == Drain.STARTED) {
             draining = true;
-            if (state == FrontState.READ_HEAD && !cumulation.buffered()) {
+            if (state == FrontState.READ_HEAD && !buffered()) {
                 closeNow();
             }
             return;
@@ -218,15 +217,22 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
                     }
                 }
             } while (pumpAgain);
-            cumulation.trim();
+            RequestKit k = kit;
+            if (k != null) {
+                k.cumulation.trim();
+                if (state == FrontState.READ_HEAD && !k.cumulation.buffered()) {
+                    giveKitBack(); // between requests: an idle connection holds no kit
+                }
+            }
         } finally {
             pumping = false;
         }
     }
 
     private void readHead() {
-        ByteBuf in = cumulation.buf();
-        if (in == null || !in.isReadable()) {
+        RequestKit k = kit;
+        ByteBuf in = k == null ? null : k.cumulation.buf();
+        if (k == null || in == null || !in.isReadable()) {
             if (draining) {
                 closeNow();
             } else {
@@ -234,28 +240,30 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             }
             return;
         }
-        int n = parser.parse(in, head);
+        int n = k.parser.parse(in, k.head);
         if (n == RequestHead.NEED_MORE) {
             ctx.read();
             return;
         }
         clock.headDone();
         if (n == RequestHead.ERROR) {
-            int s = head.errorStatus() == 0 ? 400 : head.errorStatus();
-            String reason = head.errorReason();
-            ex.refuseHead(s, dp.accessLog, client.ip());
+            int s = k.head.errorStatus() == 0 ? 400 : k.head.errorStatus();
+            String reason = k.head.errorReason();
+            k.ex.refuseHead(s, dp.accessLog, client.ip());
             closeWithProblem(s, reason != null ? reason : "malformed request head");
             return;
         }
-        dispatch(in, n);
+        dispatch(k, in, n);
         pumpAgain = true;
     }
 
     /** Asks the client for more when the {@link ReadPolicy} says so, and runs the {@code body_read} clock by it. */
     private void requestRead() {
-        ReadPolicy.Verdict verdict = dp.readPolicy.decide(state, cumulation.readableBytes(), ex.received(), upstream);
+        RequestKit k = kit();
+        HttpExchange ex = k.ex;
+        ReadPolicy.Verdict verdict = dp.readPolicy.decide(state, k.cumulation.readableBytes(), ex.received(), k.upstream);
         if (state == FrontState.PROXYING && !ex.received()) {
-            upstream.awaitingUpstreamWritable(verdict == ReadPolicy.Verdict.UPSTREAM_FULL);
+            k.upstream.awaitingUpstreamWritable(verdict == ReadPolicy.Verdict.UPSTREAM_FULL);
         }
         if (verdict == ReadPolicy.Verdict.READ) {
             ctx.read();
@@ -266,7 +274,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     // ---------------------------------------------------------------- a new request
 
     /** Begins the request whose head is the first {@code headLength} bytes of {@code in}: {@link Admission} decides, this acts. */
-    private void dispatch(ByteBuf in, int headLength) {
+    private void dispatch(RequestKit k, ByteBuf in, int headLength) {
+        RequestHead head = k.head;
+        HttpExchange ex = k.ex;
         ex.begin(head, draining);
         client.resolve(head, in, in.readerIndex(), dp.trustedProxies);
         ex.logTo(dp.accessLog, in, in.readerIndex(), head, client.ip());
@@ -276,7 +286,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         Admission.Verdict v = Admission.check(dp, scheme, ctx.channel(), head, path, r, client, maxBody);
         if (v != Admission.Verdict.ADMITTED || r == null) { // r is null only with a verdict that turns away
             in.skipBytes(headLength); // the body still on its way is dropped, or drained by the lingering close
-            turnAway(v, path, r, maxBody);
+            turnAway(k, v, path, r, maxBody);
             return;
         }
         ex.body().limitChunked(maxBody);
@@ -291,27 +301,28 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         }
         if (noWake != null) {
             in.skipBytes(headLength);
-            local.notWoken(noWake);
+            k.local.notWoken(noWake);
             return;
         }
         if (r.waitingPage() && BrowserNavigation.test(ex.method(), head.accept())) {
             in.skipBytes(headLength);
-            local.waitingPage();
+            k.local.waitingPage();
             return;
         }
         park(HeadRewriter.rewrite(ctx.alloc(), in, headLength, head, client, scheme));
     }
 
     /** Answers a request {@link Admission} turned away; its head is consumed, nothing went upstream. */
-    private void turnAway(Admission.Verdict v, String path, @Nullable Route r, long maxBody) {
+    private void turnAway(RequestKit k, Admission.Verdict v, String path, @Nullable Route r, long maxBody) {
+        RequestHead head = k.head;
         switch (v) {
             case LOCAL_ENDPOINT -> {
                 enterLocal();
-                local.endpoint(path, head.authorization(), client.socketAddress());
+                k.local.endpoint(path, head.authorization(), client.socketAddress());
             }
-            case REDIRECT -> local.redirectToHttps(head.host(), Objects.requireNonNull(head.uri(), "a parsed head has a target"));
+            case REDIRECT -> k.local.redirectToHttps(head.host(), Objects.requireNonNull(head.uri(), "a parsed head has a target"));
             case TOO_LARGE -> closeWithProblem(v.status, Admission.detail(v, path, r, head.contentLength(), maxBody));
-            default -> local.problem(v.status, Admission.detail(v, path, r, head.contentLength(), maxBody));
+            default -> k.local.problem(v.status, Admission.detail(v, path, r, head.contentLength(), maxBody));
         }
     }
 
@@ -319,9 +330,12 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** The body goes where the state says: dropped for a local answer, held while parked or connecting, else upstream. */
     private void moveBody() {
+        RequestKit k = kit();
+        HttpExchange ex = k.ex;
+        ByteBuf buf = k.cumulation.buf();
         switch (state) {
             case LOCAL -> {
-                if (!ex.discardBody(cumulation.buf())) {
+                if (!ex.discardBody(buf)) {
                     badRequestBody();
                 } else if (ex.requestPhase() == RequestPhase.RECEIVED) {
                     ex.requestPassedOn();
@@ -329,17 +343,17 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
                 }
             }
             case PARKED, CONNECTING -> {
-                if (!ex.scanBody(cumulation.buf())) {
+                if (!ex.scanBody(buf)) {
                     badRequestBody();
                 }
             }
             case PROXYING -> {
-                if (!ex.scanBody(cumulation.buf())) {
+                if (!ex.scanBody(buf)) {
                     badRequestBody();
-                } else if (upstream.forward(cumulation.buf())
+                } else if (k.upstream.forward(buf)
                         && ex.requestPhase() == RequestPhase.RECEIVED && ex.body().ready() == 0) {
                     ex.requestPassedOn();
-                    upstream.requestSent();
+                    k.upstream.requestSent();
                     maybeFinish();
                 }
             }
@@ -350,13 +364,14 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     /** A chunked body that is malformed (400) or passed {@code max_body} (413): cut off from the upstream. */
     private void badRequestBody() {
-        upstream.closeUpstream();
+        RequestKit k = kit();
+        k.upstream.closeUpstream();
         parking.abandon();
-        if (ex.responseStarted()) {
+        if (k.ex.responseStarted()) {
             closeNow();
             return;
         }
-        closeWithProblem(ex.body().failureStatus(), ex.body().failureDetail());
+        closeWithProblem(k.ex.body().failureStatus(), k.ex.body().failureDetail());
     }
 
     // ---------------------------------------------------------------- the client's address
@@ -364,7 +379,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     /** The PROXY protocol header came: it names the peer ({@link ClientAddress#proxied}); then the request. */
     private void onProxyHeader(ProxyProtocol.Source source) {
         client.proxied(source);
-        if (state == FrontState.READ_HEAD && !cumulation.buffered()) {
+        if (state == FrontState.READ_HEAD && !buffered()) {
             ctx.read(); // the header came alone: now the request
         }
     }
@@ -376,6 +391,7 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (state != FrontState.LOCAL) {
             enterLocal();
         }
+        HttpExchange ex = kit().ex;
         ex.answered(s, after);
         if (after.closes()) {
             closeWith(response);
@@ -387,8 +403,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     }
 
     @Override
-    public boolean awaitsLocalAnswer(long id) {
-        return id == ex.id() && state == FrontState.LOCAL && !ex.responseStarted();
+    public boolean awaitsLocalAnswer(HttpExchange exchange, long id) {
+        return kit != null && kit.ex == exchange && id == exchange.id() && state == FrontState.LOCAL
+                && !exchange.responseStarted();
     }
 
     @Override
@@ -398,28 +415,30 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     private void enterLocal() {
         state = state.check(FrontState.LOCAL);
-        ex.body().skipReady(cumulation.buf()); // already checked, never forwarded
+        RequestKit k = kit();
+        k.ex.body().skipReady(k.cumulation.buf()); // already checked, never forwarded
     }
 
     // ---------------------------------------------------------------- parking
 
     private void park(ByteBuf h) {
         state = state.check(FrontState.PARKED);
-        long id = ex.id();
-        List<String> containers = ex.containers();
-        if (!parking.park(dp, ctx.channel().eventLoop(), h, containers, (pr, failure) -> onUnparked(id, pr, failure))) {
-            local.parkingFull(containers);
+        RequestKit k = kit();
+        long id = k.ex.id();
+        List<String> containers = k.ex.containers();
+        if (!parking.park(dp, ctx.channel().eventLoop(), h, containers, (pr, failure) -> onUnparked(k, id, pr, failure))) {
+            k.local.parkingFull(containers);
         }
     }
 
-    private void onUnparked(long id, ParkedRequest p, @Nullable StartFailure failure) {
-        if (id != ex.id() || state != FrontState.PARKED) {
+    private void onUnparked(RequestKit k, long id, ParkedRequest p, @Nullable StartFailure failure) {
+        if (k != kit || id != k.ex.id() || state != FrontState.PARKED) {
             return; // the head is released by the ParkedRequest
         }
         parking.left();
-        ex.waited(p.waitedNanos());
+        k.ex.waited(p.waitedNanos());
         if (failure != null) {
-            local.startFailed(failure);
+            k.local.startFailed(failure);
         } else {
             connect(Objects.requireNonNull(p.takeHead(), "a parked request that is done still holds its head"));
         }
@@ -431,7 +450,8 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     /** Sends the request, whose rewritten head is {@code requestHead} (handed over), upstream. */
     private void connect(ByteBuf requestHead) {
         state = state.check(FrontState.CONNECTING);
-        upstream.open(Objects.requireNonNull(ex.route(), "a request goes upstream once routed").upstream(), requestHead);
+        RequestKit k = kit();
+        k.upstream.open(Objects.requireNonNull(k.ex.route(), "a request goes upstream once routed").upstream(), requestHead);
     }
 
     @Override
@@ -451,91 +471,100 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
 
     @Override
     public void upstreamRetrying() {
-        ex.resend();
+        kit().ex.resend();
         state = state.check(FrontState.CONNECTING);
     }
 
     @Override
     public void interimResponse() {
-        ex.interimWritten();
+        kit().ex.interimWritten();
     }
 
     @Override
     public void responseHead(int responseStatus, boolean upstreamKeepAlive) {
+        HttpExchange ex = kit().ex;
         ex.writingFinalHead(responseStatus, Connection.closeIf(!(ex.clientKeepAlive() && upstreamKeepAlive && !draining)));
     }
 
     @Override
     public void responseBytes(int total, int body) {
-        ex.sent(total, body);
+        kit().ex.sent(total, body);
     }
 
     @Override
     public void responseEnded(boolean reusable) {
-        ex.responseEnded(reusable); // before the request was passed on in full: neither side is reused
+        kit().ex.responseEnded(reusable); // before the request was passed on in full: neither side is reused
         finishExchange();
         pump();
     }
 
     @Override
     public void upstreamFailed(UpstreamFailure failure, String detail) {
-        if (ex.responseStarted()) {
+        RequestKit k = kit();
+        if (k.ex.responseStarted()) {
             closeNow();
             return;
         }
-        local.upstreamFailed(failure, detail);
+        k.local.upstreamFailed(failure, detail);
     }
 
     @Override
     public void upgraded(UpstreamConnection c, ByteBuf switchingHead, @Nullable ByteBuf leftover) {
+        RequestKit k = kit();
+        HttpExchange ex = k.ex;
         ex.upgraded();
         List<String> containers = ex.containers();
         ex.report(dp.gate, dp.metrics, dp.accessLog);
         state = state.check(FrontState.UPGRADED);
         clock.stop();
-        upstream.dispose();
+        k.upstream.dispose();
 
         ByteRelay.countOpen(dp.gate, ctx.channel(), containers);
-        ByteRelay.upgrade(ctx, this, c, switchingHead, leftover, cumulation.take());
+        ByteBuf unread = k.cumulation.take();
+        giveKitBack(); // the relay takes the channels over: the kit is done here
+        ByteRelay.upgrade(ctx, this, c, switchingHead, leftover, unread);
     }
 
     // ---------------------------------------------------------------- ending
 
     private void maybeFinish() {
-        if (ex.complete()) {
+        if (kit().ex.complete()) {
             finishExchange();
         }
     }
 
     private void finishExchange() {
+        RequestKit k = kit();
+        HttpExchange ex = k.ex;
         clock.bodyClock(false);
         ex.report(dp.gate, dp.metrics, dp.accessLog);
-        upstream.end(ex.upstreamReusable());
+        k.upstream.end(ex.upstreamReusable());
         if (!ex.keepAlive() || draining) {
             state = state.check(FrontState.CLOSING);
-            cumulation.release();
+            k.cumulation.release();
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         state = state.check(FrontState.READ_HEAD);
-        parser.reset();
-        head.reset();
-        clock.awaitHead(cumulation.buffered());
+        k.parser.reset();
+        k.head.reset();
+        clock.awaitHead(k.cumulation.buffered());
         pumpAgain = true;
     }
 
     /** A last answer: a problem+json with {@code Connection: close}, then a lingering close. */
     private void closeWithProblem(int s, String detail) {
-        ex.answered(s, Connection.CLOSE);
+        kit().ex.answered(s, Connection.CLOSE);
         closeWith(ProxyResponses.problem(ctx.alloc(), s, detail, Connection.CLOSE));
     }
 
     /** Writes a last response, then closes lingering ({@link LingeringClose}); what the client still sends is dropped. */
     private void closeWith(ByteBuf lastResponse) {
-        ex.sentWhole(lastResponse);
+        RequestKit k = kit();
+        k.ex.sentWhole(lastResponse);
         state = state.check(FrontState.CLOSING);
-        ex.report(dp.gate, dp.metrics, dp.accessLog);
-        cumulation.release();
+        k.ex.report(dp.gate, dp.metrics, dp.accessLog);
+        k.cumulation.release();
         LingeringClose.after(ctx, lastResponse, LINGER_MILLIS);
     }
 
@@ -543,8 +572,11 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (state != FrontState.CLOSING && state != FrontState.CLOSED) {
             state = state.check(FrontState.CLOSING);
         }
-        ex.report(dp.gate, dp.metrics, dp.accessLog);
-        cumulation.release();
+        RequestKit k = kit;
+        if (k != null) {
+            k.ex.report(dp.gate, dp.metrics, dp.accessLog);
+            k.cumulation.release();
+        }
         ctx.close();
     }
 
@@ -553,17 +585,47 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
             clock.stop();
         }
         abandonRequest();
-        cumulation.release();
-        ex.clientGone(dp.accessLog);
-        ex.report(dp.gate, dp.metrics, dp.accessLog);
+        RequestKit k = kit;
+        if (k != null) {
+            k.cumulation.release();
+            k.ex.clientGone(dp.accessLog);
+            k.ex.report(dp.gate, dp.metrics, dp.accessLog);
+            giveKitBack();
+        }
     }
 
     /** Lets go of the upstream side of the current request (parked place, upstream connection). */
     private void abandonRequest() {
         parking.abandon();
-        if (upstream != null) {
-            upstream.dispose();
+        if (kit != null) {
+            kit.upstream.dispose();
         }
+    }
+
+    // ---------------------------------------------------------------- the request kit
+
+    /** The kit of the request in hand: asked for only while there is one. */
+    private RequestKit kit() {
+        return Objects.requireNonNull(kit, "a request is in hand");
+    }
+
+    /** Whether bytes of a next request (or the rest of this one) are buffered. */
+    private boolean buffered() {
+        return kit != null && kit.cumulation.buffered();
+    }
+
+    private RequestKit takeKit() {
+        RequestKit k = kits.take(ctx, this, clock, scheme == Scheme.HTTPS ? dp.https : HttpsPolicy.NONE);
+        kit = k;
+        return k;
+    }
+
+    /** Gives the kit back: the request is over (reported, its upstream side ended or disposed of) and nothing is buffered. */
+    private void giveKitBack() {
+        RequestKit k = kit();
+        kit = null;
+        clock.carry(ClientClock.NO_TIMERS);
+        kits.give(k);
     }
 
     // ---------------------------------------------------------------- expiries of the ClientClock
@@ -575,11 +637,11 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
      */
     @Override
     public void onBodyTimeout() {
-        if (ex.received() || !state.hasRequest()) {
+        if (!state.hasRequest() || kit().ex.received()) {
             return;
         }
         abandonRequest();
-        if (ex.responseStarted()) {
+        if (kit().ex.responseStarted()) {
             closeNow();
             return;
         }
@@ -598,12 +660,12 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     /** The drain deadline passed with this connection still busy. */
     private void onDrainExpired() {
         if (state.hasRequest()) {
-            if (ex.responseStarted()) {
+            if (kit().ex.responseStarted()) {
                 closeNow(); // cut mid-response: the client sees the framing end early
                 return;
             }
             abandonRequest();
-            ex.answered(503, Connection.CLOSE);
+            kit().ex.answered(503, Connection.CLOSE);
             closeWith(ProxyResponses.unavailable(ctx.alloc(), "the proxy is shutting down", null, Connection.CLOSE));
         } else if (state == FrontState.READ_HEAD) {
             closeNow(); // at most part of a head: no request to answer yet
@@ -623,8 +685,9 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
         if (state != FrontState.READ_HEAD) {
             return;
         }
-        if (cumulation.buffered()) {
-            ex.refuseHead(408, dp.accessLog, client.ip());
+        RequestKit k = kit;
+        if (k != null && k.cumulation.buffered()) {
+            k.ex.refuseHead(408, dp.accessLog, client.ip());
             closeWithProblem(408, "request head not received within " + dp.timeouts.headerRead().toMillis() + "ms");
         } else {
             closeNow(); // idle keep-alive connection: close silently

@@ -9,6 +9,7 @@ import dev.wakegate.route.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.EventExecutor;
 import org.jspecify.annotations.Nullable;
 
 import java.net.SocketAddress;
@@ -24,8 +25,8 @@ import java.util.concurrent.CompletableFuture;
  * which may complete on another thread and are taken back to the event loop. Each answer is built
  * once it is known whether the connection stays open after it (when the client allows it and the
  * server is not draining), carries its head alone to a HEAD request, and goes to the handler's one
- * write point, {@link Front#writeAnswer}, which makes the state transitions. One per connection,
- * like the handler that owns it; event loop only.
+ * write point, {@link Front#writeAnswer}, which makes the state transitions. Part of a
+ * {@link RequestKit}: it answers for the connection it was last bound to ({@link #bind}); event loop only.
  */
 final class LocalAnswers {
 
@@ -34,8 +35,11 @@ final class LocalAnswers {
         /** Writes {@code response}, an answer of the proxy's own, whole; the connection closes after it when {@code after} says so. */
         void writeAnswer(int status, ByteBuf response, Connection after);
 
-        /** Whether the connection still waits for the local endpoint's answer to request {@code id}. */
-        boolean awaitsLocalAnswer(long id);
+        /**
+         * Whether the connection still waits for the local endpoint's answer to request {@code id}
+         * of {@code exchange} (a kit's exchange may serve another connection by the time it comes).
+         */
+        boolean awaitsLocalAnswer(HttpExchange exchange, long id);
 
         /** The server is shutting down: every answer closes its connection. */
         boolean draining();
@@ -51,14 +55,22 @@ final class LocalAnswers {
     }
 
     private final DataPath dp;
-    private final ChannelHandlerContext ctx;
-    private final HttpExchange request;        // the handler's: read here
-    private final Front front;
+    private final HttpExchange request;        // the kit's: read here
+    // the client connection that holds the kit now, set by bind: NullAway cannot see that a kit is
+    // bound before it is used, hence NullAway.Init on them
+    @SuppressWarnings("NullAway.Init")
+    private ChannelHandlerContext ctx;
+    @SuppressWarnings("NullAway.Init")
+    private Front front;
 
-    LocalAnswers(DataPath dp, ChannelHandlerContext ctx, HttpExchange request, Front front) {
+    LocalAnswers(DataPath dp, HttpExchange request) {
         this.dp = dp;
-        this.ctx = ctx;
         this.request = request;
+    }
+
+    /** Answers for the client connection of {@code ctx} from now on (its {@link RequestKit} was lent to it). */
+    void bind(ChannelHandlerContext ctx, Front front) {
+        this.ctx = ctx;
         this.front = front;
     }
 
@@ -144,17 +156,18 @@ final class LocalAnswers {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
+        EventExecutor loop = ctx.executor(); // read here: the kit may serve another connection (of this loop) by then
         f.whenComplete((r, e) -> {
-            if (ctx.executor().inEventLoop()) {
+            if (loop.inEventLoop()) {
                 onEndpointAnswer(id, r, e);
             } else {
-                ctx.executor().execute(() -> onEndpointAnswer(id, r, e));
+                loop.execute(() -> onEndpointAnswer(id, r, e));
             }
         });
     }
 
     private void onEndpointAnswer(long id, LocalResponse r, Throwable e) {
-        if (!front.awaitsLocalAnswer(id)) {
+        if (!front.awaitsLocalAnswer(request, id)) {
             return;
         }
         if (e != null || r == null) {

@@ -21,9 +21,9 @@ import java.util.Objects;
  * pools or closes the connection. Failures are {@link UpstreamFailure}s, which carry their
  * 502/504 and metric tag (connect refused or timed out, DNS, malformed or reset response, a body
  * the upstream takes none of for {@code upstream_send}, no response head within
- * {@code upstream_response}, a response that stalls for {@code upstream_read}); each runs on a lazy
- * {@link DeadlineTimer} of the client connection's {@link ClientClock}, and only while the exchange waits on the upstream, never while it is
- * paused for the client. One that may be the reused-connection race sends the request once more
+ * {@code upstream_response}, a response that stalls for {@code upstream_read}); each is a lazy
+ * {@link DeadlineTimer} that the client connection's {@link ClientClock} carries, and runs only
+ * while the exchange waits on the upstream, never while it is paused for the client. One that may be the reused-connection race sends the request once more
  * on a new connection when its {@link UpstreamFailure.Retry} allows it (idempotent method, no body,
  * no byte of the response seen).
  *
@@ -31,8 +31,10 @@ import java.util.Objects;
  * {@link HttpExchange} (its method, body, and how far request and response have got) and reports
  * through {@link Front}, whose implementation makes every state transition. What it keeps itself
  * is the upstream attempt: the connection, the head still to send, the one retry. Every buffer it
- * takes is written or released (the pending head on {@link #dispose()}). Event loop only, like
- * the handler that owns it.
+ * takes is written or released (the pending head on {@link #dispose()}). Part of a
+ * {@link RequestKit}: it serves one connection at a time, the one it was last bound to
+ * ({@link #bind}), and a late callback of an earlier attempt or connection finds a newer
+ * generation or a front that no longer waits for it. Event loop only.
  */
 final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.Upstream {
 
@@ -74,14 +76,22 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
 
     private final DataPath dp;
     private final UpstreamPool pool;
-    private final ChannelHandlerContext ctx;
-    private final Front front;
-    private final HttpExchange request;        // the handler's: read here, changed through front
-    private final DeadlineTimer responseTimer; // request sent, no response head yet (504)
-    private final DeadlineTimer readTimer;     // response body: between two reads from the upstream
-    private final DeadlineTimer sendTimer;     // request body: the upstream takes none of it (stays unwritable)
+    private final HttpExchange request;        // the kit's: read here, changed through front
+    private final DeadlineTimer responseTimer = new DeadlineTimer(this::onResponseTimeout); // request sent, no response head yet (504)
+    private final DeadlineTimer readTimer = new DeadlineTimer(this::onReadTimeout); // response body: between two reads from the upstream
+    private final DeadlineTimer sendTimer = new DeadlineTimer(this::onSendTimeout); // request body: the upstream takes none of it (stays unwritable)
+    private final DeadlineTimer[] timers = {responseTimer, readTimer, sendTimer};
     private final WriteProgress upstreamWrites = new WriteProgress();
-    private final HttpsPolicy https;           // HSTS on response heads over HTTPS; NONE on plain HTTP
+
+    // the client connection that holds the kit now, set by bind: NullAway cannot see that a kit is
+    // bound before it is used, hence NullAway.Init on them
+    @SuppressWarnings("NullAway.Init")
+    private ChannelHandlerContext ctx;
+    @SuppressWarnings("NullAway.Init")
+    private Front front;
+    @SuppressWarnings("NullAway.Init")
+    private ClientClock clock;                 // the connection's: the upstream timeouts run on its task
+    private HttpsPolicy https = HttpsPolicy.NONE; // HSTS on response heads over HTTPS; NONE on plain HTTP
 
     private long generation;                   // one per attempt: a late connect belongs to an old one
     private @Nullable HostPort address;
@@ -92,18 +102,23 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     private boolean upstreamReused;
     private @Nullable UpstreamConnection upstream;
 
-    /** @param clock the client connection's: the upstream timeouts run on its task */
-    UpstreamExchange(DataPath dp, UpstreamPool pool, ChannelHandlerContext ctx, Front front, HttpExchange request,
-                     HttpsPolicy https, ClientClock clock) {
-        this.https = https;
+    UpstreamExchange(DataPath dp, UpstreamPool pool, HttpExchange request) {
         this.dp = dp;
         this.pool = pool;
+        this.request = request;
+    }
+
+    /**
+     * Serves the client connection of {@code ctx} from now on (its {@link RequestKit} was lent to
+     * it): its front, its clock, which carries the upstream timeouts, and its listener's
+     * {@code https} policy ({@link HttpsPolicy#NONE} on plain HTTP).
+     */
+    void bind(ChannelHandlerContext ctx, Front front, ClientClock clock, HttpsPolicy https) {
         this.ctx = ctx;
         this.front = front;
-        this.request = request;
-        this.responseTimer = clock.timer(this::onResponseTimeout);
-        this.readTimer = clock.timer(this::onReadTimeout);
-        this.sendTimer = clock.timer(this::onSendTimeout);
+        this.clock = clock;
+        this.https = https;
+        clock.carry(timers);
     }
 
     // ---------------------------------------------------------------- the handler's side
@@ -135,7 +150,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
             sendTimer.disarm();
         } else if (!sendTimer.isArmed()) {
             upstreamWrites.mark(upstream.channel());
-            sendTimer.arm(dp.timeouts.upstreamSend().toNanos());
+            sendTimer.arm(clock, dp.timeouts.upstreamSend().toNanos());
         }
     }
 
@@ -168,7 +183,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     /** The whole request went upstream: the response clock runs until its head arrives. */
     void requestSent() {
         if (!request.finalHeadWritten()) {
-            responseTimer.arm(dp.timeouts.upstreamResponse().toNanos());
+            responseTimer.arm(clock, dp.timeouts.upstreamResponse().toNanos());
         }
     }
 
@@ -188,7 +203,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     /** Asks the upstream for more; after the response head, the wait for it is timed ({@code upstream_read}). */
     private void readUpstream() {
         if (request.finalHeadWritten()) {
-            readTimer.arm(dp.timeouts.upstreamRead().toNanos());
+            readTimer.arm(clock, dp.timeouts.upstreamRead().toNanos());
         }
         attached().read();
     }
@@ -316,7 +331,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         Channel up = attached().channel();
         up.write(h, up.voidPromise());
         if (request.expectContinue()) {
-            responseTimer.arm(dp.timeouts.upstreamResponse().toNanos()); // the upstream should at least say 100 Continue
+            responseTimer.arm(clock, dp.timeouts.upstreamResponse().toNanos()); // the upstream should at least say 100 Continue
         }
     }
 
@@ -360,7 +375,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
             return;
         }
         if (upstreamWrites.advanced(upstream.channel())) {
-            sendTimer.arm(dp.timeouts.upstreamSend().toNanos()); // slow but taking bytes: another period
+            sendTimer.arm(clock, dp.timeouts.upstreamSend().toNanos()); // slow but taking bytes: another period
             return;
         }
         fail(UpstreamFailure.SEND_TIMEOUT, "upstream " + address + " took no more of the request body for "
@@ -383,7 +398,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     public void upstreamInformational(ByteBuf informational) {
         if (request.requestDone()) {
             // an interim response (103 Early Hints) is no final one: the upstream still owes it
-            responseTimer.arm(dp.timeouts.upstreamResponse().toNanos());
+            responseTimer.arm(clock, dp.timeouts.upstreamResponse().toNanos());
         } else {
             cancelResponseTimer(); // 100 Continue: the client's body comes next, timed by body_read
         }

@@ -175,9 +175,9 @@ class ClientClockTest {
 
     @Test
     void anUpstreamTimerRunsOnTheConnectionsTaskBesideTheIdleWait() {
-        DeadlineTimer upstream = clock.timer(() -> fired.add("upstream"));
+        DeadlineTimer upstream = carried("upstream");
         clock.awaitHead(false);  // idle: 75 s
-        upstream.arm(TimeUnit.SECONDS.toNanos(60));
+        upstream.arm(clock, TimeUnit.SECONDS.toNanos(60));
         advanceSeconds(59);
         assertThat(fired).isEmpty();
         advanceSeconds(1);       // t=60
@@ -191,18 +191,18 @@ class ClientClockTest {
 
     @Test
     void anUpstreamTimerArmedEarlierThanTheTaskMovesTheTaskForward() {
-        DeadlineTimer upstream = clock.timer(() -> fired.add("upstream"));
+        DeadlineTimer upstream = carried("upstream");
         clock.awaitHead(false);  // the task: t=75
         advanceSeconds(1);
-        upstream.arm(TimeUnit.SECONDS.toNanos(5)); // t=6, before the task
+        upstream.arm(clock, TimeUnit.SECONDS.toNanos(5)); // t=6, before the task
         advanceSeconds(5);
         assertThat(fired).containsExactly("upstream");
     }
 
     @Test
     void aDisarmedUpstreamTimerDoesNotFireAndTheIdleWaitStillDoes() {
-        DeadlineTimer upstream = clock.timer(() -> fired.add("upstream"));
-        upstream.arm(TimeUnit.SECONDS.toNanos(60));
+        DeadlineTimer upstream = carried("upstream");
+        upstream.arm(clock, TimeUnit.SECONDS.toNanos(60));
         advanceSeconds(1);
         upstream.disarm();       // the response head came
         clock.awaitHead(false);  // idle: 75 s from t=1
@@ -214,8 +214,8 @@ class ClientClockTest {
 
     @Test
     void stopCancelsTheTask() {
-        DeadlineTimer upstream = clock.timer(() -> fired.add("upstream"));
-        upstream.arm(TimeUnit.SECONDS.toNanos(1));
+        DeadlineTimer upstream = carried("upstream");
+        upstream.arm(clock, TimeUnit.SECONDS.toNanos(1));
         clock.awaitHead(true);
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
         channel.write(Unpooled.wrappedBuffer(new byte[64]));
@@ -225,5 +225,23 @@ class ClientClockTest {
         assertThat(clock.scheduled()).isFalse();
         advanceSeconds(1000);
         assertThat(fired).isEmpty();
+    }
+
+    @Test
+    void aTimerTheClockNoLongerCarriesDoesNotFire() {
+        DeadlineTimer upstream = carried("upstream");
+        upstream.arm(clock, TimeUnit.SECONDS.toNanos(5));
+        clock.carry(ClientClock.NO_TIMERS); // the request's objects went back to the loop
+        DeadlineTimer next = carried("next");
+        next.arm(clock, TimeUnit.SECONDS.toNanos(10));
+        advanceSeconds(10);
+        assertThat(fired).containsExactly("next");
+    }
+
+    /** An upstream timer that records {@code name} when it fires, carried by the clock from now on. */
+    private DeadlineTimer carried(String name) {
+        DeadlineTimer t = new DeadlineTimer(() -> fired.add(name));
+        clock.carry(new DeadlineTimer[] {t});
+        return t;
     }
 }

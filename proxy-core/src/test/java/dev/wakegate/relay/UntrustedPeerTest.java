@@ -52,7 +52,7 @@ class UntrustedPeerTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        ch.pipeline().addLast(new HttpFrontHandler(dp, dp.pool(ch.eventLoop())));
+        ch.pipeline().addLast(new HttpFrontHandler(dp, dp.kits(ch.eventLoop())));
         return ch;
     }
 
