@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * Finds where a message body ends in a byte stream, without copying or aggregating it: the relay
  * forwards exactly the bytes {@link #scan} says belong to the body and then knows the message is
  * complete. Handles Content-Length, chunked (sizes, extensions, trailers; a malformed chunk size
- * is an error) and until-close. One instance per direction per connection.
+ * is an error) and until-close. One instance per direction of an exchange, reused message after message.
  *
  * <p>Usage: {@code int n = framer.scan(in); forward(in.readRetainedSlice(n));} — every byte that
  * {@code scan} counts has been absorbed into the framer's state, so the caller must consume exactly

@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The parsed head of one HTTP/1.x request, filled by {@link RequestHeadParser#parse}. One instance
- * is reused per connection ({@link #reset} between requests). The parser makes only the Strings
+ * is reused request after request ({@link #reset} between them). The parser makes only the Strings
  * read on every request (path, Host); the target, Accept, Authorization, Upgrade and Expect are
  * kept as offsets into a private copy of the head's bytes and made into Strings on first access,
  * so a request that never asks for them never pays for them. The copy belongs to this object, so

@@ -19,8 +19,9 @@ import java.util.Objects;
  * after it, its route, and the gate's and the metrics' bookkeeping. It holds no buffer and no
  * channel; the cumulation and the upstream connection stay with their owners.
  *
- * <p>One instance per connection, owned by {@link HttpFrontHandler}, which makes every change
- * and starts each request with {@link #begin} (the one place where a request's state is reset).
+ * <p>Part of a {@link RequestKit}, lent to one connection at a time; its {@link HttpFrontHandler}
+ * makes every change and starts each request with {@link #begin} (the one place where a request's
+ * state is reset; the id only grows, across the connections the kit serves).
  * {@link UpstreamExchange} and the parking code read it. Event loop only.
  *
  * <p>Invariant: a request that was {@link #routed} gets exactly one {@code gate.requestEnded},

@@ -29,7 +29,10 @@ import java.util.Objects;
  * itself ({@link LocalAnswers}), parks it ({@link ParkingSpot}), or forwards it through its
  * {@link UpstreamExchange}, which owns the upstream side (connection from the loop's
  * {@link UpstreamPool}, response relay, 502/504, retry, reuse). The request in hand is one
- * {@link HttpExchange}, begun in {@link #dispatch} for each request; when to read is the
+ * {@link HttpExchange}, begun in {@link #dispatch} for each request; cumulation, head, exchange and
+ * both answering sides are a {@link RequestKit}, lent by the loop's {@link RequestKits} from the
+ * first byte of a request until the connection waits for the next one with nothing buffered (or
+ * goes), so an idle keep-alive connection holds none of them. When to read is the
  * {@link ReadPolicy}'s, and the client's timeouts run on its {@link ClientClock}. Bodies stream
  * both ways, framed by {@link BodyFramer}, never aggregated.
  * Requests pipelined behind the one in flight stay in the cumulation and are taken in order when

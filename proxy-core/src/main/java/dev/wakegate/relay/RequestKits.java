@@ -10,7 +10,9 @@ import java.util.ArrayDeque;
  * {@link DataPath}, like its {@link UpstreamPool}): lent while a connection has a request in hand,
  * kept here between requests. At most {@link #MAX} are kept, about the connections of a loop that
  * are busy at one time; the rest, and any made before a reload changed the limits, are left to
- * the GC. Event loop only.
+ * the GC. A kept kit still points at the last connection it served until it is lent again: a late
+ * callback finds that connection without a kit, and at most {@link #MAX} closed connections are
+ * held that way. Event loop only.
  */
 final class RequestKits {
     /** Kits kept per loop. */
