@@ -12,10 +12,14 @@
 #   rss idle N    RSS while IDLE keep-alive connections are open and idle (each made one request)
 #
 # RSS is VmRSS summed over the process and its children (nginx: master + worker), in MB (10^6),
-# read SETTLE seconds (default 6) after the start, the load or the idle connections' arrival: longer
-# than bin/wakegate's native-heap trim period (5 s), so what the JVM freed meanwhile (the JIT's and
-# the GC's scratch memory; ~12 MB right after 8,000 connections arrive) is back with the OS. Read
-# within that period, RSS varies with where the trim happens to fall (SETTLE=2: 110-118 MB idle).
+# read SETTLE seconds (default 6) after the start or the load: longer than bin/wakegate's
+# native-heap trim period (5 s), so what the JVM freed meanwhile (the JIT's and the GC's scratch
+# memory) is back with the OS. Read within that period, RSS varies with where the trim happens to
+# fall (SETTLE=2: 110-118 MB idle). The idle row is read every second for SETTLE_IDLE seconds
+# (default 11, two trim periods) after the connections' arrival, and the last reading is the row:
+# the scratch of 8,000 arrivals (~10 MB) is freed over a few seconds after it, so a trim 5-6 s
+# after the arrival may still find some of it in use. The readings go to stderr with the rest
+# of the progress lines ("idle rss by second").
 #
 #   benchmarks/load/footprint.sh                       # STARTS=3 IDLE=8000 DURATION=15s COLD_DURATION=30s
 #   ONLY=wakegate IDLE=1000 DURATION=5s COLD_DURATION=10s benchmarks/load/footprint.sh   # quick look
@@ -40,6 +44,7 @@ COLD_DURATION=${COLD_DURATION:-30s}
 COLD_CONNECTIONS=${COLD_CONNECTIONS:-32}
 LOAD=${LOAD:-1}
 SETTLE=${SETTLE:-6}
+SETTLE_IDLE=${SETTLE_IDLE:-11}
 WAKEGATE=${WAKEGATE:-$root/bin/wakegate}
 PIN=${PIN:-1}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18280}
@@ -222,8 +227,13 @@ for name in $ONLY; do
   pids+=("$idler")
   for _ in $(seq 1 1200); do grep -q held "$work/idle.out" && break; kill -0 "$idler" 2>/dev/null || break; sleep 0.1; done
   if grep -q held "$work/idle.out"; then
-    sleep "$SETTLE"
-    IDLERSS[$name]=$(rss_mb "$proxy_pid"); IDLEHELD[$name]=$(established "$port")
+    samples=""
+    for _ in $(seq 1 "$SETTLE_IDLE"); do
+      sleep 1
+      IDLERSS[$name]=$(rss_mb "$proxy_pid"); samples="$samples ${IDLERSS[$name]}"
+    done
+    echo "   idle rss by second:$samples MB" >&2
+    IDLEHELD[$name]=$(established "$port")
   else
     echo "$name: the idle client did not get its $IDLE connections" >&2
   fi

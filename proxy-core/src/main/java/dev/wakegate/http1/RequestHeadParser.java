@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A bounded, strict RFC 9112 request-head parser. Owned by one connection (not thread-safe);
- * {@link #reset} before each request.
+ * A bounded, strict RFC 9112 request-head parser. Used by one connection at a time (not
+ * thread-safe); {@link #reset} before each request.
  *
  * <p>{@link #parse} looks at the readable bytes of a cumulation buffer without consuming them and
  * resumes scanning where the last call stopped, so a head that arrives a byte at a time costs

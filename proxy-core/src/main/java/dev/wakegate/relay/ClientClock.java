@@ -19,16 +19,16 @@ import java.util.concurrent.TimeUnit;
  *       when the client took none of what was written to it meanwhile ({@link WriteProgress}); a
  *       client that reads slowly but reads gets another period.</li>
  * </ul>
- * The reading side waits for one thing at a time (a head, the next request, or more of a body),
- * so it is one deadline with the {@link Wait} it belongs to; {@code client_send} is a second
+ * The reading side waits for one thing at a time (a head, the next request, or more of a body), so
+ * it is one deadline with the {@link Wait} it belongs to; {@code client_send} is a second
  * deadline, as a response may be stuck while the next head or a body is awaited. The upstream
  * timeouts of the request in hand are its {@link UpstreamExchange}'s {@link DeadlineTimer}s, which
- * the clock carries while the connection holds that exchange ({@link #carry}). All share one scheduled task: arming moves a deadline, and the task, which
- * fires no later than the earliest one armed, re-schedules itself for the earliest still armed
- * when it fires early. So a request costs a few field writes, and a connection, idle or not, holds
- * at most one task. An expiry calls its {@link Expiries} method (or the timer's callback) on the
- * event loop, for the wait that expired only. Event loop only; {@link #stop()} when the connection
- * goes.
+ * the clock carries while the connection holds that exchange ({@link #carry}). All share one
+ * scheduled task: arming moves a deadline, and the task, which fires no later than the earliest
+ * one armed, re-schedules itself for the earliest still armed when it fires early. So a request
+ * costs a few field writes, and a connection, idle or not, holds at most one task. An expiry calls
+ * its {@link Expiries} method (or the timer's callback) on the event loop, for the wait that
+ * expired only. Event loop only; {@link #stop()} when the connection goes.
  */
 final class ClientClock implements Runnable {
     static final DeadlineTimer[] NO_TIMERS = new DeadlineTimer[0];
@@ -139,7 +139,7 @@ final class ClientClock implements Runnable {
         return task != null;
     }
 
-    /** The connection is gone or upgraded: no clock outlives it, its timers' included. */
+    /** The connection is gone or upgraded: no clock outlives it, nor the timers it carries now. */
     void stop() {
         wait = Wait.NOTHING;
         sendArmed = false;

@@ -3,9 +3,10 @@ package dev.wakegate.relay;
 /**
  * One more timeout of a client connection that is armed and disarmed on every request but rarely
  * fires: the upstream ones of its {@link UpstreamExchange}. It has no task of its own: it runs on
- * the one scheduled task of the {@link ClientClock} that carries it ({@link ClientClock#carry}), which fires no later than the earliest deadline armed on the connection and, when
- * it fires early, re-schedules itself for the remainder, as Netty's {@code IdleStateHandler} does.
- * So arming costs a few field writes instead of a {@code ScheduledFutureTask}, a lambda and a
+ * the one scheduled task of the {@link ClientClock} that carries it ({@link ClientClock#carry}),
+ * which fires no later than the earliest deadline armed on the connection and, when it fires
+ * early, re-schedules itself for the remainder, as Netty's {@code IdleStateHandler} does. So
+ * arming costs a few field writes instead of a {@code ScheduledFutureTask}, a lambda and a
  * priority-queue insert and removal (the load profile showed those as 40% of the bytes allocated
  * on the event loop), and a connection holds one task however many of its timeouts ran lately.
  *

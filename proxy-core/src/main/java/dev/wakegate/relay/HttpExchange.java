@@ -256,6 +256,12 @@ final class HttpExchange {
         return route;
     }
 
+    /** The kit goes back between connections: no route of a reported request is held past it (a reload may have replaced it). */
+    void forgetRoute() {
+        assert openContainers == null : "the request was not reported";
+        route = null;
+    }
+
     /** The containers counted as in use for this request, or an empty list. */
     List<String> containers() {
         return openContainers == null ? List.of() : openContainers;

@@ -4,7 +4,6 @@ import dev.wakegate.http1.BodyFramer;
 import dev.wakegate.http1.Connection;
 import dev.wakegate.http1.LingeringClose;
 import dev.wakegate.http1.RequestHead;
-import dev.wakegate.http1.RequestHeadParser;
 import dev.wakegate.lifecycle.StartFailure;
 import dev.wakegate.log.ChannelLog;
 import dev.wakegate.park.BrowserNavigation;

@@ -56,12 +56,9 @@ final class LocalAnswers {
 
     private final DataPath dp;
     private final HttpExchange request;        // the kit's: read here
-    // the client connection that holds the kit now, set by bind: NullAway cannot see that a kit is
-    // bound before it is used, hence NullAway.Init on them
-    @SuppressWarnings("NullAway.Init")
-    private ChannelHandlerContext ctx;
-    @SuppressWarnings("NullAway.Init")
-    private Front front;
+    // the client connection that holds the kit now (bind), none while the kit is kept (unbind)
+    private Front front = Unbound.FRONT;
+    private @Nullable ChannelHandlerContext ctx;
 
     LocalAnswers(DataPath dp, HttpExchange request) {
         this.dp = dp;
@@ -72,6 +69,12 @@ final class LocalAnswers {
     void bind(ChannelHandlerContext ctx, Front front) {
         this.ctx = ctx;
         this.front = front;
+    }
+
+    /** Answers for no connection from now on (the kit is kept): a late endpoint answer finds a front that waits for none. */
+    void unbind() {
+        front = Unbound.FRONT;
+        ctx = null;
     }
 
     /** A problem+json answer with {@code detail}. */
@@ -156,7 +159,7 @@ final class LocalAnswers {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        EventExecutor loop = ctx.executor(); // read here: the kit may serve another connection (of this loop) by then
+        EventExecutor loop = client().executor(); // read here: the kit may serve another connection (of this loop) by then
         f.whenComplete((r, e) -> {
             if (loop.inEventLoop()) {
                 onEndpointAnswer(id, r, e);
@@ -188,10 +191,40 @@ final class LocalAnswers {
     }
 
     private void answer(int status, Builder response, Connection after) {
-        ByteBuf bytes = response.build(ctx.alloc(), after);
+        ByteBuf bytes = response.build(client().alloc(), after);
         if (request.headRequest()) {
             ProxyResponses.dropBody(bytes);
         }
         front.writeAnswer(status, bytes, after);
+    }
+
+    /** The client connection's context: asked for only while the answers serve one. */
+    private ChannelHandlerContext client() {
+        return Objects.requireNonNull(ctx, "bound to a connection");
+    }
+
+    /** The front of answers that serve no connection: it waits for no answer, and nothing else may reach it. */
+    private static final class Unbound implements Front {
+        static final Front FRONT = new Unbound();
+
+        @Override
+        public void writeAnswer(int status, ByteBuf response, Connection after) {
+            response.release();
+            throw new IllegalStateException("local answers that serve no connection were asked to write");
+        }
+
+        @Override
+        public boolean awaitsLocalAnswer(HttpExchange exchange, long id) {
+            return false;
+        }
+
+        @Override
+        public boolean draining() {
+            return false;
+        }
+
+        @Override
+        public void pump() {
+        }
     }
 }

@@ -43,9 +43,16 @@ final class RequestKit {
         local.bind(ctx, front);
     }
 
-    /** Forgets the last request's head (and gives back its scratch arrays); its request has ended or was disposed of. */
+    /**
+     * Forgets the last connection and request (the head gives its scratch arrays back), so that a
+     * kept kit holds nothing of them; the request has ended or was disposed of, and the
+     * connection's clock no longer carries the upstream timers.
+     */
     void clear() {
         parser.reset();
         head.reset();
+        ex.forgetRoute();
+        upstream.unbind();
+        local.unbind();
     }
 }

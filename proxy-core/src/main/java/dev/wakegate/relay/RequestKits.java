@@ -10,9 +10,10 @@ import java.util.ArrayDeque;
  * {@link DataPath}, like its {@link UpstreamPool}): lent while a connection has a request in hand,
  * kept here between requests. At most {@link #MAX} are kept, about the connections of a loop that
  * are busy at one time; the rest, and any made before a reload changed the limits, are left to
- * the GC. A kept kit still points at the last connection it served until it is lent again: a late
- * callback finds that connection without a kit, and at most {@link #MAX} closed connections are
- * held that way. Event loop only.
+ * the GC (one that comes back after a reload is not kept; the ones kept before it are dropped as
+ * they are taken). A kept kit holds nothing of the connection it served last: a late callback
+ * meant for it finds a kit bound to no connection, or to another one, and a request id or attempt
+ * that is not its own. Event loop only.
  */
 final class RequestKits {
     /** Kits kept per loop. */
@@ -31,7 +32,7 @@ final class RequestKits {
     RequestKit take(ChannelHandlerContext ctx, HttpFrontHandler front, ClientClock clock, HttpsPolicy https) {
         Limits limits = dp.limits;
         RequestKit k = free.pollLast();
-        while (k != null && k.limits != limits) {
+        while (k != null && !k.limits.equals(limits)) {
             k = free.pollLast(); // made before a reload: its parser has the old limits
         }
         if (k == null) {
@@ -44,7 +45,7 @@ final class RequestKits {
     /** Takes {@code k} back: its connection has no request in hand and nothing buffered, or is gone. */
     void give(RequestKit k) {
         k.clear();
-        if (free.size() < MAX) {
+        if (free.size() < MAX && k.limits.equals(dp.limits)) {
             free.addLast(k);
         }
     }

@@ -16,25 +16,25 @@ import java.util.Objects;
 /**
  * One request/response of an {@link HttpFrontHandler} through an upstream, one at a time per
  * client connection: takes a connection from the loop's {@link UpstreamPool} (or opens one),
- * writes the rewritten head and then the body bytes the handler passes on, relays the response
- * it gets as the connection's {@link UpstreamConnection.Listener} to the client, and at the end
- * pools or closes the connection. Failures are {@link UpstreamFailure}s, which carry their
- * 502/504 and metric tag (connect refused or timed out, DNS, malformed or reset response, a body
- * the upstream takes none of for {@code upstream_send}, no response head within
- * {@code upstream_response}, a response that stalls for {@code upstream_read}); each is a lazy
- * {@link DeadlineTimer} that the client connection's {@link ClientClock} carries, and runs only
- * while the exchange waits on the upstream, never while it is paused for the client. One that may be the reused-connection race sends the request once more
- * on a new connection when its {@link UpstreamFailure.Retry} allows it (idempotent method, no body,
- * no byte of the response seen).
+ * writes the rewritten head and then the body bytes the handler passes on, relays the response it
+ * gets as the connection's {@link UpstreamConnection.Listener} to the client, and at the end pools
+ * or closes the connection. Failures are {@link UpstreamFailure}s, which carry their 502/504 and
+ * metric tag (connect refused or timed out, DNS, malformed or reset response, a body the upstream
+ * takes none of for {@code upstream_send}, no response head within {@code upstream_response}, a
+ * response that stalls for {@code upstream_read}); each is a lazy {@link DeadlineTimer} that the
+ * client connection's {@link ClientClock} carries, and runs only while the exchange waits on the
+ * upstream, never while it is paused for the client. One that may be the reused-connection race
+ * sends the request once more on a new connection when its {@link UpstreamFailure.Retry} allows it
+ * (idempotent method, no body, no byte of the response seen).
  *
  * <p>The connection's and the request's state stay the handler's: the exchange reads the request's
  * {@link HttpExchange} (its method, body, and how far request and response have got) and reports
  * through {@link Front}, whose implementation makes every state transition. What it keeps itself
  * is the upstream attempt: the connection, the head still to send, the one retry. Every buffer it
  * takes is written or released (the pending head on {@link #dispose()}). Part of a
- * {@link RequestKit}: it serves one connection at a time, the one it was last bound to
- * ({@link #bind}), and a late callback of an earlier attempt or connection finds a newer
- * generation or a front that no longer waits for it. Event loop only.
+ * {@link RequestKit}: it serves one connection at a time, the one it is bound to ({@link #bind}),
+ * or none while the kit is kept ({@link #unbind}); a late connect of an earlier attempt or
+ * connection finds a newer generation or a front that does not wait for it. Event loop only.
  */
 final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.Upstream {
 
@@ -77,20 +77,19 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     private final DataPath dp;
     private final UpstreamPool pool;
     private final HttpExchange request;        // the kit's: read here, changed through front
-    private final DeadlineTimer responseTimer = new DeadlineTimer(this::onResponseTimeout); // request sent, no response head yet (504)
-    private final DeadlineTimer readTimer = new DeadlineTimer(this::onReadTimeout); // response body: between two reads from the upstream
-    private final DeadlineTimer sendTimer = new DeadlineTimer(this::onSendTimeout); // request body: the upstream takes none of it (stays unwritable)
+    // request sent, no response head yet (504)
+    private final DeadlineTimer responseTimer = new DeadlineTimer(this::onResponseTimeout);
+    // response body: between two reads from the upstream
+    private final DeadlineTimer readTimer = new DeadlineTimer(this::onReadTimeout);
+    // request body: the upstream takes none of it (stays unwritable)
+    private final DeadlineTimer sendTimer = new DeadlineTimer(this::onSendTimeout);
     private final DeadlineTimer[] timers = {responseTimer, readTimer, sendTimer};
     private final WriteProgress upstreamWrites = new WriteProgress();
 
-    // the client connection that holds the kit now, set by bind: NullAway cannot see that a kit is
-    // bound before it is used, hence NullAway.Init on them
-    @SuppressWarnings("NullAway.Init")
-    private ChannelHandlerContext ctx;
-    @SuppressWarnings("NullAway.Init")
-    private Front front;
-    @SuppressWarnings("NullAway.Init")
-    private ClientClock clock;                 // the connection's: the upstream timeouts run on its task
+    // the client connection that holds the kit now (bind), none while the kit is kept (unbind)
+    private Front front = Unbound.FRONT;
+    private @Nullable ChannelHandlerContext ctx;
+    private @Nullable ClientClock clock;       // the connection's: the upstream timeouts run on its task
     private HttpsPolicy https = HttpsPolicy.NONE; // HSTS on response heads over HTTPS; NONE on plain HTTP
 
     private long generation;                   // one per attempt: a late connect belongs to an old one
@@ -119,6 +118,19 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         this.clock = clock;
         this.https = https;
         clock.carry(timers);
+    }
+
+    /**
+     * Serves no connection from now on (the kit is kept): nothing of the last one is held, and a
+     * late connect of one of its attempts finds a front that waits for nothing. The exchange has
+     * ended or was disposed of; the connection's clock no longer carries its timers.
+     */
+    void unbind() {
+        front = Unbound.FRONT;
+        ctx = null;
+        clock = null;
+        https = HttpsPolicy.NONE;
+        address = null;
     }
 
     // ---------------------------------------------------------------- the handler's side
@@ -150,7 +162,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
             sendTimer.disarm();
         } else if (!sendTimer.isArmed()) {
             upstreamWrites.mark(upstream.channel());
-            sendTimer.arm(clock, dp.timeouts.upstreamSend().toNanos());
+            sendTimer.arm(clock(), dp.timeouts.upstreamSend().toNanos());
         }
     }
 
@@ -183,7 +195,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     /** The whole request went upstream: the response clock runs until its head arrives. */
     void requestSent() {
         if (!request.finalHeadWritten()) {
-            responseTimer.arm(clock, dp.timeouts.upstreamResponse().toNanos());
+            responseTimer.arm(clock(), dp.timeouts.upstreamResponse().toNanos());
         }
     }
 
@@ -203,7 +215,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     /** Asks the upstream for more; after the response head, the wait for it is timed ({@code upstream_read}). */
     private void readUpstream() {
         if (request.finalHeadWritten()) {
-            readTimer.arm(clock, dp.timeouts.upstreamRead().toNanos());
+            readTimer.arm(clock(), dp.timeouts.upstreamRead().toNanos());
         }
         attached().read();
     }
@@ -331,7 +343,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         Channel up = attached().channel();
         up.write(h, up.voidPromise());
         if (request.expectContinue()) {
-            responseTimer.arm(clock, dp.timeouts.upstreamResponse().toNanos()); // the upstream should at least say 100 Continue
+            responseTimer.arm(clock(), dp.timeouts.upstreamResponse().toNanos()); // the upstream should at least say 100 Continue
         }
     }
 
@@ -375,7 +387,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
             return;
         }
         if (upstreamWrites.advanced(upstream.channel())) {
-            sendTimer.arm(clock, dp.timeouts.upstreamSend().toNanos()); // slow but taking bytes: another period
+            sendTimer.arm(clock(), dp.timeouts.upstreamSend().toNanos()); // slow but taking bytes: another period
             return;
         }
         fail(UpstreamFailure.SEND_TIMEOUT, "upstream " + address + " took no more of the request body for "
@@ -398,13 +410,14 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     public void upstreamInformational(ByteBuf informational) {
         if (request.requestDone()) {
             // an interim response (103 Early Hints) is no final one: the upstream still owes it
-            responseTimer.arm(clock, dp.timeouts.upstreamResponse().toNanos());
+            responseTimer.arm(clock(), dp.timeouts.upstreamResponse().toNanos());
         } else {
             cancelResponseTimer(); // 100 Continue: the client's body comes next, timed by body_read
         }
         front.interimResponse();
         front.responseBytes(informational.readableBytes(), 0);
-        ctx.write(informational, ctx.voidPromise());
+        ChannelHandlerContext client = client();
+        client.write(informational, client.voidPromise());
     }
 
     @Override
@@ -414,20 +427,22 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         front.responseHead(parsed.status(), parsed.keepAlive() && mode != BodyFramer.Mode.UNTIL_CLOSE);
         int total = responseHead.readableBytes(); // the head, and the first body bytes when they came with it
         front.responseBytes(total, total - parsed.headLength());
-        https.writeResponseHead(ctx, responseHead, parsed);
+        https.writeResponseHead(client(), responseHead, parsed);
     }
 
     @Override
     public void upstreamBody(ByteBuf chunk) {
         int n = chunk.readableBytes();
         front.responseBytes(n, n);
-        ctx.write(chunk, ctx.voidPromise());
+        ChannelHandlerContext client = client();
+        client.write(chunk, client.voidPromise());
     }
 
     @Override
     public void upstreamReadComplete() {
-        ctx.flush();
-        if (front.proxying() && upstream != null && ctx.channel().isWritable()) {
+        ChannelHandlerContext client = client();
+        client.flush();
+        if (front.proxying() && upstream != null && client.channel().isWritable()) {
             readUpstream();
         } else {
             readTimer.disarm(); // paused for the client (backpressure): the upstream is not late
@@ -437,7 +452,7 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
     @Override
     public void upstreamResponseComplete(boolean reusable) {
         readTimer.disarm();
-        ctx.flush();
+        client().flush();
         front.responseEnded(reusable);
     }
 
@@ -486,5 +501,79 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
         UpstreamConnection c = attached();
         upstream = null;
         front.upgraded(c, switchingHead, leftover);
+    }
+
+    // ---------------------------------------------------------------- the bound connection
+
+    /** The client connection's context: asked for only while the exchange serves one. */
+    private ChannelHandlerContext client() {
+        return Objects.requireNonNull(ctx, "bound to a connection");
+    }
+
+    private ClientClock clock() {
+        return Objects.requireNonNull(clock, "bound to a connection");
+    }
+
+    /** The front of an exchange that serves no connection: it waits for nothing, and nothing else may reach it. */
+    private static final class Unbound implements Front {
+        static final Front FRONT = new Unbound();
+
+        @Override
+        public boolean awaitingUpstream() {
+            return false;
+        }
+
+        @Override
+        public boolean proxying() {
+            return false;
+        }
+
+        @Override
+        public void upstreamAttached() {
+            throw unbound();
+        }
+
+        @Override
+        public void upstreamRetrying() {
+            throw unbound();
+        }
+
+        @Override
+        public void interimResponse() {
+            throw unbound();
+        }
+
+        @Override
+        public void responseHead(int status, boolean upstreamKeepAlive) {
+            throw unbound();
+        }
+
+        @Override
+        public void responseEnded(boolean reusable) {
+            throw unbound();
+        }
+
+        @Override
+        public void upstreamFailed(UpstreamFailure failure, String detail) {
+            throw unbound();
+        }
+
+        @Override
+        public void upgraded(UpstreamConnection c, ByteBuf switchingHead, @Nullable ByteBuf leftover) {
+            throw unbound();
+        }
+
+        @Override
+        public void pump() {
+        }
+
+        @Override
+        public void responseBytes(int total, int body) {
+            throw unbound();
+        }
+
+        private static IllegalStateException unbound() {
+            return new IllegalStateException("an upstream exchange that serves no connection was called");
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.wakegate.route.RouteTrie;
 import dev.wakegate.testing.FakeGate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * only while it has a request in hand, and a kit that served one connection serves the next
  * without carrying anything of the first over. The connections here are EmbeddedChannels that
  * share one {@link RequestKits}, as the connections of one loop do; their requests go to local
- * endpoints whose answers the test completes.
+ * endpoints whose answers the test completes, or to an upstream whose connects it completes.
  */
 class RequestKitsTest {
     private final List<CompletableFuture<LocalEndpoints.LocalResponse>> answers = new ArrayList<>();
@@ -45,16 +46,28 @@ class RequestKitsTest {
             return f;
         }
     };
-    private final DataPath dp = new DataPath(new RouteTable(HostRouter.of(RouteTrie.<Route>builder().build())),
+    /** Connects that complete when the test says: each one's upstream channel and its promise. */
+    private final List<EmbeddedChannel> upstreams = new ArrayList<>();
+    private final List<ChannelPromise> connects = new ArrayList<>();
+    private final DataPath dp = new DataPath(
+            new RouteTable(HostRouter.of(RouteTrie.<Route>builder()
+                    .add("/up", new Route("/up", List.of(), ProxyHarness.hp(1001), true)).build())),
             FakeGate.allReady(), endpoints, ProxyMetrics.NOOP, Timeouts.DEFAULTS, Limits.DEFAULTS,
             FrontServer.DEFAULT_PARK_DEADLINE, Transport.NIO, null,
-            loop -> (address, init) -> { throw new AssertionError("nothing is forwarded"); }, HttpsPolicy.NONE);
+            loop -> (address, init) -> {
+                EmbeddedChannel up = new EmbeddedChannel(init);
+                upstreams.add(up);
+                ChannelPromise p = up.newPromise();
+                connects.add(p);
+                return p;
+            }, HttpsPolicy.NONE);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private RequestKits kits;
 
     @AfterEach
     void closeAll() {
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+        upstreams.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
     @Test
@@ -87,6 +100,35 @@ class RequestKitsTest {
         assertThat((ByteBuf) b.readOutbound()).as("nothing of a's answer").isNull();
         answer(1, 200);
         assertThat(response(b)).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aLateConnectForAConnectionThatWentIsPooledAndNeverJoinsTheOneItsKitServesNow() {
+        EmbeddedChannel a = connection();
+        request(a, "/up");               // connecting: the connect is still on its way
+        assertThat(connects).hasSize(1);
+        a.close();
+        assertThat(kits.kept()).isEqualTo(1);
+
+        EmbeddedChannel b = connection();
+        request(b, "/health/b");         // the same kit, waiting for a local answer
+        connects.get(0).setSuccess();    // a's connect completes now
+        b.runPendingTasks();
+        assertThat((ByteBuf) upstreams.get(0).readOutbound()).as("nothing of a's or b's request went upstream").isNull();
+        assertThat(upstreams.get(0).isActive()).as("kept for a next request").isTrue();
+        answer(0, 200);
+        assertThat(response(b)).startsWith("HTTP/1.1 200");
+        assertThat((ByteBuf) b.readOutbound()).isNull();
+
+        request(b, "/up");               // b's own request upstream takes the connection a's connect pooled
+        assertThat(connects).as("no new connect").hasSize(1);
+        ByteBuf sent = upstreams.get(0).readOutbound();
+        assertThat(sent).as("b's head went upstream").isNotNull();
+        try {
+            assertThat(sent.toString(StandardCharsets.US_ASCII)).startsWith("GET /up HTTP/1.1");
+        } finally {
+            sent.release();
+        }
     }
 
     @Test
