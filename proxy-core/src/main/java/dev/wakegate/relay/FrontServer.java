@@ -408,7 +408,9 @@ public final class FrontServer implements AutoCloseable {
 
     /**
      * New timeouts and limits: connections accepted from now on, and requests that begin from now
-     * on, use them; nothing in flight is touched.
+     * on, use them (the head limits: a request whose first byte comes after this, also on a
+     * keep-alive connection that was idle; one already arriving, or pipelined behind one, keeps
+     * the limits it began with); nothing in flight is touched.
      */
     public void applySettings(Timeouts timeouts, Limits limits) {
         dataPath.apply(Objects.requireNonNull(timeouts, "timeouts"), Objects.requireNonNull(limits, "limits"));

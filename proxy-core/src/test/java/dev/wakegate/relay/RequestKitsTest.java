@@ -15,7 +15,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,21 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * endpoints whose answers the test completes, or to an upstream whose connects it completes.
  */
 class RequestKitsTest {
-    private final List<CompletableFuture<LocalEndpoints.LocalResponse>> answers = new ArrayList<>();
-    private final LocalEndpoints endpoints = new LocalEndpoints() {
-        @Override
-        public boolean handles(String path) {
-            return path.startsWith("/health/");
-        }
-
-        @Override
-        public CompletableFuture<LocalResponse> handle(String method, String path, String authorization,
-                                                       SocketAddress remote) {
-            CompletableFuture<LocalResponse> f = new CompletableFuture<>();
-            answers.add(f);
-            return f;
-        }
-    };
+    private final RecordingEndpoints endpoints = RecordingEndpoints.answeringLater();
+    private final List<CompletableFuture<LocalEndpoints.LocalResponse>> answers = endpoints.pending;
     /** Connects that complete when the test says: each one's upstream channel and its promise. */
     private final List<EmbeddedChannel> upstreams = new ArrayList<>();
     private final List<ChannelPromise> connects = new ArrayList<>();
