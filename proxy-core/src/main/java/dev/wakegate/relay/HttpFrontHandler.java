@@ -626,7 +626,6 @@ final class HttpFrontHandler extends ChannelInboundHandlerAdapter implements Ups
     private void giveKitBack() {
         RequestKit k = kit();
         kit = null;
-        clock.carry(ClientClock.NO_TIMERS);
         kits.give(k);
     }
 

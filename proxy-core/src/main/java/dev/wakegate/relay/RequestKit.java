@@ -45,8 +45,8 @@ final class RequestKit {
 
     /**
      * Forgets the last connection and request (the head gives its scratch arrays back), so that a
-     * kept kit holds nothing of them; the request has ended or was disposed of, and the
-     * connection's clock no longer carries the upstream timers.
+     * kept kit holds nothing of them (nor does the connection's clock carry its timers); the
+     * request has ended or was disposed of.
      */
     void clear() {
         parser.reset();

@@ -122,10 +122,13 @@ final class UpstreamExchange implements UpstreamConnection.Listener, ReadPolicy.
 
     /**
      * Serves no connection from now on (the kit is kept): nothing of the last one is held, and a
-     * late connect of one of its attempts finds a front that waits for nothing. The exchange has
-     * ended or was disposed of; the connection's clock no longer carries its timers.
+     * late connect of one of its attempts finds a front that waits for nothing, and the
+     * connection's clock carries its timers no longer. The exchange has ended or was disposed of.
      */
     void unbind() {
+        if (clock != null) {
+            clock.carry(ClientClock.NO_TIMERS);
+        }
         front = Unbound.FRONT;
         ctx = null;
         clock = null;
