@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -89,6 +91,32 @@ class LauncherIT {
         Result noJava = run(List.of("--help"), Map.of("JAVA_HOME", dir.resolve("no-jdk").toString()));
         assertThat(noJava.exit).isEqualTo(1);
         assertThat(noJava.err).contains("no java found");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "17.0.15, true, false",
+            "17.0.8, false, false",
+            "17, false, false", // a GA release file has no update number
+            "21, true, false",
+            "25.0.3, true, true"})
+    void readsTheJvmVersionFromItsReleaseFile(String version, boolean trim, boolean compactHeaders) throws Exception {
+        // a JDK whose java, reached through a symlink as /usr/bin/java is, writes down its arguments
+        Path home = Files.createDirectories(dir.resolve("jdk-" + version));
+        Path script = Files.createDirectories(home.resolve("bin")).resolve("java.sh");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + home.resolve("args") + "\n");
+        script.toFile().setExecutable(true);
+        Path javaHome = dir.resolve("home-" + version);
+        Files.createSymbolicLink(Files.createDirectories(javaHome.resolve("bin")).resolve("java"), script);
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
+
+        Result r = run(List.of("--help"), Map.of("JAVA_HOME", javaHome.toString(),
+                "WAKEGATE_CDS", "off"));
+        assertThat(r.exit).isZero();
+        List<String> args = Files.readAllLines(home.resolve("args"));
+        assertThat(args).contains("-XX:+UseSerialGC", "-jar", jar.toString(), "--help");
+        assertThat(args.contains("-XX:TrimNativeHeapInterval=5000")).as("native-heap trim on %s", version).isEqualTo(trim);
+        assertThat(args.contains("-XX:+UseCompactObjectHeaders")).as("compact headers on %s", version).isEqualTo(compactHeaders);
     }
 
     @Test
