@@ -127,7 +127,8 @@ class LauncherIT {
         ProcessHandle java = await().atMost(Duration.ofSeconds(10)).until(() -> javaOf(first), p -> p != null);
         String firstFlags = cmdline(java);
         assertThat(firstFlags).contains("-XX:+UseSerialGC", "-Xms8m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:PerMethodTrapLimit=0", "-XX:FreqInlineSize=100");
+                "-XX:PerMethodTrapLimit=0", "-XX:FreqInlineSize=100",
+                "-XX:CompileCommand=CompileThresholdScaling,java.*::*,10.0");
         boolean java17 = Runtime.version().feature() < 19;
         assertThat(firstFlags).contains(java17 ? "-XX:ArchiveClassesAtExit=" : "-XX:+AutoCreateSharedArchive");
         stop(first);
