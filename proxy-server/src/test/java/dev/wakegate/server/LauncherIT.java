@@ -108,7 +108,9 @@ class LauncherIT {
         script.toFile().setExecutable(true);
         Path javaHome = dir.resolve("home-" + version);
         Files.createSymbolicLink(Files.createDirectories(javaHome.resolve("bin")).resolve("java"), script);
-        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
+        // the version on the last line, without a newline after it (a real JDK's file, with one,
+        // is the other tests')
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"");
 
         Result r = run(List.of("--help"), Map.of("JAVA_HOME", javaHome.toString(),
                 "WAKEGATE_CDS", "off"));
